@@ -4,7 +4,6 @@
 //! imported programme is reported by name instead of being guessed.
 
 use opres_domain::Lang;
-use opres_domain::taxonomy::UnknownCode;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -43,19 +42,19 @@ macro_rules! code_enum {
         }
 
         impl FromStr for $name {
-            type Err = UnknownCode;
+            type Err = ::opres_domain::taxonomy::UnknownCode;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 let s = s.trim();
                 Self::ALL
                     .iter()
                     .copied()
                     .find(|v| v.code() == s)
-                    .ok_or_else(|| UnknownCode { kind: $kind, code: s.to_string() })
+                    .ok_or_else(|| ::opres_domain::taxonomy::UnknownCode { kind: $kind, code: s.to_string() })
             }
         }
 
         impl TryFrom<String> for $name {
-            type Error = UnknownCode;
+            type Error = ::opres_domain::taxonomy::UnknownCode;
             fn try_from(s: String) -> Result<Self, Self::Error> {
                 s.parse()
             }
@@ -74,6 +73,7 @@ macro_rules! code_enum {
         }
     };
 }
+pub(crate) use code_enum;
 
 code_enum!(
     /// The TLPT framework an engagement follows.

@@ -25,6 +25,9 @@ pub enum TlptError {
     /// No finding has this id.
     #[error("there is no finding '{0}' in the TLPT programme")]
     UnknownFinding(String),
+    /// No rollout record at this position.
+    #[error("there is no rollout record number {0} in the TLPT programme")]
+    UnknownRolloutRecord(usize),
     /// An ATT&CK bundle could not be imported.
     #[error(transparent)]
     Stix(#[from] StixError),
@@ -45,6 +48,7 @@ impl TlptError {
             }
             (TlptError::UnknownEngagement(id), Lang::Ja) => format!("TLPT「{id}」は登録されていません"),
             (TlptError::UnknownFinding(id), Lang::Ja) => format!("発見事項「{id}」は登録されていません"),
+            (TlptError::UnknownRolloutRecord(i), Lang::Ja) => format!("横展開の記録（{i}番）は登録されていません"),
             (TlptError::Stix(e), lang) => e.message(lang),
             (e, Lang::En) => e.to_string(),
         }

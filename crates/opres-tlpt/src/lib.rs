@@ -9,12 +9,16 @@
 //! every item of the source's table; [`report`] renders the management report; [`demo`] builds the
 //! demo programme and benchmark findings.
 
+pub mod assess;
 pub mod attack;
 pub mod codes;
 pub mod error;
 pub mod ids;
 pub mod metrics;
 pub mod model;
+pub mod recurrence;
+pub mod report;
+pub mod rollout;
 pub mod similarity;
 mod validate;
 
