@@ -42,3 +42,6 @@ impl DataSet {
         self.institutions.is_empty() && self.systems.is_empty() && self.incidents.is_empty()
     }
 }
+
+#[cfg(feature = "arbitrary")]
+pub mod arbitrary;

@@ -526,7 +526,8 @@ impl IncidentRecord {
                 report_submissions.push(ReportSubmission { stage, submitted_at });
             }
         }
-        report_submissions.sort_by_key(|s| (s.submitted_at, s.stage));
+        // Same order as the store reads them back: time, then stage code.
+        report_submissions.sort_by_key(|s| (s.submitted_at, s.stage.code()));
 
         match (reference, institution, times, classification, settlement_impact, e.is_empty()) {
             (Some(reference), Some(institution), Some(times), Some(classification), Some(settlement_impact), true) => {
