@@ -479,6 +479,7 @@ impl From<rust_xlsxwriter::XlsxError> for WriteError {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use crate::location::Position;

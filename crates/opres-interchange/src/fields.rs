@@ -236,6 +236,7 @@ pub(crate) const TIMELINE_KEYS: [&str; 2] = ["at", "text"];
 pub(crate) const SUBMISSION_KEYS: [&str; 2] = ["stage", "submitted_at"];
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use std::collections::BTreeSet;

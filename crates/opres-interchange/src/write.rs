@@ -234,8 +234,8 @@ fn cell_text<'a>(cell: &Cell<'a>, buf: &'a mut String) -> Result<&'a str, WriteE
                 buf.push_str(item);
             }
         }
-        Cell::Timeline(items) if items.is_empty() => return Ok(""),
-        Cell::Submissions(items) if items.is_empty() => return Ok(""),
+        Cell::Timeline([]) => return Ok(""),
+        Cell::Submissions([]) => return Ok(""),
         Cell::Timeline(items) => *buf = serde_json::to_string(items).map_err(json_err)?,
         Cell::Submissions(items) => *buf = serde_json::to_string(items).map_err(json_err)?,
     }

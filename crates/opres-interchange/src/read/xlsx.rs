@@ -69,7 +69,7 @@ fn read_sheet(c: &mut Collector, kind: RecordKind, sheet: &str, range: &calamine
     let at = |row_index: usize| Position::Row { sheet: sheet.to_string(), row: first_row + row_index as u32 + 1 };
     let mut rows = range.rows();
     let Some(header_cells) = rows.next() else { return };
-    let header_text: Vec<String> = header_cells.iter().map(|d| header_text(d)).collect();
+    let header_text: Vec<String> = header_cells.iter().map(header_text).collect();
     let header_at = c.at(at(0));
     let header = map_header(kind, &header_text, &header_at, &mut c.problems);
     if c.problems.iter().any(|p| p.location == header_at) {

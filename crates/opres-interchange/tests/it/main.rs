@@ -1,4 +1,5 @@
 //! Integration tests of opres-interchange: one binary, one module per concern.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly by design
 
 mod refuse;
 mod roundtrip;
