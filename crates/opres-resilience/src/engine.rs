@@ -18,7 +18,7 @@ use crate::scenario::{ResolvedScenario, Sampler, Scenario};
 use chrono::{Duration, NaiveTime, TimeZone};
 use opres_domain::{JST, Lang, Timestamp};
 use rand::rngs::Xoshiro256PlusPlus;
-use rand::{RngExt, SeedableRng};
+use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -30,6 +30,9 @@ const OP_FAILOVER: u8 = 4;
 
 /// Samples handled together by one task; fixed so results do not depend on the number of threads.
 const CHUNK: usize = 512;
+
+/// Samples evaluated together, node by node, so the per-node work runs over contiguous lanes.
+const LANES: usize = 64;
 
 /// The z-score of a two-sided 95% interval.
 const Z: f64 = 1.959963984540054;
@@ -297,7 +300,13 @@ pub struct CompiledScenario<'m> {
     /// Failover slot per local node (only meaningful for failover ops).
     fo_slot: Vec<u32>,
     fo_p: Vec<f64>,
+    /// p · 2³², compared with 32 random bits.
+    fo_thr: Vec<u64>,
     fo_t: Vec<f64>,
+    /// Distinct switchover times.
+    switch_times: Vec<f64>,
+    /// Local node of each loss slot.
+    slot_local: Vec<u32>,
     /// For k-of-n: rank (1-based) among kept dependencies per level; 0 = cannot fail at that level.
     kth: Vec<u32>,
     levels: Vec<Option<f64>>,
@@ -459,6 +468,12 @@ impl<'m> CompiledScenario<'m> {
                 .collect();
             services.push(ServiceSlot { service: si, local: local_of[si] as usize, tols });
         }
+        let mut slot_local = vec![0u32; lost.len()];
+        for (i, &o) in own.iter().enumerate() {
+            if o > 0 {
+                slot_local[o as usize - 1] = i as u32;
+            }
+        }
         Ok(CompiledScenario {
             map,
             scenario: scenario.clone(),
@@ -470,7 +485,15 @@ impl<'m> CompiledScenario<'m> {
             ch: chs,
             own,
             fo_slot,
+            fo_thr: fo_p.iter().map(|&p| (p.clamp(0.0, 1.0) * 4_294_967_296.0) as u64).collect(),
             fo_p,
+            switch_times: {
+                let mut t = fo_t.clone();
+                t.sort_by(f64::total_cmp);
+                t.dedup();
+                t
+            },
+            slot_local,
             fo_t,
             kth,
             levels,
@@ -488,78 +511,138 @@ impl<'m> CompiledScenario<'m> {
         self.samplers.len()
     }
 
-    /// Evaluates one level given loss restoration times and switchover outcomes; fills `vals`.
+    /// Evaluates one level for `w` samples at once (lane layout: node `i`, sample `l` at `i * w + l`), given
+    /// loss restoration times (`slot * w + l`) and switchover outcomes (`failover slot * w + l`). Dependencies
+    /// come before dependants, so every node reads only finished rows; the lane loops vectorise.
     #[inline]
-    fn eval(&self, level: usize, own_vals: &[f64], switched: &[bool], vals: &mut [f64], scratch: &mut Vec<f64>) {
+    fn eval(&self, level: usize, w: usize, own_vals: &[f64], switched: &[bool], vals: &mut [f64], scratch: &mut Vec<f64>) {
         let nl = self.levels.len();
         for i in 0..self.op.len() {
             let a = self.ch_off[i] as usize;
             let b = self.ch_off[i + 1] as usize;
-            let gv = match self.op[i] {
+            let kids = &self.ch[a..b];
+            let (lo, hi) = vals.split_at_mut(i * w);
+            let out = &mut hi[..w];
+            let o = self.own[i] as usize;
+            match self.op[i] {
                 OP_AND => {
-                    let mut m = 0.0f64;
-                    for &c in &self.ch[a..b] {
-                        m = m.max(vals[c as usize]);
+                    out.copy_from_slice(&lo[kids[0] as usize * w..][..w]);
+                    for &c in &kids[1..] {
+                        for (x, &y) in out.iter_mut().zip(&lo[c as usize * w..][..w]) {
+                            *x = if y > *x { y } else { *x };
+                        }
                     }
-                    m
                 }
                 OP_OR => {
-                    let mut m = f64::INFINITY;
-                    for &c in &self.ch[a..b] {
-                        m = m.min(vals[c as usize]);
+                    out.copy_from_slice(&lo[kids[0] as usize * w..][..w]);
+                    for &c in &kids[1..] {
+                        for (x, &y) in out.iter_mut().zip(&lo[c as usize * w..][..w]) {
+                            *x = if y < *x { y } else { *x };
+                        }
                     }
-                    m
                 }
                 OP_KTH => {
                     let r = self.kth[i * nl + level] as usize;
                     if r == 0 {
-                        0.0
+                        out.fill(0.0);
+                    } else if kids.len() <= 16 && w <= LANES {
+                        // Rank by counting, lane-parallel: a member is the r-th smallest when fewer than r
+                        // members are below it and at least r are at or below it. Branch-free, so it vectorises.
+                        let mut lt = [0u32; LANES];
+                        let mut le = [0u32; LANES];
+                        let r = r as u32;
+                        for &c in kids {
+                            let vc = &lo[c as usize * w..][..w];
+                            lt[..w].fill(0);
+                            le[..w].fill(0);
+                            for &j in kids {
+                                let vj = &lo[j as usize * w..][..w];
+                                for l in 0..w {
+                                    lt[l] += u32::from(vj[l] < vc[l]);
+                                    le[l] += u32::from(vj[l] <= vc[l]);
+                                }
+                            }
+                            for l in 0..w {
+                                if lt[l] < r && le[l] >= r {
+                                    out[l] = vc[l];
+                                }
+                            }
+                        }
                     } else {
-                        scratch.clear();
-                        scratch.extend(self.ch[a..b].iter().map(|&c| vals[c as usize]));
-                        let (_, x, _) = scratch.select_nth_unstable_by(r - 1, f64::total_cmp);
-                        *x
+                        for (l, x) in out.iter_mut().enumerate() {
+                            scratch.clear();
+                            scratch.extend(kids.iter().map(|&c| lo[c as usize * w + l]));
+                            *x = kth_smallest(scratch, r - 1);
+                        }
                     }
                 }
                 OP_FAILOVER => {
-                    let rp = vals[self.ch[a] as usize];
                     let f = self.fo_slot[i] as usize;
-                    if rp > 0.0 && switched[f] {
-                        let rs = if b - a == 2 { vals[self.ch[a + 1] as usize] } else { 0.0 };
-                        rp.min(self.fo_t[f].max(rs))
+                    let t = self.fo_t[f];
+                    let sw = &switched[f * w..][..w];
+                    let prim = &lo[kids[0] as usize * w..][..w];
+                    if kids.len() == 2 {
+                        let stand = &lo[kids[1] as usize * w..][..w];
+                        for l in 0..w {
+                            let rp = prim[l];
+                            let rs = stand[l];
+                            let alt = if t > rs { t } else { rs };
+                            let alt = if alt < rp { alt } else { rp };
+                            out[l] = if sw[l] && rp > 0.0 { alt } else { rp };
+                        }
                     } else {
-                        rp
+                        for l in 0..w {
+                            let rp = prim[l];
+                            let alt = if t < rp { t } else { rp };
+                            out[l] = if sw[l] && rp > 0.0 { alt } else { rp };
+                        }
                     }
                 }
-                _ => 0.0,
-            };
-            let o = self.own[i];
-            vals[i] = if o > 0 { gv.max(own_vals[o as usize - 1]) } else { gv };
+                _ => out.fill(0.0),
+            }
+            if o > 0 {
+                for (x, &y) in out.iter_mut().zip(&own_vals[(o - 1) * w..][..w]) {
+                    *x = if y > *x { y } else { *x };
+                }
+            }
         }
     }
 
-    /// Follows what determines a node's restoration time down to a lost resource or a switchover; returns
-    /// the local indices on the way.
-    fn trace(&self, from: usize, own_vals: &[f64], switched: &[bool], vals: &[f64]) -> Vec<usize> {
-        let mut path = vec![from];
+    /// Follows what determines sample `l`'s restoration time of a node down to a lost resource or a
+    /// switchover; calls `visit` with the local indices on the way and returns the last. `visit` may end the
+    /// walk early by returning the end it already knows for a node.
+    fn trace(
+        &self,
+        from: usize,
+        l: usize,
+        w: usize,
+        own_vals: &[f64],
+        switched: &[bool],
+        vals: &[f64],
+        mut visit: impl FnMut(usize) -> Option<usize>,
+    ) -> usize {
         let mut i = from;
+        if let Some(end) = visit(i) {
+            return end;
+        }
         loop {
             let a = self.ch_off[i] as usize;
             let b = self.ch_off[i + 1] as usize;
             let kids = &self.ch[a..b];
-            let o = self.own[i];
-            let own_v = if o > 0 { own_vals[o as usize - 1] } else { 0.0 };
-            if vals[i] <= 0.0 || (o > 0 && own_v >= vals[i]) || kids.is_empty() {
-                return path;
+            let o = self.own[i] as usize;
+            let v = vals[i * w + l];
+            let own_v = if o > 0 { own_vals[(o - 1) * w + l] } else { 0.0 };
+            if v <= 0.0 || (o > 0 && own_v >= v) || kids.is_empty() {
+                return i;
             }
             let next = match self.op[i] {
-                OP_AND | OP_OR | OP_KTH => kids.iter().copied().find(|&c| vals[c as usize] == vals[i]),
+                OP_AND | OP_OR | OP_KTH => kids.iter().copied().find(|&c| vals[c as usize * w + l] == v),
                 OP_FAILOVER => {
                     let f = self.fo_slot[i] as usize;
-                    let rp = vals[kids[0] as usize];
-                    if switched[f] && vals[i] < rp {
+                    let rp = vals[kids[0] as usize * w + l];
+                    if switched[f * w + l] && v < rp {
                         // Switched over: the standby decided if it came back after the switchover time.
-                        if kids.len() == 2 && vals[kids[1] as usize] > self.fo_t[f] { Some(kids[1]) } else { None }
+                        if kids.len() == 2 && vals[kids[1] as usize * w + l] > self.fo_t[f] { Some(kids[1]) } else { None }
                     } else {
                         Some(kids[0])
                     }
@@ -569,9 +652,11 @@ impl<'m> CompiledScenario<'m> {
             match next {
                 Some(c) => {
                     i = c as usize;
-                    path.push(i);
+                    if let Some(end) = visit(i) {
+                        return end;
+                    }
                 }
-                None => return path,
+                None => return i,
             }
         }
     }
@@ -585,7 +670,7 @@ impl<'m> CompiledScenario<'m> {
         let mut per_level = vec![vec![0.0; a]; self.levels.len()];
         let mut scratch = Vec::new();
         for (l, vals) in per_level.iter_mut().enumerate() {
-            self.eval(l, &own_vals, &switched, vals, &mut scratch);
+            self.eval(l, 1, &own_vals, &switched, vals, &mut scratch);
         }
         let g = self.map.graph();
         let onset = self.resolved.onset_minutes;
@@ -609,11 +694,14 @@ impl<'m> CompiledScenario<'m> {
                 .collect();
             let breach = tolerances.iter().any(|t| t.breach);
             let critical_path = match slot {
-                Some(x) if d > 0.0 => self
-                    .trace(x.local, &own_vals, &switched, &per_level[0])
-                    .into_iter()
-                    .map(|l| g.id(self.global[l] as usize).to_string())
-                    .collect(),
+                Some(x) if d > 0.0 => {
+                    let mut path = Vec::new();
+                    self.trace(x.local, 0, 1, &own_vals, &switched, &per_level[0], |l| {
+                        path.push(g.id(self.global[l] as usize).to_string());
+                        None
+                    });
+                    path
+                }
                 _ => Vec::new(),
             };
             services.push(ServiceOutcome {
@@ -674,38 +762,90 @@ impl<'m> CompiledScenario<'m> {
             .enumerate()
             .map(|(ci, out)| {
                 let mut acc = Acc { breach: vec![0; ns], tol_breach: vec![0; n_tols], drivers: Vec::new() };
-                let mut own_vals = vec![0.0; self.samplers.len()];
-                let mut switched = vec![false; self.fo_p.len()];
-                let mut vals = vec![vec![0.0; a]; nl];
+                let mut own_vals = vec![0.0; self.samplers.len() * LANES];
+                let mut switched = vec![false; self.fo_p.len() * LANES];
+                let mut vals = vec![vec![0.0; a * LANES]; nl];
                 let mut scratch = Vec::new();
+                let mut memo_stamp = vec![0u32; a];
+                let mut memo_end = vec![0u32; a];
+                let mut path: Vec<usize> = Vec::new();
                 let first = ci * CHUNK;
                 let count = out.len() / ns.max(1);
-                for k in 0..count {
-                    let mut rng = sample_rng(opts.seed, (first + k) as u64);
-                    for (o, s) in own_vals.iter_mut().zip(&self.samplers) {
-                        *o = s.sample(&mut rng);
-                    }
-                    for (w, &p) in switched.iter_mut().zip(&self.fo_p) {
-                        *w = rng.random::<f64>() < p;
-                    }
-                    for (l, v) in vals.iter_mut().enumerate() {
-                        self.eval(l, &own_vals, &switched, v, &mut scratch);
-                    }
-                    let mut t_index = 0;
-                    for (j, s) in self.services.iter().enumerate() {
-                        out[k * ns + j] = vals[0][s.local] as f32;
-                        let mut first_breach: Option<usize> = None;
-                        for t in &s.tols {
-                            if vals[t.level][s.local] > t.threshold {
-                                acc.tol_breach[t_index] += 1;
-                                first_breach.get_or_insert(t.level);
-                            }
-                            t_index += 1;
+                let n_slots = self.samplers.len();
+                let n_fo = self.fo_p.len();
+                for base in (0..count).step_by(LANES) {
+                    let w = LANES.min(count - base);
+                    // A short last batch is laid out with its own width so every row stays contiguous.
+                    for l in 0..w {
+                        let mut rng = sample_rng(opts.seed, (first + base + l) as u64);
+                        for (slot, s) in self.samplers.iter().enumerate() {
+                            own_vals[slot * w + l] = s.sample(&mut rng);
                         }
-                        if let Some(level) = first_breach {
-                            acc.breach[j] += 1;
-                            let path = self.trace(s.local, &own_vals, &switched, &vals[level]);
-                            if let Some(&end) = path.last() {
+                        // Two switchover draws per 64-bit word: each 32-bit half against p · 2³².
+                        for (f, pair) in self.fo_thr.chunks(2).enumerate() {
+                            let x = rng.next_u64();
+                            switched[2 * f * w + l] = (x & 0xFFFF_FFFF) < pair[0];
+                            if let Some(&t) = pair.get(1) {
+                                switched[(2 * f + 1) * w + l] = (x >> 32) < t;
+                            }
+                        }
+                    }
+                    let own_w = &own_vals[..n_slots * w];
+                    let sw_w = &switched[..n_fo * w];
+                    for (lv, v) in vals.iter_mut().enumerate() {
+                        self.eval(lv, w, own_w, sw_w, &mut v[..a * w], &mut scratch);
+                    }
+                    for l in 0..w {
+                        let k = base + l;
+                        let stamp_base = ((base + l) * nl) as u32;
+                        let mut t_index = 0;
+                        for (j, s) in self.services.iter().enumerate() {
+                            out[k * ns + j] = vals[0][s.local * w + l] as f32;
+                            let mut first_breach: Option<usize> = None;
+                            for t in &s.tols {
+                                if vals[t.level][s.local * w + l] > t.threshold {
+                                    acc.tol_breach[t_index] += 1;
+                                    first_breach.get_or_insert(t.level);
+                                }
+                                t_index += 1;
+                            }
+                            if let Some(level) = first_breach {
+                                acc.breach[j] += 1;
+                                // Restoration times are only ever selected (max, min, k-th, switchover), never
+                                // combined, so the service's time is some loss's time or a switchover time. When
+                                // exactly one loss has it and no switchover time equals it, that loss is the
+                                // end of the critical path; otherwise walk the path.
+                                let v = vals[level][s.local * w + l];
+                                let mut hit = None;
+                                let mut unique = true;
+                                for (slot, &node) in self.slot_local.iter().enumerate() {
+                                    if own_w[slot * w + l] == v {
+                                        if hit.is_some() {
+                                            unique = false;
+                                            break;
+                                        }
+                                        hit = Some(node as usize);
+                                    }
+                                }
+                                if let (true, Some(end)) = (unique && !self.switch_times.contains(&v), hit) {
+                                    acc.drivers.push((j as u32, end as u32));
+                                    continue;
+                                }
+                                // Services share most of their paths, so remember each node's end per sample.
+                                let stamp = stamp_base + level as u32 + 1;
+                                path.clear();
+                                let end = self.trace(s.local, l, w, own_w, sw_w, &vals[level][..a * w], |i| {
+                                    if memo_stamp[i] == stamp {
+                                        Some(memo_end[i] as usize)
+                                    } else {
+                                        path.push(i);
+                                        None
+                                    }
+                                });
+                                for &i in &path {
+                                    memo_stamp[i] = stamp;
+                                    memo_end[i] = end as u32;
+                                }
                                 acc.drivers.push((j as u32, end as u32));
                             }
                         }
@@ -755,7 +895,6 @@ impl<'m> CompiledScenario<'m> {
                     let slot = &self.services[j];
                     column.clear();
                     column.extend((0..n_samples).map(|k| dis[k * ns + j]));
-                    column.sort_unstable_by(f32::total_cmp);
                     let mut ds: Vec<Driver> = drivers
                         .iter()
                         .filter(|((sj, _), _)| *sj as usize == j)
@@ -782,7 +921,7 @@ impl<'m> CompiledScenario<'m> {
                         affected: true,
                         breach: Estimate::wilson(breach[j], total),
                         tolerances,
-                        disruption: percentiles(&column),
+                        disruption: percentiles(&mut column),
                         drivers: ds,
                     });
                 }
@@ -800,22 +939,45 @@ impl<'m> CompiledScenario<'m> {
     }
 }
 
-fn percentiles(sorted: &[f32]) -> Percentiles {
-    if sorted.is_empty() {
+/// The `r`-th smallest (0-based) of a few values: insertion sort beats a general selection for the handful of
+/// members a k-of-n cluster has.
+#[inline]
+fn kth_smallest(xs: &mut [f64], r: usize) -> f64 {
+    if xs.len() > 16 {
+        let (_, v, _) = xs.select_nth_unstable_by(r, f64::total_cmp);
+        return *v;
+    }
+    for i in 1..xs.len() {
+        let x = xs[i];
+        let mut j = i;
+        while j > 0 && xs[j - 1] > x {
+            xs[j] = xs[j - 1];
+            j -= 1;
+        }
+        xs[j] = x;
+    }
+    xs[r]
+}
+
+/// Nearest-rank percentiles; selects in place rather than sorting, since only a few ranks are needed.
+fn percentiles(xs: &mut [f32]) -> Percentiles {
+    if xs.is_empty() {
         return Percentiles::default();
     }
-    let at = |q: f64| -> f64 {
-        let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-        f64::from(sorted[rank - 1])
-    };
-    Percentiles {
-        mean: sorted.iter().map(|&x| f64::from(x)).sum::<f64>() / sorted.len() as f64,
-        p50: at(0.50),
-        p90: at(0.90),
-        p95: at(0.95),
-        p99: at(0.99),
-        max: f64::from(sorted[sorted.len() - 1]),
+    let n = xs.len();
+    let mean = xs.iter().map(|&x| f64::from(x)).sum::<f64>() / n as f64;
+    let rank = |q: f64| ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
+    // Select from the highest rank down, each within the part left of the previous one.
+    let mut out = [0.0f64; 4];
+    let mut hi = n;
+    for (slot, q) in [(3usize, 0.99), (2, 0.95), (1, 0.90), (0, 0.50)] {
+        let r = rank(q).min(hi.saturating_sub(1));
+        let (_, v, _) = xs[..hi].select_nth_unstable_by(r, f32::total_cmp);
+        out[slot] = f64::from(*v);
+        hi = r + 1;
     }
+    let max = xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    Percentiles { mean, p50: out[0], p90: out[1], p95: out[2], p99: out[3], max: f64::from(max) }
 }
 
 /// Minutes from `start` beyond which a tolerance is breached: the tightest of its metrics, since every metric
