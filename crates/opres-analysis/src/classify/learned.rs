@@ -22,11 +22,14 @@ pub struct LearnParams {
     pub min_df: u32,
     /// Below this probability the model abstains to `unknown`.
     pub abstain_below: f64,
+    /// Value of the rule model's suggestion as a feature (0 leaves the rules out). It sits outside
+    /// the TF-IDF normalisation so hundreds of n-grams do not drown it.
+    pub rule_feature: f64,
 }
 
 impl Default for LearnParams {
     fn default() -> Self {
-        LearnParams { epochs: 30, learning_rate: 0.5, l2: 1e-5, min_df: 1, abstain_below: 0.0 }
+        LearnParams { epochs: 30, learning_rate: 0.5, l2: 1e-3, min_df: 1, abstain_below: 0.0, rule_feature: 1.0 }
     }
 }
 
@@ -49,6 +52,8 @@ pub struct LearnedModel {
     pub trained_on: usize,
     #[serde(skip)]
     index: HashMap<String, u32>,
+    #[serde(skip)]
+    rules: super::RuleModel,
 }
 
 /// A sparse, L2-normalised TF-IDF vector: (feature index, value).
@@ -72,6 +77,13 @@ fn raw_features(input: &ClassifyInput) -> Vec<String> {
     features(&input.full_text(), &mut f);
     field_features(input, &mut f);
     f
+}
+
+/// The rule model's suggestion as two features (trend and trigger), so the learned model starts
+/// from the curated vocabulary's judgement and learns where the register's analysts differ.
+fn rule_features(input: &ClassifyInput, rules: &super::RuleModel) -> [String; 2] {
+    let s = rules.suggest(input);
+    [format!("r:{}", s.trend.code()), format!("r:{}", s.trigger.code())]
 }
 
 /// Term counts of a document.
@@ -114,12 +126,21 @@ impl LearnedModel {
             return Err(AnalysisError::TooFewExamples { have: usable.len(), need: 2 });
         }
         // Vocabulary and document frequencies.
+        let rules = super::RuleModel::default();
         let docs: Vec<HashMap<String, u32>> = usable.iter().map(|e| counts(raw_features(&e.input))).collect();
+        let stacked: Vec<[String; 2]> = if params.rule_feature > 0.0 {
+            usable.iter().map(|e| rule_features(&e.input, &rules)).collect()
+        } else {
+            Vec::new()
+        };
         let mut df: HashMap<&str, u32> = HashMap::new();
         for d in &docs {
             for f in d.keys() {
                 *df.entry(f.as_str()).or_insert(0) += 1;
             }
+        }
+        for r in stacked.iter().flatten() {
+            *df.entry(r.as_str()).or_insert(0) += 1;
         }
         let mut feats: Vec<(&str, u32)> = df.into_iter().filter(|(_, n)| *n >= params.min_df).collect();
         feats.sort();
@@ -139,9 +160,13 @@ impl LearnedModel {
             params: *params,
             trained_on: usable.len(),
             index,
+            rules,
         };
         model.weights = vec![0.0; model.features.len() * k];
-        let xs: Vec<SparseVec> = docs.into_iter().map(|d| model.vectorise_counts(d)).collect();
+        let mut xs: Vec<SparseVec> = docs.into_iter().map(|d| model.vectorise_counts(d)).collect();
+        for (x, r) in xs.iter_mut().zip(&stacked) {
+            model.append_rule_features(x, r);
+        }
         let ys: Vec<usize> =
             usable.iter().map(|e| model.classes.iter().position(|c| *c == e.trend).unwrap_or(0)).collect();
         model.fit(&xs, &ys, seed);
@@ -182,6 +207,24 @@ impl LearnedModel {
         self.index = self.features.iter().enumerate().map(|(i, f)| (f.clone(), i as u32)).collect();
     }
 
+    fn append_rule_features(&self, x: &mut SparseVec, r: &[String; 2]) {
+        for f in r {
+            if let Some(&j) = self.index.get(f) {
+                x.push((j, self.params.rule_feature as f32));
+            }
+        }
+        x.sort_by_key(|e| e.0);
+    }
+
+    /// The full feature vector of an input: TF-IDF n-grams and fields, plus the rules' suggestion.
+    fn vectorise(&self, input: &ClassifyInput) -> SparseVec {
+        let mut x = self.vectorise_counts(counts(raw_features(input)));
+        if self.params.rule_feature > 0.0 {
+            self.append_rule_features(&mut x, &rule_features(input, &self.rules));
+        }
+        x
+    }
+
     fn vectorise_counts(&self, counts: HashMap<String, u32>) -> SparseVec {
         let mut v: SparseVec = counts
             .into_iter()
@@ -215,7 +258,7 @@ impl LearnedModel {
 
     /// Class probabilities for an input.
     pub fn probabilities(&self, input: &ClassifyInput) -> Vec<(Trend, f64)> {
-        let x = self.vectorise_counts(counts(raw_features(input)));
+        let x = self.vectorise(input);
         let mut p = vec![0.0f32; self.classes.len()];
         self.logits_into(&x, &mut p);
         softmax_in_place(&mut p);
@@ -225,7 +268,7 @@ impl LearnedModel {
     /// Suggests the most probable trend; the reasons are the n-grams and fields that pushed the
     /// chosen trend's logit up most.
     pub fn suggest(&self, input: &ClassifyInput) -> Suggestion {
-        let x = self.vectorise_counts(counts(raw_features(input)));
+        let x = self.vectorise(input);
         if x.is_empty() {
             return Suggestion::unknown(ModelKind::Learned);
         }
@@ -249,9 +292,12 @@ impl LearnedModel {
             .take(8)
             .map(|(j, w)| {
                 let f = &self.features[j as usize];
-                let (source, value) = match f.strip_prefix("f:") {
-                    Some(field) => (ReasonSource::Field, field.replace("cyber_attack", "cyber_attack=true")),
-                    None => (ReasonSource::Text, feature_display(f).to_string()),
+                let (source, value) = if let Some(field) = f.strip_prefix("f:") {
+                    (ReasonSource::Field, field.replace("cyber_attack", "cyber_attack=true"))
+                } else if let Some(rule) = f.strip_prefix("r:") {
+                    (ReasonSource::Field, format!("rules={rule}"))
+                } else {
+                    (ReasonSource::Text, feature_display(f).to_string())
                 };
                 Reason { source, value, supports: trend.code().to_string(), weight: f64::from(w) }
             })

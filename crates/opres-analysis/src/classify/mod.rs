@@ -371,3 +371,82 @@ pub(crate) fn softmax_with_null(scores: &[(Trend, f64)], null_score: f64, temper
     let z: f64 = exps.iter().sum::<f64>() + ((null_score - max) / temperature).exp();
     scores.iter().zip(exps).map(|(s, e)| (s.0, e / z)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Scores a classifier on the whole shipped set.
+    fn score(c: &Classifier, set: &[Example]) -> EvalReport {
+        let pairs: Vec<_> = set
+            .iter()
+            .map(|e| {
+                let s = c.suggest(&e.input);
+                (e.trend, s.trend, s.confidence)
+            })
+            .collect();
+        evaluate(&pairs, 1)
+    }
+
+    #[test]
+    fn eval_set_is_bilingual_and_large_enough() {
+        let set = eval_set().unwrap();
+        assert!(set.len() >= 150, "{}", set.len());
+        let ja = set.iter().filter(|e| e.lang == Some(Lang::Ja)).count();
+        let en = set.iter().filter(|e| e.lang == Some(Lang::En)).count();
+        assert!(ja * 10 >= set.len() * 4 && en * 10 >= set.len() * 4, "ja {ja} en {en}");
+        let trends: std::collections::BTreeSet<_> = set.iter().map(|e| e.trend).collect();
+        assert!(trends.contains(&Trend::CyberOther));
+        assert_eq!(trends.iter().filter(|t| t.is_named()).count(), 9);
+    }
+
+    #[test]
+    fn rules_reach_their_measured_floor_on_the_eval_set() {
+        let set = eval_set().unwrap();
+        let r = score(&Classifier::rules(), &set);
+        println!("{}", r.to_table(Lang::En));
+        for lang in Lang::ALL {
+            let sub: Vec<Example> = set.iter().filter(|e| e.lang == Some(lang)).cloned().collect();
+            let s = score(&Classifier::rules(), &sub);
+            println!("{lang}: accuracy {:.3} macro-F1 {:.3}", s.accuracy, s.macro_f1);
+        }
+        // Measured 0.765 (accuracy 0.775) with the vocabulary as first written, before the set
+        // existed; the floor catches a regression in vocabulary or scoring.
+        assert!(r.macro_f1 >= 0.74, "macro-F1 {:.3}", r.macro_f1);
+        assert!(r.accuracy >= 0.75, "accuracy {:.3}", r.accuracy);
+    }
+
+    #[test]
+    fn training_cross_validates_both_models_and_round_trips() {
+        let set = eval_set().unwrap();
+        let stored = Classifier::train(&set, &TrainParams::default()).unwrap();
+        println!("{}", stored.explain(Lang::En));
+        println!("{}", stored.learned_cv.to_table(Lang::En));
+        assert_eq!(stored.rules_cv.n, set.len());
+        assert_eq!(stored.learned_cv.folds, 5);
+        // The learned model must have learned something beyond chance (13 trends: ~0.08).
+        assert!(stored.learned_cv.macro_f1 > 0.3, "{}", stored.learned_cv.macro_f1);
+        let chosen_better = match stored.chosen {
+            ModelKind::Learned => stored.learned_cv.macro_f1 > stored.rules_cv.macro_f1,
+            ModelKind::Rules => stored.learned_cv.macro_f1 <= stored.rules_cv.macro_f1,
+        };
+        assert!(chosen_better);
+        let back = StoredModel::from_json(&stored.to_json().unwrap()).unwrap();
+        let input = &set[0].input;
+        assert_eq!(back.classifier().suggest(input), stored.classifier().suggest(input));
+        assert!(StoredModel::from_json("{}").is_err());
+    }
+
+    #[test]
+    fn too_few_examples_keep_the_rules() {
+        let set: Vec<Example> = eval_set().unwrap().into_iter().take(5).collect();
+        let err = Classifier::train(&set, &TrainParams::default()).unwrap_err();
+        assert!(err.message(Lang::Ja).contains("少なすぎます"));
+    }
+
+    #[test]
+    fn eval_set_lines_with_mismatched_trigger_are_refused() {
+        let bad = r#"{"id":"x","lang":"en","text":"t","trigger":"work","trend":"cyber.ddos"}"#;
+        assert!(matches!(parse_eval_set(bad), Err(AnalysisError::BadLine { line: 1, .. })));
+    }
+}
