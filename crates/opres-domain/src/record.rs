@@ -78,7 +78,8 @@ pub struct InstitutionRecord {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SystemRecord {
-    /// Code of the institution running it.
+    /// Code of the institution running it (taken from the URL when posted under an institution).
+    #[serde(default)]
     pub institution: String,
     /// Code unique within the institution.
     pub code: String,

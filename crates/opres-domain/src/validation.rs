@@ -37,6 +37,8 @@ pub enum Problem {
     Duplicate { value: String },
     /// A reference to something that does not exist.
     UnknownReference { value: String },
+    /// A key already registered (with other content, for institutions and systems).
+    AlreadyRegistered { value: String },
 }
 
 impl Problem {
@@ -95,6 +97,12 @@ impl Problem {
             (Problem::Duplicate { value }, Lang::En) => format!("'{value}' appears more than once"),
             (Problem::UnknownReference { value }, Lang::Ja) => format!("「{value}」は登録されていません"),
             (Problem::UnknownReference { value }, Lang::En) => format!("'{value}' does not exist"),
+            (Problem::AlreadyRegistered { value }, Lang::Ja) => {
+                format!("「{value}」は既に登録されています（登録済みの内容の変更は画面または API で行ってください）")
+            }
+            (Problem::AlreadyRegistered { value }, Lang::En) => {
+                format!("'{value}' is already registered (change registered records in the UI or the API)")
+            }
         }
     }
 
@@ -116,6 +124,7 @@ impl Problem {
             Problem::BadFormat { .. } => "bad_format",
             Problem::Duplicate { .. } => "duplicate",
             Problem::UnknownReference { .. } => "unknown_reference",
+            Problem::AlreadyRegistered { .. } => "already_registered",
         }
     }
 

@@ -1,0 +1,3 @@
+//! The register's use cases against real databases.
+
+mod import;

@@ -1,0 +1,438 @@
+//! `/incidents`, their timeline and report stages, and `/report-stages/due`.
+
+use super::{bad_json, etag, if_match, Actor, InLang};
+use crate::error::{ApiError, Localized};
+use crate::lang::UserLang;
+use crate::AppState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+use opres_domain::record::{IncidentRecord, ReportSubmissionRecord, TimelineRecord};
+use opres_domain::time::parse_timestamp;
+use opres_domain::{
+    Channel, FiscalYear, Incident, IncidentStatus, InstitutionCode, Lang, Problem, ReportStage, ReportStageKind,
+    ReportSubmission, TimelineEntry, Timestamp, Trend, Trigger, ValidationErrors,
+};
+use opres_store::{IncidentFilter, IncidentQuery, IncidentSort, StoreError, Stored};
+use serde::{Deserialize, Serialize};
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/incidents", get(list).post(create))
+        .route("/incidents/{id}", get(show).put(update).delete(remove))
+        .route("/incidents/{id}/timeline", get(timeline).post(add_timeline))
+        .route("/incidents/{id}/report-stages", get(stages))
+        .route("/incidents/{id}/report-submissions", post(add_submission))
+        .route("/report-stages/due", get(due))
+}
+
+/// An incident as the API shows it: the interchange record plus identity and derived values.
+#[derive(Serialize)]
+struct IncidentView {
+    id: i64,
+    version: i64,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    #[serde(flatten)]
+    record: IncidentRecord,
+    status: IncidentStatus,
+    fiscal_year: FiscalYear,
+    /// MTTD: detected − occurred, derived.
+    time_to_detect_minutes: i64,
+    /// MTTR: recovered − occurred, derived once recovered.
+    time_to_recover_minutes: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report_stages: Option<Vec<ReportStage>>,
+}
+
+fn view(s: &Stored<Incident>, stages: Option<Vec<ReportStage>>) -> IncidentView {
+    IncidentView {
+        id: s.id,
+        version: s.version,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+        record: IncidentRecord::from(&s.value),
+        status: s.value.status(),
+        fiscal_year: FiscalYear::of(&s.value.times.occurred_at()),
+        time_to_detect_minutes: s.value.time_to_detect().num_minutes(),
+        time_to_recover_minutes: s.value.time_to_recover().map(|d| d.num_minutes()),
+        report_stages: stages,
+    }
+}
+
+/// Query parameters of `GET /incidents`, as written; parsed with every problem reported.
+#[derive(Deserialize, Default)]
+struct ListParams {
+    institution: Option<String>,
+    fy: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    trigger: Option<String>,
+    trend: Option<String>,
+    channel: Option<String>,
+    status: Option<String>,
+    cyber: Option<String>,
+    q: Option<String>,
+    sort: Option<String>,
+    order: Option<String>,
+    limit: Option<String>,
+    offset: Option<String>,
+    #[allow(dead_code)] // read by the language extractor
+    lang: Option<String>,
+}
+
+fn code_param<T: Copy>(errs: &mut ValidationErrors, field: &str, raw: &Option<String>, all: &[T], code: fn(T) -> &'static str) -> Option<T> {
+    let raw = raw.as_deref()?.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let found = all.iter().copied().find(|v| code(*v) == raw);
+    if found.is_none() {
+        errs.push(field, Problem::UnknownCode { value: raw.into(), expected: all.iter().map(|v| code(*v)).collect() });
+    }
+    found
+}
+
+fn time_param(errs: &mut ValidationErrors, field: &str, raw: &Option<String>) -> Option<Timestamp> {
+    let raw = raw.as_deref()?.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    match parse_timestamp(raw) {
+        Ok(t) => Some(t),
+        Err(opres_domain::time::TimestampError::NoOffset) => {
+            errs.push(field, Problem::TimestampWithoutOffset { value: raw.into() });
+            None
+        }
+        Err(_) => {
+            errs.push(field, Problem::TimestampMalformed { value: raw.into() });
+            None
+        }
+    }
+}
+
+fn number_param(errs: &mut ValidationErrors, field: &str, raw: &Option<String>) -> Option<u64> {
+    let raw = raw.as_deref()?.trim();
+    match raw.parse::<u64>() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            errs.push(field, Problem::NotANumber { value: raw.into() });
+            None
+        }
+    }
+}
+
+impl ListParams {
+    fn parse(&self, actor: &Actor) -> Result<IncidentQuery, ValidationErrors> {
+        let mut e = ValidationErrors::default();
+        let mut institutions: Option<Vec<InstitutionCode>> = None;
+        if let Some(raw) = self.institution.as_deref().filter(|s| !s.trim().is_empty()) {
+            let mut codes = Vec::new();
+            for c in raw.split(',') {
+                match InstitutionCode::parse(c) {
+                    Ok(code) => codes.push(code),
+                    Err(err) => e.push("institution", Problem::from(err)),
+                }
+            }
+            institutions = Some(codes);
+        }
+        // The actor's scope narrows whatever was asked for.
+        if let Some(scope) = &actor.scope {
+            institutions = Some(match institutions {
+                Some(asked) => asked.into_iter().filter(|c| scope.contains(c)).collect(),
+                None => scope.clone(),
+            });
+        }
+        let (mut from, mut before) = (time_param(&mut e, "from", &self.from), time_param(&mut e, "to", &self.to));
+        if let Some(fy) = self.fy.as_deref().filter(|s| !s.trim().is_empty()) {
+            match fy.trim().trim_start_matches("FY").parse::<i32>() {
+                Ok(y) if (1990..=2200).contains(&y) => {
+                    let fy = FiscalYear(y);
+                    from = Some(from.map_or(fy.start(), |f| f.max(fy.start())));
+                    before = Some(before.map_or(fy.end(), |b| b.min(fy.end())));
+                }
+                _ => e.push("fy", Problem::NotANumber { value: fy.into() }),
+            }
+        }
+        let cyber_attack = match self.cyber.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            Some(other) => {
+                e.push("cyber", Problem::NotABoolean { value: other.into() });
+                None
+            }
+        };
+        let sort = match self.sort.as_deref().filter(|s| !s.is_empty()) {
+            None => IncidentSort::OccurredAt,
+            Some(s) => IncidentSort::parse(s).unwrap_or_else(|| {
+                e.push("sort", Problem::UnknownCode { value: s.into(), expected: IncidentSort::ALL.iter().map(|s| s.code()).collect() });
+                IncidentSort::OccurredAt
+            }),
+        };
+        let descending = match self.order.as_deref() {
+            None | Some("") | Some("desc") => true,
+            Some("asc") => false,
+            Some(o) => {
+                e.push("order", Problem::UnknownCode { value: o.into(), expected: vec!["asc", "desc"] });
+                true
+            }
+        };
+        let limit = number_param(&mut e, "limit", &self.limit).unwrap_or(50);
+        if !(1..=1000).contains(&limit) {
+            e.push("limit", Problem::BadFormat { value: limit.to_string(), hint: "1–1000" });
+        }
+        let filter = IncidentFilter {
+            institutions,
+            occurred_from: from,
+            occurred_before: before,
+            trigger: code_param(&mut e, "trigger", &self.trigger, &Trigger::ALL, Trigger::code),
+            trend: code_param(&mut e, "trend", &self.trend, &Trend::ALL, Trend::code),
+            channel: code_param(&mut e, "channel", &self.channel, &Channel::ALL, Channel::code),
+            status: code_param(&mut e, "status", &self.status, &IncidentStatus::ALL, IncidentStatus::code),
+            cyber_attack,
+            text: self.q.clone().filter(|q| !q.trim().is_empty()),
+        };
+        let offset = number_param(&mut e, "offset", &self.offset).unwrap_or(0);
+        e.into_result(|| IncidentQuery { filter, sort, descending, limit: u32::try_from(limit).unwrap_or(50), offset })
+    }
+}
+
+async fn list(
+    State(s): State<AppState>,
+    actor: Actor,
+    UserLang(lang): UserLang,
+    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<impl IntoResponse, Localized> {
+    let Query(params) = params
+        .map_err(|e| ApiError::BadRequest(format!("クエリを読めません: {e}"), format!("cannot read the query: {e}")))
+        .in_lang(lang)?;
+    let query = params.parse(&actor).in_lang(lang)?;
+    let page = s.register.store().list_incidents(&query).await.in_lang(lang)?;
+    let items: Vec<_> = page.items.iter().map(|i| view(i, None)).collect();
+    Ok(Json(serde_json::json!({ "total": page.total, "limit": query.limit, "offset": query.offset, "items": items })))
+}
+
+async fn load(s: &AppState, actor: &Actor, id: i64) -> Result<Stored<Incident>, ApiError> {
+    match s.register.store().incident(id).await? {
+        Some(i) if actor.can_see(&i.value.institution) => Ok(i),
+        _ => Err(StoreError::NotFound { what: "incident", key: format!("#{id}") }.into()),
+    }
+}
+
+fn stages_now(s: &AppState, i: &Stored<Incident>) -> Vec<ReportStage> {
+    s.register.policy().stages(&i.value, Utc::now())
+}
+
+async fn show(
+    State(s): State<AppState>,
+    actor: Actor,
+    UserLang(lang): UserLang,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, Localized> {
+    let found = load(&s, &actor, id).await.in_lang(lang)?;
+    Ok((etag(found.version), Json(view(&found, Some(stages_now(&s, &found))))))
+}
+
+fn validated(record: IncidentRecord, actor: &Actor) -> Result<Incident, ApiError> {
+    let value = record.validate()?;
+    if !actor.can_see(&value.institution) {
+        let mut errs = ValidationErrors::default();
+        errs.push("institution", Problem::UnknownReference { value: value.institution.to_string() });
+        return Err(errs.into());
+    }
+    Ok(value)
+}
+
+async fn create(
+    State(s): State<AppState>,
+    actor: Actor,
+    UserLang(lang): UserLang,
+    body: Result<Json<IncidentRecord>, JsonRejection>,
+) -> Result<impl IntoResponse, Localized> {
+    let Json(record) = body.map_err(bad_json).in_lang(lang)?;
+    let value = validated(record, &actor).in_lang(lang)?;
+    let created = s.register.store().create_incident(&value).await.in_lang(lang)?;
+    tracing::info!(actor = %actor.name, id = created.id, reference = %created.value.reference, "incident created");
+    let location = [(axum::http::header::LOCATION, format!("/api/v1/incidents/{}", created.id))];
+    Ok((StatusCode::CREATED, etag(created.version), location, Json(view(&created, Some(stages_now(&s, &created))))))
+}
+
+async fn update(
+    State(s): State<AppState>,
+    actor: Actor,
+    UserLang(lang): UserLang,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Result<Json<IncidentRecord>, JsonRejection>,
+) -> Result<impl IntoResponse, Localized> {
+    load(&s, &actor, id).await.in_lang(lang)?;
+    let version = if_match(&headers).in_lang(lang)?;
+    let Json(record) = body.map_err(bad_json).in_lang(lang)?;
+    let value = validated(record, &actor).in_lang(lang)?;
+    let saved = s.register.store().update_incident(id, version, &value).await.in_lang(lang)?;
+    tracing::info!(actor = %actor.name, id, version = saved.version, "incident updated");
+    Ok((etag(saved.version), Json(view(&saved, Some(stages_now(&s, &saved))))))
+}
+
+async fn remove(
+    State(s): State<AppState>,
+    actor: Actor,
+    UserLang(lang): UserLang,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, Localized> {
+    load(&s, &actor, id).await.in_lang(lang)?;
+    let version = if_match(&headers).in_lang(lang)?;
+    s.register.store().delete_incident(id, version).await.in_lang(lang)?;
+    tracing::info!(actor = %actor.name, id, "incident deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn timeline(
+    State(s): State<AppState>,
+    actor: Actor,
+    UserLang(lang): UserLang,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, Localized> {
+    let found = load(&s, &actor, id).await.in_lang(lang)?;
+    let items: Vec<TimelineRecord> = IncidentRecord::from(&found.value).timeline;
+    Ok((etag(found.version), Json(serde_json::json!({ "items": items }))))
+}
+
+fn field_time(field: &str, raw: &str) -> Result<Timestamp, ApiError> {
+    let mut e = ValidationErrors::default();
+    let t = time_param(&mut e, field, &Some(raw.to_string()));
+    if raw.trim().is_empty() {
+        e.push(field, Problem::Required);
+    }
+    match t {
+        Some(t) if e.is_empty() => Ok(t),
+        _ => Err(e.into()),
+    }
+}
+
+async fn add_timeline(
+    State(s): State<AppState>,
+    actor: Actor,
+    UserLang(lang): UserLang,
+    Path(id): Path<i64>,
+    body: Result<Json<TimelineRecord>, JsonRejection>,
+) -> Result<impl IntoResponse, Localized> {
+    load(&s, &actor, id).await.in_lang(lang)?;
+    let Json(record) = body.map_err(bad_json).in_lang(lang)?;
+    let at = field_time("at", &record.at).in_lang(lang)?;
+    if record.text.trim().is_empty() {
+        let mut e = ValidationErrors::default();
+        e.push("text", Problem::Required);
+        return Err(Localized(e.into(), lang));
+    }
+    let entry = TimelineEntry { at, text: record.text.trim().to_string() };
+    let saved = s.register.store().add_timeline_entry(id, &entry).await.in_lang(lang)?;
+    Ok((StatusCode::CREATED, etag(saved.version), Json(view(&saved, None))))
+}
+
+async fn stages(
+    State(s): State<AppState>,
+    actor: Actor,
+    UserLang(lang): UserLang,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, Localized> {
+    let found = load(&s, &actor, id).await.in_lang(lang)?;
+    let items: Vec<_> = stages_now(&s, &found).into_iter().map(|st| stage_view(&st, lang)).collect();
+    Ok(Json(serde_json::json!({ "items": items })))
+}
+
+#[derive(Serialize)]
+struct StageView {
+    stage: ReportStageKind,
+    label: &'static str,
+    sequence: u32,
+    due_at: String,
+    status: &'static str,
+    status_label: &'static str,
+    submitted_at: Option<String>,
+}
+
+fn stage_view(st: &ReportStage, lang: Lang) -> StageView {
+    use opres_domain::ReportStageStatus as S;
+    let submitted_at = match st.status {
+        S::Submitted { submitted_at } | S::SubmittedLate { submitted_at } => Some(opres_domain::time::format_jst(&submitted_at)),
+        _ => None,
+    };
+    StageView {
+        stage: st.kind,
+        label: st.kind.label(lang),
+        sequence: st.sequence,
+        due_at: opres_domain::time::format_jst(&st.due_at),
+        status: st.status.code(),
+        status_label: st.status.label(lang),
+        submitted_at,
+    }
+}
+
+async fn add_submission(
+    State(s): State<AppState>,
+    actor: Actor,
+    UserLang(lang): UserLang,
+    Path(id): Path<i64>,
+    body: Result<Json<ReportSubmissionRecord>, JsonRejection>,
+) -> Result<impl IntoResponse, Localized> {
+    let found = load(&s, &actor, id).await.in_lang(lang)?;
+    let Json(record) = body.map_err(bad_json).in_lang(lang)?;
+    let mut e = ValidationErrors::default();
+    let stage = code_param(&mut e, "stage", &Some(record.stage.clone()), &ReportStageKind::ALL, ReportStageKind::code);
+    if record.stage.trim().is_empty() {
+        e.push("stage", Problem::Required);
+    }
+    let at = time_param(&mut e, "submitted_at", &Some(record.submitted_at.clone()));
+    if let Some(at) = at
+        && at < found.value.times.detected_at()
+    {
+        e.push("submitted_at", Problem::Before { other_field: "detected_at" });
+    }
+    let (Some(stage), Some(submitted_at), true) = (stage, at, e.is_empty()) else {
+        if e.is_empty() {
+            e.push("submitted_at", Problem::Required);
+        }
+        return Err(Localized(e.into(), lang));
+    };
+    let saved = s.register.store().add_report_submission(id, &ReportSubmission { stage, submitted_at }).await.in_lang(lang)?;
+    let items: Vec<_> = stages_now(&s, &saved).into_iter().map(|st| stage_view(&st, lang)).collect();
+    Ok((StatusCode::CREATED, etag(saved.version), Json(serde_json::json!({ "items": items }))))
+}
+
+#[derive(Deserialize)]
+struct DueParams {
+    overdue: Option<bool>,
+    institution: Option<String>,
+}
+
+async fn due(
+    State(s): State<AppState>,
+    actor: Actor,
+    UserLang(lang): UserLang,
+    Query(p): Query<DueParams>,
+) -> Result<impl IntoResponse, Localized> {
+    let params = ListParams { institution: p.institution, ..ListParams::default() };
+    let query = params.parse(&actor).in_lang(lang)?;
+    let due = s.register.due_reports(&query.filter, Utc::now()).await.in_lang(lang)?;
+    let items: Vec<_> = due
+        .iter()
+        .filter(|d| !p.overdue.unwrap_or(false) || d.stage.is_overdue())
+        .map(|d| {
+            serde_json::json!({
+                "incident_id": d.incident_id,
+                "reference": d.reference,
+                "institution": d.institution,
+                "overdue": d.stage.is_overdue(),
+                "stage": stage_view(&d.stage, lang),
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "total": items.len(), "items": items })))
+}

@@ -1,0 +1,41 @@
+//! The caller's language: `?lang=` first, then `Accept-Language`, then Japanese.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use opres_domain::Lang;
+
+/// The language to answer in.
+#[derive(Debug, Clone, Copy)]
+pub struct UserLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for UserLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(UserLang(lang_of(parts)))
+    }
+}
+
+pub(crate) fn lang_of(parts: &Parts) -> Lang {
+    let from_query = parts.uri.query().and_then(|q| {
+        q.split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == "lang").and_then(|(_, v)| Lang::parse(v))
+    });
+    from_query
+        .or_else(|| {
+            let header = parts.headers.get(axum::http::header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+            // Highest q first; ties keep header order.
+            let mut tags: Vec<(f32, usize, &str)> = header
+                .split(',')
+                .enumerate()
+                .map(|(n, part)| {
+                    let mut it = part.split(';');
+                    let tag = it.next().unwrap_or("").trim();
+                    let q = it.find_map(|p| p.trim().strip_prefix("q=")?.parse::<f32>().ok()).unwrap_or(1.0);
+                    (q, n, tag)
+                })
+                .collect();
+            tags.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            tags.into_iter().find_map(|(_, _, t)| Lang::parse(t))
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,4 @@
+//! The REST API, black-box over HTTP, against both engines.
+
+mod api;
+mod support;
