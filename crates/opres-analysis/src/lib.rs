@@ -15,6 +15,9 @@
 
 pub mod classify;
 pub mod error;
+#[cfg(test)]
+mod fixtures;
+pub mod search;
 pub mod text;
 
 pub use error::AnalysisError;
