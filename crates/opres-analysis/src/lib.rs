@@ -17,6 +17,7 @@ pub mod classify;
 pub mod error;
 #[cfg(test)]
 mod fixtures;
+pub mod recurrence;
 pub mod search;
 pub mod text;
 
