@@ -225,6 +225,9 @@ struct Ctx<'a> {
     opts: &'a AssessOptions<'a>,
     metrics: EngagementMetrics,
     findings: Vec<&'a Finding>,
+    /// Findings the management report could have named: identified on or before its date (a rollout
+    /// finding found afterwards belongs in the next report, not this one).
+    reportable: Vec<&'a Finding>,
     /// Recurring findings of the engagement: linked, or suggested by the similarity search.
     recurring: BTreeMap<FindingId, (usize, bool)>,
     rollout: Vec<RolloutSummary>,
@@ -240,6 +243,18 @@ fn result(check: CheckId, verdict: Verdict, evidence: Text, action: Text) -> Che
 
 fn ids<T: fmt::Display>(v: impl IntoIterator<Item = T>) -> String {
     v.into_iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// `（a, b）` in Japanese text, or nothing when the list is empty.
+fn pj<T: fmt::Display>(v: impl IntoIterator<Item = T>) -> String {
+    let s = ids(v);
+    if s.is_empty() { s } else { format!("（{s}）") }
+}
+
+/// ` (a, b)` in English text, or nothing when the list is empty.
+fn pe<T: fmt::Display>(v: impl IntoIterator<Item = T>) -> String {
+    let s = ids(v);
+    if s.is_empty() { s } else { format!(" ({s})") }
 }
 
 fn pct(r: Option<f64>) -> String {
@@ -261,12 +276,17 @@ pub fn assess(p: &TlptProgramme, engagement: &str, opts: &AssessOptions<'_>) -> 
     for c in recurrence::unlinked(p, &suggested) {
         recurring.entry(c.finding.clone()).or_insert((c.matches.len(), false));
     }
+    let reportable: Vec<&Finding> = match &e.management_report {
+        Some(r) => findings.iter().copied().filter(|f| f.identified_on <= r.reported_on).collect(),
+        None => findings.clone(),
+    };
     let ctx = Ctx {
         p,
         e,
         opts,
         metrics: metrics::compute(e, opts.catalogue),
         findings,
+        reportable,
         recurring,
         rollout: rollout::engagement_summary(p, &e.id, opts.today),
     };
@@ -317,20 +337,20 @@ fn intel_org_specific_scenarios(c: &Ctx<'_>) -> CheckResult {
         e.scenarios.iter().filter(|s| s.intel.iter().any(|i| specific.contains(i))).map(|s| &s.id).collect();
     let evidence = t(
         format!(
-            "脅威インテリジェンス{}件のうち組織特有{}件。シナリオ{}件のうち組織特有のインテリジェンスに基づくもの{}件（{}）。",
+            "脅威インテリジェンス{}件のうち組織特有{}件。シナリオ{}件のうち組織特有のインテリジェンスに基づくもの{}件{}。",
             e.intel.len(),
             specific.len(),
             e.scenarios.len(),
             driven.len(),
-            ids(&driven)
+            pj(&driven)
         ),
         format!(
-            "{} of {} intelligence items are organisation-specific; {} of {} scenarios derive from them ({}).",
+            "{} of {} intelligence items are organisation-specific; {} of {} scenarios derive from them{}.",
             specific.len(),
             e.intel.len(),
             driven.len(),
             e.scenarios.len(),
-            ids(&driven)
+            pe(&driven)
         ),
     );
     if !specific.is_empty() && !driven.is_empty() {
@@ -613,21 +633,21 @@ fn no_report(id: CheckId) -> CheckResult {
 fn report_enterprise_risks(c: &Ctx<'_>) -> CheckResult {
     let id = CheckId::ReportEnterpriseRisks;
     let Some(r) = &c.e.management_report else { return no_report(id) };
-    let wide: Vec<&FindingId> = c.findings.iter().filter(|f| f.enterprise_wide).map(|f| &f.id).collect();
+    let wide: Vec<&FindingId> = c.reportable.iter().filter(|f| f.enterprise_wide).map(|f| &f.id).collect();
     let omitted: Vec<&&FindingId> = wide.iter().filter(|f| !r.findings_reported.contains(f)).collect();
     let evidence = t(
         format!(
-            "全社的な影響を生じさせ得る発見事項{}件、うち報告で言及されていないもの{}件（{}）。報告に記載された全社的リスク{}件。",
+            "全社的な影響を生じさせ得る発見事項{}件、うち報告で言及されていないもの{}件{}。報告に記載された全社的リスク{}件。",
             wide.len(),
             omitted.len(),
-            ids(&omitted),
+            pj(&omitted),
             r.enterprise_risks.len()
         ),
         format!(
-            "{} finding(s) could have enterprise-wide impact; {} not named in the report ({}). The report names {} enterprise-wide risk(s).",
+            "{} finding(s) could have enterprise-wide impact; {} not named in the report{}. The report names {} enterprise-wide risk(s).",
             wide.len(),
             omitted.len(),
-            ids(&omitted),
+            pe(&omitted),
             r.enterprise_risks.len()
         ),
     );
@@ -693,26 +713,29 @@ fn report_management_advances(c: &Ctx<'_>) -> CheckResult {
 fn report_recurring(c: &Ctx<'_>) -> CheckResult {
     let id = CheckId::ReportRecurringNotOmitted;
     let Some(r) = &c.e.management_report else { return no_report(id) };
-    let omitted: Vec<(&FindingId, usize, bool)> = c
-        .recurring
+    let reportable: BTreeSet<&FindingId> = c.reportable.iter().map(|f| &f.id).collect();
+    let recurring: Vec<(&FindingId, &(usize, bool))> =
+        c.recurring.iter().filter(|(f, _)| reportable.contains(f)).collect();
+    let omitted: Vec<(&FindingId, usize, bool)> = recurring
         .iter()
+        .copied()
         .filter(|(f, _)| !r.findings_reported.contains(f))
         .map(|(f, (n, linked))| (f, *n, *linked))
         .collect();
     let suggested = omitted.iter().filter(|(_, _, linked)| !linked).count();
     let evidence = t(
         format!(
-            "繰り返し検出された発見事項{}件のうち、経営陣への報告で省略されたもの{}件（{}）{}。",
-            c.recurring.len(),
+            "繰り返し検出された発見事項{}件のうち、経営陣への報告で省略されたもの{}件{}{}。",
+            recurring.len(),
             omitted.len(),
-            omitted.iter().map(|(f, n, _)| format!("{f}: 過去{n}回")).collect::<Vec<_>>().join("、"),
+            pj(omitted.iter().map(|(f, n, _)| format!("{f}: 過去{n}回"))),
             if suggested > 0 { format!("。うち{suggested}件は類似検索が検出したが未リンク") } else { String::new() }
         ),
         format!(
-            "{} recurring finding(s); {} omitted from the management report ({}){}.",
-            c.recurring.len(),
+            "{} recurring finding(s); {} omitted from the management report{}{}.",
+            recurring.len(),
             omitted.len(),
-            omitted.iter().map(|(f, n, _)| format!("{f}: seen {n} time(s) before")).collect::<Vec<_>>().join(", "),
+            pe(omitted.iter().map(|(f, n, _)| format!("{f}: seen {n} time(s) before"))),
             if suggested > 0 { format!("; {suggested} found by the similarity search but not yet linked") } else { String::new() }
         ),
     );
@@ -734,22 +757,22 @@ fn report_recurring(c: &Ctx<'_>) -> CheckResult {
 fn report_not_just_good(c: &Ctx<'_>) -> CheckResult {
     let id = CheckId::ReportNotJustGoodResult;
     let Some(r) = &c.e.management_report else { return no_report(id) };
-    let material: Vec<&FindingId> = c.findings.iter().filter(|f| f.severity.is_material()).map(|f| &f.id).collect();
+    let material: Vec<&FindingId> = c.reportable.iter().filter(|f| f.severity.is_material()).map(|f| &f.id).collect();
     let omitted: Vec<&&FindingId> = material.iter().filter(|f| !r.findings_reported.contains(f)).collect();
     let evidence = t(
         format!(
-            "総括: 「{}」。重要度が緊急・高の発見事項{}件、うち報告されていないもの{}件（{}）。",
+            "総括: 「{}」。重要度が緊急・高の発見事項{}件、うち報告されていないもの{}件{}。",
             r.overall.label(Lang::Ja),
             material.len(),
             omitted.len(),
-            ids(&omitted)
+            pj(&omitted)
         ),
         format!(
-            "Overall message: \"{}\". {} critical or high finding(s), {} not reported ({}).",
+            "Overall message: \"{}\". {} critical or high finding(s), {} not reported{}.",
             r.overall.label(Lang::En),
             material.len(),
             omitted.len(),
-            ids(&omitted)
+            pe(&omitted)
         ),
     );
     let good_label_hides = r.overall == OverallRating::Good && !material.is_empty();
@@ -828,20 +851,24 @@ fn use_rollout_checked(c: &Ctx<'_>) -> CheckResult {
     let total: usize = c.rollout.iter().map(|s| s.total).sum();
     let overdue: usize = c.rollout.iter().map(|s| s.overdue).sum();
     let pending: usize = c.rollout.iter().map(|s| s.not_checked).sum();
-    // The consequence the source describes: a finding of this engagement on another system recurs an
-    // earlier finding whose rollout never checked that system (or answered "not present").
+    // The consequence the source describes: a later finding on another system recurs a finding of this
+    // engagement, and this engagement's rollout never answered for that system (or its company).
+    let answered = |pred: &Finding, sys: &crate::ids::SystemRef| {
+        p.rollout_of(&pred.id).any(|r| {
+            r.status != RolloutStatus::NotChecked
+                && (r.system.as_ref() == Some(sys) || (r.system.is_none() && r.entity == sys.entity))
+        })
+    };
+    let mine: BTreeSet<&FindingId> = c.findings.iter().map(|f| &f.id).collect();
     let mut missed = Vec::new();
-    for f in &c.findings {
-        for pred in recurrence::predecessors(p, &f.id) {
-            for sys in &f.systems {
-                if pred.systems.contains(sys) {
-                    continue;
-                }
-                let checked = p.rollout_of(&pred.id).any(|r| {
-                    r.system.as_ref() == Some(sys) && r.status == RolloutStatus::CheckedPresent
-                });
-                if !checked {
-                    missed.push(format!("{} ← {} ({sys})", f.id, pred.id));
+    for later in p.findings.iter().filter(|f| f.engagement != c.e.id) {
+        for pred in recurrence::predecessors(p, &later.id) {
+            if !mine.contains(&pred.id) {
+                continue;
+            }
+            for sys in later.systems.iter().filter(|s| !pred.systems.contains(s)) {
+                if !answered(pred, sys) {
+                    missed.push(format!("{} → {} ({sys})", pred.id, later.id));
                 }
             }
         }
@@ -850,14 +877,14 @@ fn use_rollout_checked(c: &Ctx<'_>) -> CheckResult {
     missed.dedup();
     let evidence = t(
         format!(
-            "横展開の確認{total}件のうち未確認{pending}件（期限超過{overdue}件）。過去の発見事項の横展開で確認されず、今回のTLPTで再び検出されたもの{}件（{}）。",
+            "横展開の確認{total}件のうち未確認{pending}件（期限超過{overdue}件）。本TLPTの発見事項と類似の課題が、確認されなかった他のシステムで後に再び検出されたもの{}件{}。",
             missed.len(),
-            missed.join("、")
+            if missed.is_empty() { String::new() } else { format!("（{}）", missed.join("、")) }
         ),
         format!(
-            "{pending} of {total} rollout check(s) not done ({overdue} overdue). {} finding(s) of this TLPT recur an earlier finding on a system its rollout never caught ({}).",
+            "{pending} of {total} rollout check(s) not done ({overdue} overdue). {} later finding(s) on systems this rollout never checked recur this TLPT's findings{}.",
             missed.len(),
-            missed.join(", ")
+            if missed.is_empty() { String::new() } else { format!(" ({})", missed.join(", ")) }
         ),
     );
     if total == 0 || overdue > 0 || !missed.is_empty() {

@@ -48,6 +48,21 @@ macro_rules! id_type {
             pub fn as_str(&self) -> &str {
                 &self.0
             }
+
+            /// Builds from a literal of this crate: characters that are not allowed become `_`, so it
+            /// cannot fail; the programme's validation and the tests catch a literal that needed it.
+            pub(crate) fn lit(s: &str) -> Self {
+                let mut v: String = s
+                    .trim()
+                    .chars()
+                    .take(64)
+                    .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+                    .collect();
+                if v.is_empty() {
+                    v.push('_');
+                }
+                Self(v)
+            }
         }
 
         impl TryFrom<String> for $name {
@@ -123,6 +138,12 @@ impl TechniqueId {
         &self.0
     }
 
+    /// Builds from a literal of this crate, falling back to `T0000` (which validation-free callers would
+    /// notice in the output) so it cannot fail.
+    pub(crate) fn lit(s: &str) -> TechniqueId {
+        TechniqueId::parse(s).unwrap_or_else(|_| TechniqueId("T0000".into()))
+    }
+
     /// Whether it names a sub-technique.
     pub fn is_subtechnique(&self) -> bool {
         self.0.len() == 9
@@ -130,7 +151,12 @@ impl TechniqueId {
 
     /// The parent technique (itself for a technique).
     pub fn parent(&self) -> TechniqueId {
-        TechniqueId(self.0[..5].to_string())
+        TechniqueId(self.parent_str().to_string())
+    }
+
+    /// The parent technique's ID as text, without allocating (for hot comparison loops).
+    pub fn parent_str(&self) -> &str {
+        self.0.get(..5).unwrap_or(&self.0)
     }
 }
 

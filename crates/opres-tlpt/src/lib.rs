@@ -12,6 +12,7 @@
 pub mod assess;
 pub mod attack;
 pub mod codes;
+pub mod demo;
 pub mod error;
 pub mod ids;
 pub mod metrics;

@@ -20,8 +20,6 @@ use unicode_normalization::UnicodeNormalization;
 pub const WORD_WEIGHT: f32 = 1.0;
 /// Weight of a Japanese bigram: a Japanese sentence yields several bigrams per word, so each counts less.
 pub const BIGRAM_WEIGHT: f32 = 0.5;
-/// Weight of a concept: the only feature shared across languages, and the most telling.
-pub const CONCEPT_WEIGHT: f32 = 1.6;
 /// How much more the title counts than the description.
 pub const TITLE_BOOST: f32 = 2.0;
 /// How much the recommendation counts.
@@ -199,8 +197,10 @@ impl TryFrom<String> for Fingerprint {
 /// The features of one finding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Features {
-    /// Hashed terms with their weighted term frequency.
+    /// Hashed lexical terms (word stems, Japanese bigrams) with their weighted term frequency.
     pub terms: Vec<(u64, f32)>,
+    /// Hashed concepts with their weighted frequency: the language-independent channel.
+    pub concept_terms: Vec<(u64, f32)>,
     /// Concepts named (indices into the lexicon).
     pub concepts: Vec<usize>,
     /// Technique.
@@ -263,12 +263,12 @@ pub fn features(f: &Finding) -> Features {
     add_text(&mut acc, &mut concepts, &f.recommendation.all(), RECOMMENDATION_WEIGHT);
     let mut concept_ids: Vec<usize> = concepts.keys().copied().collect();
     concept_ids.sort_unstable();
-    for (c, tf) in concepts {
-        *acc.entry(fnv1a(b'c', CONCEPTS[c].id)).or_insert(0.0) += tf * CONCEPT_WEIGHT;
-    }
+    let mut concept_terms: Vec<(u64, f32)> =
+        concepts.into_iter().map(|(c, tf)| (fnv1a(b'c', CONCEPTS[c].id), tf)).collect();
+    concept_terms.sort_unstable_by_key(|t| t.0);
     let mut terms: Vec<(u64, f32)> = acc.into_iter().collect();
     terms.sort_unstable_by_key(|t| t.0);
-    Features { terms, concepts: concept_ids, technique: f.technique.clone(), root_cause: f.root_cause }
+    Features { terms, concept_terms, concepts: concept_ids, technique: f.technique.clone(), root_cause: f.root_cause }
 }
 
 /// The finding's fingerprint (SimHash over its features, the technique and the root cause).
@@ -288,7 +288,7 @@ pub fn fingerprint_of(ft: &Features) -> Fingerprint {
             }
         }
     };
-    for &(h, w) in &ft.terms {
+    for &(h, w) in ft.terms.iter().chain(&ft.concept_terms) {
         // Damp repeated terms so one long description does not dominate.
         add(h, 1.0 + w.ln_1p());
     }

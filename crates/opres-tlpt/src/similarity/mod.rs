@@ -1,11 +1,18 @@
-//! Finding similarity: a bilingual TF-IDF model over word stems, Japanese bigrams and concepts, with the
-//! ATT&CK technique and the root-cause category as separate features, served by an inverted index so
-//! one new finding is compared with every earlier finding (100 000 and more) in milliseconds.
+//! Finding similarity: a bilingual TF-IDF model with two channels, lexical (English word stems, Japanese
+//! character bigrams) and conceptual (the bilingual security lexicon, the same in either language), with
+//! the ATT&CK technique and the root-cause category as separate features, served by an inverted index
+//! so one new finding is compared with every earlier finding (100 000 and more) in milliseconds.
 //!
-//! Score = `text × cosine + technique × technique match + root cause × root-cause match`, where the
-//! technique match is 1 for the same technique, 0.8 for the same parent technique, 0 otherwise; when
-//! either finding has no technique its weight moves to the text.
+//! Text cosine = the mean of the lexical and the concept cosines when both findings name concepts (the
+//! concept channel is what lets a Japanese finding meet an English one), else the lexical cosine alone.
+//!
+//! Score = `text × cosine + ramp × (technique × technique match + root cause × root-cause match)`, where
+//! the technique match is 1 for the same technique, 0.8 for the same parent technique, 0 otherwise (when
+//! either finding has no technique its weight moves to the text), and `ramp = min(1, cosine / 0.1)`: the
+//! technique and the root cause confirm a textual resemblance but cannot make two findings with nothing
+//! in common look alike (two different application flaws share T1190 and a root cause).
 
+pub mod eval;
 pub mod features;
 pub mod lexicon;
 
@@ -54,7 +61,7 @@ impl Default for MatchConfig {
 }
 
 /// The default threshold (see [`MatchConfig::threshold`]).
-pub const DEFAULT_THRESHOLD: f64 = 0.40;
+pub const DEFAULT_THRESHOLD: f64 = 0.32;
 
 /// The similarity of two findings, part by part.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -103,20 +110,31 @@ pub struct Match {
 pub fn technique_match(a: Option<&TechniqueId>, b: Option<&TechniqueId>) -> Option<f64> {
     match (a, b) {
         (Some(a), Some(b)) if a == b => Some(1.0),
-        (Some(a), Some(b)) if a.parent() == b.parent() => Some(0.8),
+        (Some(a), Some(b)) if a.parent_str() == b.parent_str() => Some(0.8),
         (Some(_), Some(_)) => Some(0.0),
         _ => None,
     }
 }
 
+/// Text cosine at which the technique and root cause count in full (see the module documentation).
+pub const STRUCTURE_RAMP: f64 = 0.1;
+
 /// Combines the parts into one score.
 pub fn combine(w: &Weights, text: f64, technique: Option<f64>, root_cause: bool) -> Score {
     let rc = if root_cause { 1.0 } else { 0.0 };
+    let ramp = (text / STRUCTURE_RAMP).min(1.0);
     let score = match technique {
-        Some(t) => w.text * text + w.technique * t + w.root_cause * rc,
-        None => (w.text + w.technique) * text + w.root_cause * rc,
+        Some(t) => w.text * text + ramp * (w.technique * t + w.root_cause * rc),
+        None => (w.text + w.technique) * text + ramp * w.root_cause * rc,
     };
     Score { score: score.clamp(0.0, 1.0), text, technique, root_cause }
+}
+
+/// The lowest text cosine that can still reach `threshold` (with full technique and root-cause matches).
+fn text_floor(w: &Weights, threshold: f64) -> f64 {
+    // Below the ramp, score ≤ text × (w.text + (w.technique + w.root_cause) / STRUCTURE_RAMP).
+    let slope = w.text.max(w.text + w.technique) + (w.technique + w.root_cause) / STRUCTURE_RAMP;
+    (threshold / slope).max(0.0)
 }
 
 /// An inverted index of findings for similarity search.
@@ -128,8 +146,27 @@ pub fn combine(w: &Weights, text: f64, technique: Option<f64>, root_cause: bool)
 pub struct FindingIndex {
     vocab: HashMap<u64, u32>,
     df: Vec<u32>,
-    postings: Vec<Vec<(u32, f32)>>,
+    postings: Vec<Postings>,
+    /// Whether each term belongs to the concept channel.
+    concept_term: Vec<bool>,
     docs: Vec<IndexedFinding>,
+    /// Whether each document names at least one concept.
+    has_concepts: Vec<bool>,
+}
+
+/// Share of the lexical channel in the text cosine when both findings name concepts.
+pub const LEXICAL_SHARE: f64 = 0.5;
+
+/// The text cosine from the two channels.
+pub fn text_cosine(lexical: f64, concept: f64, both_have_concepts: bool) -> f64 {
+    if both_have_concepts { LEXICAL_SHARE * lexical + (1.0 - LEXICAL_SHARE) * concept } else { lexical }
+}
+
+/// One term's postings, as two parallel arrays so the scoring loop streams through memory.
+#[derive(Debug, Clone, Default)]
+struct Postings {
+    docs: Vec<u32>,
+    weights: Vec<f32>,
 }
 
 impl FindingIndex {
@@ -143,15 +180,7 @@ impl FindingIndex {
         let mut idx = FindingIndex::new();
         let items: Vec<(&Finding, Features)> = findings.into_iter().map(|f| (f, features(f))).collect();
         for (_, ft) in &items {
-            for (h, _) in &ft.terms {
-                let next = idx.df.len() as u32;
-                let t = *idx.vocab.entry(*h).or_insert(next);
-                if t == next {
-                    idx.df.push(0);
-                    idx.postings.push(Vec::new());
-                }
-                idx.df[t as usize] += 1;
-            }
+            idx.count_terms(ft);
         }
         idx.docs.reserve(items.len());
         let n = items.len();
@@ -164,17 +193,23 @@ impl FindingIndex {
     /// Adds one finding, using the current statistics.
     pub fn insert(&mut self, f: &Finding) {
         let ft = features(f);
-        for (h, _) in &ft.terms {
+        self.count_terms(&ft);
+        let n = self.docs.len() + 1;
+        self.push_doc(f, &ft, n);
+    }
+
+    fn count_terms(&mut self, ft: &Features) {
+        let channels = ft.terms.iter().map(|t| (t, false)).chain(ft.concept_terms.iter().map(|t| (t, true)));
+        for ((h, _), concept) in channels {
             let next = self.df.len() as u32;
             let t = *self.vocab.entry(*h).or_insert(next);
             if t == next {
                 self.df.push(0);
-                self.postings.push(Vec::new());
+                self.postings.push(Postings::default());
+                self.concept_term.push(concept);
             }
             self.df[t as usize] += 1;
         }
-        let n = self.docs.len() + 1;
-        self.push_doc(f, &ft, n);
     }
 
     fn idf(&self, term: Option<u32>, n: usize) -> f32 {
@@ -182,9 +217,9 @@ impl FindingIndex {
         ((n as f32 + 1.0) / (df + 1.0)).ln() + 1.0
     }
 
-    fn weigh(&self, ft: &Features, n: usize) -> Vec<(Option<u32>, f32)> {
-        let mut v: Vec<(Option<u32>, f32)> = ft
-            .terms
+    /// TF-IDF weights of one channel's terms, normalised to unit length within the channel.
+    fn weigh(&self, terms: &[(u64, f32)], n: usize) -> Vec<(Option<u32>, f32)> {
+        let mut v: Vec<(Option<u32>, f32)> = terms
             .iter()
             .map(|(h, tf)| {
                 let t = self.vocab.get(h).copied();
@@ -202,9 +237,12 @@ impl FindingIndex {
 
     fn push_doc(&mut self, f: &Finding, ft: &Features, n: usize) {
         let doc = self.docs.len() as u32;
-        for (t, w) in self.weigh(ft, n) {
+        let weighted = self.weigh(&ft.terms, n).into_iter().chain(self.weigh(&ft.concept_terms, n));
+        for (t, w) in weighted {
             if let Some(t) = t {
-                self.postings[t as usize].push((doc, w));
+                let p = &mut self.postings[t as usize];
+                p.docs.push(doc);
+                p.weights.push(w);
             }
         }
         self.docs.push(IndexedFinding {
@@ -215,6 +253,7 @@ impl FindingIndex {
             root_cause: f.root_cause,
             fingerprint: fingerprint_of(ft),
         });
+        self.has_concepts.push(!ft.concept_terms.is_empty());
     }
 
     /// Number of findings indexed.
@@ -236,29 +275,39 @@ impl FindingIndex {
     /// threshold.
     pub fn search(&self, f: &Finding, cfg: &MatchConfig, keep: impl Fn(&IndexedFinding) -> bool) -> Vec<Match> {
         let ft = features(f);
-        let q = self.weigh(&ft, self.docs.len().max(1));
-        let mut acc = vec![0f32; self.docs.len()];
-        let mut touched: Vec<u32> = Vec::new();
-        for (t, qw) in q {
+        let n = self.docs.len().max(1);
+        let mut lex = vec![0f32; self.docs.len()];
+        let mut con = vec![0f32; self.docs.len()];
+        for (t, qw) in self.weigh(&ft.terms, n) {
             let Some(t) = t else { continue };
-            for &(d, w) in &self.postings[t as usize] {
-                let slot = &mut acc[d as usize];
-                if *slot == 0.0 {
-                    touched.push(d);
-                }
-                *slot += qw * w;
+            let p = &self.postings[t as usize];
+            for (&d, &w) in p.docs.iter().zip(&p.weights) {
+                lex[d as usize] += qw * w;
             }
         }
+        for (t, qw) in self.weigh(&ft.concept_terms, n) {
+            let Some(t) = t else { continue };
+            let p = &self.postings[t as usize];
+            for (&d, &w) in p.docs.iter().zip(&p.weights) {
+                con[d as usize] += qw * w;
+            }
+        }
+        let query_concepts = !ft.concept_terms.is_empty();
         let fp = fingerprint_of(&ft);
         let mut out: Vec<Match> = Vec::new();
-        // A finding with no shared text can still share technique and root cause, but never reaches a
-        // sensible threshold on those alone, so only findings sharing text are scored.
-        for d in touched {
-            let doc = &self.docs[d as usize];
+        // Technique and root cause only confirm a textual resemblance, so findings whose text cosine
+        // cannot reach the threshold are skipped before anything else is looked at.
+        let floor = text_floor(&cfg.weights, cfg.threshold);
+        for d in 0..self.docs.len() {
+            let text = text_cosine(f64::from(lex[d]), f64::from(con[d]), query_concepts && self.has_concepts[d])
+                .clamp(0.0, 1.0);
+            if text <= 0.0 || text < floor {
+                continue;
+            }
+            let doc = &self.docs[d];
             if !keep(doc) {
                 continue;
             }
-            let text = f64::from(acc[d as usize]).clamp(0.0, 1.0);
             let score = combine(
                 &cfg.weights,
                 text,
@@ -283,13 +332,18 @@ impl FindingIndex {
     pub fn similarity(&self, a: &Finding, b: &Finding, weights: &Weights) -> Score {
         let (fa, fb) = (features(a), features(b));
         let n = self.docs.len().max(1);
-        let (va, vb) = (self.weigh(&fa, n), self.weigh(&fb, n));
         // Unknown terms have no vocabulary slot; compare by hash instead.
-        let ha: HashMap<u64, f32> = fa.terms.iter().map(|(h, _)| *h).zip(va.iter().map(|(_, w)| *w)).collect();
-        let text: f32 = fb.terms.iter().zip(vb.iter()).filter_map(|((h, _), (_, w))| ha.get(h).map(|x| x * w)).sum();
+        let cos = |ta: &[(u64, f32)], tb: &[(u64, f32)]| -> f64 {
+            let (va, vb) = (self.weigh(ta, n), self.weigh(tb, n));
+            let ha: HashMap<u64, f32> = ta.iter().map(|(h, _)| *h).zip(va.iter().map(|(_, w)| *w)).collect();
+            let dot: f32 = tb.iter().zip(vb.iter()).filter_map(|((h, _), (_, w))| ha.get(h).map(|x| x * w)).sum();
+            f64::from(dot)
+        };
+        let both = !fa.concept_terms.is_empty() && !fb.concept_terms.is_empty();
+        let text = text_cosine(cos(&fa.terms, &fb.terms), cos(&fa.concept_terms, &fb.concept_terms), both);
         combine(
             weights,
-            f64::from(text).clamp(0.0, 1.0),
+            text.clamp(0.0, 1.0),
             technique_match(fa.technique.as_ref(), fb.technique.as_ref()),
             fa.root_cause == fb.root_cause,
         )
