@@ -26,11 +26,13 @@ impl Register {
         let mut due: Vec<DueReport> = incidents
             .iter()
             .flat_map(|i| {
-                self.policy().stages(&i.value, now).into_iter().filter(|s| !s.status.is_submitted()).map(|stage| DueReport {
-                    incident_id: i.id,
-                    reference: i.value.reference.clone(),
-                    institution: i.value.institution.clone(),
-                    stage,
+                self.policy().stages(&i.value, now).into_iter().filter(|s| !s.status.is_submitted()).map(|stage| {
+                    DueReport {
+                        incident_id: i.id,
+                        reference: i.value.reference.clone(),
+                        institution: i.value.institution.clone(),
+                        stage,
+                    }
                 })
             })
             .collect();

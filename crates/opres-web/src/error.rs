@@ -1,7 +1,7 @@
 //! API errors as RFC 9457 problem details, in the caller's language. Internal errors are logged
 //! with an id and shown only as that id.
 
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use opres_domain::{Lang, ValidationErrors};
 use opres_store::StoreError;
@@ -62,7 +62,11 @@ impl ApiError {
                 lang.pick("入力内容に誤りがあります", "The input is invalid"),
                 errs.message(lang),
                 errs.iter()
-                    .map(|e| FieldProblem { field: e.field.clone(), kind: e.problem.kind(), message: e.problem.message(lang) })
+                    .map(|e| FieldProblem {
+                        field: e.field.clone(),
+                        kind: e.problem.kind(),
+                        message: e.problem.message(lang),
+                    })
                     .collect(),
                 None,
             ),
@@ -88,7 +92,9 @@ impl ApiError {
             ),
             ApiError::Store(e) => {
                 let (status, kind, title_ja, title_en, current) = match &e {
-                    StoreError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found", "見つかりません", "Not found", None),
+                    StoreError::NotFound { .. } => {
+                        (StatusCode::NOT_FOUND, "not_found", "見つかりません", "Not found", None)
+                    }
                     StoreError::Conflict { current_version, .. } => (
                         StatusCode::PRECONDITION_FAILED,
                         "conflict",
@@ -96,39 +102,60 @@ impl ApiError {
                         "Someone else saved first",
                         Some(*current_version),
                     ),
-                    StoreError::AlreadyExists { .. } => (StatusCode::CONFLICT, "already_exists", "既に登録されています", "Already exists", None),
-                    StoreError::InUse { .. } => (StatusCode::CONFLICT, "in_use", "参照されているため削除できません", "In use", None),
-                    StoreError::UnknownReference { .. } => {
-                        (StatusCode::UNPROCESSABLE_ENTITY, "unknown_reference", "参照先が登録されていません", "Unknown reference", None)
+                    StoreError::AlreadyExists { .. } => {
+                        (StatusCode::CONFLICT, "already_exists", "既に登録されています", "Already exists", None)
                     }
-                    StoreError::Corrupt(_) | StoreError::BadUrl(_) | StoreError::Database(_) | StoreError::Migrate(_) => {
+                    StoreError::InUse { .. } => {
+                        (StatusCode::CONFLICT, "in_use", "参照されているため削除できません", "In use", None)
+                    }
+                    StoreError::UnknownReference { .. } => (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "unknown_reference",
+                        "参照先が登録されていません",
+                        "Unknown reference",
+                        None,
+                    ),
+                    StoreError::Corrupt(_)
+                    | StoreError::BadUrl(_)
+                    | StoreError::Database(_)
+                    | StoreError::Migrate(_) => {
                         let id = error_id();
                         tracing::error!(error_id = %id, error = %e, "internal error");
                         let detail = match lang {
-                            Lang::Ja => format!("内部エラーが発生しました。管理者にお問い合わせください（エラーID: {id}）"),
-                            Lang::En => format!("An internal error occurred. Please contact your administrator (error id: {id})"),
+                            Lang::Ja => {
+                                format!("内部エラーが発生しました。管理者にお問い合わせください（エラーID: {id}）")
+                            }
+                            Lang::En => format!(
+                                "An internal error occurred. Please contact your administrator (error id: {id})"
+                            ),
                         };
-                        return problem(StatusCode::INTERNAL_SERVER_ERROR, ProblemDetails {
-                            kind: "about:blank#internal".into(),
-                            title: lang.pick("内部エラー", "Internal error").into(),
-                            status: 500,
-                            detail,
-                            errors: vec![],
-                            current_version: None,
-                        });
+                        return problem(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            ProblemDetails {
+                                kind: "about:blank#internal".into(),
+                                title: lang.pick("内部エラー", "Internal error").into(),
+                                status: 500,
+                                detail,
+                                errors: vec![],
+                                current_version: None,
+                            },
+                        );
                     }
                 };
                 (status, kind, lang.pick(title_ja, title_en), e.message(lang), vec![], current)
             }
         };
-        problem(status, ProblemDetails {
-            kind: format!("about:blank#{kind}"),
-            title: title.to_string(),
-            status: status.as_u16(),
-            detail,
-            errors,
-            current_version,
-        })
+        problem(
+            status,
+            ProblemDetails {
+                kind: format!("about:blank#{kind}"),
+                title: title.to_string(),
+                status: status.as_u16(),
+                detail,
+                errors,
+                current_version,
+            },
+        )
     }
 }
 

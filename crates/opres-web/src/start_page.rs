@@ -1,12 +1,12 @@
 //! A bilingual start page: what is in the register and where the API is. The full web UI
 //! (sign-in, lists, forms) is the next piece of work; this page says so rather than pretend.
 
-use crate::lang::UserLang;
 use crate::AppState;
+use crate::lang::UserLang;
+use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
-use axum::Router;
 use opres_domain::Lang;
 use opres_store::IncidentQuery;
 

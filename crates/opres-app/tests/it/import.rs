@@ -1,7 +1,7 @@
 use chrono::{TimeZone, Utc};
 use opres_app::{ImportError, Register};
 use opres_domain::Lang;
-use opres_store::{engine_tests, IncidentFilter, IncidentQuery};
+use opres_store::{IncidentFilter, IncidentQuery, engine_tests};
 use std::path::PathBuf;
 
 fn write(dir: &tempfile::TempDir, name: &str, body: &str) -> PathBuf {
@@ -27,7 +27,8 @@ engine_tests!(bad_rows_are_all_listed_and_nothing_is_written, |db| {
     let incidents = [
         incident_line("INC-1", ""),
         incident_line("INC-2", r#","affected_systems":["MAINFRAME"]"#),
-        incident_line("INC-3", r#","occurred_at":"2024-05-01 09:00""#).replace(r#""occurred_at":"2024-05-01T09:00:00+09:00","#, ""),
+        incident_line("INC-3", r#","occurred_at":"2024-05-01 09:00""#)
+            .replace(r#""occurred_at":"2024-05-01T09:00:00+09:00","#, ""),
         incident_line("INC-1", ""),
     ]
     .join("\n");
@@ -38,7 +39,12 @@ engine_tests!(bad_rows_are_all_listed_and_nothing_is_written, |db| {
     assert_eq!(msgs.len(), 1, "{msgs:?}");
     assert!(msgs[0].starts_with("incidents.jsonl line 3, occurred_at:"), "{msgs:?}");
 
-    let incidents = [incident_line("INC-1", ""), incident_line("INC-2", r#","affected_systems":["MAINFRAME"]"#), incident_line("INC-1", "")].join("\n");
+    let incidents = [
+        incident_line("INC-1", ""),
+        incident_line("INC-2", r#","affected_systems":["MAINFRAME"]"#),
+        incident_line("INC-1", ""),
+    ]
+    .join("\n");
     let inc = write(&dir, "incidents.jsonl", &incidents);
     let err = register.import_files(&[base.clone(), inc.clone()]).await.unwrap_err();
     let msgs: Vec<String> = err.problems().iter().map(|p| p.message(Lang::En)).collect();
@@ -63,7 +69,13 @@ engine_tests!(bad_rows_are_all_listed_and_nothing_is_written, |db| {
 engine_tests!(generated_data_imports_and_reports_are_due, |db| {
     let register = Register::new(db.store.clone());
     let now = Utc.with_ymd_and_hms(2026, 11, 29, 0, 0, 0).unwrap();
-    let data = opres_synthetic::generate(&opres_synthetic::GenParams { institutions: 3, incidents: 200, seed: 7, now, fiscal_years: 5 });
+    let data = opres_synthetic::generate(&opres_synthetic::GenParams {
+        institutions: 3,
+        incidents: 200,
+        seed: 7,
+        now,
+        fiscal_years: 5,
+    });
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.jsonl");
     opres_interchange::write_file(&path, &data).unwrap();

@@ -1,9 +1,9 @@
 //! `/incidents`, their timeline and report stages, and `/report-stages/due`.
 
-use super::{bad_json, etag, if_match, Actor, InLang};
+use super::{Actor, InLang, bad_json, etag, if_match};
+use crate::AppState;
 use crate::error::{ApiError, Localized};
 use crate::lang::UserLang;
-use crate::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -11,13 +11,14 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
+use opres_app::FilterParams;
+use opres_app::filter::{code_param, time_param};
 use opres_domain::record::{IncidentRecord, ReportSubmissionRecord, TimelineRecord};
-use opres_domain::time::parse_timestamp;
 use opres_domain::{
-    Channel, FiscalYear, Incident, IncidentStatus, InstitutionCode, Lang, Problem, ReportStage, ReportStageKind,
-    ReportSubmission, TimelineEntry, Timestamp, Trend, Trigger, ValidationErrors,
+    FiscalYear, Incident, IncidentStatus, Lang, Problem, ReportStage, ReportStageKind, ReportSubmission, TimelineEntry,
+    Timestamp, ValidationErrors,
 };
-use opres_store::{IncidentFilter, IncidentQuery, IncidentSort, StoreError, Stored};
+use opres_store::{IncidentQuery, IncidentSort, StoreError, Stored};
 use serde::{Deserialize, Serialize};
 
 pub(crate) fn router() -> Router<AppState> {
@@ -85,36 +86,6 @@ struct ListParams {
     lang: Option<String>,
 }
 
-fn code_param<T: Copy>(errs: &mut ValidationErrors, field: &str, raw: &Option<String>, all: &[T], code: fn(T) -> &'static str) -> Option<T> {
-    let raw = raw.as_deref()?.trim();
-    if raw.is_empty() {
-        return None;
-    }
-    let found = all.iter().copied().find(|v| code(*v) == raw);
-    if found.is_none() {
-        errs.push(field, Problem::UnknownCode { value: raw.into(), expected: all.iter().map(|v| code(*v)).collect() });
-    }
-    found
-}
-
-fn time_param(errs: &mut ValidationErrors, field: &str, raw: &Option<String>) -> Option<Timestamp> {
-    let raw = raw.as_deref()?.trim();
-    if raw.is_empty() {
-        return None;
-    }
-    match parse_timestamp(raw) {
-        Ok(t) => Some(t),
-        Err(opres_domain::time::TimestampError::NoOffset) => {
-            errs.push(field, Problem::TimestampWithoutOffset { value: raw.into() });
-            None
-        }
-        Err(_) => {
-            errs.push(field, Problem::TimestampMalformed { value: raw.into() });
-            None
-        }
-    }
-}
-
 fn number_param(errs: &mut ValidationErrors, field: &str, raw: &Option<String>) -> Option<u64> {
     let raw = raw.as_deref()?.trim();
     match raw.parse::<u64>() {
@@ -128,49 +99,30 @@ fn number_param(errs: &mut ValidationErrors, field: &str, raw: &Option<String>) 
 
 impl ListParams {
     fn parse(&self, actor: &Actor) -> Result<IncidentQuery, ValidationErrors> {
-        let mut e = ValidationErrors::default();
-        let mut institutions: Option<Vec<InstitutionCode>> = None;
-        if let Some(raw) = self.institution.as_deref().filter(|s| !s.trim().is_empty()) {
-            let mut codes = Vec::new();
-            for c in raw.split(',') {
-                match InstitutionCode::parse(c) {
-                    Ok(code) => codes.push(code),
-                    Err(err) => e.push("institution", Problem::from(err)),
-                }
-            }
-            institutions = Some(codes);
-        }
-        // The actor's scope narrows whatever was asked for.
-        if let Some(scope) = &actor.scope {
-            institutions = Some(match institutions {
-                Some(asked) => asked.into_iter().filter(|c| scope.contains(c)).collect(),
-                None => scope.clone(),
-            });
-        }
-        let (mut from, mut before) = (time_param(&mut e, "from", &self.from), time_param(&mut e, "to", &self.to));
-        if let Some(fy) = self.fy.as_deref().filter(|s| !s.trim().is_empty()) {
-            match fy.trim().trim_start_matches("FY").parse::<i32>() {
-                Ok(y) if (1990..=2200).contains(&y) => {
-                    let fy = FiscalYear(y);
-                    from = Some(from.map_or(fy.start(), |f| f.max(fy.start())));
-                    before = Some(before.map_or(fy.end(), |b| b.min(fy.end())));
-                }
-                _ => e.push("fy", Problem::NotANumber { value: fy.into() }),
-            }
-        }
-        let cyber_attack = match self.cyber.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some("true") => Some(true),
-            Some("false") => Some(false),
-            Some(other) => {
-                e.push("cyber", Problem::NotABoolean { value: other.into() });
-                None
-            }
+        let params = FilterParams {
+            institutions: self.institution.iter().flat_map(|s| s.split(',')).map(str::to_string).collect(),
+            fy: self.fy.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            trigger: self.trigger.clone(),
+            trend: self.trend.clone(),
+            channel: self.channel.clone(),
+            status: self.status.clone(),
+            cyber: self.cyber.clone(),
+            text: self.q.clone(),
         };
+        let filter = params.parse(actor.scope.as_deref());
+        let mut e = filter.as_ref().err().cloned().unwrap_or_default();
         let sort = match self.sort.as_deref().filter(|s| !s.is_empty()) {
             None => IncidentSort::OccurredAt,
             Some(s) => IncidentSort::parse(s).unwrap_or_else(|| {
-                e.push("sort", Problem::UnknownCode { value: s.into(), expected: IncidentSort::ALL.iter().map(|s| s.code()).collect() });
+                e.push(
+                    "sort",
+                    Problem::UnknownCode {
+                        value: s.into(),
+                        expected: IncidentSort::ALL.iter().map(|s| s.code()).collect(),
+                    },
+                );
                 IncidentSort::OccurredAt
             }),
         };
@@ -186,19 +138,13 @@ impl ListParams {
         if !(1..=1000).contains(&limit) {
             e.push("limit", Problem::BadFormat { value: limit.to_string(), hint: "1–1000" });
         }
-        let filter = IncidentFilter {
-            institutions,
-            occurred_from: from,
-            occurred_before: before,
-            trigger: code_param(&mut e, "trigger", &self.trigger, &Trigger::ALL, Trigger::code),
-            trend: code_param(&mut e, "trend", &self.trend, &Trend::ALL, Trend::code),
-            channel: code_param(&mut e, "channel", &self.channel, &Channel::ALL, Channel::code),
-            status: code_param(&mut e, "status", &self.status, &IncidentStatus::ALL, IncidentStatus::code),
-            cyber_attack,
-            text: self.q.clone().filter(|q| !q.trim().is_empty()),
-        };
         let offset = number_param(&mut e, "offset", &self.offset).unwrap_or(0);
-        e.into_result(|| IncidentQuery { filter, sort, descending, limit: u32::try_from(limit).unwrap_or(50), offset })
+        match filter {
+            Ok(filter) if e.is_empty() => {
+                Ok(IncidentQuery { filter, sort, descending, limit: u32::try_from(limit).unwrap_or(50), offset })
+            }
+            _ => Err(e),
+        }
     }
 }
 
@@ -361,7 +307,9 @@ struct StageView {
 fn stage_view(st: &ReportStage, lang: Lang) -> StageView {
     use opres_domain::ReportStageStatus as S;
     let submitted_at = match st.status {
-        S::Submitted { submitted_at } | S::SubmittedLate { submitted_at } => Some(opres_domain::time::format_jst(&submitted_at)),
+        S::Submitted { submitted_at } | S::SubmittedLate { submitted_at } => {
+            Some(opres_domain::time::format_jst(&submitted_at))
+        }
         _ => None,
     };
     StageView {
@@ -401,7 +349,8 @@ async fn add_submission(
         }
         return Err(Localized(e.into(), lang));
     };
-    let saved = s.register.store().add_report_submission(id, &ReportSubmission { stage, submitted_at }).await.in_lang(lang)?;
+    let saved =
+        s.register.store().add_report_submission(id, &ReportSubmission { stage, submitted_at }).await.in_lang(lang)?;
     let items: Vec<_> = stages_now(&s, &saved).into_iter().map(|st| stage_view(&st, lang)).collect();
     Ok((StatusCode::CREATED, etag(saved.version), Json(serde_json::json!({ "items": items }))))
 }

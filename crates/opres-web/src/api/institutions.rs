@@ -1,9 +1,9 @@
 //! `/institutions` and their `/systems`.
 
-use super::{bad_json, etag, if_match, Actor, InLang};
+use super::{Actor, InLang, bad_json, etag, if_match};
+use crate::AppState;
 use crate::error::{ApiError, Localized};
 use crate::lang::UserLang;
-use crate::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -72,7 +72,11 @@ fn visible(actor: &Actor, code: &InstitutionCode) -> Result<(), ApiError> {
     }
 }
 
-async fn list(State(s): State<AppState>, actor: Actor, UserLang(lang): UserLang) -> Result<impl IntoResponse, Localized> {
+async fn list(
+    State(s): State<AppState>,
+    actor: Actor,
+    UserLang(lang): UserLang,
+) -> Result<impl IntoResponse, Localized> {
     let all = s.register.store().list_institutions().await.in_lang(lang)?;
     let items: Vec<_> = all.into_iter().filter(|i| actor.can_see(&i.value.code)).map(view).collect();
     Ok(Json(serde_json::json!({ "items": items })))
@@ -146,7 +150,8 @@ async fn list_systems(
     if s.register.store().institution(&code).await.in_lang(lang)?.is_none() {
         return Err(Localized(StoreError::NotFound { what: "institution", key: code.to_string() }.into(), lang));
     }
-    let items: Vec<_> = s.register.store().list_systems(Some(&code)).await.in_lang(lang)?.into_iter().map(system_view).collect();
+    let items: Vec<_> =
+        s.register.store().list_systems(Some(&code)).await.in_lang(lang)?.into_iter().map(system_view).collect();
     Ok(Json(serde_json::json!({ "items": items })))
 }
 
@@ -165,7 +170,11 @@ async fn show_system(
 }
 
 /// Reads a system body, taking institution and code from the path when the body leaves them out.
-fn system_body(code: &InstitutionCode, system: Option<&SystemCode>, mut record: SystemRecord) -> Result<opres_domain::System, ApiError> {
+fn system_body(
+    code: &InstitutionCode,
+    system: Option<&SystemCode>,
+    mut record: SystemRecord,
+) -> Result<opres_domain::System, ApiError> {
     if record.institution.trim().is_empty() {
         record.institution = code.to_string();
     }
@@ -177,10 +186,16 @@ fn system_body(code: &InstitutionCode, system: Option<&SystemCode>, mut record: 
     let value = record.validate()?;
     let mut errs = ValidationErrors::default();
     if value.institution != *code {
-        errs.push("institution", Problem::BadFormat { value: value.institution.to_string(), hint: "must match the institution in the URL" });
+        errs.push(
+            "institution",
+            Problem::BadFormat { value: value.institution.to_string(), hint: "must match the institution in the URL" },
+        );
     }
     if system.is_some_and(|s| *s != value.code) {
-        errs.push("code", Problem::BadFormat { value: value.code.to_string(), hint: "must match the system in the URL" });
+        errs.push(
+            "code",
+            Problem::BadFormat { value: value.code.to_string(), hint: "must match the system in the URL" },
+        );
     }
     errs.into_result(|| value).map_err(ApiError::from)
 }

@@ -8,18 +8,15 @@ mod institutions;
 
 pub use actor::Actor;
 
-use crate::error::{ApiError, Localized};
 use crate::AppState;
-use axum::http::{header, HeaderMap, HeaderValue};
+use crate::error::{ApiError, Localized};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::routing::get;
 use axum::{Json, Router};
 use opres_domain::Lang;
 
 pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/health", get(health))
-        .merge(institutions::router())
-        .merge(incidents::router())
+    Router::new().route("/health", get(health)).merge(institutions::router()).merge(incidents::router())
 }
 
 async fn health() -> Json<serde_json::Value> {

@@ -1,7 +1,7 @@
 use crate::support::spawn_app;
 use opres_store::engine_tests;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 fn incident(reference: &str) -> Value {
     json!({
@@ -23,7 +23,9 @@ async fn seed(app: &crate::support::TestApp) {
     let r = app
         .http
         .post(app.url("/api/v1/institutions"))
-        .json(&json!({"code":"BANK-A","name_ja":"さくら銀行","name_en":"Sakura Bank","institution_type":"regional_bank"}))
+        .json(
+            &json!({"code":"BANK-A","name_ja":"さくら銀行","name_en":"Sakura Bank","institution_type":"regional_bank"}),
+        )
         .send()
         .await
         .unwrap();
@@ -59,7 +61,14 @@ engine_tests!(incident_lifecycle_over_http, |db| {
     edit["root_cause"] = json!("DDoS mitigation contract did not cover the new IP range");
     let r = app.http.put(app.url(&format!("/api/v1/incidents/{id}"))).json(&edit).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::PRECONDITION_REQUIRED);
-    let r = app.http.put(app.url(&format!("/api/v1/incidents/{id}"))).header("If-Match", "\"1\"").json(&edit).send().await.unwrap();
+    let r = app
+        .http
+        .put(app.url(&format!("/api/v1/incidents/{id}")))
+        .header("If-Match", "\"1\"")
+        .json(&edit)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["etag"], "\"2\"");
     let r = app
@@ -95,7 +104,8 @@ engine_tests!(incident_lifecycle_over_http, |db| {
     assert_eq!(r.status(), StatusCode::CREATED);
     assert_eq!(r.headers()["etag"], "\"4\"");
     let stages: Value = r.json().await.unwrap();
-    let recovery = stages["items"].as_array().unwrap().iter().find(|s| s["stage"] == "recovery_report").unwrap().clone();
+    let recovery =
+        stages["items"].as_array().unwrap().iter().find(|s| s["stage"] == "recovery_report").unwrap().clone();
     assert_eq!(recovery["status"], "submitted");
 
     let r = app.http.delete(app.url(&format!("/api/v1/incidents/{id}"))).header("If-Match", "4").send().await.unwrap();
@@ -112,15 +122,30 @@ engine_tests!(validation_errors_name_every_field_in_the_users_language, |db| {
     bad["customers_affected"] = json!(-5);
     bad["trend"] = json!("operations.disk");
     for (lang, needle) in [("ja", "タイムゾーンがありません"), ("en", "has no time zone")] {
-        let r = app.http.post(app.url("/api/v1/incidents")).header("Accept-Language", lang).json(&bad).send().await.unwrap();
+        let r = app
+            .http
+            .post(app.url("/api/v1/incidents"))
+            .header("Accept-Language", lang)
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.headers()["content-type"], "application/problem+json");
         let body: Value = r.json().await.unwrap();
-        let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        let fields: Vec<&str> =
+            body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
         assert_eq!(fields, ["occurred_at", "customers_affected", "trend"]);
         assert!(body["errors"][0]["message"].as_str().unwrap().contains(needle), "{body}");
     }
-    let r = app.http.post(app.url("/api/v1/incidents")).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    let r = app
+        .http
+        .post(app.url("/api/v1/incidents"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let mut unknown_system = incident("INC-3");
     unknown_system["affected_systems"] = json!(["NOPE"]);
@@ -157,7 +182,8 @@ engine_tests!(list_filters_and_bad_parameters, |db| {
     let body: Value = r.json().await.unwrap();
     let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["from", "cyber", "trend"]);
-    let due: Value = app.http.get(app.url("/api/v1/report-stages/due?overdue=true")).send().await.unwrap().json().await.unwrap();
+    let due: Value =
+        app.http.get(app.url("/api/v1/report-stages/due?overdue=true")).send().await.unwrap().json().await.unwrap();
     assert!(due["total"].as_u64().unwrap() > 0);
     let page = app.http.get(app.url("/?lang=en")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("INC-4") && page.contains("Incidents"));

@@ -1,0 +1,200 @@
+//! The command line: every command and option, with help that teaches.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use opres_domain::Lang;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// opres — the failure register, analysis and resilience tool for financial institutions and
+/// their supervisor (after the FSA's yearly analysis report on system failures).
+#[derive(Debug, Parser)]
+#[command(name = "opres", version, propagate_version = true)]
+#[command(after_help = "Examples:
+  opres serve --demo                       run the web server on demo data (http://127.0.0.1:8080/)
+  opres gen --incidents 1000 --out data.jsonl
+  opres import data.jsonl                  all rows or none; every bad row is listed
+  opres export incidents --format xlsx --out incidents.xlsx
+  opres incident list --trend operations.storage --fy 2024
+
+Data lives in ./opres.db (SQLite) unless --db or OPRES_DATABASE_URL names another file or a
+PostgreSQL server (postgres://user@host/db).")]
+pub struct Cli {
+    /// Database: an SQLite file path or a postgres:// URL.
+    #[arg(long, global = true, env = "OPRES_DATABASE_URL", default_value = "opres.db", hide_env_values = true)]
+    pub db: String,
+
+    /// Language of messages: ja or en (default: from LANG, else ja).
+    #[arg(long, global = true, env = "OPRES_LANG")]
+    pub lang: Option<Lang>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    /// The language to speak: --lang, OPRES_LANG, then the locale, then Japanese.
+    pub fn lang(&self) -> Lang {
+        self.lang.unwrap_or_else(|| std::env::var("LANG").ok().and_then(|l| Lang::parse(&l)).unwrap_or_default())
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server and REST API.
+    Serve(ServeArgs),
+    /// Import register files (.jsonl, .json, .csv, .xlsx): all rows of all files, or nothing.
+    #[command(
+        after_help = "Every bad row of every file is listed with its line (or sheet and row), field and reason;\nif there is any, nothing is written. Exit code 2 means the files were refused."
+    )]
+    Import(ImportArgs),
+    /// Export register data.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Generate a deterministic, realistic synthetic data set.
+    Gen(GenArgs),
+    /// Database maintenance.
+    #[command(subcommand)]
+    Db(DbCommand),
+    /// Look at incidents.
+    #[command(subcommand)]
+    Incident(IncidentCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Only this machine can connect unless you choose otherwise.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Fill an empty database with the demo data set first.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files to import together; the format follows each extension.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Export incidents (with their institutions and systems for json and xlsx).
+    Incidents(ExportArgs),
+}
+
+/// File formats for export.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// JSON Lines, one record per line.
+    Jsonl,
+    /// One JSON document.
+    Json,
+    /// CSV, incidents only.
+    Csv,
+    /// Excel workbook, a sheet per record kind.
+    Xlsx,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Output format (default: from --out's extension, else jsonl).
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
+    /// Output file (default: standard output; required for xlsx).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Column headers of CSV and XLSX: en (field names) or ja (Japanese labels).
+    #[arg(long, default_value = "en")]
+    pub headers: Lang,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Number of institutions.
+    #[arg(long, default_value_t = 24)]
+    pub institutions: usize,
+    /// Number of incidents.
+    #[arg(long, default_value_t = 3000)]
+    pub incidents: usize,
+    /// Seed: the same seed gives the same data.
+    #[arg(long, default_value_t = 2024)]
+    pub seed: u64,
+    /// Fiscal years (April–March) up to today that the incidents cover.
+    #[arg(long, default_value_t = 5)]
+    pub fiscal_years: u32,
+    /// Output file; the format follows the extension (.jsonl, .json, .csv, .xlsx).
+    #[arg(long, short)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Create or upgrade the database schema (also done automatically on every start).
+    Migrate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IncidentCommand {
+    /// List incidents, newest first.
+    List(ListArgs),
+    /// Show one incident with its report stages.
+    Show {
+        /// The incident's reference (e.g. INC-2024-0012).
+        reference: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reports to the authority that are due or overdue.
+    Due {
+        /// Only overdue ones.
+        #[arg(long)]
+        overdue: bool,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Maximum rows.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// Print JSON lines instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Filters shared by list and export.
+#[derive(Debug, Args, Default)]
+pub struct FilterArgs {
+    /// Institution code (repeat for several).
+    #[arg(long)]
+    pub institution: Vec<String>,
+    /// Fiscal year (April–March), e.g. 2024.
+    #[arg(long)]
+    pub fy: Option<i32>,
+    /// Trigger code: cyber, change, operations, work, unknown.
+    #[arg(long)]
+    pub trigger: Option<String>,
+    /// Trend code, e.g. operations.storage.
+    #[arg(long)]
+    pub trend: Option<String>,
+    /// Channel code, e.g. atm.
+    #[arg(long)]
+    pub channel: Option<String>,
+    /// Status: open, recovered, closed.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only cyber attacks (true) or only other failures (false).
+    #[arg(long)]
+    pub cyber: Option<bool>,
+    /// Text in the reference, title or description.
+    #[arg(long)]
+    pub text: Option<String>,
+}

@@ -1,0 +1,194 @@
+use crate::cli::{IncidentCommand, ListArgs};
+use crate::output::InputError;
+use chrono::Utc;
+use opres_app::Register;
+use opres_domain::time::format_jst;
+use opres_domain::{IncidentRecord, IncidentRef, Lang};
+use opres_store::{IncidentQuery, StoreError};
+
+pub async fn run(register: Register, cmd: IncidentCommand, lang: Lang) -> anyhow::Result<()> {
+    let result = match cmd {
+        IncidentCommand::List(args) => list(&register, args, lang).await,
+        IncidentCommand::Show { reference, json } => show(&register, &reference, json, lang).await,
+        IncidentCommand::Due { overdue, filter } => due(&register, overdue, filter.to_filter()?, lang).await,
+    };
+    register.store().close().await;
+    result
+}
+
+fn short_time(t: &opres_domain::Timestamp) -> String {
+    format_jst(t).chars().take(16).collect::<String>().replace('T', " ")
+}
+
+/// Display width, counting full-width characters as two columns.
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// Pads to a display width.
+fn pad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+/// Prints rows as aligned columns (two spaces apart); the last column is not padded.
+fn print_table(rows: &[Vec<String>]) {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> =
+        (0..cols).map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| width(s)).max().unwrap_or(0)).collect();
+    for r in rows {
+        let line: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(c, s)| if c + 1 == r.len() { s.clone() } else { pad(s, widths[c] + 2) })
+            .collect();
+        println!("{}", line.concat());
+    }
+}
+
+async fn list(register: &Register, args: ListArgs, lang: Lang) -> anyhow::Result<()> {
+    let query =
+        IncidentQuery { filter: args.filter.to_filter()?, limit: args.limit.clamp(1, 1000), ..Default::default() };
+    let page = register.store().list_incidents(&query).await?;
+    if args.json {
+        for i in &page.items {
+            println!("{}", serde_json::to_string(&IncidentRecord::from(&i.value))?);
+        }
+        return Ok(());
+    }
+    if page.items.is_empty() {
+        println!("{}", lang.pick("該当する障害はありません", "No incidents match"));
+        return Ok(());
+    }
+    let mut rows = vec![
+        [
+            ("管理番号", "Reference"),
+            ("発生 (JST)", "Occurred (JST)"),
+            ("状態", "Status"),
+            ("障害傾向", "Trend"),
+            ("件名", "Title"),
+        ]
+        .iter()
+        .map(|(ja, en)| lang.pick(ja, en).to_string())
+        .collect::<Vec<_>>(),
+    ];
+    for i in &page.items {
+        let v = &i.value;
+        rows.push(vec![
+            v.reference.to_string(),
+            short_time(&v.times.occurred_at()),
+            v.status().label(lang).to_string(),
+            v.classification.trend().code().to_string(),
+            v.title.get(lang).to_string(),
+        ]);
+    }
+    print_table(&rows);
+    println!(
+        "{}",
+        match lang {
+            Lang::Ja => format!("{} 件中 {} 件を表示", page.total, page.items.len()),
+            Lang::En => format!("showing {} of {}", page.items.len(), page.total),
+        }
+    );
+    Ok(())
+}
+
+async fn show(register: &Register, reference: &str, json: bool, lang: Lang) -> anyhow::Result<()> {
+    let r = IncidentRef::parse(reference).map_err(|e| {
+        InputError::new(format!("管理番号「{reference}」: {e}"), format!("reference '{reference}': {e}"))
+    })?;
+    let found = register
+        .store()
+        .incident_by_reference(&r)
+        .await?
+        .ok_or(StoreError::NotFound { what: "incident", key: reference.to_string() })?;
+    let v = &found.value;
+    let stages = register.policy().stages(v, Utc::now());
+    if json {
+        let mut value = serde_json::to_value(IncidentRecord::from(v))?;
+        value["report_stages"] = serde_json::to_value(&stages)?;
+        println!("{}", serde_json::to_string_pretty(&value)?);
+        return Ok(());
+    }
+    let t = |ja, en| lang.pick(ja, en);
+    println!("{}  {}", v.reference, v.title.get(lang));
+    println!("{}: {}", t("発生の端緒", "Trigger"), v.classification.trigger().label(lang));
+    println!(
+        "{}: {} ({})",
+        t("障害傾向", "Trend"),
+        v.classification.trend().label(lang),
+        v.classification.trend().code()
+    );
+    println!("{}: {}", t("状態", "Status"), v.status().label(lang));
+    println!("{}: {}", t("発生", "Occurred"), short_time(&v.times.occurred_at()));
+    println!(
+        "{}: {} ({} {})",
+        t("認識", "Detected"),
+        short_time(&v.times.detected_at()),
+        t("検知まで", "MTTD"),
+        human(v.time_to_detect(), lang)
+    );
+    if let (Some(r), Some(d)) = (v.times.recovered_at(), v.time_to_recover()) {
+        println!("{}: {} ({} {})", t("復旧", "Recovered"), short_time(&r), t("復旧まで", "MTTR"), human(d, lang));
+    }
+    if !v.description.is_empty() {
+        println!("\n{}", v.description.get(lang));
+    }
+    println!("\n{}", t("当局報告", "Reports to the authority"));
+    for s in stages {
+        println!(
+            "  {} #{}  {} {}  {}",
+            pad(s.kind.label(lang), 28),
+            s.sequence,
+            t("期限", "due"),
+            short_time(&s.due_at),
+            s.status.label(lang)
+        );
+    }
+    Ok(())
+}
+
+fn human(d: chrono::Duration, lang: Lang) -> String {
+    let m = d.num_minutes();
+    match lang {
+        Lang::Ja if m >= 60 => format!("{}時間{}分", m / 60, m % 60),
+        Lang::Ja => format!("{m}分"),
+        Lang::En if m >= 60 => format!("{}h {}m", m / 60, m % 60),
+        Lang::En => format!("{m} min"),
+    }
+}
+
+async fn due(
+    register: &Register,
+    overdue_only: bool,
+    filter: opres_store::IncidentFilter,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    let due = register.due_reports(&filter, Utc::now()).await?;
+    let due: Vec<_> = due.into_iter().filter(|d| !overdue_only || d.stage.is_overdue()).collect();
+    if due.is_empty() {
+        println!("{}", lang.pick("提出待ちの報告はありません", "No reports outstanding"));
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = due
+        .iter()
+        .map(|d| {
+            vec![
+                d.reference.to_string(),
+                d.institution.to_string(),
+                format!("{} #{}", d.stage.kind.label(lang), d.stage.sequence),
+                short_time(&d.stage.due_at),
+                d.stage.status.label(lang).to_string(),
+            ]
+        })
+        .collect();
+    print_table(&rows);
+    let overdue = due.iter().filter(|d| d.stage.is_overdue()).count();
+    println!(
+        "{}",
+        match lang {
+            Lang::Ja => format!("提出待ち {} 件（うち期限超過 {} 件）", due.len(), overdue),
+            Lang::En => format!("{} outstanding, {} overdue", due.len(), overdue),
+        }
+    );
+    Ok(())
+}

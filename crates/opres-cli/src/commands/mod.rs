@@ -1,0 +1,71 @@
+//! One function per command; each translates options into application calls.
+
+mod export;
+mod generate;
+mod import;
+mod incident;
+mod serve;
+
+use crate::cli::{Cli, Command, DbCommand, FilterArgs};
+use crate::output::InputError;
+use anyhow::Context;
+use opres_app::{FilterParams, Register};
+use opres_store::{IncidentFilter, Store};
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let lang = cli.lang();
+    match cli.command {
+        Command::Gen(args) => generate::run(args, lang),
+        Command::Serve(args) => serve::run(open(&cli.db).await?, args, lang).await,
+        Command::Import(args) => import::run(open(&cli.db).await?, args, lang).await,
+        Command::Export(cmd) => export::run(open(&cli.db).await?, cmd, lang).await,
+        Command::Db(DbCommand::Migrate) => {
+            let register = open(&cli.db).await?;
+            register.store().close().await;
+            eprintln!("{}", lang.pick("データベースは最新です", "The database schema is up to date"));
+            Ok(())
+        }
+        Command::Incident(cmd) => incident::run(open(&cli.db).await?, cmd, lang).await,
+    }
+}
+
+/// Opens (and migrates) the register's database.
+async fn open(url: &str) -> anyhow::Result<Register> {
+    let store = Store::connect(url).await.with_context(|| format!("cannot open the database {}", redact(url)))?;
+    Ok(Register::new(store))
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…@{}", &url[..scheme], &url[at + 1..]),
+        _ => url.to_string(),
+    }
+}
+
+impl FilterArgs {
+    /// The incident filter these options describe, or every problem with them.
+    pub fn to_filter(&self) -> anyhow::Result<IncidentFilter> {
+        let params = FilterParams {
+            institutions: self.institution.clone(),
+            fy: self.fy.map(|y| y.to_string()),
+            trigger: self.trigger.clone(),
+            trend: self.trend.clone(),
+            channel: self.channel.clone(),
+            status: self.status.clone(),
+            cyber: self.cyber.map(|c| c.to_string()),
+            text: self.text.clone(),
+            ..FilterParams::default()
+        };
+        params.parse(None).map_err(|e| InputError::from_validation(&e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(super::redact("postgres://opres:secret@db.example/opres"), "postgres://…@db.example/opres");
+        assert_eq!(super::redact("opres.db"), "opres.db");
+    }
+}

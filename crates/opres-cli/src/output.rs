@@ -1,0 +1,61 @@
+//! How errors reach the person at the terminal, and which exit code they get.
+
+use opres_app::ImportError;
+use opres_domain::{Lang, ValidationErrors};
+
+/// An error in what the user gave us (exit code 2), as opposed to a failure while running (1).
+#[derive(Debug)]
+pub struct InputError {
+    pub ja: String,
+    pub en: String,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+impl InputError {
+    pub fn new(ja: impl Into<String>, en: impl Into<String>) -> anyhow::Error {
+        anyhow::Error::new(InputError { ja: ja.into(), en: en.into() })
+    }
+
+    pub fn from_validation(errs: &ValidationErrors) -> anyhow::Error {
+        Self::new(errs.message(Lang::Ja), errs.message(Lang::En))
+    }
+}
+
+/// 2 for bad input (refused files, bad options), 1 for everything else.
+pub fn exit_code(e: &anyhow::Error) -> u8 {
+    if e.downcast_ref::<InputError>().is_some() {
+        return 2;
+    }
+    match e.downcast_ref::<ImportError>() {
+        Some(ImportError::Invalid { .. } | ImportError::Unreadable(_)) => 2,
+        _ => 1,
+    }
+}
+
+/// Prints the error in the user's language: every bad row of a refused import on its own line.
+pub fn report_error(e: &anyhow::Error, lang: Lang) {
+    if let Some(input) = e.downcast_ref::<InputError>() {
+        eprintln!("opres: {}", lang.pick(&input.ja, &input.en));
+        return;
+    }
+    if let Some(import) = e.downcast_ref::<ImportError>() {
+        for p in import.problems() {
+            eprintln!("{}", p.message(lang));
+        }
+        eprintln!("opres: {}", import.message(lang));
+        return;
+    }
+    if let Some(store) = e.downcast_ref::<opres_store::StoreError>() {
+        eprintln!("opres: {}", store.message(lang));
+        return;
+    }
+    // Context first, then each cause: the whole chain, never a debug dump.
+    eprintln!("opres: {e:#}");
+}
