@@ -20,5 +20,6 @@ mod fixtures;
 pub mod recurrence;
 pub mod search;
 pub mod text;
+pub mod trends;
 
 pub use error::AnalysisError;
