@@ -92,9 +92,8 @@ pub fn analyse(map: &DependencyMap) -> ConcentrationReport {
             e.1.push(node);
         }
     }
-    let ids = |set: &[u64]| -> Vec<String> {
-        ServiceReach::members(set).into_iter().map(|s| g.id(s).to_string()).collect()
-    };
+    let ids =
+        |set: &[u64]| -> Vec<String> { ServiceReach::members(set).into_iter().map(|s| g.id(s).to_string()).collect() };
     let union = |nodes: &[usize], r: &ServiceReach| -> Vec<u64> {
         let mut acc = vec![0u64; words];
         for &n in nodes {

@@ -272,6 +272,16 @@ pub struct MonteCarloResult {
     pub evaluated_nodes: (usize, usize),
 }
 
+/// One sample's view of a lane batch: sample `l` of `w`, with loss times, switchover outcomes and node values.
+#[derive(Clone, Copy)]
+struct Lane<'a> {
+    l: usize,
+    w: usize,
+    own_vals: &'a [f64],
+    switched: &'a [bool],
+    vals: &'a [f64],
+}
+
 struct TolSlot {
     level: usize,
     threshold: f64,
@@ -339,7 +349,8 @@ pub fn minutes_to_cutoff(from: Timestamp, cutoff: crate::model::ClockTime) -> (f
     let local = from.with_timezone(&JST);
     let m = u32::from(cutoff.minutes_of_day());
     let time = NaiveTime::from_hms_opt(m / 60, m % 60, 0).unwrap_or(NaiveTime::MIN);
-    let mut at = JST.from_local_datetime(&local.date_naive().and_time(time)).single().map(|t| t.to_utc()).unwrap_or(from);
+    let mut at =
+        JST.from_local_datetime(&local.date_naive().and_time(time)).single().map(|t| t.to_utc()).unwrap_or(from);
     if at < from {
         at += Duration::days(1);
     }
@@ -515,7 +526,15 @@ impl<'m> CompiledScenario<'m> {
     /// loss restoration times (`slot * w + l`) and switchover outcomes (`failover slot * w + l`). Dependencies
     /// come before dependants, so every node reads only finished rows; the lane loops vectorise.
     #[inline]
-    fn eval(&self, level: usize, w: usize, own_vals: &[f64], switched: &[bool], vals: &mut [f64], scratch: &mut Vec<f64>) {
+    fn eval(
+        &self,
+        level: usize,
+        w: usize,
+        own_vals: &[f64],
+        switched: &[bool],
+        vals: &mut [f64],
+        scratch: &mut Vec<f64>,
+    ) {
         let nl = self.levels.len();
         for i in 0..self.op.len() {
             let a = self.ch_off[i] as usize;
@@ -611,16 +630,8 @@ impl<'m> CompiledScenario<'m> {
     /// Follows what determines sample `l`'s restoration time of a node down to a lost resource or a
     /// switchover; calls `visit` with the local indices on the way and returns the last. `visit` may end the
     /// walk early by returning the end it already knows for a node.
-    fn trace(
-        &self,
-        from: usize,
-        l: usize,
-        w: usize,
-        own_vals: &[f64],
-        switched: &[bool],
-        vals: &[f64],
-        mut visit: impl FnMut(usize) -> Option<usize>,
-    ) -> usize {
+    fn trace(&self, from: usize, at: Lane<'_>, mut visit: impl FnMut(usize) -> Option<usize>) -> usize {
+        let Lane { l, w, own_vals, switched, vals } = at;
         let mut i = from;
         if let Some(end) = visit(i) {
             return end;
@@ -642,7 +653,11 @@ impl<'m> CompiledScenario<'m> {
                     let rp = vals[kids[0] as usize * w + l];
                     if switched[f * w + l] && v < rp {
                         // Switched over: the standby decided if it came back after the switchover time.
-                        if kids.len() == 2 && vals[kids[1] as usize * w + l] > self.fo_t[f] { Some(kids[1]) } else { None }
+                        if kids.len() == 2 && vals[kids[1] as usize * w + l] > self.fo_t[f] {
+                            Some(kids[1])
+                        } else {
+                            None
+                        }
                     } else {
                         Some(kids[0])
                     }
@@ -684,10 +699,8 @@ impl<'m> CompiledScenario<'m> {
                 .iter()
                 .enumerate()
                 .map(|(ti, t)| {
-                    let level = slot
-                        .and_then(|x| x.tols.iter().find(|ts| ts.tolerance == ti))
-                        .map(|ts| ts.level)
-                        .unwrap_or(0);
+                    let level =
+                        slot.and_then(|x| x.tols.iter().find(|ts| ts.tolerance == ti)).map(|ts| ts.level).unwrap_or(0);
                     let dl = slot.map(|x| per_level[level][x.local]).unwrap_or(0.0);
                     judge(t, &s.rates, start, dl)
                 })
@@ -696,7 +709,8 @@ impl<'m> CompiledScenario<'m> {
             let critical_path = match slot {
                 Some(x) if d > 0.0 => {
                     let mut path = Vec::new();
-                    self.trace(x.local, 0, 1, &own_vals, &switched, &per_level[0], |l| {
+                    let at = Lane { l: 0, w: 1, own_vals: &own_vals, switched: &switched, vals: &per_level[0] };
+                    self.trace(x.local, at, |l| {
                         path.push(g.id(self.global[l] as usize).to_string());
                         None
                     });
@@ -834,7 +848,8 @@ impl<'m> CompiledScenario<'m> {
                                 // Services share most of their paths, so remember each node's end per sample.
                                 let stamp = stamp_base + level as u32 + 1;
                                 path.clear();
-                                let end = self.trace(s.local, l, w, own_w, sw_w, &vals[level][..a * w], |i| {
+                                let at = Lane { l, w, own_vals: own_w, switched: sw_w, vals: &vals[level][..a * w] };
+                                let end = self.trace(s.local, at, |i| {
                                     if memo_stamp[i] == stamp {
                                         Some(memo_end[i] as usize)
                                     } else {
@@ -1049,6 +1064,10 @@ pub fn evaluate(
 }
 
 /// Monte Carlo run of a scenario.
-pub fn simulate(map: &DependencyMap, scenario: &Scenario, opts: &MonteCarloOptions) -> Result<MonteCarloResult, Issues> {
+pub fn simulate(
+    map: &DependencyMap,
+    scenario: &Scenario,
+    opts: &MonteCarloOptions,
+) -> Result<MonteCarloResult, Issues> {
     Ok(CompiledScenario::new(map, scenario)?.simulate(opts))
 }

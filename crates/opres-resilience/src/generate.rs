@@ -91,8 +91,13 @@ pub fn generate_data(resources: usize, services: usize, seed: u64) -> MapData {
     let n_parents = (n_providers / 3).max(2);
     let mut tps: Vec<usize> = Vec::new();
     for i in 0..n_tp {
-        let p = if rng.random_bool(0.3) { rng.random_range(0..3.min(n_providers)) } else { rng.random_range(0..n_providers) };
-        let mut r = mk(ResourceKind::ThirdParty, "TP", i, format!("委託先サービス{i}"), format!("Outsourced service {i}"));
+        let p = if rng.random_bool(0.3) {
+            rng.random_range(0..3.min(n_providers))
+        } else {
+            rng.random_range(0..n_providers)
+        };
+        let mut r =
+            mk(ResourceKind::ThirdParty, "TP", i, format!("委託先サービス{i}"), format!("Outsourced service {i}"));
         r.provider = Some(format!("Provider-{p:04}"));
         r.ultimate_parent = Some(format!("Group-{:03}", p % n_parents));
         r.rto_minutes = Some(f64::from(rng.random_range(1..12u32)) * 60.0);
@@ -151,7 +156,13 @@ pub fn generate_data(resources: usize, services: usize, seed: u64) -> MapData {
             }
             let p = instance(&mut rng, &mut res, a);
             let s = instance(&mut rng, &mut res, b);
-            let mut g = mk(ResourceKind::System, "SYS", sys_i, format!("冗長系システム{sys_i}"), format!("Failover system {sys_i}"));
+            let mut g = mk(
+                ResourceKind::System,
+                "SYS",
+                sys_i,
+                format!("冗長系システム{sys_i}"),
+                format!("Failover system {sys_i}"),
+            );
             sys_i += 1;
             g.gate = Gate::Failover {
                 switchover_probability: pick(&mut rng, &[0.8, 0.9, 0.95, 0.99]),
@@ -258,7 +269,7 @@ pub fn generate_data(resources: usize, services: usize, seed: u64) -> MapData {
         let tx_day = rng.random_range(1_000..2_000_000u64);
         let tol = ImpactTolerance {
             max_duration_minutes: f64::from(pick(&mut rng, &[120u32, 240, 480, 720, 1440])),
-            max_transactions: rng.random_bool(0.3).then(|| tx_day / 4),
+            max_transactions: rng.random_bool(0.3).then_some(tx_day / 4),
             cutoff: has_cutoff.then(|| ClockTime::new(15, 0)).flatten(),
             rationale_ja: "生成データ".into(),
             rationale_en: "generated".into(),
@@ -291,12 +302,7 @@ pub fn generate_data(resources: usize, services: usize, seed: u64) -> MapData {
             depends_on: proc_ids,
         });
     }
-    MapData {
-        institution: InstitutionCode::parse("GEN-BANK").ok(),
-        services: svcs,
-        processes,
-        resources: res,
-    }
+    MapData { institution: InstitutionCode::parse("GEN-BANK").ok(), services: svcs, processes, resources: res }
 }
 
 /// A stress scenario for a generated map: a data centre is lost (lognormal restoration), one provider is out
@@ -319,7 +325,8 @@ pub fn generate_scenario(map: &DependencyMap, seed: u64) -> Scenario {
             restoration: Restoration::Pert { min_minutes: 60.0, mode_minutes: 180.0, max_minutes: 900.0 },
         });
     }
-    let systems: Vec<&Resource> = rs.iter().filter(|r| r.kind == ResourceKind::System && r.depends_on.len() <= 3).collect();
+    let systems: Vec<&Resource> =
+        rs.iter().filter(|r| r.kind == ResourceKind::System && r.depends_on.len() <= 3).collect();
     let extra = (rs.len() / 1000).clamp(2, 50);
     for _ in 0..extra {
         if systems.is_empty() {
@@ -389,17 +396,18 @@ pub fn demo_data() -> MapData {
     let mut zgw = res("ZENGIN-GW", System, "全銀接続系システム", "Zengin gateway");
     zgw.depends_on = ids(&["DC-TOKYO"]);
     zgw.rto_minutes = Some(60.0);
-    let mut zen = res("TP-ZENGIN", ThirdParty, "全銀ネット（全国銀行データ通信システム）", "Zengin-Net (Zengin data telecommunication system)");
+    let mut zen = res(
+        "TP-ZENGIN",
+        ThirdParty,
+        "全銀ネット（全国銀行データ通信システム）",
+        "Zengin-Net (Zengin data telecommunication system)",
+    );
     zen.provider = Some("全国銀行資金決済ネットワーク".into());
     zen.ultimate_parent = Some("全国銀行資金決済ネットワーク".into());
     let mut atms = Vec::new();
     for i in 1..=4 {
-        let mut a = res(
-            &format!("ATM-SRV-{i}"),
-            System,
-            &format!("ATM中継サーバ{i}"),
-            &format!("ATM relay server {i}"),
-        );
+        let mut a =
+            res(&format!("ATM-SRV-{i}"), System, &format!("ATM中継サーバ{i}"), &format!("ATM relay server {i}"));
         a.depends_on = ids(&[if i <= 2 { "DC-TOKYO" } else { "DC-OSAKA" }]);
         atms.push(a);
     }

@@ -224,9 +224,10 @@ impl Graph {
         match self.gate_kind[node] {
             G_OR => Gate::Or,
             G_KOFN => Gate::KOfN { k: self.gate_k[node] as usize },
-            G_FAILOVER => {
-                Gate::Failover { switchover_probability: self.switch_p[node], switchover_minutes: self.switch_minutes[node] }
-            }
+            G_FAILOVER => Gate::Failover {
+                switchover_probability: self.switch_p[node],
+                switchover_minutes: self.switch_minutes[node],
+            },
             _ => Gate::And,
         }
     }

@@ -27,13 +27,13 @@ pub mod spof;
 
 pub use concentration::ConcentrationReport;
 pub use engine::{
-    CompiledScenario, DeterministicResult, Estimate, FailoverAssumption, MonteCarloOptions, MonteCarloResult,
-    evaluate, simulate,
+    CompiledScenario, DeterministicResult, Estimate, FailoverAssumption, MonteCarloOptions, MonteCarloResult, evaluate,
+    simulate,
 };
 pub use graph::Graph;
 pub use model::{
-    ClockTime, DependencyMap, Gate, ImpactRates, ImpactTolerance, ImportanceCriteria, ImportantBusinessService, MapData,
-    NodeId, NodeKind, Process, Regulator, Resource, ResourceKind,
+    ClockTime, DependencyMap, Gate, ImpactRates, ImpactTolerance, ImportanceCriteria, ImportantBusinessService,
+    MapData, NodeId, NodeKind, Process, Regulator, Resource, ResourceKind,
 };
 pub use problem::{Issue, Issues, Location, Problem};
 pub use scenario::{LossTarget, Restoration, Scenario, ScenarioKind};

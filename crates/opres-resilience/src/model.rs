@@ -676,7 +676,9 @@ impl DependencyMap {
             let mut seen = HashSet::new();
             for d in deps {
                 match kinds.get(d) {
-                    None => issues.field(format!("{at}.depends_on"), Problem::UnknownReference { value: d.to_string() }),
+                    None => {
+                        issues.field(format!("{at}.depends_on"), Problem::UnknownReference { value: d.to_string() })
+                    }
                     Some(NodeKind::Service) => {
                         issues.field(format!("{at}.depends_on"), Problem::ServiceAsDependency { value: d.to_string() })
                     }
@@ -700,7 +702,11 @@ impl DependencyMap {
             if !(1..=5).contains(&s.criteria.customer_impact) {
                 issues.field(
                     format!("{at}.criteria.customer_impact"),
-                    Problem::OutOfRange { value: s.criteria.customer_impact.to_string(), min: "1".into(), max: "5".into() },
+                    Problem::OutOfRange {
+                        value: s.criteria.customer_impact.to_string(),
+                        min: "1".into(),
+                        max: "5".into(),
+                    },
                 );
             }
             let latest = s.last_reviewed.checked_add_months(Months::new(12)).unwrap_or(NaiveDate::MAX);
@@ -726,7 +732,8 @@ impl DependencyMap {
             for (i, t) in s.tolerances.iter().enumerate() {
                 let tat = format!("{at}.tolerances[{i}]");
                 if !regs.insert(t.regulator) {
-                    issues.field(format!("{tat}.regulator"), Problem::RegulatorTwice { value: t.regulator.to_string() });
+                    issues
+                        .field(format!("{tat}.regulator"), Problem::RegulatorTwice { value: t.regulator.to_string() });
                 }
                 if !t.max_duration_minutes.is_finite() || t.max_duration_minutes <= 0.0 {
                     issues.field(
@@ -778,15 +785,16 @@ impl DependencyMap {
                 );
             }
         }
-        if !issues.is_empty() {
-            return Err(issues);
+        // Cycles are looked for even when other problems were found (unknown references are left out of the
+        // graph), so one pass reports them all.
+        match Graph::build(&data) {
+            Ok(graph) if issues.is_empty() => Ok(DependencyMap { data, graph }),
+            Ok(_) => Err(issues),
+            Err(cycle) => {
+                issues.field("depends_on", Problem::Cycle { path: cycle });
+                Err(issues)
+            }
         }
-        let graph = Graph::build(&data).map_err(|cycle| {
-            let mut i = Issues::default();
-            i.field("depends_on", Problem::Cycle { path: cycle });
-            i
-        })?;
-        Ok(DependencyMap { data, graph })
     }
 
     /// The raw data (for export and editing; rebuild with [`DependencyMap::new`] after changes).

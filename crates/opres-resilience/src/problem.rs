@@ -145,7 +145,9 @@ impl Problem {
             (Problem::NothingLost, Lang::Ja) => "シナリオで失われる経営資源がありません".into(),
             (Problem::NothingLost, Lang::En) => "the scenario loses no resource".into(),
             (Problem::BadDistribution { reason }, Lang::Ja) => format!("復旧時間の分布が不正です: {reason}"),
-            (Problem::BadDistribution { reason }, Lang::En) => format!("the restoration-time distribution is invalid: {reason}"),
+            (Problem::BadDistribution { reason }, Lang::En) => {
+                format!("the restoration-time distribution is invalid: {reason}")
+            }
         }
     }
 

@@ -308,7 +308,10 @@ impl Scenario {
                 }
                 Some(i) => match (want, map.resource(i)) {
                     (Some(k), Some(r)) if r.kind != k => {
-                        issues.field(field, Problem::UnknownCode { value: r.kind.code().into(), expected: vec![k.code()] });
+                        issues.field(
+                            field,
+                            Problem::UnknownCode { value: r.kind.code().into(), expected: vec![k.code()] },
+                        );
                         None
                     }
                     _ => Some(i),
@@ -327,7 +330,8 @@ impl Scenario {
                 }
                 for (i, l) in ls.iter().enumerate() {
                     check(&mut issues, &format!("kind.losses[{i}].restoration"), &l.restoration);
-                    if let Some(n) = find(&mut issues, &format!("kind.losses[{i}].resource"), l.resource.as_str(), None) {
+                    if let Some(n) = find(&mut issues, &format!("kind.losses[{i}].resource"), l.resource.as_str(), None)
+                    {
                         if losses.iter().any(|(m, _)| *m == n) {
                             issues.field(
                                 format!("kind.losses[{i}].resource"),
@@ -342,7 +346,8 @@ impl Scenario {
                 check(&mut issues, "kind.restoration", restoration);
                 match target {
                     LossTarget::Facility { id } => {
-                        if let Some(n) = find(&mut issues, "kind.target.id", id.as_str(), Some(ResourceKind::Facility)) {
+                        if let Some(n) = find(&mut issues, "kind.target.id", id.as_str(), Some(ResourceKind::Facility))
+                        {
                             losses.push((n, *restoration));
                         }
                     }

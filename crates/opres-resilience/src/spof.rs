@@ -197,10 +197,10 @@ pub fn analyse(map: &DependencyMap) -> SpofReport {
     let sets = kill_sets(g);
     let mut services = Vec::with_capacity(g.n_services());
     let mut by_res: std::collections::BTreeMap<u32, Vec<String>> = std::collections::BTreeMap::new();
-    for s in 0..g.n_services() {
-        let mut ids: Vec<String> = sets[s].iter().map(|&r| g.id(r as usize).to_string()).collect();
+    for (s, set) in sets.iter().enumerate().take(g.n_services()) {
+        let mut ids: Vec<String> = set.iter().map(|&r| g.id(r as usize).to_string()).collect();
         ids.sort();
-        for &r in &sets[s] {
+        for &r in set {
             by_res.entry(r).or_default().push(g.id(s).to_string());
         }
         services.push(ServiceSpofs { service: g.id(s).to_string(), resources: ids });
@@ -218,8 +218,7 @@ pub fn analyse(map: &DependencyMap) -> SpofReport {
         if p >= 1.0 {
             continue;
         }
-        let svcs: Vec<String> =
-            ServiceReach::members(reach.of(v)).into_iter().map(|s| g.id(s).to_string()).collect();
+        let svcs: Vec<String> = ServiceReach::members(reach.of(v)).into_iter().map(|s| g.id(s).to_string()).collect();
         if svcs.is_empty() {
             continue;
         }
