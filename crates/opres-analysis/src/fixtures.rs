@@ -3,6 +3,7 @@
 use opres_domain::record::RawScalar;
 use opres_domain::{Incident, IncidentRecord, Institution, InstitutionRecord};
 
+#[allow(clippy::too_many_arguments)] // a flat fixture reads best in the tests' tables
 /// An incident: reference, institution, occurred (RFC 3339), trend code, Japanese title,
 /// description, root cause, affected systems.
 pub(crate) fn incident(

@@ -18,6 +18,7 @@ pub mod error;
 #[cfg(test)]
 mod fixtures;
 pub mod recurrence;
+pub mod report;
 pub mod search;
 pub mod text;
 pub mod trends;

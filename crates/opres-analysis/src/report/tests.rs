@@ -1,0 +1,177 @@
+use super::render::headings;
+use super::*;
+use crate::fixtures::{incident, institution};
+use opres_domain::GoodPractice;
+use proptest::prelude::*;
+
+fn data() -> (Vec<Incident>, Vec<Institution>) {
+    let inst = vec![
+        institution("MB-1", "みずなみ銀行", "major_bank"),
+        institution("MB-2", "さくら中央銀行", "major_bank"),
+        institution("MB-3", "東西銀行", "major_bank"),
+        institution("RB-1", "北海道みなと銀行", "regional_bank"),
+        institution("SC-1", "青葉信用金庫", "shinkin_cooperative"),
+    ];
+    let mut v = vec![
+        incident(
+            "I-1",
+            "MB-1",
+            "2024-05-10T09:00:00+09:00",
+            "operations.storage",
+            "ATM停止",
+            "みずなみ銀行の勘定系でインデックスファイルの容量不足によりATMが停止した。",
+            Some("記憶領域の設定値を確認していなかった"),
+            &["CORE"],
+        ),
+        incident(
+            "I-2",
+            "MB-1",
+            "2024-08-10T09:00:00+09:00",
+            "operations.storage",
+            "入金遅延",
+            "夜間バッチがディスク容量不足で異常終了した。",
+            Some("ログ領域の監視不足"),
+            &["CORE"],
+        ),
+        incident(
+            "I-3",
+            "MB-2",
+            "2024-06-01T09:00:00+09:00",
+            "cyber.ddos",
+            "IB接続障害",
+            "DDoS攻撃でインターネットバンキングがつながりにくくなった。",
+            None,
+            &["IB"],
+        ),
+        incident(
+            "I-4",
+            "RB-1",
+            "2024-11-01T09:00:00+09:00",
+            "work.misoperation",
+            "店舗端末停止",
+            "設定変更作業の誤りで営業店端末が停止した。",
+            None,
+            &["NET"],
+        ),
+        incident(
+            "I-5",
+            "SC-1",
+            "2025-02-01T09:00:00+09:00",
+            "change.outsourcing",
+            "振込二重処理",
+            "委託先ベンダー東京システムズのテスト不足で二重処理が発生した。",
+            None,
+            &["CORE"],
+        ),
+        incident(
+            "I-6",
+            "MB-3",
+            "2023-06-01T09:00:00+09:00",
+            "cyber.ddos",
+            "前年度",
+            "前年度のDDoS攻撃。",
+            None,
+            &["IB"],
+        ),
+        incident(
+            "I-7",
+            "MB-3",
+            "2024-07-01T09:00:00+09:00",
+            "operations.redundancy",
+            "待機系切替失敗",
+            "待機系に切り替わらなかった。",
+            None,
+            &["NET"],
+        ),
+    ];
+    v[4].vendor = Some("東京システムズ".into());
+    v[3].good_practice = Some(GoodPractice {
+        note: "北海道みなと銀行はATM停止中も店頭で円滑に顧客対応した".into()
+    });
+    (v, inst)
+}
+
+#[test]
+fn structure_and_counts_in_both_languages() {
+    let (inc, inst) = data();
+    for lang in Lang::ALL {
+        let r = AnalysisReport::build(&inc, &inst, &ReportOptions::new(FiscalYear(2024), lang));
+        assert_eq!(r.total, 6);
+        assert_eq!(r.previous_total, 1);
+        assert_eq!(r.institutions_reporting, 5);
+        assert_eq!(r.taxonomy.iter().map(|t| t.count).sum::<u64>(), 6);
+        let storage = r.taxonomy.iter().find(|t| t.trend == Trend::OperationsStorage).unwrap();
+        assert_eq!((storage.count, storage.previous), (2, 0));
+        assert_eq!(r.recurring_incidents, 1);
+        assert_eq!(r.recurrences.len(), 1);
+        assert_eq!(r.good_practices.len(), 1);
+        let html = r.to_html();
+        let md = r.to_markdown();
+        for h in headings(lang) {
+            assert!(html.contains(h), "{lang}: html lacks {h}");
+            assert!(md.contains(h), "{lang}: md lacks {h}");
+        }
+        assert!(html.contains("<svg") && html.contains("Noto Sans CJK JP"));
+        assert!(
+            !html.contains("http://") || html.matches("http://").all(|_| html.contains("http://www.w3.org/2000/svg"))
+        );
+        let xlsx = r.to_xlsx().unwrap();
+        assert_eq!(&xlsx[..2], b"PK");
+        // The taxonomy row shows this period's count next to the source's challenges.
+        let challenge = Trend::OperationsStorage.challenges(lang)[0];
+        assert!(md.lines().any(|l| l.contains(challenge) && l.contains("| 2 | 0 |")), "{md}");
+    }
+    let ja = AnalysisReport::build(&inc, &inst, &ReportOptions::new(FiscalYear(2024), Lang::Ja));
+    assert!(ja.summary[0].contains("6件"));
+    assert!(ja.to_html().contains("みずなみ銀行"), "named when not anonymised");
+}
+
+#[test]
+fn anonymised_report_hides_names_and_merges_small_groups() {
+    let (inc, inst) = data();
+    let mut opts = ReportOptions::new(FiscalYear(2024), Lang::Ja);
+    opts.anonymise = true;
+    let r = AnalysisReport::build(&inc, &inst, &opts);
+    let html = r.to_html();
+    let md = r.to_markdown();
+    for secret in
+        ["みずなみ銀行", "さくら中央銀行", "北海道みなと銀行", "青葉信用金庫", "東京システムズ", "MB-1", "I-1"]
+    {
+        assert!(!html.contains(secret), "html leaks {secret}");
+        assert!(!md.contains(secret), "md leaks {secret}");
+    }
+    assert!(r.groups.iter().all(|g| g.institutions >= MIN_GROUP), "{:?}", r.groups);
+    assert_eq!(r.groups.iter().map(|g| g.incidents).sum::<u64>(), r.total);
+    // Regional bank (1) and shinkin (1) are too small alone: merged into the major banks' group.
+    assert_eq!(r.groups.len(), 1);
+    assert!(r.groups[0].label.contains("統合"));
+    assert!(md.contains("統合して表示"));
+    let json = serde_json::to_string(&r).unwrap();
+    assert!(!json.contains("東京システムズ") && !json.contains("みずなみ"), "JSON leaks");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+    #[test]
+    fn no_published_group_has_fewer_than_three_institutions(
+        counts in proptest::collection::vec((0usize..6, 0u64..50), 7)
+    ) {
+        let map: BTreeMap<InstitutionType, (usize, u64)> =
+            InstitutionType::ALL.iter().copied().zip(counts.iter().copied()).collect();
+        let total_inst: usize = map.values().map(|c| c.0).sum();
+        let total_inc: u64 = map.values().filter(|c| c.0 > 0).map(|c| c.1).sum();
+        let groups = merge_small_groups(&map, Lang::En);
+        prop_assert_eq!(groups.iter().map(|g| g.institutions).sum::<usize>(), total_inst);
+        prop_assert_eq!(groups.iter().map(|g| g.incidents).sum::<u64>(), total_inc);
+        if total_inst >= MIN_GROUP {
+            prop_assert!(groups.iter().all(|g| g.institutions >= MIN_GROUP), "{:?}", groups);
+        } else {
+            prop_assert!(groups.len() <= 1);
+        }
+        // Every type with institutions appears in exactly one group.
+        for (t, c) in &map {
+            let n = groups.iter().filter(|g| g.types.contains(t)).count();
+            prop_assert_eq!(n, usize::from(c.0 > 0));
+        }
+    }
+}
