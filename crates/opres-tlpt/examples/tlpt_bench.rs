@@ -64,7 +64,14 @@ fn export_jsonl(path: &std::path::Path, items: &[(Finding, usize)]) -> std::io::
 fn show(label: &str, r: &PrResult) {
     println!(
         "{label:<34} threshold {:.3}  precision {:.3}  recall {:.3}  F1 {:.3}  (TP {} FP {} FN {} TN {})",
-        r.threshold, r.precision, r.recall, r.f1, r.true_positives, r.false_positives, r.false_negatives, r.true_negatives
+        r.threshold,
+        r.precision,
+        r.recall,
+        r.f1,
+        r.true_positives,
+        r.false_positives,
+        r.false_negatives,
+        r.true_negatives
     );
 }
 

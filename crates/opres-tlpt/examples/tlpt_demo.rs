@@ -25,7 +25,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         _ => {
             let a = assess::assess(&p, engagement, &opts)?;
             for c in &a.checks {
-                println!("[{}] {} — {}\n    {}\n    → {}", c.verdict.label(lang), c.check.code(), c.check.label(lang), c.evidence.get(lang), c.action.get(lang));
+                println!(
+                    "[{}] {} — {}\n    {}\n    → {}",
+                    c.verdict.label(lang),
+                    c.check.code(),
+                    c.check.label(lang),
+                    c.evidence.get(lang),
+                    c.action.get(lang)
+                );
             }
         }
     }

@@ -83,11 +83,14 @@ impl CheckId {
         use CheckId::*;
         match self {
             IntelOrgSpecificScenarios | IntelBeyondGeneric => Area::ThreatIntelligence,
-            EvalUnannouncedDetectionResponse | EvalSocAndPhishingEscalation | EvalBlueTeamNotTold
+            EvalUnannouncedDetectionResponse
+            | EvalSocAndPhishingEscalation
+            | EvalBlueTeamNotTold
             | EvalMultiplePathsDetours => Area::Evaluation,
-            ReportEnterpriseRisks | ReportManagementAdvancesTlpt | ReportRecurringNotOmitted | ReportNotJustGoodResult => {
-                Area::ManagementReporting
-            }
+            ReportEnterpriseRisks
+            | ReportManagementAdvancesTlpt
+            | ReportRecurringNotOmitted
+            | ReportNotJustGoodResult => Area::ManagementReporting,
             UseRolloutInstructed | UseRolloutChecked => Area::UseOfFindings,
             OtherMultipleActorScenarios | OtherBudgetIntelBlueTeam => Area::Other,
             ElementRealAttackerTechniques | ElementPeopleAndProcess => Area::ImportantElements,
@@ -122,40 +125,104 @@ impl CheckId {
     pub fn source_text(self, lang: Lang) -> &'static str {
         use CheckId::*;
         match (self, lang) {
-            (IntelOrgSpecificScenarios, Lang::Ja) => "自組織に特有の脅威インテリジェンスを導出し、シナリオ選定している。",
-            (IntelOrgSpecificScenarios, Lang::En) => "Org-specific threat intelligence is derived and used to select scenarios.",
+            (IntelOrgSpecificScenarios, Lang::Ja) => {
+                "自組織に特有の脅威インテリジェンスを導出し、シナリオ選定している。"
+            }
+            (IntelOrgSpecificScenarios, Lang::En) => {
+                "Org-specific threat intelligence is derived and used to select scenarios."
+            }
             (IntelBeyondGeneric, Lang::Ja) => "脅威インテリジェンスが一般的な脅威情報の分析にとどまっている。",
             (IntelBeyondGeneric, Lang::En) => "Threat intelligence stops at analysing generic threat information.",
-            (EvalUnannouncedDetectionResponse, Lang::Ja) => "ブルーチームに対して事前予告せずにTLPTを実施し、その検知・対応能力を評価している。",
-            (EvalUnannouncedDetectionResponse, Lang::En) => "The test is run without advance notice to the blue team, and its detection and response are evaluated.",
-            (EvalSocAndPhishingEscalation, Lang::Ja) => "SOCにおける検知・対応能力だけでなく、フィッシングメールを起点とした職員からCSIRTへのエスカレーションと、CSIRTの対応状況も評価している。",
-            (EvalSocAndPhishingEscalation, Lang::En) => "Beyond SOC detection and response, the escalation from staff to the CSIRT starting from a phishing mail, and the CSIRT's response, are evaluated.",
-            (EvalBlueTeamNotTold, Lang::Ja) => "TLPTの計画を事前にブルーチームに伝え、ブルーチームが、疑似攻撃が発生することを把握しているため、その検知・対応能力が適正に評価されていないおそれがある。",
-            (EvalBlueTeamNotTold, Lang::En) => "The plan was told to the blue team beforehand, so its detection and response capability may not be evaluated properly.",
-            (EvalMultiplePathsDetours, Lang::Ja) => "攻撃者が考え得る複数の経路からの侵入や迂回攻撃を試みていないため、事前に想定した攻撃手法・経路で検証対象の脆弱性を検証する脆弱性診断と実質的に異ならないものにとどまっている。",
-            (EvalMultiplePathsDetours, Lang::En) => "Multiple intrusion paths and detours an attacker could take were not tried, so the test is no different from a vulnerability assessment of pre-set techniques and paths.",
-            (ReportEnterpriseRisks, Lang::Ja) => "サイバーセキュリティ担当部署は、TLPTの結果から判明した全社的な影響を生じさせ得るリスクを経営陣に報告している。",
-            (ReportEnterpriseRisks, Lang::En) => "The cybersecurity function reports to management the risks found by the TLPT that could have enterprise-wide impact.",
-            (ReportManagementAdvancesTlpt, Lang::Ja) => "経営陣は、TLPTの結果報告を受け、課題への対応を指示するだけではなく、テスト範囲の拡大や事前に予告せずにテストを実施することを通じて、TLPTの高度化を図るように指示している。",
-            (ReportManagementAdvancesTlpt, Lang::En) => "Management, on the results, not only orders the issues fixed but orders the TLPT to be raised: wider scope, unannounced tests.",
-            (ReportRecurringNotOmitted, Lang::Ja) => "業務や顧客に重大な影響を及ぼし得る類似の課題が繰り返し検出されており、…過去の発見事項と類似していることをもってサイバーセキュリティ担当部署が経営陣への報告を省略している。",
-            (ReportRecurringNotOmitted, Lang::En) => "Similar issues that could seriously affect business or customers are found again and again, yet the function omits them from the management report because they resemble past findings.",
-            (ReportNotJustGoodResult, Lang::Ja) => "TLPTによって検出された課題のうち、金融機関の経営に重要な影響を及ぼし得るものについて経営陣に報告したり、具体的なリスクについて報告したりせず、単に「良好な結果であった」と報告している。",
-            (ReportNotJustGoodResult, Lang::En) => "Issues material to management and concrete risks are not reported; management is only told \"the result was good\".",
-            (UseRolloutInstructed, Lang::Ja) => "サイバーセキュリティ担当部署は、TLPTで検出された課題と同様の課題がTLPTの対象でなかったシステムにおいても認められないかどうかを確認し、報告するよう、社内の他のシステム担当者及びグループ会社のシステム担当者に対して指示している。",
-            (UseRolloutInstructed, Lang::En) => "The cybersecurity function instructs the owners of other systems, and of group companies' systems, to check whether the same issues exist outside the TLPT's scope, and to report.",
-            (UseRolloutChecked, Lang::Ja) => "TLPTで検出された課題が他のシステムでも認められないかどうかを確認していない。その結果、それ以降、他のシステムに対して実施したTLPTでも類似した課題が検出されている。",
-            (UseRolloutChecked, Lang::En) => "Nobody checks whether the findings exist in other systems; later TLPTs of other systems find similar issues.",
-            (OtherMultipleActorScenarios, Lang::Ja) => "犯罪集団、国家が関与する主体、内部犯行者などの様々な主体の攻撃が生じさせる脅威に応じ、複数のシナリオを設定し、TLPTを実施している。",
-            (OtherMultipleActorScenarios, Lang::En) => "Several scenarios are set for the threats of different actors: criminal groups, state-linked actors, insiders.",
-            (OtherBudgetIntelBlueTeam, Lang::Ja) => "TLPTの趣旨・目的に沿った十分な予算が確保されておらず、脅威インテリジェンスやブルーチームの評価が省かれ、結果として、TLPTとしては不十分なテストとなっている。",
-            (OtherBudgetIntelBlueTeam, Lang::En) => "No budget is secured for the purpose of the TLPT; threat intelligence and blue-team evaluation are dropped, so the test falls short of a TLPT.",
-            (ElementRealAttackerTechniques, Lang::Ja) => "脅威インテリジェンスの導出結果を踏まえ、自組織を標的とし得る攻撃者、及び、それらの攻撃者が現実に用いている攻撃手法を想定し、テスト計画へ反映する。",
-            (ElementRealAttackerTechniques, Lang::En) => "From the threat intelligence, assume the attackers who could target the organisation and the techniques they really use, and put them into the test plan.",
-            (ElementPeopleAndProcess, Lang::Ja) => "システム、IT資産、技術的な対策のほか、人、対応プロセスも評価する（セキュリティ製品の有効性にとどまらず、ブルーチームの能力も評価する）。",
-            (ElementPeopleAndProcess, Lang::En) => "Evaluate people and response processes as well as systems and technical measures: the blue team's capability, not only the security products.",
-            (ExpectWholePicture, Lang::Ja) => "経営陣は、課題の経営上の重要性及び緊急性、課題の根本原因、課題の解決に必要なリソース及び時間などを含め、課題の全体像を把握したうえでその解決に臨むべきである。",
-            (ExpectWholePicture, Lang::En) => "Management should grasp the whole picture of each issue: its business importance and urgency, root cause, and the resources and time needed to solve it.",
+            (EvalUnannouncedDetectionResponse, Lang::Ja) => {
+                "ブルーチームに対して事前予告せずにTLPTを実施し、その検知・対応能力を評価している。"
+            }
+            (EvalUnannouncedDetectionResponse, Lang::En) => {
+                "The test is run without advance notice to the blue team, and its detection and response are evaluated."
+            }
+            (EvalSocAndPhishingEscalation, Lang::Ja) => {
+                "SOCにおける検知・対応能力だけでなく、フィッシングメールを起点とした職員からCSIRTへのエスカレーションと、CSIRTの対応状況も評価している。"
+            }
+            (EvalSocAndPhishingEscalation, Lang::En) => {
+                "Beyond SOC detection and response, the escalation from staff to the CSIRT starting from a phishing mail, and the CSIRT's response, are evaluated."
+            }
+            (EvalBlueTeamNotTold, Lang::Ja) => {
+                "TLPTの計画を事前にブルーチームに伝え、ブルーチームが、疑似攻撃が発生することを把握しているため、その検知・対応能力が適正に評価されていないおそれがある。"
+            }
+            (EvalBlueTeamNotTold, Lang::En) => {
+                "The plan was told to the blue team beforehand, so its detection and response capability may not be evaluated properly."
+            }
+            (EvalMultiplePathsDetours, Lang::Ja) => {
+                "攻撃者が考え得る複数の経路からの侵入や迂回攻撃を試みていないため、事前に想定した攻撃手法・経路で検証対象の脆弱性を検証する脆弱性診断と実質的に異ならないものにとどまっている。"
+            }
+            (EvalMultiplePathsDetours, Lang::En) => {
+                "Multiple intrusion paths and detours an attacker could take were not tried, so the test is no different from a vulnerability assessment of pre-set techniques and paths."
+            }
+            (ReportEnterpriseRisks, Lang::Ja) => {
+                "サイバーセキュリティ担当部署は、TLPTの結果から判明した全社的な影響を生じさせ得るリスクを経営陣に報告している。"
+            }
+            (ReportEnterpriseRisks, Lang::En) => {
+                "The cybersecurity function reports to management the risks found by the TLPT that could have enterprise-wide impact."
+            }
+            (ReportManagementAdvancesTlpt, Lang::Ja) => {
+                "経営陣は、TLPTの結果報告を受け、課題への対応を指示するだけではなく、テスト範囲の拡大や事前に予告せずにテストを実施することを通じて、TLPTの高度化を図るように指示している。"
+            }
+            (ReportManagementAdvancesTlpt, Lang::En) => {
+                "Management, on the results, not only orders the issues fixed but orders the TLPT to be raised: wider scope, unannounced tests."
+            }
+            (ReportRecurringNotOmitted, Lang::Ja) => {
+                "業務や顧客に重大な影響を及ぼし得る類似の課題が繰り返し検出されており、…過去の発見事項と類似していることをもってサイバーセキュリティ担当部署が経営陣への報告を省略している。"
+            }
+            (ReportRecurringNotOmitted, Lang::En) => {
+                "Similar issues that could seriously affect business or customers are found again and again, yet the function omits them from the management report because they resemble past findings."
+            }
+            (ReportNotJustGoodResult, Lang::Ja) => {
+                "TLPTによって検出された課題のうち、金融機関の経営に重要な影響を及ぼし得るものについて経営陣に報告したり、具体的なリスクについて報告したりせず、単に「良好な結果であった」と報告している。"
+            }
+            (ReportNotJustGoodResult, Lang::En) => {
+                "Issues material to management and concrete risks are not reported; management is only told \"the result was good\"."
+            }
+            (UseRolloutInstructed, Lang::Ja) => {
+                "サイバーセキュリティ担当部署は、TLPTで検出された課題と同様の課題がTLPTの対象でなかったシステムにおいても認められないかどうかを確認し、報告するよう、社内の他のシステム担当者及びグループ会社のシステム担当者に対して指示している。"
+            }
+            (UseRolloutInstructed, Lang::En) => {
+                "The cybersecurity function instructs the owners of other systems, and of group companies' systems, to check whether the same issues exist outside the TLPT's scope, and to report."
+            }
+            (UseRolloutChecked, Lang::Ja) => {
+                "TLPTで検出された課題が他のシステムでも認められないかどうかを確認していない。その結果、それ以降、他のシステムに対して実施したTLPTでも類似した課題が検出されている。"
+            }
+            (UseRolloutChecked, Lang::En) => {
+                "Nobody checks whether the findings exist in other systems; later TLPTs of other systems find similar issues."
+            }
+            (OtherMultipleActorScenarios, Lang::Ja) => {
+                "犯罪集団、国家が関与する主体、内部犯行者などの様々な主体の攻撃が生じさせる脅威に応じ、複数のシナリオを設定し、TLPTを実施している。"
+            }
+            (OtherMultipleActorScenarios, Lang::En) => {
+                "Several scenarios are set for the threats of different actors: criminal groups, state-linked actors, insiders."
+            }
+            (OtherBudgetIntelBlueTeam, Lang::Ja) => {
+                "TLPTの趣旨・目的に沿った十分な予算が確保されておらず、脅威インテリジェンスやブルーチームの評価が省かれ、結果として、TLPTとしては不十分なテストとなっている。"
+            }
+            (OtherBudgetIntelBlueTeam, Lang::En) => {
+                "No budget is secured for the purpose of the TLPT; threat intelligence and blue-team evaluation are dropped, so the test falls short of a TLPT."
+            }
+            (ElementRealAttackerTechniques, Lang::Ja) => {
+                "脅威インテリジェンスの導出結果を踏まえ、自組織を標的とし得る攻撃者、及び、それらの攻撃者が現実に用いている攻撃手法を想定し、テスト計画へ反映する。"
+            }
+            (ElementRealAttackerTechniques, Lang::En) => {
+                "From the threat intelligence, assume the attackers who could target the organisation and the techniques they really use, and put them into the test plan."
+            }
+            (ElementPeopleAndProcess, Lang::Ja) => {
+                "システム、IT資産、技術的な対策のほか、人、対応プロセスも評価する（セキュリティ製品の有効性にとどまらず、ブルーチームの能力も評価する）。"
+            }
+            (ElementPeopleAndProcess, Lang::En) => {
+                "Evaluate people and response processes as well as systems and technical measures: the blue team's capability, not only the security products."
+            }
+            (ExpectWholePicture, Lang::Ja) => {
+                "経営陣は、課題の経営上の重要性及び緊急性、課題の根本原因、課題の解決に必要なリソース及び時間などを含め、課題の全体像を把握したうえでその解決に臨むべきである。"
+            }
+            (ExpectWholePicture, Lang::En) => {
+                "Management should grasp the whole picture of each issue: its business importance and urgency, root cause, and the resources and time needed to solve it."
+            }
         }
     }
 }
@@ -324,7 +391,10 @@ fn intel_org_specific_scenarios(c: &Ctx<'_>) -> CheckResult {
         return result(
             id,
             Verdict::NotEnoughData,
-            t("脅威インテリジェンスもシナリオも記録されていません。", "Neither threat intelligence nor scenarios are recorded."),
+            t(
+                "脅威インテリジェンスもシナリオも記録されていません。",
+                "Neither threat intelligence nor scenarios are recorded.",
+            ),
             t(
                 "脅威インテリジェンスの項目（一般／組織特有、情報源）と、それに基づくシナリオを記録してください。",
                 "Record the intelligence items (generic or organisation-specific, with sources) and the scenarios derived from them.",
@@ -376,11 +446,13 @@ fn intel_beyond_generic(c: &Ctx<'_>) -> CheckResult {
             id,
             Verdict::NotEnoughData,
             t("脅威インテリジェンスが記録されていません。", "No threat intelligence is recorded."),
-            t("脅威インテリジェンスの項目と情報源を記録してください。", "Record the intelligence items and their sources."),
+            t(
+                "脅威インテリジェンスの項目と情報源を記録してください。",
+                "Record the intelligence items and their sources.",
+            ),
         );
     }
-    let specific: Vec<_> =
-        e.intel.iter().filter(|i| i.specificity == IntelSpecificity::OrganisationSpecific).collect();
+    let specific: Vec<_> = e.intel.iter().filter(|i| i.specificity == IntelSpecificity::OrganisationSpecific).collect();
     let sourced = specific.iter().filter(|i| !i.sources.is_empty()).count();
     let evidence = t(
         format!(
@@ -430,15 +502,17 @@ fn eval_unannounced(c: &Ctx<'_>) -> CheckResult {
         return result(
             id,
             Verdict::NotEnoughData,
-            t("レッドチームテストの期間も攻撃ステップも記録されていません。", "Neither the red-teaming phase nor any attack step is recorded."),
+            t(
+                "レッドチームテストの期間も攻撃ステップも記録されていません。",
+                "Neither the red-teaming phase nor any attack step is recorded.",
+            ),
             t("攻撃ステップ、検知、対応を記録してください。", "Record the attack steps, detections and responses."),
         );
     }
     let (told_ja, told_en) = told_text(e);
     let m = &c.metrics;
-    let evaluated = !e.detections.is_empty()
-        || !e.responses.is_empty()
-        || e.budget_of(BudgetLine::BlueTeamEvaluation).get() > 0;
+    let evaluated =
+        !e.detections.is_empty() || !e.responses.is_empty() || e.budget_of(BudgetLine::BlueTeamEvaluation).get() > 0;
     let evidence = t(
         format!(
             "{told_ja}。攻撃ステップ{}件、検知記録{}件、対応記録{}件、検知率{}。",
@@ -491,7 +565,10 @@ fn eval_soc_and_phishing(c: &Ctx<'_>) -> CheckResult {
         return result(
             id,
             Verdict::NotEnoughData,
-            t("攻撃ステップもフィッシング演習も記録されていません。", "Neither attack steps nor phishing campaigns are recorded."),
+            t(
+                "攻撃ステップもフィッシング演習も記録されていません。",
+                "Neither attack steps nor phishing campaigns are recorded.",
+            ),
             t(
                 "SOCの検知・対応と、フィッシングメールの職員報告→CSIRT→CSIRT対応の時刻を記録してください。",
                 "Record SOC detections and responses, and for phishing the staff reports, escalations to the CSIRT and the CSIRT's responses, with times.",
@@ -502,8 +579,7 @@ fn eval_soc_and_phishing(c: &Ctx<'_>) -> CheckResult {
         || e.responses.iter().any(|r| r.by == Responder::Soc);
     let reports: usize = e.phishing.iter().map(|p| p.reports.len()).sum();
     let escalated: usize = e.phishing.iter().flat_map(|p| &p.reports).filter(|r| r.escalated_at.is_some()).count();
-    let responded: usize =
-        e.phishing.iter().flat_map(|p| &p.reports).filter(|r| r.csirt_response_at.is_some()).count();
+    let responded: usize = e.phishing.iter().flat_map(|p| &p.reports).filter(|r| r.csirt_response_at.is_some()).count();
     let ph = c.metrics.phishing_overall.as_ref();
     let evidence = t(
         format!(
@@ -580,7 +656,10 @@ fn eval_blue_team_not_told(c: &Ctx<'_>) -> CheckResult {
             id,
             Verdict::NotEnoughData,
             evidence,
-            t("レッドチームテストの開始日または攻撃ステップの時刻を記録してください。", "Record when red teaming started or the time of the attack steps."),
+            t(
+                "レッドチームテストの開始日または攻撃ステップの時刻を記録してください。",
+                "Record when red teaming started or the time of the attack steps.",
+            ),
         ),
     }
 }
@@ -592,8 +671,14 @@ fn eval_paths(c: &Ctx<'_>) -> CheckResult {
         return result(
             id,
             Verdict::NotEnoughData,
-            t("攻撃ステップが記録されていないため、試行した経路が分かりません。", "No attack step is recorded, so the paths tried are unknown."),
-            t("攻撃ステップを経路（主経路・代替経路・迂回）とともに記録してください。", "Record the attack steps with the path (primary, alternative, detour) they took."),
+            t(
+                "攻撃ステップが記録されていないため、試行した経路が分かりません。",
+                "No attack step is recorded, so the paths tried are unknown.",
+            ),
+            t(
+                "攻撃ステップを経路（主経路・代替経路・迂回）とともに記録してください。",
+                "Record the attack steps with the path (primary, alternative, detour) they took.",
+            ),
         );
     }
     let attempted: usize = c.metrics.scenarios.iter().map(|s| s.paths_attempted).sum();
@@ -604,7 +689,12 @@ fn eval_paths(c: &Ctx<'_>) -> CheckResult {
         format!("{defined} paths defined, {attempted} tried ({alternative} of them alternative paths or detours)."),
     );
     if attempted >= 2 && alternative >= 1 {
-        result(id, Verdict::Good, evidence, t("複数経路・迂回攻撃の試行を維持してください。", "Keep trying several paths and detours."))
+        result(
+            id,
+            Verdict::Good,
+            evidence,
+            t("複数経路・迂回攻撃の試行を維持してください。", "Keep trying several paths and detours."),
+        )
     } else {
         result(
             id,
@@ -673,8 +763,14 @@ fn report_management_advances(c: &Ctx<'_>) -> CheckResult {
         return result(
             id,
             Verdict::NotEnoughData,
-            t("経営陣への報告も経営陣の指示も記録されていません。", "Neither a report to management nor any management directive is recorded."),
-            t("経営陣の指示（種類・日付・指示者）を記録してください。", "Record management's directives: kind, date and who issued them."),
+            t(
+                "経営陣への報告も経営陣の指示も記録されていません。",
+                "Neither a report to management nor any management directive is recorded.",
+            ),
+            t(
+                "経営陣の指示（種類・日付・指示者）を記録してください。",
+                "Record management's directives: kind, date and who issued them.",
+            ),
         );
     }
     let kinds: BTreeSet<DirectiveKind> = e.directives.iter().map(|d| d.kind).collect();
@@ -706,7 +802,15 @@ fn report_management_advances(c: &Ctx<'_>) -> CheckResult {
             ),
         )
     } else {
-        result(id, Verdict::Good, evidence, t("指示の実施状況を次回TLPTの計画で確認してください。", "Check in the next TLPT's plan that the directives were carried out."))
+        result(
+            id,
+            Verdict::Good,
+            evidence,
+            t(
+                "指示の実施状況を次回TLPTの計画で確認してください。",
+                "Check in the next TLPT's plan that the directives were carried out.",
+            ),
+        )
     }
 }
 
@@ -729,18 +833,31 @@ fn report_recurring(c: &Ctx<'_>) -> CheckResult {
             recurring.len(),
             omitted.len(),
             pj(omitted.iter().map(|(f, n, _)| format!("{f}: 過去{n}回"))),
-            if suggested > 0 { format!("。うち{suggested}件は類似検索が検出したが未リンク") } else { String::new() }
+            if suggested > 0 {
+                format!("。うち{suggested}件は類似検索が検出したが未リンク")
+            } else {
+                String::new()
+            }
         ),
         format!(
             "{} recurring finding(s); {} omitted from the management report{}{}.",
             recurring.len(),
             omitted.len(),
             pe(omitted.iter().map(|(f, n, _)| format!("{f}: seen {n} time(s) before"))),
-            if suggested > 0 { format!("; {suggested} found by the similarity search but not yet linked") } else { String::new() }
+            if suggested > 0 {
+                format!("; {suggested} found by the similarity search but not yet linked")
+            } else {
+                String::new()
+            }
         ),
     );
     if omitted.is_empty() {
-        result(id, Verdict::Good, evidence, t("繰り返し検出された課題は今後も必ず報告してください。", "Keep reporting every recurring issue."))
+        result(
+            id,
+            Verdict::Good,
+            evidence,
+            t("繰り返し検出された課題は今後も必ず報告してください。", "Keep reporting every recurring issue."),
+        )
     } else {
         result(
             id,
@@ -777,7 +894,12 @@ fn report_not_just_good(c: &Ctx<'_>) -> CheckResult {
     );
     let good_label_hides = r.overall == OverallRating::Good && !material.is_empty();
     if omitted.is_empty() && !good_label_hides {
-        result(id, Verdict::Good, evidence, t("具体的なリスクを示す報告を維持してください。", "Keep reporting concrete risks."))
+        result(
+            id,
+            Verdict::Good,
+            evidence,
+            t("具体的なリスクを示す報告を維持してください。", "Keep reporting concrete risks."),
+        )
     } else {
         result(
             id,
@@ -898,7 +1020,12 @@ fn use_rollout_checked(c: &Ctx<'_>) -> CheckResult {
             ),
         )
     } else {
-        result(id, Verdict::Good, evidence, t("未確認の記録を期限までに回収してください。", "Collect the open checks by their due dates."))
+        result(
+            id,
+            Verdict::Good,
+            evidence,
+            t("未確認の記録を期限までに回収してください。", "Collect the open checks by their due dates."),
+        )
     }
 }
 
@@ -910,14 +1037,14 @@ fn other_actor_scenarios(c: &Ctx<'_>) -> CheckResult {
             id,
             Verdict::NotEnoughData,
             t("シナリオが記録されていません。", "No scenario is recorded."),
-            t("シナリオと、それが想定する攻撃者を記録してください。", "Record the scenarios and the actors they emulate."),
+            t(
+                "シナリオと、それが想定する攻撃者を記録してください。",
+                "Record the scenarios and the actors they emulate.",
+            ),
         );
     }
-    let types: BTreeSet<ActorType> = e
-        .scenarios
-        .iter()
-        .flat_map(|s| s.actors.iter().filter_map(|a| e.actor(a)).map(|a| a.actor_type))
-        .collect();
+    let types: BTreeSet<ActorType> =
+        e.scenarios.iter().flat_map(|s| s.actors.iter().filter_map(|a| e.actor(a)).map(|a| a.actor_type)).collect();
     let evidence = t(
         format!(
             "シナリオ{}件、想定する主体の種類{}種（{}）。",
@@ -933,7 +1060,12 @@ fn other_actor_scenarios(c: &Ctx<'_>) -> CheckResult {
         ),
     );
     if e.scenarios.len() >= 2 && types.len() >= 2 {
-        result(id, Verdict::Good, evidence, t("脅威の変化に応じて主体を見直してください。", "Revisit the actors as the threats change."))
+        result(
+            id,
+            Verdict::Good,
+            evidence,
+            t("脅威の変化に応じて主体を見直してください。", "Revisit the actors as the threats change."),
+        )
     } else {
         result(
             id,
@@ -968,7 +1100,12 @@ fn other_budget(c: &Ctx<'_>) -> CheckResult {
         format!("Total budget {}; threat intelligence {}, blue-team evaluation {}.", e.budget_total(), ti, bt),
     );
     if ti.get() > 0 && bt.get() > 0 {
-        result(id, Verdict::Good, evidence, t("TLPTの目的に沿った予算配分を維持してください。", "Keep budgeting for the TLPT's purpose."))
+        result(
+            id,
+            Verdict::Good,
+            evidence,
+            t("TLPTの目的に沿った予算配分を維持してください。", "Keep budgeting for the TLPT's purpose."),
+        )
     } else {
         result(
             id,
@@ -990,7 +1127,10 @@ fn element_real_techniques(c: &Ctx<'_>) -> CheckResult {
             id,
             Verdict::NotEnoughData,
             t("攻撃ステップが記録されていません。", "No attack step is recorded."),
-            t("攻撃ステップをATT&CKテクニックとともに記録してください。", "Record the attack steps with their ATT&CK techniques."),
+            t(
+                "攻撃ステップをATT&CKテクニックとともに記録してください。",
+                "Record the attack steps with their ATT&CK techniques.",
+            ),
         );
     }
     if e.actors.is_empty() {
@@ -1009,24 +1149,36 @@ fn element_real_techniques(c: &Ctx<'_>) -> CheckResult {
         return result(
             id,
             Verdict::NotEnoughData,
-            t("ATT&CKデータが取り込まれていないため、攻撃者の実際の手口と照合できません。", "No ATT&CK data is imported, so the steps cannot be compared with what the actors really use."),
-            t("`opres attack import` でATT&CKのSTIXデータを取り込んでください。", "Import ATT&CK STIX data with `opres attack import`."),
+            t(
+                "ATT&CKデータが取り込まれていないため、攻撃者の実際の手口と照合できません。",
+                "No ATT&CK data is imported, so the steps cannot be compared with what the actors really use.",
+            ),
+            t(
+                "`opres attack import` でATT&CKのSTIXデータを取り込んでください。",
+                "Import ATT&CK STIX data with `opres attack import`.",
+            ),
         );
     };
-    let used: BTreeSet<crate::ids::TechniqueId> = groups
-        .iter()
-        .filter_map(|g| cat.techniques_of(g))
-        .flat_map(|m| m.keys().map(|t| t.parent()))
-        .collect();
+    let used: BTreeSet<crate::ids::TechniqueId> =
+        groups.iter().filter_map(|g| cat.techniques_of(g)).flat_map(|m| m.keys().map(|t| t.parent())).collect();
     if used.is_empty() {
         return result(
             id,
             Verdict::NotEnoughData,
             t(
-                format!("攻撃者プロファイルに対応するATT&CKの侵入セットが記録されていないか、取り込んだデータにありません（{}）。", ids(&groups)),
-                format!("No actor profile names an ATT&CK intrusion set found in the imported data ({}).", ids(&groups)),
+                format!(
+                    "攻撃者プロファイルに対応するATT&CKの侵入セットが記録されていないか、取り込んだデータにありません（{}）。",
+                    ids(&groups)
+                ),
+                format!(
+                    "No actor profile names an ATT&CK intrusion set found in the imported data ({}).",
+                    ids(&groups)
+                ),
             ),
-            t("攻撃者プロファイルに対応する侵入セット（G0082等）を記録してください。", "Record the intrusion sets (e.g. G0082) that model each actor."),
+            t(
+                "攻撃者プロファイルに対応する侵入セット（G0082等）を記録してください。",
+                "Record the intrusion sets (e.g. G0082) that model each actor.",
+            ),
         );
     }
     let matched = e.steps.iter().filter(|s| used.contains(&s.technique.parent())).count();
@@ -1048,7 +1200,15 @@ fn element_real_techniques(c: &Ctx<'_>) -> CheckResult {
         ),
     );
     if share >= 0.5 {
-        result(id, Verdict::Good, evidence, t("アクターオーバーレイで未実施のテクニックを確認してください。", "Use the actor overlay to see which of their techniques were not tried."))
+        result(
+            id,
+            Verdict::Good,
+            evidence,
+            t(
+                "アクターオーバーレイで未実施のテクニックを確認してください。",
+                "Use the actor overlay to see which of their techniques were not tried.",
+            ),
+        )
     } else {
         result(
             id,
@@ -1069,8 +1229,14 @@ fn element_people(c: &Ctx<'_>) -> CheckResult {
         return result(
             id,
             Verdict::NotEnoughData,
-            t("攻撃ステップもフィッシング演習も記録されていません。", "Neither attack steps nor phishing campaigns are recorded."),
-            t("検知（検知元）と対応（対応者）を記録してください。", "Record detections (with their source) and responses (with who responded)."),
+            t(
+                "攻撃ステップもフィッシング演習も記録されていません。",
+                "Neither attack steps nor phishing campaigns are recorded.",
+            ),
+            t(
+                "検知（検知元）と対応（対応者）を記録してください。",
+                "Record detections (with their source) and responses (with who responded).",
+            ),
         );
     }
     let human = e.detections.iter().filter(|d| d.source.is_human()).count();
@@ -1078,11 +1244,20 @@ fn element_people(c: &Ctx<'_>) -> CheckResult {
     let responses = e.responses.len();
     let reports: usize = e.phishing.iter().map(|p| p.reports.len()).sum();
     let evidence = t(
-        format!("人による検知{human}件（SOC・CSIRT・職員報告）、製品のアラートのみの検知{tool}件、対応記録{responses}件、フィッシングの職員報告{reports}件。"),
-        format!("{human} detection(s) by people (SOC, CSIRT, staff), {tool} by product alerts alone, {responses} response action(s), {reports} staff report(s) of phishing."),
+        format!(
+            "人による検知{human}件（SOC・CSIRT・職員報告）、製品のアラートのみの検知{tool}件、対応記録{responses}件、フィッシングの職員報告{reports}件。"
+        ),
+        format!(
+            "{human} detection(s) by people (SOC, CSIRT, staff), {tool} by product alerts alone, {responses} response action(s), {reports} staff report(s) of phishing."
+        ),
     );
     if (human > 0 || reports > 0) && responses > 0 {
-        result(id, Verdict::Good, evidence, t("人とプロセスの評価を維持してください。", "Keep evaluating people and processes."))
+        result(
+            id,
+            Verdict::Good,
+            evidence,
+            t("人とプロセスの評価を維持してください。", "Keep evaluating people and processes."),
+        )
     } else {
         result(
             id,
@@ -1142,7 +1317,12 @@ fn expect_whole_picture(c: &Ctx<'_>) -> CheckResult {
         ),
     );
     if incomplete.is_empty() {
-        result(id, Verdict::Good, evidence, t("進捗を経営陣へ定期的に報告してください。", "Report progress to management regularly."))
+        result(
+            id,
+            Verdict::Good,
+            evidence,
+            t("進捗を経営陣へ定期的に報告してください。", "Report progress to management regularly."),
+        )
     } else {
         result(
             id,
@@ -1168,7 +1348,9 @@ mod tests {
         }
         // The table has one good practice and one shortcoming side per row.
         let sides = |a: Area, s: Side| CheckId::ALL.iter().filter(|c| c.area() == a && c.side() == s).count();
-        for a in [Area::ThreatIntelligence, Area::Evaluation, Area::ManagementReporting, Area::UseOfFindings, Area::Other] {
+        for a in
+            [Area::ThreatIntelligence, Area::Evaluation, Area::ManagementReporting, Area::UseOfFindings, Area::Other]
+        {
             assert!(sides(a, Side::GoodPractice) >= 1, "{a} has no good-practice check");
             assert!(sides(a, Side::Shortcoming) >= 1, "{a} has no shortcoming check");
         }

@@ -304,7 +304,12 @@ pub fn compute(e: &Engagement, catalogue: Option<&AttackCatalogue>) -> Engagemen
     }
     let rows = |m: BTreeMap<String, (usize, usize)>| {
         m.into_iter()
-            .map(|(key, (executed, detected))| RateRow { key, executed, detected, rate: detected as f64 / executed as f64 })
+            .map(|(key, (executed, detected))| RateRow {
+                key,
+                executed,
+                detected,
+                rate: detected as f64 / executed as f64,
+            })
             .collect::<Vec<_>>()
     };
 
@@ -317,7 +322,8 @@ pub fn compute(e: &Engagement, catalogue: Option<&AttackCatalogue>) -> Engagemen
     let all: Vec<&crate::model::PhishingCampaign> = e.phishing.iter().collect();
     let phishing_overall = (!all.is_empty()).then(|| phishing_metrics("*", &all));
 
-    let mut flags_captured: Vec<LocalId> = e.steps.iter().filter(|s| captured(s)).filter_map(|s| s.flag.clone()).collect();
+    let mut flags_captured: Vec<LocalId> =
+        e.steps.iter().filter(|s| captured(s)).filter_map(|s| s.flag.clone()).collect();
     flags_captured.sort();
     flags_captured.dedup();
     let leg_ups_used: BTreeSet<(&LocalId, &LocalId)> =
@@ -352,10 +358,8 @@ fn phishing_metrics(name: &str, campaigns: &[&crate::model::PhishingCampaign]) -
     let clicks: u32 = campaigns.iter().map(|c| c.clicks).sum();
     let reports: usize = campaigns.iter().map(|c| c.reports.len()).sum();
     let first_report = campaigns.iter().filter_map(|c| c.reports.iter().map(|r| secs(c.sent_at, r.at)).min()).min();
-    let mut esc: Vec<i64> = campaigns
-        .iter()
-        .flat_map(|c| c.reports.iter().filter_map(|r| r.escalated_at.map(|e| secs(r.at, e))))
-        .collect();
+    let mut esc: Vec<i64> =
+        campaigns.iter().flat_map(|c| c.reports.iter().filter_map(|r| r.escalated_at.map(|e| secs(r.at, e)))).collect();
     let mut resp: Vec<i64> = campaigns
         .iter()
         .flat_map(|c| c.reports.iter().filter_map(|r| r.escalated_at.zip(r.csirt_response_at).map(|(e, x)| secs(e, x))))

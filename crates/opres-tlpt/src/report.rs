@@ -141,7 +141,12 @@ fn verdict_tone(v: Verdict) -> Tone {
 }
 
 /// Builds the management report of an engagement.
-pub fn build(p: &TlptProgramme, engagement: &str, lang: Lang, opts: &AssessOptions<'_>) -> Result<ManagementReport, TlptError> {
+pub fn build(
+    p: &TlptProgramme,
+    engagement: &str,
+    lang: Lang,
+    opts: &AssessOptions<'_>,
+) -> Result<ManagementReport, TlptError> {
     let e = p.require_engagement(engagement)?;
     let l = |ja: &str, en: &str| lang.pick(ja, en).to_string();
     let assessment = assess::assess(p, engagement, opts)?;
@@ -171,10 +176,14 @@ pub fn build(p: &TlptProgramme, engagement: &str, lang: Lang, opts: &AssessOptio
                     rows.push(vec![Cell::plain(ph.label(lang)), Cell::plain(format!("{} – {end}", x.start))]);
                 }
             }
-            let in_scope: Vec<String> = p.systems.iter().filter(|s| e.is_in_scope(&s.id)).map(|s| s.name.get(lang).to_string()).collect();
+            let in_scope: Vec<String> =
+                p.systems.iter().filter(|s| e.is_in_scope(&s.id)).map(|s| s.name.get(lang).to_string()).collect();
             rows.push(vec![Cell::plain(l("対象システム", "Systems in scope")), Cell::plain(in_scope.join(", "))]);
             let functions: Vec<&str> = e.scope.functions.iter().map(|f| f.name.get(lang)).collect();
-            rows.push(vec![Cell::plain(l("重要な業務", "Critical or important functions")), Cell::plain(functions.join(", "))]);
+            rows.push(vec![
+                Cell::plain(l("重要な業務", "Critical or important functions")),
+                Cell::plain(functions.join(", ")),
+            ]);
             rows.push(vec![Cell::plain(l("予算総額", "Total budget")), Cell::plain(e.budget_total().to_string())]);
             rows
         },
@@ -196,7 +205,9 @@ pub fn build(p: &TlptProgramme, engagement: &str, lang: Lang, opts: &AssessOptio
     material.sort_by_key(|f| (f.severity.rank(), f.id.clone()));
     let mut risk_blocks = Vec::new();
     if material.is_empty() {
-        risk_blocks.push(Block::Paragraph { text: l("重要度が緊急・高の発見事項はありません。", "No critical or high finding.") });
+        risk_blocks.push(Block::Paragraph {
+            text: l("重要度が緊急・高の発見事項はありません。", "No critical or high finding."),
+        });
     } else {
         risk_blocks.push(Block::Table {
             headers: vec![
@@ -212,7 +223,10 @@ pub fn build(p: &TlptProgramme, engagement: &str, lang: Lang, opts: &AssessOptio
                 .map(|f| {
                     vec![
                         Cell::plain(format!("{} {}", f.id, f.title.get(lang))),
-                        Cell::toned(f.severity.label(lang), if f.severity.rank() == 0 { Tone::Bad } else { Tone::Warn }),
+                        Cell::toned(
+                            f.severity.label(lang),
+                            if f.severity.rank() == 0 { Tone::Bad } else { Tone::Warn },
+                        ),
                         Cell::plain(yes_no(f.enterprise_wide)),
                         Cell::plain(systems_of(f)),
                         Cell::plain(f.root_cause.label(lang)),
@@ -228,8 +242,11 @@ pub fn build(p: &TlptProgramme, engagement: &str, lang: Lang, opts: &AssessOptio
     }
     if let Some(r) = &e.management_report {
         if !r.enterprise_risks.is_empty() {
-            risk_blocks.push(Block::Paragraph { text: l("担当部署が報告した全社的リスク:", "Enterprise-wide risks the function reported:") });
-            risk_blocks.push(Block::List { items: r.enterprise_risks.iter().map(|x| x.get(lang).to_string()).collect() });
+            risk_blocks.push(Block::Paragraph {
+                text: l("担当部署が報告した全社的リスク:", "Enterprise-wide risks the function reported:"),
+            });
+            risk_blocks
+                .push(Block::List { items: r.enterprise_risks.iter().map(|x| x.get(lang).to_string()).collect() });
         }
         if r.overall == OverallRating::Good && findings.iter().any(|f| f.severity.is_material()) {
             risk_blocks.push(Block::Callout {
@@ -248,7 +265,10 @@ pub fn build(p: &TlptProgramme, engagement: &str, lang: Lang, opts: &AssessOptio
     let mut rec_blocks = Vec::new();
     if recs.is_empty() {
         rec_blocks.push(Block::Paragraph {
-            text: l("過去の発見事項と結び付けられた再発はありません。", "No finding is linked to an earlier finding as a recurrence."),
+            text: l(
+                "過去の発見事項と結び付けられた再発はありません。",
+                "No finding is linked to an earlier finding as a recurrence.",
+            ),
         });
     } else {
         rec_blocks.push(Block::Callout {
@@ -313,7 +333,9 @@ pub fn build(p: &TlptProgramme, engagement: &str, lang: Lang, opts: &AssessOptio
                 .collect(),
         });
     }
-    sections.push(Section { heading: l("3. 繰り返し検出された課題", "3. Recurring findings"), blocks: rec_blocks });
+    sections.push(Section {
+        heading: l("3. 繰り返し検出された課題", "3. Recurring findings"), blocks: rec_blocks
+    });
 
     // 4. Root causes.
     let mut by_cause: BTreeMap<RootCause, Vec<&Finding>> = BTreeMap::new();
@@ -325,7 +347,11 @@ pub fn build(p: &TlptProgramme, engagement: &str, lang: Lang, opts: &AssessOptio
     sections.push(Section {
         heading: l("4. 根本原因", "4. Root causes"),
         blocks: vec![Block::Table {
-            headers: vec![l("根本原因の分類", "Root cause"), l("件数", "Findings"), l("発見事項と原因", "Findings and causes")],
+            headers: vec![
+                l("根本原因の分類", "Root cause"),
+                l("件数", "Findings"),
+                l("発見事項と原因", "Findings and causes"),
+            ],
             rows: causes
                 .iter()
                 .map(|(c, fs)| {
@@ -362,7 +388,10 @@ pub fn build(p: &TlptProgramme, engagement: &str, lang: Lang, opts: &AssessOptio
             Cell::plain(f.severity.label(lang)),
             Cell::plain(if f.owner.is_empty() { "-".to_string() } else { f.owner.clone() }),
             if overdue {
-                Cell::toned(f.due.map(|d| d.to_string()).unwrap_or_default() + lang.pick("（期限超過）", " (overdue)"), Tone::Bad)
+                Cell::toned(
+                    f.due.map(|d| d.to_string()).unwrap_or_default() + lang.pick("（期限超過）", " (overdue)"),
+                    Tone::Bad,
+                )
             } else {
                 Cell::plain(f.due.map(|d| d.to_string()).unwrap_or_else(|| "-".into()))
             },
@@ -402,7 +431,9 @@ pub fn build(p: &TlptProgramme, engagement: &str, lang: Lang, opts: &AssessOptio
     let summaries = rollout::engagement_summary(p, &e.id, opts.today);
     let mut roll_blocks = Vec::new();
     if summaries.is_empty() {
-        roll_blocks.push(Block::Paragraph { text: l("横展開の対象となる発見事項はありません。", "No finding calls for rollout.") });
+        roll_blocks.push(Block::Paragraph {
+            text: l("横展開の対象となる発見事項はありません。", "No finding calls for rollout."),
+        });
     } else {
         roll_blocks.push(Block::Table {
             headers: vec![
@@ -426,13 +457,20 @@ pub fn build(p: &TlptProgramme, engagement: &str, lang: Lang, opts: &AssessOptio
                     vec![
                         Cell::plain(s.finding.to_string()),
                         Cell::plain(s.total.to_string()),
-                        Cell::toned(s.not_checked.to_string(), if s.not_checked > 0 { Tone::Warn } else { Tone::Plain }),
+                        Cell::toned(
+                            s.not_checked.to_string(),
+                            if s.not_checked > 0 { Tone::Warn } else { Tone::Plain },
+                        ),
                         Cell::plain(s.checked_not_present.to_string()),
                         Cell::toned(
                             if s.new_findings.is_empty() {
                                 s.checked_present.to_string()
                             } else {
-                                format!("{} ({})", s.checked_present, s.new_findings.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(", "))
+                                format!(
+                                    "{} ({})",
+                                    s.checked_present,
+                                    s.new_findings.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(", ")
+                                )
                             },
                             if s.checked_present > 0 { Tone::Bad } else { Tone::Plain },
                         ),
@@ -452,22 +490,47 @@ pub fn build(p: &TlptProgramme, engagement: &str, lang: Lang, opts: &AssessOptio
     // 7. Metrics.
     let ph = m.phishing_overall.as_ref();
     let mut metric_rows = vec![
-        vec![Cell::plain(l("攻撃ステップ（検知/実施）", "Attack steps (detected / executed)")), Cell::plain(format!("{} / {}", m.steps_detected, m.steps_executed))],
+        vec![
+            Cell::plain(l("攻撃ステップ（検知/実施）", "Attack steps (detected / executed)")),
+            Cell::plain(format!("{} / {}", m.steps_detected, m.steps_executed)),
+        ],
         vec![Cell::plain(l("検知率", "Detection rate")), Cell::plain(pct(m.detection_rate))],
-        vec![Cell::plain(l("検知までの時間（中央値）", "Time to detect (median)")), Cell::plain(dur(m.median_time_to_detect_secs, lang))],
-        vec![Cell::plain(l("対応までの時間（中央値）", "Time to respond (median)")), Cell::plain(dur(m.median_time_to_respond_secs, lang))],
+        vec![
+            Cell::plain(l("検知までの時間（中央値）", "Time to detect (median)")),
+            Cell::plain(dur(m.median_time_to_detect_secs, lang)),
+        ],
+        vec![
+            Cell::plain(l("対応までの時間（中央値）", "Time to respond (median)")),
+            Cell::plain(dur(m.median_time_to_respond_secs, lang)),
+        ],
         vec![
             Cell::plain(l("フラグ獲得", "Flags captured")),
             Cell::plain(format!("{} / {}", m.flags_captured.len(), m.flags_total)),
         ],
-        vec![Cell::plain(l("レッグアップ使用", "Leg-ups used")), Cell::plain(format!("{} / {}", m.leg_ups_used, m.leg_ups_granted))],
+        vec![
+            Cell::plain(l("レッグアップ使用", "Leg-ups used")),
+            Cell::plain(format!("{} / {}", m.leg_ups_used, m.leg_ups_granted)),
+        ],
     ];
     if let Some(ph) = ph {
-        metric_rows.push(vec![Cell::plain(l("フィッシング報告率", "Phishing report rate")), Cell::plain(pct(ph.report_rate))]);
-        metric_rows.push(vec![Cell::plain(l("フィッシングのクリック率", "Phishing click rate")), Cell::plain(pct(ph.click_rate))]);
-        metric_rows.push(vec![Cell::plain(l("最初の報告までの時間", "Time to first report")), Cell::plain(dur(ph.time_to_first_report_secs, lang))]);
-        metric_rows.push(vec![Cell::plain(l("報告からCSIRTへのエスカレーション（中央値）", "Report-to-CSIRT escalation (median)")), Cell::plain(dur(ph.median_escalation_secs, lang))]);
-        metric_rows.push(vec![Cell::plain(l("CSIRTの対応時間（中央値）", "CSIRT response time (median)")), Cell::plain(dur(ph.median_csirt_response_secs, lang))]);
+        metric_rows
+            .push(vec![Cell::plain(l("フィッシング報告率", "Phishing report rate")), Cell::plain(pct(ph.report_rate))]);
+        metric_rows.push(vec![
+            Cell::plain(l("フィッシングのクリック率", "Phishing click rate")),
+            Cell::plain(pct(ph.click_rate)),
+        ]);
+        metric_rows.push(vec![
+            Cell::plain(l("最初の報告までの時間", "Time to first report")),
+            Cell::plain(dur(ph.time_to_first_report_secs, lang)),
+        ]);
+        metric_rows.push(vec![
+            Cell::plain(l("報告からCSIRTへのエスカレーション（中央値）", "Report-to-CSIRT escalation (median)")),
+            Cell::plain(dur(ph.median_escalation_secs, lang)),
+        ]);
+        metric_rows.push(vec![
+            Cell::plain(l("CSIRTの対応時間（中央値）", "CSIRT response time (median)")),
+            Cell::plain(dur(ph.median_csirt_response_secs, lang)),
+        ]);
     }
     let tactic_rows: Vec<Vec<Cell>> = m
         .tactics
@@ -476,7 +539,16 @@ pub fn build(p: &TlptProgramme, engagement: &str, lang: Lang, opts: &AssessOptio
             vec![
                 Cell::plain(r.key.clone()),
                 Cell::plain(format!("{} / {}", r.detected, r.executed)),
-                Cell::toned(pct(Some(r.rate)), if r.rate >= 0.999 { Tone::Good } else if r.rate > 0.0 { Tone::Warn } else { Tone::Bad }),
+                Cell::toned(
+                    pct(Some(r.rate)),
+                    if r.rate >= 0.999 {
+                        Tone::Good
+                    } else if r.rate > 0.0 {
+                        Tone::Warn
+                    } else {
+                        Tone::Bad
+                    },
+                ),
             ]
         })
         .collect();
@@ -485,7 +557,11 @@ pub fn build(p: &TlptProgramme, engagement: &str, lang: Lang, opts: &AssessOptio
         blocks: vec![
             Block::Table { headers: vec![l("指標", "Metric"), l("値", "Value")], rows: metric_rows },
             Block::Table {
-                headers: vec![l("戦術", "Tactic"), l("検知/実施", "Detected / executed"), l("検知率", "Detection rate")],
+                headers: vec![
+                    l("戦術", "Tactic"),
+                    l("検知/実施", "Detected / executed"),
+                    l("検知率", "Detection rate"),
+                ],
                 rows: tactic_rows,
             },
         ],
@@ -507,11 +583,20 @@ pub fn build(p: &TlptProgramme, engagement: &str, lang: Lang, opts: &AssessOptio
         ),
     };
     sections.push(Section {
-        heading: l("8. TLPTの実施状況の評価（金融庁レポートの好事例・課題との対比）", "8. Practice assessment (against the FSA report's good practices and shortcomings)"),
+        heading: l(
+            "8. TLPTの実施状況の評価（金融庁レポートの好事例・課題との対比）",
+            "8. Practice assessment (against the FSA report's good practices and shortcomings)",
+        ),
         blocks: vec![
             Block::Paragraph { text: counts },
             Block::Table {
-                headers: vec![l("観点", "Area"), l("確認項目", "Check"), l("評価", "Verdict"), l("根拠", "Evidence"), l("対応", "What to do")],
+                headers: vec![
+                    l("観点", "Area"),
+                    l("確認項目", "Check"),
+                    l("評価", "Verdict"),
+                    l("根拠", "Evidence"),
+                    l("対応", "What to do"),
+                ],
                 rows: assessment
                     .checks
                     .iter()
@@ -532,14 +617,23 @@ pub fn build(p: &TlptProgramme, engagement: &str, lang: Lang, opts: &AssessOptio
     // 9. Directives.
     let mut dir_blocks = Vec::new();
     if e.directives.is_empty() {
-        dir_blocks.push(Block::Paragraph { text: l("経営陣の指示は記録されていません。", "No management directive is recorded.") });
+        dir_blocks.push(Block::Paragraph {
+            text: l("経営陣の指示は記録されていません。", "No management directive is recorded."),
+        });
     } else {
         dir_blocks.push(Block::Table {
             headers: vec![l("日付", "Date"), l("指示者", "By"), l("種類", "Kind"), l("内容", "Directive")],
             rows: e
                 .directives
                 .iter()
-                .map(|d| vec![Cell::plain(d.issued_on.to_string()), Cell::plain(d.by.clone()), Cell::plain(d.kind.label(lang)), Cell::plain(d.text.get(lang))])
+                .map(|d| {
+                    vec![
+                        Cell::plain(d.issued_on.to_string()),
+                        Cell::plain(d.by.clone()),
+                        Cell::plain(d.kind.label(lang)),
+                        Cell::plain(d.text.get(lang)),
+                    ]
+                })
                 .collect(),
         });
     }
@@ -631,7 +725,8 @@ impl ManagementReport {
                         s.push('\n');
                     }
                     Block::Table { headers, rows } => {
-                        let _ = writeln!(s, "| {} |", headers.iter().map(|h| md_escape(h)).collect::<Vec<_>>().join(" | "));
+                        let _ =
+                            writeln!(s, "| {} |", headers.iter().map(|h| md_escape(h)).collect::<Vec<_>>().join(" | "));
                         let _ = writeln!(s, "|{}", "---|".repeat(headers.len()));
                         for r in rows {
                             let cells: Vec<String> = r
@@ -660,7 +755,14 @@ impl ManagementReport {
             self.lang.code(),
             html_escape(&self.title)
         );
-        let _ = writeln!(s, "<h1>{}</h1>\n<p class=\"sub\">{}<br>{}: {}</p>", html_escape(&self.title), html_escape(&self.subtitle), self.lang.pick("作成日", "As of"), self.as_of);
+        let _ = writeln!(
+            s,
+            "<h1>{}</h1>\n<p class=\"sub\">{}<br>{}: {}</p>",
+            html_escape(&self.title),
+            html_escape(&self.subtitle),
+            self.lang.pick("作成日", "As of"),
+            self.as_of
+        );
         let class = |t: Tone| match t {
             Tone::Plain => "",
             Tone::Good => " class=\"good\"",

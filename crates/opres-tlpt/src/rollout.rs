@@ -214,7 +214,10 @@ pub fn summary(p: &TlptProgramme, finding: &Finding, today: NaiveDate) -> Rollou
         not_checked: count(RolloutStatus::NotChecked),
         checked_not_present: count(RolloutStatus::CheckedNotPresent),
         checked_present: count(RolloutStatus::CheckedPresent),
-        overdue: records.iter().filter(|r| r.status == RolloutStatus::NotChecked && r.due.is_some_and(|d| d < today)).count(),
+        overdue: records
+            .iter()
+            .filter(|r| r.status == RolloutStatus::NotChecked && r.due.is_some_and(|d| d < today))
+            .count(),
         new_findings: records.iter().filter_map(|r| r.new_finding.clone()).collect(),
         systems_without_record,
         entities_without_record,

@@ -370,7 +370,8 @@ impl Validator {
             match r.status {
                 RolloutStatus::NotChecked => {
                     if r.new_finding.is_some() {
-                        self.errs.push(at("new_finding"), Problem::Requires { other_field: "status = checked_present" });
+                        self.errs
+                            .push(at("new_finding"), Problem::Requires { other_field: "status = checked_present" });
                     }
                 }
                 RolloutStatus::CheckedNotPresent | RolloutStatus::CheckedPresent => {
@@ -388,7 +389,8 @@ impl Validator {
                             Some(_) => {}
                         }
                     } else if r.new_finding.is_some() {
-                        self.errs.push(at("new_finding"), Problem::Requires { other_field: "status = checked_present" });
+                        self.errs
+                            .push(at("new_finding"), Problem::Requires { other_field: "status = checked_present" });
                     }
                 }
             }

@@ -75,9 +75,13 @@ impl StixError {
             (StixError::NotJson { line, column, reason }, Lang::Ja) => {
                 format!("ATT&CKファイルがJSONとして読めません（{line}行{column}列）: {reason}")
             }
-            (StixError::NotABundle { reason }, Lang::Ja) => format!("ATT&CKファイルがSTIXバンドルではありません: {reason}"),
+            (StixError::NotABundle { reason }, Lang::Ja) => {
+                format!("ATT&CKファイルがSTIXバンドルではありません: {reason}")
+            }
             (StixError::UnsupportedVersion { version, object }, Lang::Ja) => {
-                format!("{object} のSTIXバージョン「{version}」には対応していません（STIX 2.0 または 2.1 を使用してください）")
+                format!(
+                    "{object} のSTIXバージョン「{version}」には対応していません（STIX 2.0 または 2.1 を使用してください）"
+                )
             }
             (StixError::BadObject { kind, id, name, reason }, Lang::Ja) => format!(
                 "{kind} {id}{} を取り込めません: {reason}",
@@ -314,16 +318,16 @@ impl AttackCatalogue {
                 skipped.other_types += 1;
                 continue;
             }
-            let o: RawObject = serde_json::from_value(v)
-                .map_err(|e| StixError::BadObject { kind, id, name, reason: e.to_string() })?;
+            let o: RawObject = serde_json::from_value(v).map_err(|e| StixError::BadObject {
+                kind,
+                id,
+                name,
+                reason: e.to_string(),
+            })?;
             match o.spec_version.as_deref() {
-                None => {}
-                Some("2.1") => {
-                    if version.is_none() {
-                        version = Some(StixVersion::V2_1);
-                    }
-                }
-                Some("2.0") => {}
+                None | Some("2.0") => {}
+                Some("2.1") if version.is_none() => version = Some(StixVersion::V2_1),
+                Some("2.1") => {}
                 Some(other) => {
                     return Err(StixError::UnsupportedVersion {
                         version: other.to_string(),
@@ -447,7 +451,8 @@ impl AttackCatalogue {
             for t in techniques.values() {
                 for tac in &t.tactics {
                     if !known_tactics.contains(tac) {
-                        warnings.push(format!("technique {} names tactic '{tac}', which the bundle does not define", t.id));
+                        warnings
+                            .push(format!("technique {} names tactic '{tac}', which the bundle does not define", t.id));
                     }
                 }
             }
@@ -508,7 +513,8 @@ impl AttackCatalogue {
                 }
             }
             for c in campaign_group.get(g).unwrap_or(&empty) {
-                let via_soft = user_soft.get(c).unwrap_or(&empty).iter().flat_map(|s| soft_tech.get(s).unwrap_or(&empty));
+                let via_soft =
+                    user_soft.get(c).unwrap_or(&empty).iter().flat_map(|s| soft_tech.get(s).unwrap_or(&empty));
                 for t in direct.get(c).unwrap_or(&empty).iter().chain(via_soft) {
                     add(t, &mut |u| {
                         u.via_campaigns.insert(c.clone());
@@ -540,7 +546,11 @@ impl AttackCatalogue {
 
     /// The tactics of a technique (of its parent when a sub-technique is unknown).
     pub fn tactics_of(&self, id: &TechniqueId) -> &[TacticName] {
-        self.techniques.get(id).or_else(|| self.techniques.get(&id.parent())).map(|t| t.tactics.as_slice()).unwrap_or(&[])
+        self.techniques
+            .get(id)
+            .or_else(|| self.techniques.get(&id.parent()))
+            .map(|t| t.tactics.as_slice())
+            .unwrap_or(&[])
     }
 
     /// Techniques an intrusion set uses, by any route.

@@ -158,7 +158,9 @@ impl OverlayError {
             (OverlayError::UnknownIntrusionSet(g), Lang::Ja) => format!(
                 "侵入セット「{g}」は取り込み済みのATT&CKデータにありません（G0082のようなID、名称または別名で指定してください）"
             ),
-            (OverlayError::NoIntrusionSet, Lang::Ja) => "アクターオーバーレイには侵入セットを1つ以上選択してください".into(),
+            (OverlayError::NoIntrusionSet, Lang::Ja) => {
+                "アクターオーバーレイには侵入セットを1つ以上選択してください".into()
+            }
             (e, Lang::En) => e.to_string(),
         }
     }
@@ -229,7 +231,10 @@ fn base_layer(name: String, description: String, catalogue: Option<&AttackCatalo
     NavigatorLayer {
         name,
         versions: LayerVersions {
-            attack: catalogue.and_then(|c| c.attack_version.as_ref()).and_then(|v| v.split('.').next()).map(str::to_string),
+            attack: catalogue
+                .and_then(|c| c.attack_version.as_ref())
+                .and_then(|v| v.split('.').next())
+                .map(str::to_string),
             navigator: NAVIGATOR_VERSION.into(),
             layer: LAYER_FORMAT.into(),
         },
@@ -276,11 +281,7 @@ fn note_unknown(layer: &mut NavigatorLayer, catalogue: Option<&AttackCatalogue>,
 
 /// The coverage layer: every tested technique, coloured detected / partly detected / missed, scored by
 /// detection rate (0–100).
-pub fn coverage_layer(
-    engagements: &[&Engagement],
-    catalogue: Option<&AttackCatalogue>,
-    lang: Lang,
-) -> NavigatorLayer {
+pub fn coverage_layer(engagements: &[&Engagement], catalogue: Option<&AttackCatalogue>, lang: Lang) -> NavigatorLayer {
     let tested = tested_by_technique(engagements);
     let names = engagement_names(engagements);
     let mut layer = base_layer(
@@ -408,17 +409,30 @@ pub fn actor_overlay(
         max_value: sets.len().max(1) as f64,
     };
     layer.legend_items = vec![
-        LegendItem { label: lang.pick("使用・実施・すべて検知", "Used, tested, detected").into(), color: COLOR_DETECTED.into() },
-        LegendItem { label: lang.pick("使用・実施・一部検知", "Used, tested, partly detected").into(), color: COLOR_PARTIAL.into() },
-        LegendItem { label: lang.pick("使用・実施・未検知", "Used, tested, missed").into(), color: COLOR_MISSED.into() },
+        LegendItem {
+            label: lang.pick("使用・実施・すべて検知", "Used, tested, detected").into(),
+            color: COLOR_DETECTED.into(),
+        },
+        LegendItem {
+            label: lang.pick("使用・実施・一部検知", "Used, tested, partly detected").into(),
+            color: COLOR_PARTIAL.into(),
+        },
+        LegendItem {
+            label: lang.pick("使用・実施・未検知", "Used, tested, missed").into(),
+            color: COLOR_MISSED.into(),
+        },
         LegendItem { label: lang.pick("使用・未実施", "Used, not tested").into(), color: COLOR_UNTESTED.into() },
         LegendItem {
-            label: lang.pick("実施のみ（選択した侵入セットの使用は未確認）", "Tested, not used by the chosen sets").into(),
+            label: lang
+                .pick("実施のみ（選択した侵入セットの使用は未確認）", "Tested, not used by the chosen sets")
+                .into(),
             color: COLOR_TESTED_ONLY.into(),
         },
     ];
     layer.metadata.push(Metadata { name: lang.pick("侵入セット", "intrusion sets").into(), value: set_names });
-    layer.metadata.push(Metadata { name: lang.pick("対象TLPT", "engagements").into(), value: engagement_names(engagements) });
+    layer
+        .metadata
+        .push(Metadata { name: lang.pick("対象TLPT", "engagements").into(), value: engagement_names(engagements) });
     let ids: Vec<&TechniqueId> = tested.keys().collect();
     note_unknown(&mut layer, Some(catalogue), &ids, lang);
     Ok(layer)

@@ -89,6 +89,7 @@ fn mins(t: Timestamp, m: i64) -> Timestamp {
     t + Duration::minutes(m)
 }
 
+#[allow(clippy::too_many_arguments)] // a table row of the demo: each argument is one column.
 fn step(
     id: &str,
     scenario: &str,
@@ -118,7 +119,14 @@ fn detection(id: &str, at: Timestamp, source: DetectionSource, steps: &[&str], n
     Detection { id: lid(id), at, source, steps: steps.iter().map(|s| lid(s)).collect(), note: Some(note) }
 }
 
-fn response(id: &str, at: Timestamp, kind: ResponseKind, by: Responder, detections: &[&str], note: Text) -> ResponseAction {
+fn response(
+    id: &str,
+    at: Timestamp,
+    kind: ResponseKind,
+    by: Responder,
+    detections: &[&str],
+    note: Text,
+) -> ResponseAction {
     ResponseAction {
         id: lid(id),
         at,
@@ -184,11 +192,26 @@ fn finding(
 }
 
 fn group_structure() -> TlptProgramme {
-    let mut p = TlptProgramme::new(Group { code: code("MINATO-FG"), name: Text::new("みなとフィナンシャルグループ", "Minato Financial Group") });
+    let mut p = TlptProgramme::new(Group {
+        code: code("MINATO-FG"),
+        name: Text::new("みなとフィナンシャルグループ", "Minato Financial Group"),
+    });
     p.entities = vec![
-        Entity { code: code("MINATO-BK"), name: Text::new("みなと銀行", "Minato Bank"), institution_type: InstitutionType::RegionalBank },
-        Entity { code: code("MINATO-SEC"), name: Text::new("みなと証券", "Minato Securities"), institution_type: InstitutionType::Securities },
-        Entity { code: code("MINATO-CARD"), name: Text::new("みなとカード", "Minato Card"), institution_type: InstitutionType::Payment },
+        Entity {
+            code: code("MINATO-BK"),
+            name: Text::new("みなと銀行", "Minato Bank"),
+            institution_type: InstitutionType::RegionalBank,
+        },
+        Entity {
+            code: code("MINATO-SEC"),
+            name: Text::new("みなと証券", "Minato Securities"),
+            institution_type: InstitutionType::Securities,
+        },
+        Entity {
+            code: code("MINATO-CARD"),
+            name: Text::new("みなとカード", "Minato Card"),
+            institution_type: InstitutionType::Payment,
+        },
     ];
     let s = |id: &str, ja: &str, en: &str, c: Criticality, owner: &str| SystemEntry {
         id: sys(id),
@@ -197,19 +220,49 @@ fn group_structure() -> TlptProgramme {
         owner: Some(owner.to_string()),
     };
     p.systems = vec![
-        s("MINATO-BK/CORE", "勘定系システム", "Core banking system", Criticality::Critical, "システム部 勘定系グループ"),
+        s(
+            "MINATO-BK/CORE",
+            "勘定系システム",
+            "Core banking system",
+            Criticality::Critical,
+            "システム部 勘定系グループ",
+        ),
         s("MINATO-BK/IB", "インターネットバンキング", "Internet banking", Criticality::Critical, "デジタル営業部"),
         s("MINATO-BK/SWIFT", "SWIFT接続系", "SWIFT gateway", Criticality::Critical, "市場事務部"),
         s("MINATO-BK/ATM", "ATM系システム", "ATM network", Criticality::Critical, "事務統括部"),
-        s("MINATO-BK/AD", "行内Active Directory", "Bank Active Directory", Criticality::High, "システム部 基盤グループ"),
+        s(
+            "MINATO-BK/AD",
+            "行内Active Directory",
+            "Bank Active Directory",
+            Criticality::High,
+            "システム部 基盤グループ",
+        ),
         s("MINATO-BK/MAIL", "メールシステム", "Email", Criticality::High, "システム部 基盤グループ"),
-        s("MINATO-BK/VPN", "リモートアクセスVPN", "Remote-access VPN", Criticality::High, "システム部 ネットワークグループ"),
-        s("MINATO-BK/JUMP", "特権用踏み台サーバ", "Privileged jump servers", Criticality::High, "システム部 基盤グループ"),
+        s(
+            "MINATO-BK/VPN",
+            "リモートアクセスVPN",
+            "Remote-access VPN",
+            Criticality::High,
+            "システム部 ネットワークグループ",
+        ),
+        s(
+            "MINATO-BK/JUMP",
+            "特権用踏み台サーバ",
+            "Privileged jump servers",
+            Criticality::High,
+            "システム部 基盤グループ",
+        ),
         s("MINATO-BK/EUC", "行員用端末", "Staff workstations", Criticality::Medium, "システム部 端末グループ"),
         s("MINATO-SEC/TRADE", "オンライントレード", "Online trading", Criticality::Critical, "みなと証券 システム部"),
         s("MINATO-SEC/AD", "社内Active Directory", "Active Directory", Criticality::High, "みなと証券 システム部"),
         s("MINATO-SEC/VPN", "リモートアクセスVPN", "Remote-access VPN", Criticality::High, "みなと証券 システム部"),
-        s("MINATO-CARD/AUTH", "カードオーソリシステム", "Card authorisation", Criticality::Critical, "みなとカード IT部"),
+        s(
+            "MINATO-CARD/AUTH",
+            "カードオーソリシステム",
+            "Card authorisation",
+            Criticality::Critical,
+            "みなとカード IT部",
+        ),
         s("MINATO-CARD/WEB", "会員向けWebサイト", "Cardholder website", Criticality::High, "みなとカード IT部"),
         s("MINATO-CARD/AD", "社内Active Directory", "Active Directory", Criticality::High, "みなとカード IT部"),
     ];
@@ -239,9 +292,17 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
                 systems: vec![sys("MINATO-SEC/TRADE")],
             }],
             systems: scoped(&["MINATO-SEC/TRADE", "MINATO-SEC/AD", "MINATO-SEC/VPN"], true),
-            flags: vec![Flag { id: lid("FLAG-TRADE"), description: Text::new("発注系サーバへの管理者アクセス", "Admin access to order servers"), system: Some(sys("MINATO-SEC/TRADE")) }],
+            flags: vec![Flag {
+                id: lid("FLAG-TRADE"),
+                description: Text::new("発注系サーバへの管理者アクセス", "Admin access to order servers"),
+                system: Some(sys("MINATO-SEC/TRADE")),
+            }],
         },
-        budget: vec![budget(BudgetLine::ThreatIntelligence, 4_000_000), budget(BudgetLine::RedTeam, 18_000_000), budget(BudgetLine::BlueTeamEvaluation, 2_000_000)],
+        budget: vec![
+            budget(BudgetLine::ThreatIntelligence, 4_000_000),
+            budget(BudgetLine::RedTeam, 18_000_000),
+            budget(BudgetLine::BlueTeamEvaluation, 2_000_000),
+        ],
         directives: vec![Directive {
             kind: DirectiveKind::FixFindings,
             issued_on: c.day(990),
@@ -252,14 +313,20 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
         intel: vec![
             IntelItem {
                 id: lid("TI1"),
-                title: Text::new("オンライン証券口座の不正取引の増加", "Rise in fraudulent trading through hijacked online accounts"),
+                title: Text::new(
+                    "オンライン証券口座の不正取引の増加",
+                    "Rise in fraudulent trading through hijacked online accounts",
+                ),
                 specificity: IntelSpecificity::Generic,
                 sources: vec!["金融ISAC".into()],
                 actors: vec![lid("A1")],
             },
             IntelItem {
                 id: lid("TI2"),
-                title: Text::new("当社VPN装置の型番を狙ったスキャンの観測", "Scans aimed at the company's VPN appliance model"),
+                title: Text::new(
+                    "当社VPN装置の型番を狙ったスキャンの観測",
+                    "Scans aimed at the company's VPN appliance model",
+                ),
                 specificity: IntelSpecificity::OrganisationSpecific,
                 sources: vec!["委託先SOCの観測ログ".into()],
                 actors: vec![lid("A1")],
@@ -280,7 +347,12 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
             intel: vec![lid("TI2")],
             flags: vec![lid("FLAG-TRADE")],
             paths: vec![
-                path("P1", PathKind::Primary, "VPN（単要素認証）→AD→発注系", "VPN (single factor) → AD → order servers"),
+                path(
+                    "P1",
+                    PathKind::Primary,
+                    "VPN（単要素認証）→AD→発注系",
+                    "VPN (single factor) → AD → order servers",
+                ),
                 path("P2", PathKind::Alternative, "フィッシング→社員端末→AD", "Phishing → staff PC → AD"),
             ],
             leg_ups: Vec::new(),
@@ -289,12 +361,52 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
         }],
         steps: vec![
             step("ST1", "S1", "P1", start, "T1133", "initial-access", "MINATO-SEC/VPN", StepResult::Succeeded),
-            step("ST2", "S1", "P1", mins(start, 240), "T1078.003", "lateral-movement", "MINATO-SEC/AD", StepResult::Succeeded),
-            step("ST3", "S1", "P1", mins(start, 1500), "T1021.002", "lateral-movement", "MINATO-SEC/TRADE", StepResult::Succeeded),
-            step("ST4", "S1", "P2", mins(start, 2900), "T1566.001", "initial-access", "MINATO-SEC/AD", StepResult::Succeeded),
+            step(
+                "ST2",
+                "S1",
+                "P1",
+                mins(start, 240),
+                "T1078.003",
+                "lateral-movement",
+                "MINATO-SEC/AD",
+                StepResult::Succeeded,
+            ),
+            step(
+                "ST3",
+                "S1",
+                "P1",
+                mins(start, 1500),
+                "T1021.002",
+                "lateral-movement",
+                "MINATO-SEC/TRADE",
+                StepResult::Succeeded,
+            ),
+            step(
+                "ST4",
+                "S1",
+                "P2",
+                mins(start, 2900),
+                "T1566.001",
+                "initial-access",
+                "MINATO-SEC/AD",
+                StepResult::Succeeded,
+            ),
         ],
-        detections: vec![detection("D1", mins(start, 2000), DetectionSource::Siem, &["ST3"], Text::new("SIEMの相関ルールで検知", "SIEM correlation rule"))],
-        responses: vec![response("R1", mins(start, 2100), ResponseKind::Triage, Responder::Soc, &["D1"], Text::new("SOCが一次切り分け", "SOC triage"))],
+        detections: vec![detection(
+            "D1",
+            mins(start, 2000),
+            DetectionSource::Siem,
+            &["ST3"],
+            Text::new("SIEMの相関ルールで検知", "SIEM correlation rule"),
+        )],
+        responses: vec![response(
+            "R1",
+            mins(start, 2100),
+            ResponseKind::Triage,
+            Responder::Soc,
+            &["D1"],
+            Text::new("SOCが一次切り分け", "SOC triage"),
+        )],
         phishing: vec![PhishingCampaign {
             id: lid("PH1"),
             scenario: Some(lid("S1")),
@@ -314,7 +426,10 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
             reported_on: c.day(1000),
             to: "経営会議".into(),
             overall: OverallRating::IssuesReported,
-            summary: Text::new("VPNの単要素認証等、4件の課題を報告。", "Four issues reported, including single-factor VPN."),
+            summary: Text::new(
+                "VPNの単要素認証等、4件の課題を報告。",
+                "Four issues reported, including single-factor VPN.",
+            ),
             findings_reported: vec![fid("F-SEC1-01"), fid("F-SEC1-02"), fid("F-SEC1-03"), fid("F-SEC1-04")],
             enterprise_risks: vec![Text::new("リモートアクセスの認証強度不足", "Weak authentication of remote access")],
         }),
@@ -324,14 +439,20 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
         "F-SEC1-01",
         FIRST_ENGAGEMENT,
         found,
-        Text::new("リモートアクセスVPNに多要素認証が導入されていない", "Remote-access VPN does not require multi-factor authentication"),
+        Text::new(
+            "リモートアクセスVPNに多要素認証が導入されていない",
+            "Remote-access VPN does not require multi-factor authentication",
+        ),
         Text::new(
             "VPN装置はID・パスワードのみで接続でき、推測したパスワードで社内ネットワークへ侵入できた。",
             "The VPN accepts a user ID and password only; a guessed password gave access to the internal network.",
         ),
         Severity::High,
         RootCause::CredentialManagement,
-        Some(Text::new("VPN導入時に多要素認証が要件化されていなかった", "MFA was not a requirement when the VPN was introduced")),
+        Some(Text::new(
+            "VPN導入時に多要素認証が要件化されていなかった",
+            "MFA was not a requirement when the VPN was introduced",
+        )),
         Some("T1133"),
         &["MINATO-SEC/VPN"],
         Text::new("VPNに多要素認証を導入する", "Enforce multi-factor authentication on the VPN"),
@@ -344,17 +465,26 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
         "F-SEC1-02",
         FIRST_ENGAGEMENT,
         found,
-        Text::new("ローカル管理者のパスワードが全端末で共通", "The local administrator password is the same on every PC"),
+        Text::new(
+            "ローカル管理者のパスワードが全端末で共通",
+            "The local administrator password is the same on every PC",
+        ),
         Text::new(
             "1台の端末から取得したローカル管理者のハッシュ値で他の端末へ横展開できた。",
             "The local administrator hash taken from one PC let the red team move laterally to the others.",
         ),
         Severity::High,
         RootCause::CredentialManagement,
-        Some(Text::new("端末のキッティング手順で同一パスワードを設定", "The PC build procedure sets the same password")),
+        Some(Text::new(
+            "端末のキッティング手順で同一パスワードを設定",
+            "The PC build procedure sets the same password",
+        )),
         Some("T1078.003"),
         &["MINATO-SEC/AD"],
-        Text::new("LAPS等で端末ごとに異なるパスワードを設定する", "Use LAPS or similar to give each PC its own password"),
+        Text::new(
+            "LAPS等で端末ごとに異なるパスワードを設定する",
+            "Use LAPS or similar to give each PC its own password",
+        ),
     );
     f2.status = FindingStatus::Remediated;
     f2.owner = "みなと証券 システム部".into();
@@ -389,7 +519,10 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
         None,
         Some("T1566.001"),
         &["MINATO-SEC/AD"],
-        Text::new("不審メールの報告手順を周知し、報告をCSIRTへ自動連携する", "Make the reporting route known and forward reports to the CSIRT automatically"),
+        Text::new(
+            "不審メールの報告手順を周知し、報告をCSIRTへ自動連携する",
+            "Make the reporting route known and forward reports to the CSIRT automatically",
+        ),
     );
     f4.status = FindingStatus::Remediated;
     // The rollout stopped at the company's own systems: nobody asked the bank or the card company.
@@ -422,7 +555,10 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         entity: code("MINATO-BK"),
         title: Text::new("みなと銀行 第2回TLPT", "Minato Bank TLPT no. 2"),
         framework: Framework::FsaGuidance,
-        sponsor: Sponsor { name: "高橋 誠".into(), role: Text::new("常務執行役員 CISO", "Managing Executive Officer, CISO") },
+        sponsor: Sponsor {
+            name: "高橋 誠".into(),
+            role: Text::new("常務執行役員 CISO", "Managing Executive Officer, CISO"),
+        },
         phases: vec![
             phase(PhaseKind::Preparation, c.day(760), c.day(730)),
             phase(PhaseKind::ThreatIntelligence, c.day(728), c.day(720)),
@@ -430,13 +566,21 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             phase(PhaseKind::Closure, c.day(688), c.day(670)),
         ],
         scope: Scope {
-            functions: vec![CriticalFunction { id: lid("F1"), name: Text::new("預金・為替", "Deposits and transfers"), systems: vec![sys("MINATO-BK/CORE")] }],
+            functions: vec![CriticalFunction {
+                id: lid("F1"),
+                name: Text::new("預金・為替", "Deposits and transfers"),
+                systems: vec![sys("MINATO-BK/CORE")],
+            }],
             systems: {
                 let mut v = scoped(&["MINATO-BK/AD", "MINATO-BK/EUC", "MINATO-BK/CORE"], true);
                 v.extend(scoped(&["MINATO-BK/SWIFT", "MINATO-BK/IB"], false));
                 v
             },
-            flags: vec![Flag { id: lid("FLAG-AD"), description: Text::new("ドメイン管理者権限の取得", "Domain admin rights"), system: Some(sys("MINATO-BK/AD")) }],
+            flags: vec![Flag {
+                id: lid("FLAG-AD"),
+                description: Text::new("ドメイン管理者権限の取得", "Domain admin rights"),
+                system: Some(sys("MINATO-BK/AD")),
+            }],
         },
         budget: vec![budget(BudgetLine::RedTeam, 9_000_000), budget(BudgetLine::ProjectManagement, 1_000_000)],
         directives: vec![Directive {
@@ -448,12 +592,18 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         blue_team_told: Some(BlueTeamDisclosure {
             at: c.at(707, 15, 0),
             whom: "SOCマネージャー及びCSIRT全員".into(),
-            reason: Some(Text::new("業務影響を避けるため事前に日程を共有", "Dates shared in advance to avoid disruption")),
+            reason: Some(Text::new(
+                "業務影響を避けるため事前に日程を共有",
+                "Dates shared in advance to avoid disruption",
+            )),
         }),
         intel: vec![
             IntelItem {
                 id: lid("TI1"),
-                title: Text::new("金融機関を狙うランサムウェアの動向（一般）", "Ransomware trends against financial institutions (generic)"),
+                title: Text::new(
+                    "金融機関を狙うランサムウェアの動向（一般）",
+                    "Ransomware trends against financial institutions (generic)",
+                ),
                 specificity: IntelSpecificity::Generic,
                 sources: vec!["セキュリティベンダーの年次レポート".into()],
                 actors: vec![lid("A1")],
@@ -481,17 +631,57 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             intel: vec![lid("TI1")],
             flags: vec![lid("FLAG-AD")],
             paths: vec![path("P1", PathKind::Primary, "提供された端末→AD", "Provided PC → AD")],
-            leg_ups: vec![LegUp { id: lid("L1"), granted_at: start, description: Text::new("行員端末と一般ユーザーIDを提供", "A staff PC and a user account were provided") }],
+            leg_ups: vec![LegUp {
+                id: lid("L1"),
+                granted_at: start,
+                description: Text::new("行員端末と一般ユーザーIDを提供", "A staff PC and a user account were provided"),
+            }],
             outcome: ScenarioOutcome::ObjectivesAchieved,
             outcome_note: None,
         }],
         steps: {
             let mut v = vec![
                 step("ST1", "S1", "P1", start, "T1078", "initial-access", "MINATO-BK/EUC", StepResult::Succeeded),
-                step("ST2", "S1", "P1", mins(start, 60), "T1087.002", "discovery", "MINATO-BK/AD", StepResult::Succeeded),
-                step("ST3", "S1", "P1", mins(start, 180), "T1003.001", "credential-access", "MINATO-BK/EUC", StepResult::Succeeded),
-                step("ST4", "S1", "P1", mins(start, 300), "T1078.003", "lateral-movement", "MINATO-BK/EUC", StepResult::Succeeded),
-                step("ST5", "S1", "P1", mins(start, 1500), "T1021.001", "lateral-movement", "MINATO-BK/AD", StepResult::Succeeded),
+                step(
+                    "ST2",
+                    "S1",
+                    "P1",
+                    mins(start, 60),
+                    "T1087.002",
+                    "discovery",
+                    "MINATO-BK/AD",
+                    StepResult::Succeeded,
+                ),
+                step(
+                    "ST3",
+                    "S1",
+                    "P1",
+                    mins(start, 180),
+                    "T1003.001",
+                    "credential-access",
+                    "MINATO-BK/EUC",
+                    StepResult::Succeeded,
+                ),
+                step(
+                    "ST4",
+                    "S1",
+                    "P1",
+                    mins(start, 300),
+                    "T1078.003",
+                    "lateral-movement",
+                    "MINATO-BK/EUC",
+                    StepResult::Succeeded,
+                ),
+                step(
+                    "ST5",
+                    "S1",
+                    "P1",
+                    mins(start, 1500),
+                    "T1021.001",
+                    "lateral-movement",
+                    "MINATO-BK/AD",
+                    StepResult::Succeeded,
+                ),
             ];
             v[0].leg_up = Some(lid("L1"));
             v[4].flag = Some(lid("FLAG-AD"));
@@ -499,7 +689,13 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         },
         detections: vec![
             detection("D1", mins(start, 190), DetectionSource::Edr, &["ST3"], Text::new("EDRのアラート", "EDR alert")),
-            detection("D2", mins(start, 1510), DetectionSource::Siem, &["ST5"], Text::new("SIEMのアラート", "SIEM alert")),
+            detection(
+                "D2",
+                mins(start, 1510),
+                DetectionSource::Siem,
+                &["ST5"],
+                Text::new("SIEMのアラート", "SIEM alert"),
+            ),
         ],
         responses: Vec::new(),
         phishing: Vec::new(),
@@ -520,7 +716,10 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         "F-BK2-01",
         POOR_ENGAGEMENT,
         found,
-        Text::new("行員用リモートアクセスVPNが多要素認証に対応していない", "Staff remote-access VPN lacks multi-factor authentication"),
+        Text::new(
+            "行員用リモートアクセスVPNが多要素認証に対応していない",
+            "Staff remote-access VPN lacks multi-factor authentication",
+        ),
         Text::new(
             "テレワーク用VPNはパスワードのみで接続可能で、漏えいしたパスワードがあれば外部から行内ネットワークに到達できる。",
             "The teleworking VPN accepts a password alone; a leaked password reaches the bank's network from outside.",
@@ -539,7 +738,10 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         "F-BK2-02",
         POOR_ENGAGEMENT,
         found,
-        Text::new("端末のローカル管理者パスワードが共通で横展開が容易", "Shared local admin password makes lateral movement easy"),
+        Text::new(
+            "端末のローカル管理者パスワードが共通で横展開が容易",
+            "Shared local admin password makes lateral movement easy",
+        ),
         Text::new(
             "全行員端末でローカルAdministratorのパスワードが同一であり、取得したハッシュで他端末にログオンできた。",
             "Every staff PC has the same local Administrator password; the captured hash logged on to other PCs.",
@@ -581,7 +783,10 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         None,
         Some("T1021.001"),
         &["MINATO-BK/SWIFT"],
-        Text::new("SWIFT接続系への通信を踏み台サーバ経由に限定する", "Allow access to the SWIFT gateway only through the jump servers"),
+        Text::new(
+            "SWIFT接続系への通信を踏み台サーバ経由に限定する",
+            "Allow access to the SWIFT gateway only through the jump servers",
+        ),
     );
     f4.enterprise_wide = true;
     f4.status = FindingStatus::InProgress;
@@ -597,9 +802,15 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
     let e = Engagement {
         id: eid(GOOD_ENGAGEMENT),
         entity: code("MINATO-BK"),
-        title: Text::new("みなと銀行 第3回TLPT（グループ横断の脅威シナリオ）", "Minato Bank TLPT no. 3 (group-wide threat scenarios)"),
+        title: Text::new(
+            "みなと銀行 第3回TLPT（グループ横断の脅威シナリオ）",
+            "Minato Bank TLPT no. 3 (group-wide threat scenarios)",
+        ),
         framework: Framework::FsaGuidance,
-        sponsor: Sponsor { name: "高橋 誠".into(), role: Text::new("常務執行役員 CISO", "Managing Executive Officer, CISO") },
+        sponsor: Sponsor {
+            name: "高橋 誠".into(),
+            role: Text::new("常務執行役員 CISO", "Managing Executive Officer, CISO"),
+        },
         phases: vec![
             phase(PhaseKind::Preparation, c.day(240), c.day(200)),
             phase(PhaseKind::ThreatIntelligence, c.day(198), c.day(150)),
@@ -621,7 +832,16 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             ],
             systems: {
                 let mut v = scoped(
-                    &["MINATO-BK/AD", "MINATO-BK/EUC", "MINATO-BK/MAIL", "MINATO-BK/VPN", "MINATO-BK/SWIFT", "MINATO-BK/JUMP", "MINATO-BK/CORE", "MINATO-BK/IB"],
+                    &[
+                        "MINATO-BK/AD",
+                        "MINATO-BK/EUC",
+                        "MINATO-BK/MAIL",
+                        "MINATO-BK/VPN",
+                        "MINATO-BK/SWIFT",
+                        "MINATO-BK/JUMP",
+                        "MINATO-BK/CORE",
+                        "MINATO-BK/IB",
+                    ],
                     true,
                 );
                 v.push(ScopedSystem {
@@ -632,9 +852,21 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 v
             },
             flags: vec![
-                Flag { id: lid("FLAG-SWIFT"), description: Text::new("SWIFT送金端末の操作権限", "Operator access to the SWIFT terminal"), system: Some(sys("MINATO-BK/SWIFT")) },
-                Flag { id: lid("FLAG-CORE"), description: Text::new("勘定系データベースの参照", "Read access to the core banking database"), system: Some(sys("MINATO-BK/CORE")) },
-                Flag { id: lid("FLAG-AD"), description: Text::new("ドメイン管理者権限", "Domain admin rights"), system: Some(sys("MINATO-BK/AD")) },
+                Flag {
+                    id: lid("FLAG-SWIFT"),
+                    description: Text::new("SWIFT送金端末の操作権限", "Operator access to the SWIFT terminal"),
+                    system: Some(sys("MINATO-BK/SWIFT")),
+                },
+                Flag {
+                    id: lid("FLAG-CORE"),
+                    description: Text::new("勘定系データベースの参照", "Read access to the core banking database"),
+                    system: Some(sys("MINATO-BK/CORE")),
+                },
+                Flag {
+                    id: lid("FLAG-AD"),
+                    description: Text::new("ドメイン管理者権限", "Domain admin rights"),
+                    system: Some(sys("MINATO-BK/AD")),
+                },
             ],
         },
         budget: vec![
@@ -649,50 +881,74 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 kind: DirectiveKind::UnannouncedTest,
                 issued_on: c.day(250),
                 by: "取締役会".into(),
-                text: Text::new("前回の反省を踏まえ、ブルーチームに予告せず実施すること。", "Learning from the last test, run it without telling the blue team."),
+                text: Text::new(
+                    "前回の反省を踏まえ、ブルーチームに予告せず実施すること。",
+                    "Learning from the last test, run it without telling the blue team.",
+                ),
             },
             Directive {
                 kind: DirectiveKind::FixFindings,
                 issued_on: c.day(60),
                 by: "取締役会".into(),
-                text: Text::new("再発している課題は根本原因から是正し、四半期ごとに進捗を報告すること。", "Fix recurring issues at their root cause and report progress quarterly."),
+                text: Text::new(
+                    "再発している課題は根本原因から是正し、四半期ごとに進捗を報告すること。",
+                    "Fix recurring issues at their root cause and report progress quarterly.",
+                ),
             },
             Directive {
                 kind: DirectiveKind::WidenScope,
                 issued_on: c.day(60),
                 by: "取締役会".into(),
-                text: Text::new("次回はATM系及びグループ会社のシステムを対象に加えること。", "Add the ATM network and group companies' systems to the next scope."),
+                text: Text::new(
+                    "次回はATM系及びグループ会社のシステムを対象に加えること。",
+                    "Add the ATM network and group companies' systems to the next scope.",
+                ),
             },
             Directive {
                 kind: DirectiveKind::HorizontalRollout,
                 issued_on: c.day(60),
                 by: "取締役会".into(),
-                text: Text::new("全発見事項をグループ各社へ横展開すること。", "Roll every finding out to all group companies."),
+                text: Text::new(
+                    "全発見事項をグループ各社へ横展開すること。",
+                    "Roll every finding out to all group companies.",
+                ),
             },
         ],
         blue_team_told: Some(BlueTeamDisclosure {
             at: c.at(138, 17, 0),
             whom: "CSIRTリーダー（1名）".into(),
-            reason: Some(Text::new("検知後、外部通報を避けるためのデコンフリクション", "Deconfliction after detection, to avoid an external report")),
+            reason: Some(Text::new(
+                "検知後、外部通報を避けるためのデコンフリクション",
+                "Deconfliction after detection, to avoid an external report",
+            )),
         }),
         intel: vec![
             IntelItem {
                 id: lid("TI1"),
-                title: Text::new("当行職員の認証情報がダークウェブで売買されている", "Staff credentials of the bank offered for sale on the dark web"),
+                title: Text::new(
+                    "当行職員の認証情報がダークウェブで売買されている",
+                    "Staff credentials of the bank offered for sale on the dark web",
+                ),
                 specificity: IntelSpecificity::OrganisationSpecific,
                 sources: vec!["脅威インテリジェンス事業者のダークウェブ監視".into(), "金融ISAC".into()],
                 actors: vec![lid("A1")],
             },
             IntelItem {
                 id: lid("TI2"),
-                title: Text::new("当行の保守委託先を装ったフィッシングの観測", "Phishing impersonating the bank's maintenance vendor observed"),
+                title: Text::new(
+                    "当行の保守委託先を装ったフィッシングの観測",
+                    "Phishing impersonating the bank's maintenance vendor observed",
+                ),
                 specificity: IntelSpecificity::OrganisationSpecific,
                 sources: vec!["当行メールゲートウェイのログ".into()],
                 actors: vec![lid("A2")],
             },
             IntelItem {
                 id: lid("TI3"),
-                title: Text::new("国家が関与する主体によるアジアの銀行のSWIFT環境への攻撃", "State-linked attacks on SWIFT environments of Asian banks"),
+                title: Text::new(
+                    "国家が関与する主体によるアジアの銀行のSWIFT環境への攻撃",
+                    "State-linked attacks on SWIFT environments of Asian banks",
+                ),
                 specificity: IntelSpecificity::Generic,
                 sources: vec!["公的機関の注意喚起".into()],
                 actors: vec![lid("A2")],
@@ -734,18 +990,34 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         scenarios: vec![
             Scenario {
                 id: lid("S1"),
-                title: Text::new("委託先を装うフィッシングからSWIFT送金端末へ", "From vendor-themed phishing to the SWIFT terminal"),
+                title: Text::new(
+                    "委託先を装うフィッシングからSWIFT送金端末へ",
+                    "From vendor-themed phishing to the SWIFT terminal",
+                ),
                 actors: vec![lid("A2")],
                 intel: vec![lid("TI2"), lid("TI3")],
                 flags: vec![lid("FLAG-SWIFT"), lid("FLAG-AD")],
                 paths: vec![
-                    path("P1", PathKind::Primary, "フィッシング→行員端末→AD→踏み台→SWIFT", "Phishing → staff PC → AD → jump server → SWIFT"),
+                    path(
+                        "P1",
+                        PathKind::Primary,
+                        "フィッシング→行員端末→AD→踏み台→SWIFT",
+                        "Phishing → staff PC → AD → jump server → SWIFT",
+                    ),
                     path("P2", PathKind::Alternative, "漏えい認証情報でVPN→AD", "Leaked credentials on the VPN → AD"),
-                    path("P3", PathKind::Detour, "踏み台が遮断されたため保守回線経由でSWIFTへ", "Jump server blocked, so via the maintenance line to SWIFT"),
+                    path(
+                        "P3",
+                        PathKind::Detour,
+                        "踏み台が遮断されたため保守回線経由でSWIFTへ",
+                        "Jump server blocked, so via the maintenance line to SWIFT",
+                    ),
                 ],
                 leg_ups: Vec::new(),
                 outcome: ScenarioOutcome::PartiallyAchieved,
-                outcome_note: Some(Text::new("SWIFT端末の操作権限は保守回線経由で取得", "SWIFT operator access gained through the maintenance line")),
+                outcome_note: Some(Text::new(
+                    "SWIFT端末の操作権限は保守回線経由で取得",
+                    "SWIFT operator access gained through the maintenance line",
+                )),
             },
             Scenario {
                 id: lid("S2"),
@@ -754,20 +1026,45 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 intel: vec![lid("TI1")],
                 flags: vec![],
                 paths: vec![
-                    path("P1", PathKind::Primary, "パスワードスプレー→VPN→SMB横展開", "Password spraying → VPN → SMB lateral movement"),
-                    path("P2", PathKind::Detour, "インターネットバンキングの脆弱性を突く", "Exploit the internet banking application"),
+                    path(
+                        "P1",
+                        PathKind::Primary,
+                        "パスワードスプレー→VPN→SMB横展開",
+                        "Password spraying → VPN → SMB lateral movement",
+                    ),
+                    path(
+                        "P2",
+                        PathKind::Detour,
+                        "インターネットバンキングの脆弱性を突く",
+                        "Exploit the internet banking application",
+                    ),
                 ],
-                leg_ups: vec![LegUp { id: lid("L1"), granted_at: mins(d2, 120), description: Text::new("スプレーが遮断されたためVPNアカウントを提供", "VPN account provided after spraying was blocked") }],
+                leg_ups: vec![LegUp {
+                    id: lid("L1"),
+                    granted_at: mins(d2, 120),
+                    description: Text::new(
+                        "スプレーが遮断されたためVPNアカウントを提供",
+                        "VPN account provided after spraying was blocked",
+                    ),
+                }],
                 outcome: ScenarioOutcome::PartiallyAchieved,
                 outcome_note: None,
             },
             Scenario {
                 id: lid("S3"),
-                title: Text::new("保守委託先要員による勘定系データの持出し", "Vendor staff exfiltrating core banking data"),
+                title: Text::new(
+                    "保守委託先要員による勘定系データの持出し",
+                    "Vendor staff exfiltrating core banking data",
+                ),
                 actors: vec![lid("A3")],
                 intel: vec![lid("TI4")],
                 flags: vec![lid("FLAG-CORE")],
-                paths: vec![path("P1", PathKind::Primary, "保守用端末の共通アカウント→勘定系DB", "Shared account on the maintenance PC → core DB")],
+                paths: vec![path(
+                    "P1",
+                    PathKind::Primary,
+                    "保守用端末の共通アカウント→勘定系DB",
+                    "Shared account on the maintenance PC → core DB",
+                )],
                 leg_ups: Vec::new(),
                 outcome: ScenarioOutcome::ObjectivesAchieved,
                 outcome_note: None,
@@ -776,19 +1073,118 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         steps: {
             let mut v = vec![
                 step("ST01", "S1", "P1", d0, "T1566.001", "initial-access", "MINATO-BK/MAIL", StepResult::Succeeded),
-                step("ST02", "S1", "P1", mins(d0, 35), "T1059.001", "execution", "MINATO-BK/EUC", StepResult::Succeeded),
-                step("ST03", "S1", "P1", mins(d0, 120), "T1003.001", "credential-access", "MINATO-BK/EUC", StepResult::Succeeded),
-                step("ST04", "S1", "P1", mins(d0, 400), "T1558.003", "credential-access", "MINATO-BK/AD", StepResult::Succeeded),
+                step(
+                    "ST02",
+                    "S1",
+                    "P1",
+                    mins(d0, 35),
+                    "T1059.001",
+                    "execution",
+                    "MINATO-BK/EUC",
+                    StepResult::Succeeded,
+                ),
+                step(
+                    "ST03",
+                    "S1",
+                    "P1",
+                    mins(d0, 120),
+                    "T1003.001",
+                    "credential-access",
+                    "MINATO-BK/EUC",
+                    StepResult::Succeeded,
+                ),
+                step(
+                    "ST04",
+                    "S1",
+                    "P1",
+                    mins(d0, 400),
+                    "T1558.003",
+                    "credential-access",
+                    "MINATO-BK/AD",
+                    StepResult::Succeeded,
+                ),
                 step("ST05", "S1", "P1", d1, "T1021.001", "lateral-movement", "MINATO-BK/JUMP", StepResult::Blocked),
-                step("ST06", "S1", "P3", mins(d1, 1440), "T1133", "initial-access", "MINATO-BK/SWIFT", StepResult::PartiallySucceeded),
-                step("ST07", "S1", "P2", mins(d1, 2900), "T1078", "initial-access", "MINATO-BK/VPN", StepResult::Succeeded),
+                step(
+                    "ST06",
+                    "S1",
+                    "P3",
+                    mins(d1, 1440),
+                    "T1133",
+                    "initial-access",
+                    "MINATO-BK/SWIFT",
+                    StepResult::PartiallySucceeded,
+                ),
+                step(
+                    "ST07",
+                    "S1",
+                    "P2",
+                    mins(d1, 2900),
+                    "T1078",
+                    "initial-access",
+                    "MINATO-BK/VPN",
+                    StepResult::Succeeded,
+                ),
                 step("ST08", "S2", "P1", d2, "T1110.003", "credential-access", "MINATO-BK/VPN", StepResult::Blocked),
-                step("ST09", "S2", "P1", mins(d2, 150), "T1133", "initial-access", "MINATO-BK/VPN", StepResult::Succeeded),
-                step("ST10", "S2", "P1", mins(d2, 300), "T1021.002", "lateral-movement", "MINATO-BK/EUC", StepResult::Succeeded),
-                step("ST11", "S2", "P1", mins(d2, 1500), "T1486", "impact", "MINATO-BK/EUC", StepResult::PartiallySucceeded),
-                step("ST12", "S2", "P2", mins(d2, 2000), "T1190", "initial-access", "MINATO-BK/IB", StepResult::Blocked),
-                step("ST13", "S3", "P1", d3, "T1078.003", "privilege-escalation", "MINATO-BK/CORE", StepResult::Succeeded),
-                step("ST14", "S3", "P1", mins(d3, 180), "T1048", "exfiltration", "MINATO-BK/CORE", StepResult::Succeeded),
+                step(
+                    "ST09",
+                    "S2",
+                    "P1",
+                    mins(d2, 150),
+                    "T1133",
+                    "initial-access",
+                    "MINATO-BK/VPN",
+                    StepResult::Succeeded,
+                ),
+                step(
+                    "ST10",
+                    "S2",
+                    "P1",
+                    mins(d2, 300),
+                    "T1021.002",
+                    "lateral-movement",
+                    "MINATO-BK/EUC",
+                    StepResult::Succeeded,
+                ),
+                step(
+                    "ST11",
+                    "S2",
+                    "P1",
+                    mins(d2, 1500),
+                    "T1486",
+                    "impact",
+                    "MINATO-BK/EUC",
+                    StepResult::PartiallySucceeded,
+                ),
+                step(
+                    "ST12",
+                    "S2",
+                    "P2",
+                    mins(d2, 2000),
+                    "T1190",
+                    "initial-access",
+                    "MINATO-BK/IB",
+                    StepResult::Blocked,
+                ),
+                step(
+                    "ST13",
+                    "S3",
+                    "P1",
+                    d3,
+                    "T1078.003",
+                    "privilege-escalation",
+                    "MINATO-BK/CORE",
+                    StepResult::Succeeded,
+                ),
+                step(
+                    "ST14",
+                    "S3",
+                    "P1",
+                    mins(d3, 180),
+                    "T1048",
+                    "exfiltration",
+                    "MINATO-BK/CORE",
+                    StepResult::Succeeded,
+                ),
             ];
             v[3].flag = Some(lid("FLAG-AD"));
             v[5].flag = Some(lid("FLAG-SWIFT"));
@@ -797,20 +1193,100 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             v
         },
         detections: vec![
-            detection("D01", mins(d0, 25), DetectionSource::StaffReport, &["ST01"], Text::new("職員が報告ボタンで通報", "A member of staff used the report button")),
-            detection("D02", mins(d0, 130), DetectionSource::Edr, &["ST03"], Text::new("LSASSへのアクセスをEDRが検知", "EDR flagged LSASS access")),
-            detection("D03", mins(d0, 580), DetectionSource::Soc, &["ST04"], Text::new("SOCがチケット要求の急増を分析", "SOC analysed a burst of ticket requests")),
-            detection("D04", mins(d1, 2940), DetectionSource::Soc, &["ST07"], Text::new("通常と異なる地域からのVPNログオン", "VPN logon from an unusual location")),
-            detection("D05", mins(d2, 15), DetectionSource::Soc, &["ST08"], Text::new("パスワードスプレーを検知", "Password spraying detected")),
-            detection("D06", mins(d2, 420), DetectionSource::Siem, &["ST10"], Text::new("管理共有アクセスの相関ルール", "Admin-share correlation rule")),
-            detection("D07", mins(d3, 480), DetectionSource::Csirt, &["ST14"], Text::new("CSIRTが通信量の異常から持出しを特定", "CSIRT traced the exfiltration from traffic volumes")),
+            detection(
+                "D01",
+                mins(d0, 25),
+                DetectionSource::StaffReport,
+                &["ST01"],
+                Text::new("職員が報告ボタンで通報", "A member of staff used the report button"),
+            ),
+            detection(
+                "D02",
+                mins(d0, 130),
+                DetectionSource::Edr,
+                &["ST03"],
+                Text::new("LSASSへのアクセスをEDRが検知", "EDR flagged LSASS access"),
+            ),
+            detection(
+                "D03",
+                mins(d0, 580),
+                DetectionSource::Soc,
+                &["ST04"],
+                Text::new("SOCがチケット要求の急増を分析", "SOC analysed a burst of ticket requests"),
+            ),
+            detection(
+                "D04",
+                mins(d1, 2940),
+                DetectionSource::Soc,
+                &["ST07"],
+                Text::new("通常と異なる地域からのVPNログオン", "VPN logon from an unusual location"),
+            ),
+            detection(
+                "D05",
+                mins(d2, 15),
+                DetectionSource::Soc,
+                &["ST08"],
+                Text::new("パスワードスプレーを検知", "Password spraying detected"),
+            ),
+            detection(
+                "D06",
+                mins(d2, 420),
+                DetectionSource::Siem,
+                &["ST10"],
+                Text::new("管理共有アクセスの相関ルール", "Admin-share correlation rule"),
+            ),
+            detection(
+                "D07",
+                mins(d3, 480),
+                DetectionSource::Csirt,
+                &["ST14"],
+                Text::new("CSIRTが通信量の異常から持出しを特定", "CSIRT traced the exfiltration from traffic volumes"),
+            ),
         ],
         responses: vec![
-            response("R01", mins(d0, 70), ResponseKind::Escalation, Responder::Csirt, &["D01"], Text::new("CSIRTが受付・分析開始", "CSIRT took the report and started analysis")),
-            response("R02", mins(d0, 170), ResponseKind::Containment, Responder::Soc, &["D02"], Text::new("端末をネットワークから隔離", "PC isolated from the network")),
-            response("R03", mins(d1, 3060), ResponseKind::Containment, Responder::Csirt, &["D04"], Text::new("VPNアカウントを停止", "VPN account disabled")),
-            response("R04", mins(d2, 30), ResponseKind::Triage, Responder::Soc, &["D05"], Text::new("送信元IPを遮断", "Source IPs blocked")),
-            response("R05", mins(d3, 1440), ResponseKind::Eradication, Responder::Csirt, &["D07"], Text::new("保守用アカウントを停止し持出し経路を遮断", "Maintenance account disabled, exfiltration route closed")),
+            response(
+                "R01",
+                mins(d0, 70),
+                ResponseKind::Escalation,
+                Responder::Csirt,
+                &["D01"],
+                Text::new("CSIRTが受付・分析開始", "CSIRT took the report and started analysis"),
+            ),
+            response(
+                "R02",
+                mins(d0, 170),
+                ResponseKind::Containment,
+                Responder::Soc,
+                &["D02"],
+                Text::new("端末をネットワークから隔離", "PC isolated from the network"),
+            ),
+            response(
+                "R03",
+                mins(d1, 3060),
+                ResponseKind::Containment,
+                Responder::Csirt,
+                &["D04"],
+                Text::new("VPNアカウントを停止", "VPN account disabled"),
+            ),
+            response(
+                "R04",
+                mins(d2, 30),
+                ResponseKind::Triage,
+                Responder::Soc,
+                &["D05"],
+                Text::new("送信元IPを遮断", "Source IPs blocked"),
+            ),
+            response(
+                "R05",
+                mins(d3, 1440),
+                ResponseKind::Eradication,
+                Responder::Csirt,
+                &["D07"],
+                Text::new(
+                    "保守用アカウントを停止し持出し経路を遮断",
+                    "Maintenance account disabled, exfiltration route closed",
+                ),
+            ),
         ],
         phishing: vec![PhishingCampaign {
             id: lid("PH1"),
@@ -825,7 +1301,9 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                     reporter: Some(["営業統括部", "融資部", "市場事務部"][(i % 3) as usize].into()),
                     escalated_at: (i < 7).then(|| mins(d0, 15 + i * 12 + 20 + i * 5)),
                     csirt_response_at: (i < 5).then(|| mins(d0, 15 + i * 12 + 55 + i * 10)),
-                    csirt_action: (i < 5).then(|| Text::new("メールの一斉削除と送信元ドメインの遮断", "Mails purged and sender domain blocked")),
+                    csirt_action: (i < 5).then(|| {
+                        Text::new("メールの一斉削除と送信元ドメインの遮断", "Mails purged and sender domain blocked")
+                    }),
                 })
                 .collect(),
         }],
@@ -846,8 +1324,14 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 fid("F-BK3-06"),
             ],
             enterprise_risks: vec![
-                Text::new("委託先の保守回線を経由した送金系への不正アクセス", "Unauthorised access to payment systems through vendors' maintenance lines"),
-                Text::new("グループ共通のリモートアクセス認証の弱さ", "Weak remote-access authentication across the group"),
+                Text::new(
+                    "委託先の保守回線を経由した送金系への不正アクセス",
+                    "Unauthorised access to payment systems through vendors' maintenance lines",
+                ),
+                Text::new(
+                    "グループ共通のリモートアクセス認証の弱さ",
+                    "Weak remote-access authentication across the group",
+                ),
             ],
         }),
     };
@@ -864,7 +1348,10 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             "F-BK3-01",
             GOOD_ENGAGEMENT,
             found,
-            Text::new("保守委託先用のVPNで多要素認証が適用されていない", "Vendor maintenance VPN does not enforce multi-factor authentication"),
+            Text::new(
+                "保守委託先用のVPNで多要素認証が適用されていない",
+                "Vendor maintenance VPN does not enforce multi-factor authentication",
+            ),
             Text::new(
                 "行員用VPNは多要素認証に移行済みだが、保守委託先向けの旧VPN装置はパスワードのみで接続でき、SWIFT接続系まで到達できた。",
                 "Staff VPN moved to MFA, but the old VPN appliance kept for vendors accepts a password only, and led to the SWIFT gateway.",
@@ -874,7 +1361,10 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             None,
             Some("T1133"),
             &["MINATO-BK/VPN", "MINATO-BK/SWIFT"],
-            Text::new("委託先用VPNを廃止し、多要素認証付きの接続に一本化する", "Retire the vendor VPN and move vendors to the MFA-protected service"),
+            Text::new(
+                "委託先用VPNを廃止し、多要素認証付きの接続に一本化する",
+                "Retire the vendor VPN and move vendors to the MFA-protected service",
+            ),
         ),
         "システム部 ネットワークグループ",
         -90,
@@ -938,7 +1428,10 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             "F-BK3-04",
             GOOD_ENGAGEMENT,
             found,
-            Text::new("サービスアカウントがKerberoastingで解読可能", "Service account password cracked through Kerberoasting"),
+            Text::new(
+                "サービスアカウントがKerberoastingで解読可能",
+                "Service account password cracked through Kerberoasting",
+            ),
             Text::new(
                 "SPNが設定されたサービスアカウントのパスワードが短く、チケットから数時間で解読でき、ドメイン管理者権限を取得された。",
                 "A service account with an SPN had a short password; it was cracked from its ticket in hours and gave domain admin rights.",
@@ -948,7 +1441,10 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             None,
             Some("T1558.003"),
             &["MINATO-BK/AD"],
-            Text::new("サービスアカウントを gMSA に移行し、権限を最小化する", "Move service accounts to gMSA and reduce their rights"),
+            Text::new(
+                "サービスアカウントを gMSA に移行し、権限を最小化する",
+                "Move service accounts to gMSA and reduce their rights",
+            ),
         ),
         "システム部 基盤グループ",
         -30,
@@ -962,7 +1458,10 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             "F-BK3-05",
             GOOD_ENGAGEMENT,
             found,
-            Text::new("職員報告からCSIRTへのエスカレーションに時間を要する", "Staff reports take long to reach the CSIRT"),
+            Text::new(
+                "職員報告からCSIRTへのエスカレーションに時間を要する",
+                "Staff reports take long to reach the CSIRT",
+            ),
             Text::new(
                 "不審メールの報告9件のうち2件はCSIRTへ連絡されず、連絡されたものも平均30分以上を要した。",
                 "Two of nine phishing reports never reached the CSIRT, and the rest took over 30 minutes on average.",
@@ -972,7 +1471,10 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             None,
             Some("T1566.001"),
             &["MINATO-BK/MAIL"],
-            Text::new("報告ボタンからCSIRTのチケットを自動起票する", "Open a CSIRT ticket automatically from the report button"),
+            Text::new(
+                "報告ボタンからCSIRTのチケットを自動起票する",
+                "Open a CSIRT ticket automatically from the report button",
+            ),
         ),
         "リスク統括部 CSIRT",
         -20,
@@ -986,7 +1488,10 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             "F-BK3-06",
             GOOD_ENGAGEMENT,
             found,
-            Text::new("保守用端末の共有アカウントによる勘定系データの持出しを検知できない", "Exfiltration with the shared maintenance account goes unnoticed"),
+            Text::new(
+                "保守用端末の共有アカウントによる勘定系データの持出しを検知できない",
+                "Exfiltration with the shared maintenance account goes unnoticed",
+            ),
             Text::new(
                 "保守用端末の共用アカウントで勘定系データベースを参照でき、持出しは8時間後にCSIRTが通信量から特定するまで検知されなかった。",
                 "The shared account on the maintenance PC reads the core database; exfiltration went undetected for 8 hours until the CSIRT traced it.",
@@ -996,7 +1501,10 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             None,
             Some("T1048"),
             &["MINATO-BK/CORE"],
-            Text::new("保守用アカウントを個人別にし、勘定系DBへのアクセスを監視する", "Give vendor staff personal accounts and monitor access to the core DB"),
+            Text::new(
+                "保守用アカウントを個人別にし、勘定系DBへのアクセスを監視する",
+                "Give vendor staff personal accounts and monitor access to the core DB",
+            ),
         ),
         "システム部 勘定系グループ",
         -120,

@@ -72,12 +72,13 @@ pub fn normalise(s: &str) -> String {
 }
 
 const STOPWORDS: &[&str] = &[
-    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "before", "being", "but",
-    "by", "can", "could", "did", "do", "does", "during", "each", "for", "from", "had", "has", "have", "how", "if", "in",
-    "into", "is", "it", "its", "may", "more", "most", "no", "not", "of", "on", "once", "only", "or", "other", "our",
-    "out", "over", "same", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there",
-    "these", "they", "this", "those", "through", "to", "under", "up", "upon", "use", "used", "using", "via", "was",
-    "we", "were", "what", "when", "where", "which", "while", "who", "will", "with", "within", "without", "would",
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "before", "being",
+    "but", "by", "can", "could", "did", "do", "does", "during", "each", "for", "from", "had", "has", "have", "how",
+    "if", "in", "into", "is", "it", "its", "may", "more", "most", "no", "not", "of", "on", "once", "only", "or",
+    "other", "our", "out", "over", "same", "should", "so", "some", "such", "than", "that", "the", "their", "them",
+    "then", "there", "these", "they", "this", "those", "through", "to", "under", "up", "upon", "use", "used", "using",
+    "via", "was", "we", "were", "what", "when", "where", "which", "while", "who", "will", "with", "within", "without",
+    "would",
 ];
 
 /// A light English stemmer: enough to fold plurals and common inflections (accounts/account,
@@ -190,7 +191,9 @@ impl From<Fingerprint> for String {
 impl TryFrom<String> for Fingerprint {
     type Error = String;
     fn try_from(s: String) -> Result<Self, Self::Error> {
-        u64::from_str_radix(s.trim(), 16).map(Fingerprint).map_err(|_| format!("'{s}' is not a 16-digit hex fingerprint"))
+        u64::from_str_radix(s.trim(), 16)
+            .map(Fingerprint)
+            .map_err(|_| format!("'{s}' is not a 16-digit hex fingerprint"))
     }
 }
 
