@@ -22,7 +22,10 @@ pub(crate) mod sqlite {
     const LIKE: &str = "LIKE";
     /// Bind parameters per statement stay well under SQLite's limit of 32766.
     const MAX_BINDS: usize = 30_000;
+    /// BEGIN IMMEDIATE already holds the only write lock.
+    const FOR_UPDATE: &str = "";
     include!("queries.rs");
+    include!("queries_access.rs");
 }
 
 pub(crate) mod postgres {
@@ -31,7 +34,10 @@ pub(crate) mod postgres {
     const LIKE: &str = "ILIKE";
     /// PostgreSQL's protocol allows 65535 parameters per statement.
     const MAX_BINDS: usize = 60_000;
+    /// Row lock on the audit head: concurrent writers append one after another.
+    const FOR_UPDATE: &str = " FOR UPDATE";
     include!("queries.rs");
+    include!("queries_access.rs");
 }
 
 pub(crate) async fn connect(url: &str) -> Result<Pool, StoreError> {

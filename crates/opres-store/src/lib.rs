@@ -4,19 +4,25 @@
 //! else (`opres.db`, `sqlite://path`, `sqlite::memory:`) for SQLite. Each engine has its own
 //! migrations, kept in step and applied on connect. Every write runs in one transaction; edits
 //! carry the version they were based on, so two editors cannot silently overwrite each other.
+//! Every write takes an [`AuditContext`] and appends its audit-trail entry in the same transaction.
 
+pub mod access;
 mod engine;
 mod error;
 mod query;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
+pub use access::{
+    ApiToken, AuditBreak, AuditContext, AuditEntry, AuditEvent, AuditPage, AuditQuery, AuditVerification, DisplayZone,
+    Role, User, UserScope,
+};
 pub use error::StoreError;
 pub use query::{IncidentFilter, IncidentPage, IncidentQuery, IncidentSort};
 
 use opres_domain::{
-    DataSet, Incident, IncidentRef, Institution, InstitutionCode, ReportSubmission, System, SystemCode, TimelineEntry,
-    Timestamp,
+    DataSet, Incident, IncidentRef, Institution, InstitutionCode, Lang, ReportSubmission, System, SystemCode,
+    TimelineEntry, Timestamp,
 };
 use std::collections::HashSet;
 
@@ -123,8 +129,12 @@ impl Store {
 
     /// Registers an institution; its code must be new.
     #[tracing::instrument(skip_all, fields(code = %institution.code))]
-    pub async fn create_institution(&self, institution: &Institution) -> Result<Stored<Institution>, StoreError> {
-        dispatch!(self.create_institution(institution))
+    pub async fn create_institution(
+        &self,
+        institution: &Institution,
+        ctx: &AuditContext,
+    ) -> Result<Stored<Institution>, StoreError> {
+        dispatch!(self.create_institution(institution, ctx))
     }
 
     /// Replaces an institution if it is still at `expected_version`.
@@ -134,14 +144,20 @@ impl Store {
         code: &InstitutionCode,
         expected_version: i64,
         institution: &Institution,
+        ctx: &AuditContext,
     ) -> Result<Stored<Institution>, StoreError> {
-        dispatch!(self.update_institution(code, expected_version, institution))
+        dispatch!(self.update_institution(code, expected_version, institution, ctx))
     }
 
     /// Deletes an institution that has no systems or incidents.
     #[tracing::instrument(skip_all, fields(code = %code))]
-    pub async fn delete_institution(&self, code: &InstitutionCode, expected_version: i64) -> Result<(), StoreError> {
-        dispatch!(self.delete_institution(code, expected_version))
+    pub async fn delete_institution(
+        &self,
+        code: &InstitutionCode,
+        expected_version: i64,
+        ctx: &AuditContext,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.delete_institution(code, expected_version, ctx))
     }
 
     // ---- systems ----
@@ -162,14 +178,19 @@ impl Store {
 
     /// Registers a system of an existing institution.
     #[tracing::instrument(skip_all, fields(institution = %system.institution, code = %system.code))]
-    pub async fn create_system(&self, system: &System) -> Result<Stored<System>, StoreError> {
-        dispatch!(self.create_system(system))
+    pub async fn create_system(&self, system: &System, ctx: &AuditContext) -> Result<Stored<System>, StoreError> {
+        dispatch!(self.create_system(system, ctx))
     }
 
     /// Replaces a system (same institution and code) if it is still at `expected_version`.
     #[tracing::instrument(skip_all, fields(institution = %system.institution, code = %system.code))]
-    pub async fn update_system(&self, expected_version: i64, system: &System) -> Result<Stored<System>, StoreError> {
-        dispatch!(self.update_system(expected_version, system))
+    pub async fn update_system(
+        &self,
+        expected_version: i64,
+        system: &System,
+        ctx: &AuditContext,
+    ) -> Result<Stored<System>, StoreError> {
+        dispatch!(self.update_system(expected_version, system, ctx))
     }
 
     /// Deletes a system that no incident refers to.
@@ -179,8 +200,9 @@ impl Store {
         institution: &InstitutionCode,
         code: &SystemCode,
         expected_version: i64,
+        ctx: &AuditContext,
     ) -> Result<(), StoreError> {
-        dispatch!(self.delete_system(institution, code, expected_version))
+        dispatch!(self.delete_system(institution, code, expected_version, ctx))
     }
 
     // ---- incidents ----
@@ -214,8 +236,12 @@ impl Store {
 
     /// Registers an incident; its institution and affected systems must exist.
     #[tracing::instrument(skip_all, fields(reference = %incident.reference))]
-    pub async fn create_incident(&self, incident: &Incident) -> Result<Stored<Incident>, StoreError> {
-        dispatch!(self.create_incident(incident))
+    pub async fn create_incident(
+        &self,
+        incident: &Incident,
+        ctx: &AuditContext,
+    ) -> Result<Stored<Incident>, StoreError> {
+        dispatch!(self.create_incident(incident, ctx))
     }
 
     /// Replaces an incident if it is still at `expected_version`; otherwise [`StoreError::Conflict`].
@@ -225,19 +251,25 @@ impl Store {
         id: i64,
         expected_version: i64,
         incident: &Incident,
+        ctx: &AuditContext,
     ) -> Result<Stored<Incident>, StoreError> {
-        dispatch!(self.update_incident(id, expected_version, incident))
+        dispatch!(self.update_incident(id, expected_version, incident, ctx))
     }
 
     /// Deletes an incident if it is still at `expected_version`.
     #[tracing::instrument(skip_all, fields(id))]
-    pub async fn delete_incident(&self, id: i64, expected_version: i64) -> Result<(), StoreError> {
-        dispatch!(self.delete_incident(id, expected_version))
+    pub async fn delete_incident(&self, id: i64, expected_version: i64, ctx: &AuditContext) -> Result<(), StoreError> {
+        dispatch!(self.delete_incident(id, expected_version, ctx))
     }
 
     /// Appends a timeline entry (a change to the incident: its version goes up).
-    pub async fn add_timeline_entry(&self, id: i64, entry: &TimelineEntry) -> Result<Stored<Incident>, StoreError> {
-        dispatch!(self.add_timeline_entry(id, entry))
+    pub async fn add_timeline_entry(
+        &self,
+        id: i64,
+        entry: &TimelineEntry,
+        ctx: &AuditContext,
+    ) -> Result<Stored<Incident>, StoreError> {
+        dispatch!(self.add_timeline_entry(id, entry, ctx))
     }
 
     /// Records a report submitted to the authority (its version goes up).
@@ -245,8 +277,9 @@ impl Store {
         &self,
         id: i64,
         submission: &ReportSubmission,
+        ctx: &AuditContext,
     ) -> Result<Stored<Incident>, StoreError> {
-        dispatch!(self.add_report_submission(id, submission))
+        dispatch!(self.add_report_submission(id, submission, ctx))
     }
 
     /// Writes a whole data set in one transaction: all of it, or nothing.
@@ -255,8 +288,128 @@ impl Store {
     /// a different one under the same code, or an incident reference already registered, fails
     /// the whole import.
     #[tracing::instrument(skip_all, fields(incidents = data.incidents.len()))]
-    pub async fn import(&self, data: &DataSet) -> Result<ImportSummary, StoreError> {
-        dispatch!(self.import(data))
+    pub async fn import(&self, data: &DataSet, ctx: &AuditContext) -> Result<ImportSummary, StoreError> {
+        dispatch!(self.import(data, ctx))
+    }
+
+    // ---- users, tokens, sessions ----
+
+    /// A user and their password hash, by sign-in name.
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<(Stored<User>, String)>, StoreError> {
+        dispatch!(self.user_by_username(username))
+    }
+
+    /// A user and their password hash, by row id.
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<(Stored<User>, String)>, StoreError> {
+        dispatch!(self.user_by_id(id))
+    }
+
+    /// Every user, by sign-in name.
+    pub async fn list_users(&self) -> Result<Vec<Stored<User>>, StoreError> {
+        dispatch!(self.list_users())
+    }
+
+    /// Creates a user with an already hashed password.
+    #[tracing::instrument(skip_all, fields(username = %user.username))]
+    pub async fn create_user(
+        &self,
+        user: &User,
+        password_hash: &str,
+        ctx: &AuditContext,
+    ) -> Result<Stored<User>, StoreError> {
+        dispatch!(self.create_user(user, password_hash, ctx))
+    }
+
+    /// Replaces a user's name, role, scope, preferences and state if still at `expected_version`.
+    #[tracing::instrument(skip_all, fields(id))]
+    pub async fn update_user(
+        &self,
+        id: i64,
+        expected_version: i64,
+        user: &User,
+        ctx: &AuditContext,
+    ) -> Result<Stored<User>, StoreError> {
+        dispatch!(self.update_user(id, expected_version, user, ctx))
+    }
+
+    /// Replaces a user's password hash.
+    pub async fn set_password(&self, id: i64, password_hash: &str, ctx: &AuditContext) -> Result<(), StoreError> {
+        dispatch!(self.set_password(id, password_hash, ctx))
+    }
+
+    /// Remembers a user's language and time zone.
+    pub async fn set_preferences(&self, id: i64, lang: Option<Lang>, zone: DisplayZone) -> Result<(), StoreError> {
+        dispatch!(self.set_preferences(id, lang, zone))
+    }
+
+    /// Stores a new API token's hash.
+    pub async fn create_api_token(
+        &self,
+        user_id: i64,
+        name: &str,
+        prefix: &str,
+        token_hash: &str,
+        ctx: &AuditContext,
+    ) -> Result<ApiToken, StoreError> {
+        dispatch!(self.create_api_token(user_id, name, prefix, token_hash, ctx))
+    }
+
+    /// A user's tokens, revoked ones included.
+    pub async fn list_api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
+        dispatch!(self.list_api_tokens(user_id))
+    }
+
+    /// Revokes one of a user's tokens.
+    pub async fn revoke_api_token(&self, user_id: i64, token_id: i64, ctx: &AuditContext) -> Result<(), StoreError> {
+        dispatch!(self.revoke_api_token(user_id, token_id, ctx))
+    }
+
+    /// The user behind a live (not revoked) token hash.
+    pub async fn user_by_token_hash(&self, token_hash: &str) -> Result<Option<(Stored<User>, ApiToken)>, StoreError> {
+        dispatch!(self.user_by_token_hash(token_hash))
+    }
+
+    /// A live session's data and expiry.
+    pub async fn session_load(&self, id: &str) -> Result<Option<(String, Timestamp)>, StoreError> {
+        dispatch!(self.session_load(id))
+    }
+
+    /// Writes (inserts or replaces) a session.
+    pub async fn session_save(&self, id: &str, data: &str, expires_at: Timestamp) -> Result<(), StoreError> {
+        dispatch!(self.session_save(id, data, expires_at))
+    }
+
+    /// Inserts a session under a new id; `false` if the id is taken.
+    pub async fn session_create(&self, id: &str, data: &str, expires_at: Timestamp) -> Result<bool, StoreError> {
+        dispatch!(self.session_create(id, data, expires_at))
+    }
+
+    /// Deletes a session.
+    pub async fn session_delete(&self, id: &str) -> Result<(), StoreError> {
+        dispatch!(self.session_delete(id))
+    }
+
+    /// Deletes expired sessions; returns how many.
+    pub async fn delete_expired_sessions(&self) -> Result<u64, StoreError> {
+        dispatch!(self.delete_expired_sessions())
+    }
+
+    // ---- audit trail ----
+
+    /// Appends an event that changes nothing else (sign-in, sign-out).
+    pub async fn record_event(&self, ctx: &AuditContext, event: AuditEvent) -> Result<AuditEntry, StoreError> {
+        dispatch!(self.record_event(ctx, event))
+    }
+
+    /// A page of the audit trail, newest first.
+    pub async fn list_audit(&self, query: &AuditQuery) -> Result<AuditPage, StoreError> {
+        dispatch!(self.list_audit(query))
+    }
+
+    /// Checks the whole hash chain and names the first entry that does not hold.
+    #[tracing::instrument(skip_all)]
+    pub async fn verify_audit(&self) -> Result<AuditVerification, StoreError> {
+        dispatch!(self.verify_audit())
     }
 
     /// The whole register (institutions, systems, incidents matching `filter`).

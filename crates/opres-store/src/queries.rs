@@ -4,6 +4,8 @@
 
 use crate::query::{IncidentFilter, IncidentPage, IncidentQuery};
 use crate::{ImportSummary, StoreError, Stored};
+use crate::access::{AuditContext, AuditEvent};
+use opres_domain::record::IncidentRecord;
 use chrono::{DateTime, Utc};
 use opres_domain::record::{InstitutionRecord, SystemRecord};
 use opres_domain::{
@@ -125,10 +127,24 @@ async fn insert_institution(tx: &mut Tx, i: &Institution, now: DateTime<Utc>) ->
     Ok(())
 }
 
-pub(crate) async fn create_institution(pool: &Pool, i: &Institution) -> Result<Stored<Institution>, StoreError> {
+fn institution_json(i: &Institution) -> Option<serde_json::Value> {
+    serde_json::to_value(InstitutionRecord::from(i)).ok()
+}
+
+fn institution_event(action: &str, code: &InstitutionCode, before: Option<&Institution>, after: Option<&Institution>) -> AuditEvent {
+    AuditEvent {
+        institution: Some(code.to_string()),
+        before: before.and_then(institution_json),
+        after: after.and_then(institution_json),
+        ..AuditEvent::new(action, "institution", code.to_string())
+    }
+}
+
+pub(crate) async fn create_institution(pool: &Pool, i: &Institution, ctx: &AuditContext) -> Result<Stored<Institution>, StoreError> {
     let mut tx = begin_write(pool).await?;
     insert_institution(&mut tx, i, Utc::now()).await?;
     let stored = institution_in(&mut *tx, &i.code).await?.ok_or_else(|| corrupt("institution", &i.code, "vanished"))?;
+    append_audit(&mut tx, ctx, institution_event("create", &i.code, None, Some(i))).await?;
     tx.commit().await?;
     Ok(stored)
 }
@@ -147,6 +163,7 @@ pub(crate) async fn update_institution(
     code: &InstitutionCode,
     expected_version: i64,
     i: &Institution,
+    ctx: &AuditContext,
 ) -> Result<Stored<Institution>, StoreError> {
     let mut tx = begin_write(pool).await?;
     let current = institution_in(&mut *tx, code)
@@ -171,11 +188,12 @@ pub(crate) async fn update_institution(
         return Err(StoreError::Conflict { what: "institution", key: code.to_string(), current_version: current.version });
     }
     let stored = institution_in(&mut *tx, &i.code).await?.ok_or_else(|| corrupt("institution", &i.code, "vanished"))?;
+    append_audit(&mut tx, ctx, institution_event("update", &i.code, Some(&current.value), Some(i))).await?;
     tx.commit().await?;
     Ok(stored)
 }
 
-pub(crate) async fn delete_institution(pool: &Pool, code: &InstitutionCode, expected_version: i64) -> Result<(), StoreError> {
+pub(crate) async fn delete_institution(pool: &Pool, code: &InstitutionCode, expected_version: i64, ctx: &AuditContext) -> Result<(), StoreError> {
     let mut tx = begin_write(pool).await?;
     let current = institution_in(&mut *tx, code)
         .await?
@@ -189,6 +207,7 @@ pub(crate) async fn delete_institution(pool: &Pool, code: &InstitutionCode, expe
     if done.rows_affected() == 0 {
         return Err(StoreError::Conflict { what: "institution", key: code.to_string(), current_version: current.version });
     }
+    append_audit(&mut tx, ctx, institution_event("delete", code, Some(&current.value), None)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -278,15 +297,26 @@ async fn insert_system(tx: &mut Tx, s: &System, now: DateTime<Utc>) -> Result<()
     Ok(())
 }
 
-pub(crate) async fn create_system(pool: &Pool, s: &System) -> Result<Stored<System>, StoreError> {
+fn system_event(action: &str, s: &System, before: Option<&System>, after: Option<&System>) -> AuditEvent {
+    let json = |v: &System| serde_json::to_value(SystemRecord::from(v)).ok();
+    AuditEvent {
+        institution: Some(s.institution.to_string()),
+        before: before.and_then(json),
+        after: after.and_then(json),
+        ..AuditEvent::new(action, "system", format!("{}/{}", s.institution, s.code))
+    }
+}
+
+pub(crate) async fn create_system(pool: &Pool, s: &System, ctx: &AuditContext) -> Result<Stored<System>, StoreError> {
     let mut tx = begin_write(pool).await?;
     insert_system(&mut tx, s, Utc::now()).await?;
     let stored = system_in(&mut *tx, &s.institution, &s.code).await?.ok_or_else(|| corrupt("system", &s.code, "vanished"))?;
+    append_audit(&mut tx, ctx, system_event("create", s, None, Some(s))).await?;
     tx.commit().await?;
     Ok(stored)
 }
 
-pub(crate) async fn update_system(pool: &Pool, expected_version: i64, s: &System) -> Result<Stored<System>, StoreError> {
+pub(crate) async fn update_system(pool: &Pool, expected_version: i64, s: &System, ctx: &AuditContext) -> Result<Stored<System>, StoreError> {
     let key = format!("{}/{}", s.institution, s.code);
     let mut tx = begin_write(pool).await?;
     let current = system_in(&mut *tx, &s.institution, &s.code)
@@ -308,6 +338,7 @@ pub(crate) async fn update_system(pool: &Pool, expected_version: i64, s: &System
         return Err(StoreError::Conflict { what: "system", key, current_version: current.version });
     }
     let stored = system_in(&mut *tx, &s.institution, &s.code).await?.ok_or_else(|| corrupt("system", &key, "vanished"))?;
+    append_audit(&mut tx, ctx, system_event("update", s, Some(&current.value), Some(s))).await?;
     tx.commit().await?;
     Ok(stored)
 }
@@ -317,6 +348,7 @@ pub(crate) async fn delete_system(
     institution: &InstitutionCode,
     code: &SystemCode,
     expected_version: i64,
+    ctx: &AuditContext,
 ) -> Result<(), StoreError> {
     let key = format!("{institution}/{code}");
     let mut tx = begin_write(pool).await?;
@@ -331,6 +363,7 @@ pub(crate) async fn delete_system(
     if done.rows_affected() == 0 {
         return Err(StoreError::Conflict { what: "system", key, current_version: current.version });
     }
+    append_audit(&mut tx, ctx, system_event("delete", &current.value, Some(&current.value), None)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -865,21 +898,39 @@ async fn reread(tx: &mut Tx, id: i64) -> Result<Stored<Incident>, StoreError> {
         .ok_or_else(|| StoreError::NotFound { what: "incident", key: format!("#{id}") })
 }
 
-pub(crate) async fn create_incident(pool: &Pool, incident: &Incident) -> Result<Stored<Incident>, StoreError> {
+fn incident_event(action: &str, key: &Incident, before: Option<&Incident>, after: Option<&Incident>) -> AuditEvent {
+    let json = |v: &Incident| serde_json::to_value(IncidentRecord::from(v)).ok();
+    AuditEvent {
+        institution: Some(key.institution.to_string()),
+        before: before.and_then(json),
+        after: after.and_then(json),
+        ..AuditEvent::new(action, "incident", key.reference.to_string())
+    }
+}
+
+pub(crate) async fn create_incident(pool: &Pool, incident: &Incident, ctx: &AuditContext) -> Result<Stored<Incident>, StoreError> {
     let mut tx = begin_write(pool).await?;
     let one = std::slice::from_ref(incident);
     let refs = references_for(&mut tx, one).await?;
     let ids = insert_incident_rows(&mut tx, one, &refs, Utc::now()).await?;
     insert_children(&mut tx, &ids, one, &refs).await?;
     let stored = reread(&mut tx, ids[0]).await?;
+    append_audit(&mut tx, ctx, incident_event("create", incident, None, Some(&stored.value))).await?;
     tx.commit().await?;
     Ok(stored)
 }
 
 const INCIDENT_VERSION: &str = "SELECT version FROM incidents WHERE id = $1";
 
-pub(crate) async fn update_incident(pool: &Pool, id: i64, expected_version: i64, i: &Incident) -> Result<Stored<Incident>, StoreError> {
+pub(crate) async fn update_incident(
+    pool: &Pool,
+    id: i64,
+    expected_version: i64,
+    i: &Incident,
+    ctx: &AuditContext,
+) -> Result<Stored<Incident>, StoreError> {
     let mut tx = begin_write(pool).await?;
+    let before = reread(&mut tx, id).await?;
     let one = std::slice::from_ref(i);
     let refs = references_for(&mut tx, one).await?;
     let inst = institution_of(&refs, i)?;
@@ -932,12 +983,14 @@ pub(crate) async fn update_incident(pool: &Pool, id: i64, expected_version: i64,
     }
     insert_children(&mut tx, &[id], one, &refs).await?;
     let stored = reread(&mut tx, id).await?;
+    append_audit(&mut tx, ctx, incident_event("update", &stored.value, Some(&before.value), Some(&stored.value))).await?;
     tx.commit().await?;
     Ok(stored)
 }
 
-pub(crate) async fn delete_incident(pool: &Pool, id: i64, expected_version: i64) -> Result<(), StoreError> {
+pub(crate) async fn delete_incident(pool: &Pool, id: i64, expected_version: i64, ctx: &AuditContext) -> Result<(), StoreError> {
     let mut tx = begin_write(pool).await?;
+    let before = reread(&mut tx, id).await?;
     let done = sqlx::query("DELETE FROM incidents WHERE id = $1 AND version = $2")
         .bind(id)
         .bind(expected_version)
@@ -946,6 +999,7 @@ pub(crate) async fn delete_incident(pool: &Pool, id: i64, expected_version: i64)
     if done.rows_affected() == 0 {
         return Err(stale_or_missing(&mut tx, INCIDENT_VERSION, id, "incident", &format!("#{id}")).await);
     }
+    append_audit(&mut tx, ctx, incident_event("delete", &before.value, Some(&before.value), None)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -962,7 +1016,7 @@ async fn touch_incident(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
-pub(crate) async fn add_timeline_entry(pool: &Pool, id: i64, entry: &TimelineEntry) -> Result<Stored<Incident>, StoreError> {
+pub(crate) async fn add_timeline_entry(pool: &Pool, id: i64, entry: &TimelineEntry, ctx: &AuditContext) -> Result<Stored<Incident>, StoreError> {
     let mut tx = begin_write(pool).await?;
     touch_incident(&mut tx, id).await?;
     sqlx::query("INSERT INTO timeline_entries (incident_id, at, text) VALUES ($1, $2, $3)")
@@ -972,11 +1026,19 @@ pub(crate) async fn add_timeline_entry(pool: &Pool, id: i64, entry: &TimelineEnt
         .execute(&mut *tx)
         .await?;
     let stored = reread(&mut tx, id).await?;
+    let mut event = incident_event("add_timeline", &stored.value, None, None);
+    event.after = serde_json::to_value(entry).ok();
+    append_audit(&mut tx, ctx, event).await?;
     tx.commit().await?;
     Ok(stored)
 }
 
-pub(crate) async fn add_report_submission(pool: &Pool, id: i64, s: &ReportSubmission) -> Result<Stored<Incident>, StoreError> {
+pub(crate) async fn add_report_submission(
+    pool: &Pool,
+    id: i64,
+    s: &ReportSubmission,
+    ctx: &AuditContext,
+) -> Result<Stored<Incident>, StoreError> {
     let mut tx = begin_write(pool).await?;
     touch_incident(&mut tx, id).await?;
     if s.stage == ReportStageKind::FirstReport {
@@ -998,13 +1060,16 @@ pub(crate) async fn add_report_submission(pool: &Pool, id: i64, s: &ReportSubmis
             .await?;
     }
     let stored = reread(&mut tx, id).await?;
+    let mut event = incident_event("add_report_submission", &stored.value, None, None);
+    event.after = serde_json::to_value(s).ok();
+    append_audit(&mut tx, ctx, event).await?;
     tx.commit().await?;
     Ok(stored)
 }
 
 // ---------------------------------------------------------------- import
 
-pub(crate) async fn import(pool: &Pool, data: &DataSet) -> Result<ImportSummary, StoreError> {
+pub(crate) async fn import(pool: &Pool, data: &DataSet, ctx: &AuditContext) -> Result<ImportSummary, StoreError> {
     let mut tx = begin_write(pool).await?;
     let now = Utc::now();
     let mut summary = ImportSummary::default();
@@ -1036,6 +1101,15 @@ pub(crate) async fn import(pool: &Pool, data: &DataSet) -> Result<ImportSummary,
         insert_children(&mut tx, &ids, &data.incidents, &refs).await?;
         summary.incidents_created = ids.len();
     }
+    // One entry for the whole import: what it wrote, and which institutions it touched.
+    let mut touched: Vec<&str> = data.institutions.iter().map(|i| i.code.as_str()).collect();
+    touched.extend(data.incidents.iter().map(|i| i.institution.as_str()));
+    touched.sort_unstable();
+    touched.dedup();
+    let mut event = AuditEvent::new("import", "register", format!("{} incidents", summary.incidents_created));
+    event.institution = (touched.len() == 1).then(|| touched[0].to_string());
+    event.after = Some(serde_json::json!({ "summary": summary, "institutions": touched }));
+    append_audit(&mut tx, ctx, event).await?;
     tx.commit().await?;
     Ok(summary)
 }

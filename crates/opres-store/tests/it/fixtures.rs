@@ -55,8 +55,13 @@ pub fn record(reference: &str) -> IncidentRecord {
 
 /// Registers the bank and its CORE, ATM and IB systems.
 pub async fn seed(store: &opres_store::Store) {
-    store.create_institution(&bank()).await.unwrap();
+    store.create_institution(&bank(), &ctx()).await.unwrap();
     for s in ["CORE", "ATM", "IB"] {
-        store.create_system(&system(s)).await.unwrap();
+        store.create_system(&system(s), &ctx()).await.unwrap();
     }
+}
+
+/// The audit context of test writes.
+pub fn ctx() -> opres_store::AuditContext {
+    opres_store::AuditContext::new("test")
 }

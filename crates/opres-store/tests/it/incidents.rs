@@ -7,7 +7,7 @@ use opres_store::{IncidentFilter, IncidentQuery, IncidentSort, StoreError, engin
 engine_tests!(incident_is_read_back_exactly, |db| {
     let store = &db.store;
     seed(store).await;
-    let created = store.create_incident(&incident("INC-1")).await.unwrap();
+    let created = store.create_incident(&incident("INC-1"), &ctx()).await.unwrap();
     assert_eq!(created.value, incident("INC-1"));
     assert_eq!(created.version, 1);
     let by_ref = store.incident_by_reference(&incident("INC-1").reference).await.unwrap().unwrap();
@@ -19,49 +19,50 @@ engine_tests!(incident_is_read_back_exactly, |db| {
 engine_tests!(two_editors_cannot_overwrite_each_other, |db| {
     let store = &db.store;
     seed(store).await;
-    let created = store.create_incident(&incident("INC-1")).await.unwrap();
+    let created = store.create_incident(&incident("INC-1"), &ctx()).await.unwrap();
     let mut first = created.value.clone();
     first.root_cause = Some("first editor".into());
     let mut second = created.value.clone();
     second.root_cause = Some("second editor".into());
-    let saved = store.update_incident(created.id, created.version, &first).await.unwrap();
+    let saved = store.update_incident(created.id, created.version, &first, &ctx()).await.unwrap();
     assert_eq!(saved.version, 2);
-    match store.update_incident(created.id, created.version, &second).await {
+    match store.update_incident(created.id, created.version, &second, &ctx()).await {
         Err(StoreError::Conflict { current_version: 2, .. }) => {}
         r => panic!("expected a conflict, got {r:?}"),
     }
     assert_eq!(store.incident(created.id).await.unwrap().unwrap().value.root_cause.as_deref(), Some("first editor"));
-    assert!(matches!(store.delete_incident(created.id, 1).await, Err(StoreError::Conflict { .. })));
-    store.delete_incident(created.id, 2).await.unwrap();
-    assert!(matches!(store.update_incident(created.id, 2, &first).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(store.delete_incident(created.id, 1, &ctx()).await, Err(StoreError::Conflict { .. })));
+    store.delete_incident(created.id, 2, &ctx()).await.unwrap();
+    assert!(matches!(store.update_incident(created.id, 2, &first, &ctx()).await, Err(StoreError::NotFound { .. })));
 });
 
 engine_tests!(update_replaces_lists_in_order, |db| {
     let store = &db.store;
     seed(store).await;
-    let created = store.create_incident(&incident("INC-1")).await.unwrap();
+    let created = store.create_incident(&incident("INC-1"), &ctx()).await.unwrap();
     let mut edited = created.value.clone();
     edited.channels = vec![Channel::InternetBanking, Channel::Atm];
     edited.affected_systems.reverse();
     edited.secondary_trends = vec![Trend::WorkMisoperation];
-    let saved = store.update_incident(created.id, 1, &edited).await.unwrap();
+    let saved = store.update_incident(created.id, 1, &edited, &ctx()).await.unwrap();
     assert_eq!(saved.value, edited);
 });
 
 engine_tests!(timeline_and_report_submissions_are_changes, |db| {
     let store = &db.store;
     seed(store).await;
-    let created = store.create_incident(&incident("INC-1")).await.unwrap();
+    let created = store.create_incident(&incident("INC-1"), &ctx()).await.unwrap();
     let at = parse_timestamp("2024-05-01T08:00:00+09:00").unwrap();
-    let s = store.add_timeline_entry(created.id, &TimelineEntry { at, text: "代替機へ切替".into() }).await.unwrap();
+    let s =
+        store.add_timeline_entry(created.id, &TimelineEntry { at, text: "代替機へ切替".into() }, &ctx()).await.unwrap();
     assert_eq!(s.version, 2);
     assert_eq!(s.value.timeline.len(), 1);
     let sub = ReportSubmission { stage: ReportStageKind::WrittenReport, submitted_at: at };
-    let s = store.add_report_submission(created.id, &sub).await.unwrap();
+    let s = store.add_report_submission(created.id, &sub, &ctx()).await.unwrap();
     assert_eq!(s.version, 3);
     assert_eq!(s.value.report_submissions, vec![sub]);
     assert!(matches!(
-        store.add_timeline_entry(999_999, &TimelineEntry { at, text: "x".into() }).await,
+        store.add_timeline_entry(999_999, &TimelineEntry { at, text: "x".into() }, &ctx()).await,
         Err(StoreError::NotFound { .. })
     ));
 });
@@ -71,17 +72,17 @@ engine_tests!(unknown_references_are_refused, |db| {
     seed(store).await;
     let mut r = record("INC-1");
     r.affected_systems = vec!["MAINFRAME".into()];
-    match store.create_incident(&r.validate().unwrap()).await {
+    match store.create_incident(&r.validate().unwrap(), &ctx()).await {
         Err(StoreError::UnknownReference { what: "system", key }) => assert_eq!(key, "BANK-A/MAINFRAME"),
         other => panic!("expected unknown system, got {other:?}"),
     }
     let r = IncidentRecord { institution: "NOBANK".into(), affected_systems: vec![], ..record("INC-2") };
     assert!(matches!(
-        store.create_incident(&r.validate().unwrap()).await,
+        store.create_incident(&r.validate().unwrap(), &ctx()).await,
         Err(StoreError::UnknownReference { what: "institution", .. })
     ));
-    store.create_incident(&incident("INC-3")).await.unwrap();
-    assert!(matches!(store.create_incident(&incident("INC-3")).await, Err(StoreError::AlreadyExists { .. })));
+    store.create_incident(&incident("INC-3"), &ctx()).await.unwrap();
+    assert!(matches!(store.create_incident(&incident("INC-3"), &ctx()).await, Err(StoreError::AlreadyExists { .. })));
 });
 
 engine_tests!(list_filters_sorts_and_pages, |db| {
@@ -99,7 +100,7 @@ engine_tests!(list_filters_sorts_and_pages, |db| {
         r.title_en = Some(if n == 7 { "100% outage of 50_50 gateway".into() } else { format!("Outage {n}") });
         data.incidents.push(r.validate().unwrap());
     }
-    store.import(&data).await.unwrap();
+    store.import(&data, &ctx()).await.unwrap();
 
     let all = store.list_incidents(&IncidentQuery { limit: 1000, ..Default::default() }).await.unwrap();
     assert_eq!(all.total, 30);
@@ -167,18 +168,18 @@ engine_tests!(import_is_all_or_nothing, |db| {
     let mut bad = record("INC-BAD");
     bad.affected_systems = vec!["NOPE".into()];
     data.incidents.push(bad.validate().unwrap());
-    assert!(store.import(&data).await.is_err());
+    assert!(store.import(&data, &ctx()).await.is_err());
     assert!(store.list_institutions().await.unwrap().is_empty());
     assert!(store.list_systems(None).await.unwrap().is_empty());
     assert_eq!(store.list_incidents(&IncidentQuery::default()).await.unwrap().total, 0);
 
     data.incidents.pop();
-    let summary = store.import(&data).await.unwrap();
+    let summary = store.import(&data, &ctx()).await.unwrap();
     assert_eq!((summary.institutions_created, summary.systems_created, summary.incidents_created), (1, 2, 50));
     // Importing the same institutions again leaves them; the same incidents again is refused whole.
-    let again = store.import(&DataSet { incidents: vec![], ..data.clone() }).await.unwrap();
+    let again = store.import(&DataSet { incidents: vec![], ..data.clone() }, &ctx()).await.unwrap();
     assert_eq!((again.institutions_unchanged, again.systems_unchanged), (1, 2));
-    assert!(matches!(store.import(&data).await, Err(StoreError::AlreadyExists { .. })));
+    assert!(matches!(store.import(&data, &ctx()).await, Err(StoreError::AlreadyExists { .. })));
     assert_eq!(store.list_incidents(&IncidentQuery::default()).await.unwrap().total, 50);
     let refs: Vec<_> = ["INC-1", "INC-X"].iter().map(|r| opres_domain::IncidentRef::parse(r).unwrap()).collect();
     assert_eq!(store.existing_references(&refs).await.unwrap().len(), 1);

@@ -1,3 +1,4 @@
+use crate::fixtures::ctx;
 use opres_store::IncidentFilter;
 use opres_store::testkit::TestDb;
 use proptest::prelude::*;
@@ -13,15 +14,15 @@ async fn round_trip(db: &TestDb, cases: u32) {
             let exported = handle.block_on(async {
                 // A fresh register per case: clear what the previous case wrote.
                 for i in store.all_incidents(&IncidentFilter::default()).await.unwrap() {
-                    store.delete_incident(i.id, i.version).await.unwrap();
+                    store.delete_incident(i.id, i.version, &ctx()).await.unwrap();
                 }
                 for s in store.list_systems(None).await.unwrap() {
-                    store.delete_system(&s.value.institution, &s.value.code, s.version).await.unwrap();
+                    store.delete_system(&s.value.institution, &s.value.code, s.version, &ctx()).await.unwrap();
                 }
                 for i in store.list_institutions().await.unwrap() {
-                    store.delete_institution(&i.value.code, i.version).await.unwrap();
+                    store.delete_institution(&i.value.code, i.version, &ctx()).await.unwrap();
                 }
-                store.import(&data).await.unwrap();
+                store.import(&data, &ctx()).await.unwrap();
                 store.export(&IncidentFilter::default()).await.unwrap()
             });
             let mut want = data.clone();
