@@ -4,7 +4,7 @@
 use crate::Register;
 use opres_domain::{IncidentRef, InstitutionCode, Lang, Problem, SystemCode};
 use opres_interchange::{Issue, ParsedFile, ReadError, RecordKind, RowProblem};
-use opres_store::{ImportSummary, StoreError};
+use opres_store::{AuditContext, ImportSummary, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -62,7 +62,7 @@ fn problem(at: &opres_interchange::Location, record: RecordKind, field: &str, p:
 impl Register {
     /// Reads every file (format by extension) and imports them together: all or nothing.
     #[tracing::instrument(skip_all, fields(files = paths.len()))]
-    pub async fn import_files(&self, paths: &[PathBuf]) -> Result<ImportReport, ImportError> {
+    pub async fn import_files(&self, paths: &[PathBuf], ctx: &AuditContext) -> Result<ImportReport, ImportError> {
         let mut parsed = Vec::with_capacity(paths.len());
         let mut problems = Vec::new();
         for path in paths {
@@ -75,12 +75,12 @@ impl Register {
         if !problems.is_empty() {
             return Err(ImportError::Invalid { problems });
         }
-        self.import_parsed(parsed).await
+        self.import_parsed(parsed, ctx).await
     }
 
     /// Imports files already read: checks them against each other and the register, then writes
     /// everything in one transaction, or nothing.
-    pub async fn import_parsed(&self, files: Vec<ParsedFile>) -> Result<ImportReport, ImportError> {
+    pub async fn import_parsed(&self, files: Vec<ParsedFile>, ctx: &AuditContext) -> Result<ImportReport, ImportError> {
         let store = self.store();
         let registered_institutions: HashMap<InstitutionCode, _> =
             store.list_institutions().await?.into_iter().map(|i| (i.value.code.clone(), i.value)).collect();
@@ -192,7 +192,7 @@ impl Register {
         if !problems.is_empty() {
             return Err(ImportError::Invalid { problems });
         }
-        let summary = store.import(&data).await?;
+        let summary = store.import(&data, ctx).await?;
         tracing::info!(?summary, "imported");
         Ok(ImportReport { summary })
     }

@@ -3,10 +3,12 @@
 //! Front ends translate requests into these calls and results into their own output; the rules
 //! live in the domain, the SQL in the store, and the checks that need both live here.
 
+pub mod access;
 pub mod filter;
 mod import;
 mod reporting;
 
+pub use access::{AccessError, NewUser, Permission, allows};
 pub use filter::FilterParams;
 pub use import::{ImportError, ImportReport};
 pub use reporting::DueReport;

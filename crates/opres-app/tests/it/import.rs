@@ -4,6 +4,10 @@ use opres_domain::Lang;
 use opres_store::{IncidentFilter, IncidentQuery, engine_tests};
 use std::path::PathBuf;
 
+fn ctx() -> opres_store::AuditContext {
+    opres_store::AuditContext::new("test")
+}
+
 fn write(dir: &tempfile::TempDir, name: &str, body: &str) -> PathBuf {
     let p = dir.path().join(name);
     std::fs::write(&p, body).unwrap();
@@ -34,7 +38,7 @@ engine_tests!(bad_rows_are_all_listed_and_nothing_is_written, |db| {
     .join("\n");
     let inc = write(&dir, "incidents.jsonl", &incidents);
     // The read errors (INC-3) come first, as the file is refused before references are checked.
-    let err = register.import_files(&[base.clone(), inc.clone()]).await.unwrap_err();
+    let err = register.import_files(&[base.clone(), inc.clone()], &ctx()).await.unwrap_err();
     let msgs: Vec<String> = err.problems().iter().map(|p| p.message(Lang::En)).collect();
     assert_eq!(msgs.len(), 1, "{msgs:?}");
     assert!(msgs[0].starts_with("incidents.jsonl line 3, occurred_at:"), "{msgs:?}");
@@ -46,7 +50,7 @@ engine_tests!(bad_rows_are_all_listed_and_nothing_is_written, |db| {
     ]
     .join("\n");
     let inc = write(&dir, "incidents.jsonl", &incidents);
-    let err = register.import_files(&[base.clone(), inc.clone()]).await.unwrap_err();
+    let err = register.import_files(&[base.clone(), inc.clone()], &ctx()).await.unwrap_err();
     let msgs: Vec<String> = err.problems().iter().map(|p| p.message(Lang::En)).collect();
     assert_eq!(msgs.len(), 2, "{msgs:?}");
     assert_eq!(msgs[0], "incidents.jsonl line 2, affected_systems: 'BANK-A/MAINFRAME' does not exist");
@@ -58,9 +62,9 @@ engine_tests!(bad_rows_are_all_listed_and_nothing_is_written, |db| {
 
     // Fixed: everything goes in; importing the incidents again is refused row by row.
     let inc = write(&dir, "incidents.jsonl", &[incident_line("INC-1", ""), incident_line("INC-2", "")].join("\n"));
-    let report = register.import_files(&[base.clone(), inc.clone()]).await.unwrap();
+    let report = register.import_files(&[base.clone(), inc.clone()], &ctx()).await.unwrap();
     assert_eq!(report.summary.incidents_created, 2);
-    let err = register.import_files(&[inc]).await.unwrap_err();
+    let err = register.import_files(&[inc], &ctx()).await.unwrap_err();
     assert_eq!(err.problems().len(), 2);
     assert!(err.problems()[0].message(Lang::En).contains("'INC-1' is already registered"));
     assert_eq!(db.store.list_incidents(&IncidentQuery::default()).await.unwrap().total, 2);
@@ -79,7 +83,7 @@ engine_tests!(generated_data_imports_and_reports_are_due, |db| {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.jsonl");
     opres_interchange::write_file(&path, &data).unwrap();
-    let report = register.import_files(&[path]).await.unwrap();
+    let report = register.import_files(&[path], &ctx()).await.unwrap();
     assert_eq!(report.summary.incidents_created, 200);
     let due = register.due_reports(&IncidentFilter::default(), now).await.unwrap();
     assert!(!due.is_empty(), "a realistic register has reports outstanding");

@@ -1,3 +1,4 @@
 //! The register's use cases against real databases.
 
+mod access;
 mod import;
