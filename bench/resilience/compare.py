@@ -51,10 +51,13 @@ def main():
         if r["phase"] == "simulate":
             sims.setdefault(r["size"], {})[r["threads"]] = r
     print()
-    print("| resources | nodes | evaluated | SPOF s | Rust 1T samples/s | Rust 2T samples/s | 2T/1T | identical | "
-          "numpy samples/s | numpy reachable samples/s | networkx samples/s | Rust÷numpy | Rust÷numpy reachable | "
-          "numpy÷networkx |")
-    print("|" + "---|" * 14)
+    print("Throughput in samples per second of wall time (and per CPU-second, which the shared machine's other")
+    print("load disturbs less). Rust 1T/2T: the engine on 1 and 2 threads; numpy: all nodes; numpy reachable: only")
+    print("the nodes the lost resources can reach; networkx: plain, sample by sample.")
+    print()
+    print("| resources | nodes | evaluated | SPOF s | Rust 1T | Rust 2T | 2T/1T wall | 1T / 2T CPU-s per 1M samples | identical | "
+          "numpy | numpy reachable | networkx | Rust÷numpy | Rust÷numpy reachable | numpy÷networkx |")
+    print("|" + "---|" * 15)
     agree_lines = []
     for size in sorted(setup):
         st = setup[size]
@@ -68,12 +71,23 @@ def main():
                 d = json.load(f)
             refs[d["tool"]] = d
         sps = {k: v["samples_per_s"] for k, v in refs.items()}
-        npy = sps.get("numpy", float("nan"))
-        npr = sps.get("numpy_reachable", float("nan"))
-        nxs = sps.get("networkx", float("nan"))
-        print(f"| {size:,} | {st['nodes']:,} | {st['evaluated_nodes']:,} | {st['spof_median_s']:.4f} | {r1:,.0f} | "
-              f"{r2:,.0f} | {r2 / r1:.2f} | {ident} | {npy:,.0f} | {npr:,.0f} | {nxs:,.1f} | {r1 / npy:,.1f} | "
-              f"{r1 / npr:,.1f} | {npy / nxs:,.1f} |")
+        cps = {k: v.get("samples_per_cpu_s", float("nan")) for k, v in refs.items()}
+        c1 = sm.get(1, {}).get("samples_per_cpu_s", float("nan"))
+        c2 = sm.get(2, {}).get("samples_per_cpu_s", float("nan"))
+
+        def both(w, c):
+            return f"{w:,.0f} ({c:,.0f})"
+
+        def ratio(a, b, ca, cb):
+            return f"{a / b:,.1f} ({ca / cb:,.1f})"
+
+        nan = float("nan")
+        npy, npr, nxs = (sps.get(k, nan) for k in ("numpy", "numpy_reachable", "networkx"))
+        cnpy, cnpr, cnxs = (cps.get(k, nan) for k in ("numpy", "numpy_reachable", "networkx"))
+        print(f"| {size:,} | {st['nodes']:,} | {st['evaluated_nodes']:,} | {st['spof_median_s']:.4f} | {both(r1, c1)} | "
+              f"{both(r2, c2)} | {r2 / r1:.2f} | {1e6 / c1:.2f} / {1e6 / c2:.2f} | {ident} | {both(npy, cnpy)} | "
+              f"{both(npr, cnpr)} | {nxs:,.1f} ({cnxs:,.1f}) | {ratio(r1, npy, c1, cnpy)} | "
+              f"{ratio(r1, npr, c1, cnpr)} | {ratio(npy, nxs, cnpy, cnxs)} |")
         with open(os.path.join(out, f"rust_{size}.json"), encoding="utf-8") as f:
             rust = json.load(f)
         for tool, d in sorted(refs.items()):

@@ -20,6 +20,17 @@ fn list(s: &str) -> Vec<usize> {
     s.split(',').filter_map(|x| x.trim().parse().ok()).collect()
 }
 
+/// CPU time of the whole process (all threads, exited ones included), from /proc: the machine is shared, so
+/// CPU time says more about the engine's cost than wall time does. 0 where /proc is missing.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    let Some((_, rest)) = stat.rsplit_once(") ") else { return 0.0 };
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the line (11 and 12 after the command name), in 1/100 s.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
     xs.get(xs.len() / 2).copied().unwrap_or(0.0)
@@ -74,13 +85,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for &th in &threads {
             let opts = MonteCarloOptions { samples: n_samples, seed, threads: Some(th) };
             let mut times = Vec::new();
+            let mut cpu = Vec::new();
             let mut result = None;
             for _ in 0..repeats {
+                let c = cpu_seconds();
                 let t = Instant::now();
                 let r = compiled.simulate(&opts);
                 times.push(t.elapsed().as_secs_f64());
+                cpu.push(cpu_seconds() - c);
                 result = Some(r);
             }
+            let cpu_med = median(cpu);
             let Some(result) = result else { continue };
             let med = median(times);
             let identical = match &reference {
@@ -95,6 +110,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 serde_json::json!({
                     "size": size, "phase": "simulate", "threads": th, "median_s": med,
                     "samples_per_s": n_samples as f64 / med, "identical_to_1_thread": identical,
+                    "cpu_s": cpu_med, "samples_per_cpu_s": n_samples as f64 / cpu_med.max(0.01),
+                    "load_avg": std::fs::read_to_string("/proc/loadavg").ok().and_then(|l| l.split_whitespace().next().map(str::to_string)),
                 })
             );
             if th == threads[0] {

@@ -29,7 +29,7 @@ const OP_KTH: u8 = 3;
 const OP_FAILOVER: u8 = 4;
 
 /// Samples handled together by one task; fixed so results do not depend on the number of threads.
-const CHUNK: usize = 512;
+const CHUNK: usize = 2048;
 
 /// Samples evaluated together, node by node, so the per-node work runs over contiguous lanes.
 const LANES: usize = 64;
@@ -317,6 +317,10 @@ pub struct CompiledScenario<'m> {
     switch_times: Vec<f64>,
     /// Local node of each loss slot.
     slot_local: Vec<u32>,
+    /// Driver index of each local node (lost resources and failover groups; others get the last index).
+    driver_of: Vec<u32>,
+    /// Local node of each driver index.
+    driver_nodes: Vec<u32>,
     /// For k-of-n: rank (1-based) among kept dependencies per level; 0 = cannot fail at that level.
     kth: Vec<u32>,
     levels: Vec<Option<f64>>,
@@ -485,8 +489,16 @@ impl<'m> CompiledScenario<'m> {
                 slot_local[o as usize - 1] = i as u32;
             }
         }
+        let driver_nodes: Vec<u32> =
+            (0..a as u32).filter(|&i| own[i as usize] > 0 || op[i as usize] == OP_FAILOVER).collect();
+        let mut driver_of = vec![driver_nodes.len() as u32; a];
+        for (d, &i) in driver_nodes.iter().enumerate() {
+            driver_of[i as usize] = d as u32;
+        }
         Ok(CompiledScenario {
             map,
+            driver_of,
+            driver_nodes,
             scenario: scenario.clone(),
             resolved,
             samplers,
@@ -564,29 +576,37 @@ impl<'m> CompiledScenario<'m> {
                     let r = self.kth[i * nl + level] as usize;
                     if r == 0 {
                         out.fill(0.0);
-                    } else if kids.len() <= 16 && w <= LANES {
-                        // Rank by counting, lane-parallel: a member is the r-th smallest when fewer than r
-                        // members are below it and at least r are at or below it. Branch-free, so it vectorises.
-                        let mut lt = [0u32; LANES];
-                        let mut le = [0u32; LANES];
-                        let r = r as u32;
+                    } else if kids.len() <= 16 {
+                        // Partial bubble sort across lanes with branch-free compare-exchanges (they vectorise):
+                        // r passes float the r smallest to the front, or n−r+1 passes sink the largest to the
+                        // back, whichever is fewer; row r−1 then holds the r-th smallest of every lane.
+                        let n = kids.len();
+                        scratch.clear();
                         for &c in kids {
-                            let vc = &lo[c as usize * w..][..w];
-                            lt[..w].fill(0);
-                            le[..w].fill(0);
-                            for &j in kids {
-                                let vj = &lo[j as usize * w..][..w];
-                                for l in 0..w {
-                                    lt[l] += u32::from(vj[l] < vc[l]);
-                                    le[l] += u32::from(vj[l] <= vc[l]);
+                            scratch.extend_from_slice(&lo[c as usize * w..][..w]);
+                        }
+                        let ce = |buf: &mut [f64], low: usize, high: usize| {
+                            let (x, y) = buf.split_at_mut(high * w);
+                            for (a, b) in x[low * w..][..w].iter_mut().zip(&mut y[..w]) {
+                                let (mn, mx) = if *b < *a { (*b, *a) } else { (*a, *b) };
+                                *a = mn;
+                                *b = mx;
+                            }
+                        };
+                        if r <= n - r + 1 {
+                            for p in 0..r {
+                                for j in (p + 1..n).rev() {
+                                    ce(scratch, j - 1, j);
                                 }
                             }
-                            for l in 0..w {
-                                if lt[l] < r && le[l] >= r {
-                                    out[l] = vc[l];
+                        } else {
+                            for p in 0..n - r + 1 {
+                                for j in 0..n - 1 - p {
+                                    ce(scratch, j, j + 1);
                                 }
                             }
                         }
+                        out.copy_from_slice(&scratch[(r - 1) * w..][..w]);
                     } else {
                         for (l, x) in out.iter_mut().enumerate() {
                             scratch.clear();
@@ -766,16 +786,19 @@ impl<'m> CompiledScenario<'m> {
         let nl = self.levels.len();
         let n_tols: usize = self.services.iter().map(|s| s.tols.len()).sum();
         let mut dis = vec![0f32; n_samples * ns.max(1)];
+        // Breach drivers are counted densely per service over the nodes that can end a critical path (lost
+        // resources and failover groups), plus one bucket for anything else.
+        let nd = self.driver_nodes.len() + 1;
         struct Acc {
             breach: Vec<u64>,
             tol_breach: Vec<u64>,
-            drivers: Vec<(u32, u32)>,
+            drivers: Vec<u64>,
         }
         let accs: Vec<Acc> = dis
             .par_chunks_mut(CHUNK * ns.max(1))
             .enumerate()
             .map(|(ci, out)| {
-                let mut acc = Acc { breach: vec![0; ns], tol_breach: vec![0; n_tols], drivers: Vec::new() };
+                let mut acc = Acc { breach: vec![0; ns], tol_breach: vec![0; n_tols], drivers: vec![0; ns * nd] };
                 let mut own_vals = vec![0.0; self.samplers.len() * LANES];
                 let mut switched = vec![false; self.fo_p.len() * LANES];
                 let mut vals = vec![vec![0.0; a * LANES]; nl];
@@ -842,7 +865,7 @@ impl<'m> CompiledScenario<'m> {
                                     }
                                 }
                                 if let (true, Some(end)) = (unique && !self.switch_times.contains(&v), hit) {
-                                    acc.drivers.push((j as u32, end as u32));
+                                    acc.drivers[j * nd + self.driver_of[end] as usize] += 1;
                                     continue;
                                 }
                                 // Services share most of their paths, so remember each node's end per sample.
@@ -861,7 +884,7 @@ impl<'m> CompiledScenario<'m> {
                                     memo_stamp[i] = stamp;
                                     memo_end[i] = end as u32;
                                 }
-                                acc.drivers.push((j as u32, end as u32));
+                                acc.drivers[j * nd + self.driver_of[end] as usize] += 1;
                             }
                         }
                     }
@@ -872,7 +895,7 @@ impl<'m> CompiledScenario<'m> {
         let g = self.map.graph();
         let mut breach = vec![0u64; ns];
         let mut tol_breach = vec![0u64; n_tols];
-        let mut drivers: std::collections::BTreeMap<(u32, u32), u64> = std::collections::BTreeMap::new();
+        let mut drivers = vec![0u64; ns * nd];
         for acc in accs {
             for (x, y) in breach.iter_mut().zip(acc.breach) {
                 *x += y;
@@ -880,8 +903,8 @@ impl<'m> CompiledScenario<'m> {
             for (x, y) in tol_breach.iter_mut().zip(acc.tol_breach) {
                 *x += y;
             }
-            for d in acc.drivers {
-                *drivers.entry(d).or_insert(0) += 1;
+            for (x, y) in drivers.iter_mut().zip(acc.drivers) {
+                *x += y;
             }
         }
         let total = n_samples as u64;
@@ -910,11 +933,15 @@ impl<'m> CompiledScenario<'m> {
                     let slot = &self.services[j];
                     column.clear();
                     column.extend((0..n_samples).map(|k| dis[k * ns + j]));
-                    let mut ds: Vec<Driver> = drivers
+                    let mut ds: Vec<Driver> = drivers[j * nd..(j + 1) * nd]
                         .iter()
-                        .filter(|((sj, _), _)| *sj as usize == j)
-                        .map(|((_, node), &c)| Driver {
-                            node: g.id(self.global[*node as usize] as usize).to_string(),
+                        .enumerate()
+                        .filter(|(_, c)| **c > 0)
+                        .map(|(d, &c)| Driver {
+                            node: match self.driver_nodes.get(d) {
+                                Some(&local) => g.id(self.global[local as usize] as usize).to_string(),
+                                None => "-".to_string(),
+                            },
                             count: c,
                             share: if breach[j] > 0 { c as f64 / breach[j] as f64 } else { 0.0 },
                         })
