@@ -197,7 +197,10 @@ impl Estimate {
         let denom = 1.0 + z2 / n;
         let centre = (p + z2 / (2.0 * n)) / denom;
         let half = Z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
-        Estimate { count, samples, p, low: (centre - half).max(0.0), high: (centre + half).min(1.0) }
+        // At 0 or n the bound is exactly 0 or 1; rounding would otherwise leave a speck of 1e-19.
+        let low = if count == 0 { 0.0 } else { (centre - half).max(0.0) };
+        let high = if count >= samples { 1.0 } else { (centre + half).min(1.0) };
+        Estimate { count, samples, p, low, high }
     }
 }
 
@@ -1025,6 +1028,16 @@ fn percentiles(xs: &mut [f32]) -> Percentiles {
 /// Minutes from `start` beyond which a tolerance is breached: the tightest of its metrics, since every metric
 /// grows with the length of the disruption.
 pub fn threshold(t: &ImpactTolerance, rates: &crate::model::ImpactRates, start: Timestamp) -> f64 {
+    let mut th = duration_threshold(t, rates);
+    if let Some(c) = t.cutoff {
+        th = th.min(minutes_to_cutoff(start, c).0);
+    }
+    th
+}
+
+/// Minutes of disruption beyond which a tolerance is breached, leaving out its clock cut-off: the maximum
+/// duration or the time at which a volume limit is reached at the service's hourly rate, whichever is first.
+pub fn duration_threshold(t: &ImpactTolerance, rates: &crate::model::ImpactRates) -> f64 {
     let mut th = t.max_duration_minutes;
     let by_rate = |limit: Option<u64>, per_hour: f64| -> f64 {
         match limit {
@@ -1036,9 +1049,6 @@ pub fn threshold(t: &ImpactTolerance, rates: &crate::model::ImpactRates, start: 
     th = th.min(by_rate(t.max_value_yen, rates.value_per_hour_yen));
     th = th.min(by_rate(t.max_users, rates.users_per_hour));
     th = th.min(by_rate(t.max_complaints, rates.complaints_per_hour));
-    if let Some(c) = t.cutoff {
-        th = th.min(minutes_to_cutoff(start, c).0);
-    }
     th
 }
 
@@ -1097,4 +1107,57 @@ pub fn simulate(
     opts: &MonteCarloOptions,
 ) -> Result<MonteCarloResult, Issues> {
     Ok(CompiledScenario::new(map, scenario)?.simulate(opts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ClockTime;
+
+    #[test]
+    fn wilson_interval_known_values() {
+        // 50 of 100: centre 0.5, half-width 1.96·√(0.25/100 + 1.96²/40000) / (1 + 1.96²/100) ≈ 0.0951.
+        let e = Estimate::wilson(50, 100);
+        assert!((e.low - 0.4038).abs() < 1e-3 && (e.high - 0.5962).abs() < 1e-3, "{e:?}");
+        let zero = Estimate::wilson(0, 1000);
+        assert_eq!(zero.low, 0.0);
+        assert!(zero.high > 0.0 && zero.high < 0.004, "{zero:?}");
+    }
+
+    #[test]
+    fn kth_smallest_by_insertion_and_selection_agree() {
+        let xs = [5.0, 1.0, 4.0, 2.0, 3.0];
+        for r in 0..5 {
+            assert_eq!(kth_smallest(&mut xs.to_vec(), r), (r + 1) as f64);
+        }
+        let many: Vec<f64> = (0..40).rev().map(f64::from).collect();
+        assert_eq!(kth_smallest(&mut many.clone(), 7), 7.0);
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let mut xs: Vec<f32> = (1..=100).rev().map(|x| x as f32).collect();
+        let p = percentiles(&mut xs);
+        assert_eq!((p.p50, p.p90, p.p95, p.p99, p.max), (50.0, 90.0, 95.0, 99.0, 100.0));
+        assert!((p.mean - 50.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn sample_streams_depend_only_on_seed_and_index() {
+        let mut a = sample_rng(7, 3);
+        let mut b = sample_rng(7, 3);
+        let mut c = sample_rng(7, 4);
+        let (x, y, z) = (a.next_u64(), b.next_u64(), c.next_u64());
+        assert_eq!(x, y);
+        assert_ne!(x, z);
+    }
+
+    #[test]
+    fn next_cutoff_is_today_or_tomorrow() {
+        let at = |h, m| JST.with_ymd_and_hms(2026, 6, 15, h, m, 0).single().map(|t| t.to_utc()).unwrap_or_default();
+        let c = ClockTime::new(15, 30).unwrap_or(ClockTime::new(0, 0).unwrap_or_else(|| unreachable!()));
+        assert_eq!(minutes_to_cutoff(at(13, 0), c).0, 150.0);
+        assert_eq!(minutes_to_cutoff(at(15, 30), c).0, 0.0);
+        assert_eq!(minutes_to_cutoff(at(16, 0), c).0, 23.5 * 60.0);
+    }
 }

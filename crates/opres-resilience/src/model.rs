@@ -873,3 +873,37 @@ impl DependencyMap {
         self.data.services.iter().filter(|s| s.review_overdue(today)).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_ids_are_short_and_plain() {
+        assert!(NodeId::parse("CORE-TKY.1_a").is_ok());
+        assert_eq!(NodeId::parse(" "), Err(Problem::Required));
+        assert!(matches!(NodeId::parse("勘定系"), Err(Problem::BadIdentifier { .. })));
+        assert!(NodeId::parse(&"x".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn codes_parse_and_label() {
+        assert_eq!(ResourceKind::parse("Third_Party"), Ok(ResourceKind::ThirdParty));
+        assert_eq!(ResourceKind::ThirdParty.label(Lang::Ja), "サードパーティ");
+        assert!(matches!(Regulator::parse("sec"), Err(Problem::UnknownCode { .. })));
+        assert_eq!(Gate::KOfN { k: 2 }.label(Lang::En, 3), "2-of-3");
+        let fo = Gate::Failover { switchover_probability: 0.9, switchover_minutes: 15.0 };
+        assert_eq!(fo.label(Lang::Ja, 2), "切替 p=0.90・15分");
+        assert_eq!(
+            serde_json::to_string(&fo).ok().as_deref(),
+            Some(r#"{"type":"failover","switchover_probability":0.9,"switchover_minutes":15.0}"#)
+        );
+    }
+
+    #[test]
+    fn capacity_exhaustion_time() {
+        let c = Capacity { headroom: 100.0, growth_per_day: 4.0, unit: "GB".into() };
+        assert_eq!(c.minutes_to_exhaustion(), Some(25.0 * 1440.0));
+        assert_eq!(Capacity { growth_per_day: 0.0, ..c }.minutes_to_exhaustion(), None);
+    }
+}

@@ -291,3 +291,31 @@ impl From<Issue> for Issues {
         Issues(vec![i])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_and_message_in_both_languages() {
+        let i = Issue {
+            location: Location { file: Some("resources.csv".into()), row: Some(4), field: Some("kind".into()) },
+            problem: Problem::Required,
+        };
+        assert_eq!(i.message(Lang::Ja), "resources.csv 4行目 kind: 必須項目です");
+        assert_eq!(i.message(Lang::En), "resources.csv row 4 kind: is required");
+        let c = Problem::Cycle { path: vec!["A".into(), "B".into(), "A".into()] };
+        assert_eq!(c.message(Lang::En), "dependencies form a cycle: A → B → A");
+        assert_eq!(c.kind(), "cycle");
+    }
+
+    #[test]
+    fn in_file_keeps_known_files() {
+        let mut is = Issues::default();
+        is.field("x", Problem::Required);
+        is.push(Location { file: Some("other.csv".into()), row: None, field: None }, Problem::NothingLost);
+        let is = is.in_file("map.json");
+        assert_eq!(is.0[0].location.file.as_deref(), Some("map.json"));
+        assert_eq!(is.0[1].location.file.as_deref(), Some("other.csv"));
+    }
+}

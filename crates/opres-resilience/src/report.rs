@@ -4,7 +4,7 @@
 //! external files) or Markdown (Mermaid for maps).
 
 use crate::concentration::{self, ConcentrationReport};
-use crate::engine::{DeterministicResult, Metric, MonteCarloResult};
+use crate::engine::{DeterministicResult, Metric, MonteCarloResult, duration_threshold};
 use crate::maps::{self, SvgOptions, xml_escape};
 use crate::model::{DependencyMap, NodeKind, ResourceKind};
 use crate::scenario::{Scenario, fmt_minutes};
@@ -213,17 +213,13 @@ pub fn gantt_svg(map: &DependencyMap, result: &DeterministicResult, lang: Lang) 
     }
     for s in result.services.iter().filter(|s| s.disrupted) {
         let name = map.index_of(&s.service).map(|i| map.node_name(i, lang)).unwrap_or(&s.service);
-        let limit = s
-            .tolerances
+        // The tightest tolerance as time: maximum duration or a volume limit reached at the hourly rate.
+        let limit = map
+            .services()
             .iter()
-            .map(|t| {
-                t.checks
-                    .iter()
-                    .filter(|c| c.metric != Metric::Cutoff)
-                    .map(|c| if c.metric == Metric::Duration { c.limit } else { f64::INFINITY })
-                    .fold(f64::INFINITY, f64::min)
-            })
-            .fold(f64::INFINITY, f64::min);
+            .find(|x| x.id.as_str() == s.service)
+            .map(|x| x.tolerances.iter().map(|t| duration_threshold(t, &x.rates)).fold(f64::INFINITY, f64::min))
+            .unwrap_or(f64::INFINITY);
         let cutoff = s
             .tolerances
             .iter()
@@ -334,8 +330,8 @@ pub fn gantt_svg(map: &DependencyMap, result: &DeterministicResult, lang: Lang) 
         r##"<text x="8" y="{y:.0}" font-size="10" fill="#555">{legend}</text></svg>"##,
         y = h - 2.0,
         legend = xml_escape(lang.pick(
-            "灰: 喪失した経営資源 / 緑: 耐性度内 / 赤: 超過 / 黒破線: 最大許容停止時間 / 橙: 締め時刻",
-            "grey: lost resource / green: within tolerance / red: breach / black dashes: maximum duration / orange: cut-off"
+            "灰: 喪失した経営資源 / 緑: 耐性度内 / 赤: 超過 / 黒破線: 耐性度（最大許容停止時間・件数等の上限の時間換算） / 橙: 締め時刻",
+            "grey: lost resource / green: within tolerance / red: breach / black dashes: tolerance (maximum duration or volume limit as time) / orange: cut-off"
         ))
     );
     s

@@ -236,3 +236,19 @@ pub fn analyse(map: &DependencyMap) -> SpofReport {
     soft.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.node.cmp(&b.node)));
     SpofReport { services, by_resource, soft }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_intersection() {
+        assert_eq!(intersect(&[1, 3, 5, 7], &[2, 3, 7, 9]), vec![3, 7]);
+        assert!(intersect(&[1], &[]).is_empty());
+    }
+
+    #[test]
+    fn bitset_members() {
+        assert_eq!(ServiceReach::members(&[0b1010, 1]), vec![1, 3, 64]);
+    }
+}

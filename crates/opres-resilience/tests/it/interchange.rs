@@ -96,3 +96,17 @@ fn json_syntax_errors_name_the_line() {
     assert_eq!(e.0[0].location.row, Some(3));
     assert_eq!(e.0[0].location.file.as_deref(), Some("map.json"));
 }
+
+/// The demo data set kept in `demo/` (for seeding and for people to read) is what the code generates.
+#[test]
+fn committed_demo_files_match_the_generator() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo");
+    let map = demo_map().unwrap();
+    let file = from_json(&std::fs::read(dir.join("map.json")).unwrap(), "map.json").unwrap();
+    assert_eq!(file.data(), map.data(), "regenerate with: cargo run -p opres-resilience --example resilience_demo");
+    let scs = scenarios_from_json(&std::fs::read(dir.join("scenarios.json")).unwrap(), "scenarios.json", &map).unwrap();
+    assert_eq!(scs, opres_resilience::generate::demo_scenarios());
+    let (r, d) = to_csv(&map);
+    assert_eq!(std::fs::read(dir.join("resources.csv")).unwrap(), r);
+    assert_eq!(std::fs::read(dir.join("dependencies.csv")).unwrap(), d);
+}
