@@ -171,15 +171,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::fs::create_dir_all(dir)?;
         export_jsonl(&dir.join("history.jsonl"), &history)?;
         export_jsonl(&dir.join("queries.jsonl"), &queries)?;
+        export_jsonl(&dir.join("calibration.jsonl"), &calib)?;
         let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("opres_pair_scores.jsonl"))?);
         for (p, (_, s, _)) in pairs.iter().zip(&scored) {
             writeln!(w, "{}", serde_json::json!({"id": p.id, "lang": p.lang, "same": p.same, "score": s}))?;
         }
+        let per_lang: serde_json::Map<String, serde_json::Value> = ["ja", "en", "mixed"]
+            .iter()
+            .map(|lang| {
+                let sub: Vec<(f64, bool)> =
+                    scored.iter().filter(|(l, _, _)| l == lang).map(|(_, s, y)| (*s, *y)).collect();
+                (lang.to_string(), serde_json::json!(eval::evaluate(&sub, DEFAULT_THRESHOLD)))
+            })
+            .collect();
         let summary = serde_json::json!({
+            "history": a.history,
+            "queries": a.queries,
+            "build_ms": build_ms,
             "p50_ms": percentile(&lat, 0.5),
             "p99_ms": percentile(&lat, 0.99),
-            "default": eval::evaluate(&all, DEFAULT_THRESHOLD),
-            "best": eval::best_threshold(&all),
+            "mean_ms": mean,
+            "generated_best": calibrated,
+            "labelled_default": eval::evaluate(&all, DEFAULT_THRESHOLD),
+            "labelled_calibrated": eval::evaluate(&all, calibrated.threshold),
+            "labelled_best": eval::best_threshold(&all),
+            "labelled_default_by_lang": per_lang,
         });
         std::fs::write(dir.join("opres_summary.json"), summary.to_string())?;
         println!("exported history, queries and scores to {}", dir.display());
