@@ -155,6 +155,8 @@ pub enum Issue {
         /// The header as written the second time.
         header: String,
     },
+    /// A key written twice in one JSON object (the field is named by the problem).
+    DuplicateKey,
     /// A required column is missing (the field is named by the problem).
     MissingColumn,
     /// A header row that names none of the record kinds' distinguishing columns.
@@ -253,6 +255,8 @@ impl Issue {
             ),
             (Issue::DuplicateColumn { header }, En) => format!("column '{header}' names a field that an earlier column already names"),
             (Issue::DuplicateColumn { header }, Ja) => format!("列「{header}」は前の列と同じ項目です"),
+            (Issue::DuplicateKey, En) => "is written more than once in the same record".into(),
+            (Issue::DuplicateKey, Ja) => "同じレコードに複数回書かれています".into(),
             (Issue::MissingColumn, En) => "this column is required but the header row lacks it".into(),
             (Issue::MissingColumn, Ja) => "必須の列が見出し行にありません".into(),
             (Issue::UnrecognisedHeader, En) => "the header row does not say which records the file holds: incidents need a 'reference' column, institutions 'institution_type', systems 'criticality' (or their Japanese labels 管理番号, 業態, 重要度)".into(),
@@ -308,6 +312,7 @@ impl Issue {
             Issue::NotARegisterDocument => "not_a_register_document",
             Issue::UnknownColumn { .. } => "unknown_column",
             Issue::DuplicateColumn { .. } => "duplicate_column",
+            Issue::DuplicateKey => "duplicate_key",
             Issue::MissingColumn => "missing_column",
             Issue::UnrecognisedHeader => "unrecognised_header",
             Issue::CellCount { .. } => "cell_count",
@@ -511,6 +516,7 @@ mod tests {
             Issue::NotARegisterDocument,
             Issue::UnknownColumn { header: "x".into(), kind: RecordKind::Incident },
             Issue::DuplicateColumn { header: "x".into() },
+            Issue::DuplicateKey,
             Issue::MissingColumn,
             Issue::UnrecognisedHeader,
             Issue::CellCount { found: 3, expected: 2 },

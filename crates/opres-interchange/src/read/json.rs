@@ -72,6 +72,14 @@ fn add_section(
     for (index, raw) in items.iter().enumerate() {
         let line = lines.line_of(raw.get());
         let at = c.at(Position::Element { section, index, line });
+        // Fast path: a well-formed incident deserialises straight into the record.
+        if section == "incidents"
+            && let Ok(record) = serde_json::from_str::<opres_domain::IncidentRecord>(raw.get())
+        {
+            c.add_incident_record(at, record);
+            continue;
+        }
+        c.check_duplicate_keys(&at, Some(schema.kind), raw.get());
         match serde_json::from_str::<Value>(raw.get()) {
             Ok(Value::Object(obj)) => c.add_object(schema, at, obj),
             Ok(other) => c.problem(at, None, None, Issue::NotAnObject { found: Found::of(&other) }),

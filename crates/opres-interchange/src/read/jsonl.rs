@@ -9,6 +9,9 @@ use serde_json::Value;
 use std::io::BufRead;
 use std::sync::Arc;
 
+/// How opres starts an incident line; the fast path blanks it to `{`.
+const INCIDENT_TAG: &[u8] = br#"{"record":"incident","#;
+
 /// Reads JSON Lines from a buffered reader, streaming line by line.
 pub(crate) fn read(file: Arc<str>, mut input: impl BufRead) -> Result<ParsedFile, ReadError> {
     let schemas = Schemas::new();
@@ -30,6 +33,21 @@ pub(crate) fn read(file: Arc<str>, mut input: impl BufRead) -> Result<ParsedFile
             bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         }
         let at = c.at(Position::Line(line_no));
+        // Fast path: an incident line as opres writes it (or untagged) deserialises straight into
+        // the record. The tag is blanked in place (JSON allows the leading spaces).
+        let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+        let mut fast = bytes.to_vec();
+        if fast[start..].starts_with(INCIDENT_TAG) {
+            fast[start..start + INCIDENT_TAG.len() - 1].fill(b' ');
+            if let Some(b) = fast.get_mut(start + INCIDENT_TAG.len() - 1) {
+                *b = b'{';
+            }
+        }
+        if let Ok(record) = serde_json::from_slice::<opres_domain::IncidentRecord>(&fast) {
+            content = true;
+            c.add_incident_record(at, record);
+            continue;
+        }
         let Ok(text) = std::str::from_utf8(bytes) else {
             c.problem(at, None, None, Issue::NotUtf8);
             continue;
@@ -67,6 +85,7 @@ pub(crate) fn read(file: Arc<str>, mut input: impl BufRead) -> Result<ParsedFile
                 continue;
             }
         };
+        c.check_duplicate_keys(&at, Some(kind), text);
         let schema = match kind {
             RecordKind::Institution => &schemas.institution,
             RecordKind::System => &schemas.system,

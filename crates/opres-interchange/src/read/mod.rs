@@ -182,6 +182,19 @@ impl Collector {
         }
     }
 
+    /// Keeps an incident that deserialised straight from its JSON text (the fast path for
+    /// well-formed files; anything the fast path refuses goes through [`Collector::add_json_text`]).
+    pub(crate) fn add_incident_record(&mut self, location: Location, record: IncidentRecord) {
+        self.incidents.push(RawIncident { location, record, timeline_rows: Vec::new(), submission_rows: Vec::new() });
+    }
+
+    /// Reports keys written twice in one JSON object (a JSON map would silently keep the last).
+    pub(crate) fn check_duplicate_keys(&mut self, location: &Location, kind: Option<RecordKind>, text: &str) {
+        for key in duplicate_keys(text) {
+            self.problem(location.clone(), kind, Some(&key), Issue::DuplicateKey);
+        }
+    }
+
     /// Reports a file with no content at all (likely the wrong file, or a failed export). A file
     /// with a header row but no rows is not this: it is a valid empty list.
     pub(crate) fn empty_file(&mut self) {
@@ -332,13 +345,13 @@ impl Collector {
                 continue;
             };
             for (k, v) in entry.iter() {
-                let field = format!("{key}[{i}].{k}");
+                let field = || format!("{key}[{i}].{k}");
                 if !keys.contains(&k.as_str()) {
                     let issue = Issue::UnknownField { kind: entry_kind, expected: keys.to_vec() };
-                    self.problem(location.clone(), kind, Some(&field), issue);
+                    self.problem(location.clone(), kind, Some(&field()), issue);
                 } else if !v.is_string() {
                     let issue = Issue::WrongType { expected: Expected::Text, found: Found::of(v) };
-                    self.problem(location.clone(), kind, Some(&field), issue);
+                    self.problem(location.clone(), kind, Some(&field()), issue);
                 }
             }
             for k in keys {
@@ -431,6 +444,29 @@ impl Collector {
             }
         }
     }
+}
+
+/// Keys that occur more than once at the top level of a JSON object's text.
+fn duplicate_keys(text: &str) -> Vec<String> {
+    struct Keys(Vec<String>);
+    impl<'de> serde::de::Visitor<'de> for Keys {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            while let Some(k) = map.next_key::<String>()? {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                if !seen.insert(k.clone()) && !self.0.contains(&k) {
+                    self.0.push(k);
+                }
+            }
+            Ok(self.0)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde::Deserializer::deserialize_map(&mut de, Keys(Vec::new())).unwrap_or_default()
 }
 
 /// A validation problem on `timeline[i].at` of an incident whose entries came from the XLSX

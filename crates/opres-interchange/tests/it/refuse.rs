@@ -240,3 +240,14 @@ fn non_utf8_is_refused_per_line() {
         e.problems().iter().map(|p: &RowProblem| (p.location.position.clone(), p.issue.kind())).collect();
     assert_eq!(kinds, [(Position::Line(2), "not_utf8")]);
 }
+
+#[test]
+fn keys_written_twice_are_refused_not_overwritten() {
+    let line = format!(r#"{{"reference":"A",{GOOD},"trend":"cyber.ddos","trend":"work.misoperation"}}"#);
+    let e = refused("d.jsonl", &line);
+    assert_eq!(summary(&e), [(1, f("trend"), "duplicate_key")]);
+    let doc = format!(r#"{{"incidents":[{{"reference":"A",{GOOD},"vendor":"x","vendor":"y"}}]}}"#);
+    let e = refused("d.json", &doc);
+    assert_eq!(summary(&e), [(1, f("vendor"), "duplicate_key")]);
+    assert!(e.problems()[0].message(Lang::Ja).contains("委託先（vendor）: 同じレコードに複数回書かれています"));
+}
