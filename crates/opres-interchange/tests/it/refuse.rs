@@ -251,3 +251,23 @@ fn keys_written_twice_are_refused_not_overwritten() {
     assert_eq!(summary(&e), [(1, f("vendor"), "duplicate_key")]);
     assert!(e.problems()[0].message(Lang::Ja).contains("委託先（vendor）: 同じレコードに複数回書かれています"));
 }
+
+#[test]
+fn the_examples_in_docs_formats_md_read() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/formats.md")).unwrap();
+    let mut read = 0;
+    for (fence, name) in [("```jsonl\n", "example.jsonl"), ("```json\n", "example.json"), ("```csv\n", "example.csv")] {
+        let mut rest = doc.as_str();
+        while let Some(start) = rest.find(fence) {
+            let body = &rest[start + fence.len()..];
+            let end = body.find("```").unwrap();
+            let parsed = read_bytes(name, body[..end].as_bytes()).unwrap_or_else(|e| {
+                panic!("{name}: {}", e.problems().iter().map(|p| p.message(Lang::En)).collect::<Vec<_>>().join("\n"))
+            });
+            assert!(!parsed.incidents.is_empty(), "{name}");
+            read += 1;
+            rest = &body[end..];
+        }
+    }
+    assert_eq!(read, 3);
+}
