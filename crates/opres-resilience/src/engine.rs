@@ -316,8 +316,8 @@ pub struct CompiledScenario<'m> {
     /// p · 2³², compared with 32 random bits.
     fo_thr: Vec<u64>,
     fo_t: Vec<f64>,
-    /// Distinct switchover times.
-    switch_times: Vec<f64>,
+    /// Whether each loss slot draws from a continuous distribution (ties have probability zero).
+    continuous: Vec<bool>,
     /// Local node of each loss slot.
     slot_local: Vec<u32>,
     /// Driver index of each local node (lost resources and failover groups; others get the last index).
@@ -492,6 +492,7 @@ impl<'m> CompiledScenario<'m> {
                 slot_local[o as usize - 1] = i as u32;
             }
         }
+        let samplers_continuous: Vec<bool> = samplers.iter().map(|x| !matches!(x, Sampler::Fixed(_))).collect();
         let driver_nodes: Vec<u32> =
             (0..a as u32).filter(|&i| own[i as usize] > 0 || op[i as usize] == OP_FAILOVER).collect();
         let mut driver_of = vec![driver_nodes.len() as u32; a];
@@ -513,12 +514,7 @@ impl<'m> CompiledScenario<'m> {
             fo_slot,
             fo_thr: fo_p.iter().map(|&p| (p.clamp(0.0, 1.0) * 4_294_967_296.0) as u64).collect(),
             fo_p,
-            switch_times: {
-                let mut t = fo_t.clone();
-                t.sort_by(f64::total_cmp);
-                t.dedup();
-                t
-            },
+            continuous: samplers_continuous,
             slot_local,
             fo_t,
             kth,
@@ -840,7 +836,7 @@ impl<'m> CompiledScenario<'m> {
                         let stamp_base = ((base + l) * nl) as u32;
                         let mut t_index = 0;
                         for (j, s) in self.services.iter().enumerate() {
-                            out[k * ns + j] = vals[0][s.local * w + l] as f32;
+                            out[j * count + k] = vals[0][s.local * w + l] as f32;
                             let mut first_breach: Option<usize> = None;
                             for t in &s.tols {
                                 if vals[t.level][s.local * w + l] > t.threshold {
@@ -852,22 +848,15 @@ impl<'m> CompiledScenario<'m> {
                             if let Some(level) = first_breach {
                                 acc.breach[j] += 1;
                                 // Restoration times are only ever selected (max, min, k-th, switchover), never
-                                // combined, so the service's time is some loss's time or a switchover time. When
-                                // exactly one loss has it and no switchover time equals it, that loss is the
-                                // end of the critical path; otherwise walk the path.
+                                // combined, so the service's time is some loss's time or a switchover time.
+                                // A continuous draw ties with another value with probability zero, so the
+                                // first loss with that time settles it; a fixed time may tie, so walk instead.
                                 let v = vals[level][s.local * w + l];
-                                let mut hit = None;
-                                let mut unique = true;
-                                for (slot, &node) in self.slot_local.iter().enumerate() {
-                                    if own_w[slot * w + l] == v {
-                                        if hit.is_some() {
-                                            unique = false;
-                                            break;
-                                        }
-                                        hit = Some(node as usize);
-                                    }
-                                }
-                                if let (true, Some(end)) = (unique && !self.switch_times.contains(&v), hit) {
+                                let hit = (0..n_slots).find(|&slot| own_w[slot * w + l] == v);
+                                if let Some(slot) = hit
+                                    && self.continuous[slot]
+                                {
+                                    let end = self.slot_local[slot] as usize;
                                     acc.drivers[j * nd + self.driver_of[end] as usize] += 1;
                                     continue;
                                 }
@@ -934,8 +923,12 @@ impl<'m> CompiledScenario<'m> {
                 }),
                 Some(j) => {
                     let slot = &self.services[j];
+                    // Each chunk holds its samples service by service; stitch this service's runs in order.
                     column.clear();
-                    column.extend((0..n_samples).map(|k| dis[k * ns + j]));
+                    for chunk in dis.chunks(CHUNK * ns.max(1)) {
+                        let count = chunk.len() / ns.max(1);
+                        column.extend_from_slice(&chunk[j * count..(j + 1) * count]);
+                    }
                     let mut ds: Vec<Driver> = drivers[j * nd..(j + 1) * nd]
                         .iter()
                         .enumerate()
@@ -1012,14 +1005,14 @@ fn percentiles(xs: &mut [f32]) -> Percentiles {
     let n = xs.len();
     let mean = xs.iter().map(|&x| f64::from(x)).sum::<f64>() / n as f64;
     let rank = |q: f64| ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
-    // Select from the highest rank down, each within the part left of the previous one.
+    // Select from the lowest rank up, each within the part right of the previous one: about 1.7 passes.
     let mut out = [0.0f64; 4];
-    let mut hi = n;
-    for (slot, q) in [(3usize, 0.99), (2, 0.95), (1, 0.90), (0, 0.50)] {
-        let r = rank(q).min(hi.saturating_sub(1));
-        let (_, v, _) = xs[..hi].select_nth_unstable_by(r, f32::total_cmp);
+    let mut lo = 0;
+    for (slot, q) in [0.50, 0.90, 0.95, 0.99].into_iter().enumerate() {
+        let r = rank(q).max(lo);
+        let (_, v, _) = xs[lo..].select_nth_unstable_by(r - lo, f32::total_cmp);
         out[slot] = f64::from(*v);
-        hi = r + 1;
+        lo = r;
     }
     let max = xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     Percentiles { mean, p50: out[0], p90: out[1], p95: out[2], p99: out[3], max: f64::from(max) }

@@ -294,9 +294,9 @@ pub fn mermaid(map: &DependencyMap, service_id: Option<&str>, lang: Lang) -> Opt
         }
     }
     for (li, kind) in LANES.iter().enumerate() {
-        let (fill, ink) = colour(*kind);
-        let _ = writeln!(out, "  style lane{li} fill:{fill}22,stroke:#8091ad");
-        let _ = ink;
+        if nodes.iter().any(|&v| map.node_kind(v) == *kind) {
+            let _ = writeln!(out, "  style lane{li} fill:{}44,stroke:#8091ad", colour(*kind).0);
+        }
     }
     Some(out)
 }

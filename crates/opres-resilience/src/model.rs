@@ -35,6 +35,12 @@ impl NodeId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// An id the crate built itself from safe characters (generated maps); checked in debug builds.
+    pub(crate) fn trusted(s: String) -> NodeId {
+        debug_assert!(NodeId::parse(&s).is_ok(), "generated id {s}");
+        NodeId(s)
+    }
 }
 
 impl TryFrom<String> for NodeId {
