@@ -707,6 +707,21 @@ impl TlptProgramme {
         self.systems.iter().filter(move |s| !e.is_in_scope(&s.id))
     }
 
+    /// The group companies a finding concerns: those of its systems; for a finding found by a company-wide
+    /// rollout check, that company; otherwise the company its engagement tested.
+    pub fn finding_entities(&self, f: &Finding) -> Vec<InstitutionCode> {
+        let mut v: Vec<InstitutionCode> = f.systems.iter().map(|s| s.entity.clone()).collect();
+        if v.is_empty() {
+            v.extend(self.rollout.iter().filter(|r| r.new_finding.as_ref() == Some(&f.id)).map(|r| r.entity.clone()));
+        }
+        if v.is_empty() {
+            v.extend(self.engagement(&f.engagement).map(|e| e.entity.clone()));
+        }
+        v.sort();
+        v.dedup();
+        v
+    }
+
     /// Rollout records of a finding.
     pub fn rollout_of<'a>(&'a self, finding: &'a FindingId) -> impl Iterator<Item = &'a RolloutRecord> + 'a {
         self.rollout.iter().filter(move |r| &r.finding == finding)

@@ -123,11 +123,7 @@ pub struct Recurrence {
 }
 
 fn entities_of(p: &TlptProgramme, f: &Finding) -> Vec<InstitutionCode> {
-    let mut v: Vec<InstitutionCode> = f.systems.iter().map(|s| s.entity.clone()).collect();
-    if let Some(e) = p.engagement(&f.engagement) {
-        v.push(e.entity.clone());
-    }
-    v
+    p.finding_entities(f)
 }
 
 /// The recurrence view of one finding, `None` when it recurs nothing.

@@ -154,7 +154,25 @@ pub fn build(
     let findings: Vec<&Finding> = p.findings_of(&e.id).collect();
     let reported: Vec<&FindingId> = e.management_report.iter().flat_map(|r| r.findings_reported.iter()).collect();
     let was_reported = |id: &FindingId| reported.contains(&id);
-    let systems_of = |f: &Finding| f.systems.iter().map(|s| p.system_name(s, lang)).collect::<Vec<_>>().join(", ");
+    // How the function's report treated a finding: named, omitted, or found only after the report.
+    let report_cell = |f: &Finding| -> Cell {
+        match &e.management_report {
+            None => Cell::plain("-"),
+            Some(_) if was_reported(&f.id) => Cell::plain(lang.pick("はい", "yes")),
+            Some(r) if f.identified_on > r.reported_on => {
+                Cell::toned(lang.pick("報告後に検出", "found after the report"), Tone::Warn)
+            }
+            Some(_) => Cell::toned(lang.pick("記載なし", "omitted"), Tone::Bad),
+        }
+    };
+    let systems_of = |f: &Finding| {
+        if f.systems.is_empty() {
+            // A company-wide finding (e.g. from a rollout check): name the company.
+            p.finding_entities(f).iter().map(|c| p.entity_name(c, lang)).collect::<Vec<_>>().join(", ")
+        } else {
+            f.systems.iter().map(|s| p.system_name(s, lang)).collect::<Vec<_>>().join(", ")
+        }
+    };
     let yes_no = |b: bool| if b { l("はい", "yes") } else { l("いいえ", "no") };
     let mut sections = Vec::new();
 
@@ -230,11 +248,7 @@ pub fn build(
                         Cell::plain(yes_no(f.enterprise_wide)),
                         Cell::plain(systems_of(f)),
                         Cell::plain(f.root_cause.label(lang)),
-                        if e.management_report.is_some() && !was_reported(&f.id) {
-                            Cell::toned(l("記載なし", "omitted"), Tone::Bad)
-                        } else {
-                            Cell::plain(yes_no(was_reported(&f.id)))
-                        },
+                        report_cell(f),
                     ]
                 })
                 .collect(),
@@ -323,10 +337,9 @@ pub fn build(
                         } else {
                             Cell::plain(yes_no(false))
                         },
-                        if e.management_report.is_some() && !was_reported(&r.finding) {
-                            Cell::toned(l("記載なし", "omitted"), Tone::Bad)
-                        } else {
-                            Cell::plain(yes_no(was_reported(&r.finding)))
+                        match f {
+                            Some(f) => report_cell(f),
+                            None => Cell::plain("-"),
                         },
                     ]
                 })
@@ -451,7 +464,14 @@ pub fn build(
                     let missing: Vec<String> = s
                         .systems_without_record
                         .iter()
-                        .map(|x| p.system_name(x, lang))
+                        .map(|x| {
+                            // Group companies name their systems alike; name the company when it is another.
+                            if x.entity == e.entity {
+                                p.system_name(x, lang)
+                            } else {
+                                format!("{} {}", p.entity_name(&x.entity, lang), p.system_name(x, lang))
+                            }
+                        })
                         .chain(s.entities_without_record.iter().map(|x| p.entity_name(x, lang)))
                         .collect();
                     vec![
@@ -602,7 +622,10 @@ pub fn build(
                     .iter()
                     .map(|c| {
                         vec![
-                            Cell::plain(format!("{}（{}）", c.area.label(lang), c.side.label(lang))),
+                            Cell::plain(match lang {
+                                Lang::Ja => format!("{}（{}）", c.area.label(lang), c.side.label(lang)),
+                                Lang::En => format!("{} ({})", c.area.label(lang), c.side.label(lang)),
+                            }),
                             Cell::plain(c.check.label(lang)),
                             Cell::toned(c.verdict.label(lang), verdict_tone(c.verdict)),
                             Cell::plain(c.evidence.get(lang)),

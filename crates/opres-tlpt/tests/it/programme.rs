@@ -162,3 +162,30 @@ proptest! {
         prop_assert_eq!(status.code().parse::<FindingStatus>().ok(), Some(status));
     }
 }
+
+#[test]
+fn the_format_document_lists_every_code() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/tlpt-format.md");
+    let doc = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut codes: Vec<&str> = Vec::new();
+    codes.extend(Framework::ALL.iter().map(|c| c.code()));
+    codes.extend(PhaseKind::ALL.iter().map(|c| c.code()));
+    codes.extend(BudgetLine::ALL.iter().map(|c| c.code()));
+    codes.extend(DirectiveKind::ALL.iter().map(|c| c.code()));
+    codes.extend(IntelSpecificity::ALL.iter().map(|c| c.code()));
+    codes.extend(ActorType::ALL.iter().map(|c| c.code()));
+    codes.extend(PathKind::ALL.iter().map(|c| c.code()));
+    codes.extend(ScenarioOutcome::ALL.iter().map(|c| c.code()));
+    codes.extend(StepResult::ALL.iter().map(|c| c.code()));
+    codes.extend(DetectionSource::ALL.iter().map(|c| c.code()));
+    codes.extend(ResponseKind::ALL.iter().map(|c| c.code()));
+    codes.extend(Responder::ALL.iter().map(|c| c.code()));
+    codes.extend(Severity::ALL.iter().map(|c| c.code()));
+    codes.extend(RootCause::ALL.iter().map(|c| c.code()));
+    codes.extend(FindingStatus::ALL.iter().map(|c| c.code()));
+    codes.extend(RolloutStatus::ALL.iter().map(|c| c.code()));
+    codes.extend(opres_tlpt::assess::CheckId::ALL.iter().map(|c| c.code()));
+    for c in codes {
+        assert!(doc.contains(&format!("`{c}`")), "docs/tlpt-format.md does not list `{c}`");
+    }
+}
