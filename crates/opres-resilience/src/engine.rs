@@ -784,7 +784,6 @@ impl<'m> CompiledScenario<'m> {
         let a = self.global.len();
         let nl = self.levels.len();
         let n_tols: usize = self.services.iter().map(|s| s.tols.len()).sum();
-        let mut dis = vec![0f32; n_samples * ns.max(1)];
         // Breach drivers are counted densely per service over the nodes that can end a critical path (lost
         // resources and failover groups), plus one bucket for anything else.
         let nd = self.driver_nodes.len() + 1;
@@ -792,12 +791,21 @@ impl<'m> CompiledScenario<'m> {
             breach: Vec<u64>,
             tol_breach: Vec<u64>,
             drivers: Vec<u64>,
+            /// Disruption minutes of the chunk's samples, service by service.
+            dis: Vec<f32>,
         }
-        let accs: Vec<Acc> = dis
-            .par_chunks_mut(CHUNK * ns.max(1))
-            .enumerate()
-            .map(|(ci, out)| {
-                let mut acc = Acc { breach: vec![0; ns], tol_breach: vec![0; n_tols], drivers: vec![0; ns * nd] };
+        // Each chunk allocates its own output, so nothing large is zeroed up front on one thread.
+        let accs: Vec<Acc> = (0..n_samples.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|ci| {
+                let count = CHUNK.min(n_samples - ci * CHUNK);
+                let mut out = vec![0f32; count * ns];
+                let mut acc = Acc {
+                    breach: vec![0; ns],
+                    tol_breach: vec![0; n_tols],
+                    drivers: vec![0; ns * nd],
+                    dis: Vec::new(),
+                };
                 let mut own_vals = vec![0.0; self.samplers.len() * LANES];
                 let mut switched = vec![false; self.fo_p.len() * LANES];
                 let mut vals = vec![vec![0.0; a * LANES]; nl];
@@ -806,7 +814,6 @@ impl<'m> CompiledScenario<'m> {
                 let mut memo_end = vec![0u32; a];
                 let mut path: Vec<usize> = Vec::new();
                 let first = ci * CHUNK;
-                let count = out.len() / ns.max(1);
                 let n_slots = self.samplers.len();
                 let n_fo = self.fo_p.len();
                 for base in (0..count).step_by(LANES) {
@@ -881,6 +888,7 @@ impl<'m> CompiledScenario<'m> {
                         }
                     }
                 }
+                acc.dis = out;
                 acc
             })
             .collect();
@@ -888,7 +896,9 @@ impl<'m> CompiledScenario<'m> {
         let mut breach = vec![0u64; ns];
         let mut tol_breach = vec![0u64; n_tols];
         let mut drivers = vec![0u64; ns * nd];
+        let mut chunks: Vec<Vec<f32>> = Vec::with_capacity(accs.len());
         for acc in accs {
+            chunks.push(acc.dis);
             for (x, y) in breach.iter_mut().zip(acc.breach) {
                 *x += y;
             }
@@ -902,7 +912,19 @@ impl<'m> CompiledScenario<'m> {
         let total = n_samples as u64;
         let mut services = Vec::new();
         let mut t_index_base = 0;
-        let mut column: Vec<f32> = Vec::with_capacity(n_samples);
+        // Percentiles per affected service, in parallel: each stitches its own column from the chunks in order.
+        let disruption: Vec<Percentiles> = (0..ns)
+            .into_par_iter()
+            .map(|j| {
+                let mut column: Vec<f32> = Vec::with_capacity(n_samples);
+                for chunk in &chunks {
+                    let count = chunk.len() / ns;
+                    column.extend_from_slice(&chunk[j * count..(j + 1) * count]);
+                }
+                percentiles(&mut column)
+            })
+            .collect();
+        drop(chunks);
         for (si, s) in self.map.services().iter().enumerate() {
             match self.services.iter().position(|x| x.service == si) {
                 None => services.push(ServiceMc {
@@ -923,12 +945,6 @@ impl<'m> CompiledScenario<'m> {
                 }),
                 Some(j) => {
                     let slot = &self.services[j];
-                    // Each chunk holds its samples service by service; stitch this service's runs in order.
-                    column.clear();
-                    for chunk in dis.chunks(CHUNK * ns.max(1)) {
-                        let count = chunk.len() / ns.max(1);
-                        column.extend_from_slice(&chunk[j * count..(j + 1) * count]);
-                    }
                     let mut ds: Vec<Driver> = drivers[j * nd..(j + 1) * nd]
                         .iter()
                         .enumerate()
@@ -959,14 +975,12 @@ impl<'m> CompiledScenario<'m> {
                         affected: true,
                         breach: Estimate::wilson(breach[j], total),
                         tolerances,
-                        disruption: percentiles(&mut column),
+                        disruption: disruption[j],
                         drivers: ds,
                     });
                 }
             }
         }
-        // Drop the large buffer before returning; it is not part of the result.
-        dis.clear();
         MonteCarloResult {
             scenario: self.scenario.id.clone(),
             samples: n_samples,
