@@ -135,10 +135,18 @@ pub(crate) enum Cell<'a> {
     Submissions(&'a [ReportSubmissionRecord]),
 }
 
-/// One field of a record type: its spec and how to read it from the record.
+/// One field of a record type: its spec, how to read it from the record, and how to set it from a
+/// non-empty text cell (false: the cell needs the checked path, e.g. a timeline cell that is not a
+/// well-formed JSON array of entries).
 pub(crate) struct Field<R> {
     pub spec: Spec,
     pub get: for<'a> fn(&'a R) -> Cell<'a>,
+    pub set: fn(&mut R, &str) -> bool,
+}
+
+/// Splits a `;`-separated list cell.
+pub(crate) fn split_list(s: &str) -> Vec<String> {
+    s.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
 fn text(s: &str) -> Cell<'_> {
@@ -160,63 +168,114 @@ macro_rules! spec {
 }
 
 macro_rules! f {
-    ($name:ident, $ja:literal, $shape:ident, $width:literal, $get:expr) => {
-        Field { spec: spec!($name, $ja, $shape, $width), get: $get }
+    ($name:ident, $ja:literal, Text, $width:literal) => {
+        Field {
+            spec: spec!($name, $ja, Text, $width),
+            get: |r| text(&r.$name),
+            set: |r, s| {
+                r.$name = s.to_string();
+                true
+            },
+        }
+    };
+    ($name:ident, $ja:literal, OptText, $width:literal) => {
+        Field {
+            spec: spec!($name, $ja, OptText, $width),
+            get: |r| opt(&r.$name),
+            set: |r, s| {
+                r.$name = Some(s.to_string());
+                true
+            },
+        }
+    };
+    ($name:ident, $ja:literal, Scalar, $width:literal) => {
+        Field {
+            spec: spec!($name, $ja, Scalar, $width),
+            get: |r| scalar(&r.$name),
+            set: |r, s| {
+                r.$name = Some(RawScalar::Text(s.to_string()));
+                true
+            },
+        }
+    };
+    ($name:ident, $ja:literal, List, $width:literal) => {
+        Field {
+            spec: spec!($name, $ja, List, $width),
+            get: |r| Cell::List(&r.$name),
+            set: |r, s| {
+                r.$name = split_list(s);
+                true
+            },
+        }
+    };
+    ($name:ident, $ja:literal, Timeline, $width:literal) => {
+        Field {
+            spec: spec!($name, $ja, Timeline, $width),
+            get: |r| Cell::Timeline(&r.$name),
+            set: |r, s| serde_json::from_str(s).map(|v| r.$name = v).is_ok(),
+        }
+    };
+    ($name:ident, $ja:literal, Submissions, $width:literal) => {
+        Field {
+            spec: spec!($name, $ja, Submissions, $width),
+            get: |r| Cell::Submissions(&r.$name),
+            set: |r, s| serde_json::from_str(s).map(|v| r.$name = v).is_ok(),
+        }
     };
 }
 
 /// Institution columns.
 pub(crate) static INSTITUTION_FIELDS: &[Field<InstitutionRecord>] = &[
-    f!(code, "金融機関コード", Text, 16.0, |r| text(&r.code)),
-    f!(name_ja, "名称（日本語）", Text, 28.0, |r| text(&r.name_ja)),
-    f!(name_en, "名称（英語）", Text, 32.0, |r| text(&r.name_en)),
-    f!(institution_type, "業態", Text, 20.0, |r| text(&r.institution_type)),
-    f!(lei, "LEI", OptText, 24.0, |r| opt(&r.lei)),
+    f!(code, "金融機関コード", Text, 16.0),
+    f!(name_ja, "名称（日本語）", Text, 28.0),
+    f!(name_en, "名称（英語）", Text, 32.0),
+    f!(institution_type, "業態", Text, 20.0),
+    f!(lei, "LEI", OptText, 24.0),
 ];
 
 /// System columns.
 pub(crate) static SYSTEM_FIELDS: &[Field<SystemRecord>] = &[
-    f!(institution, "金融機関コード", Text, 16.0, |r| text(&r.institution)),
-    f!(code, "システムコード", Text, 16.0, |r| text(&r.code)),
-    f!(name, "システム名", Text, 32.0, |r| text(&r.name)),
-    f!(owner, "所管部署", OptText, 24.0, |r| opt(&r.owner)),
-    f!(criticality, "重要度", Text, 12.0, |r| text(&r.criticality)),
+    f!(institution, "金融機関コード", Text, 16.0),
+    f!(code, "システムコード", Text, 16.0),
+    f!(name, "システム名", Text, 32.0),
+    f!(owner, "所管部署", OptText, 24.0),
+    f!(criticality, "重要度", Text, 12.0),
 ];
 
 /// Incident columns. `timeline` and `report_submissions` are JSON cells in CSV and separate sheets in XLSX.
 pub(crate) static INCIDENT_FIELDS: &[Field<IncidentRecord>] = &[
-    f!(reference, "管理番号", Text, 18.0, |r| text(&r.reference)),
-    f!(institution, "金融機関コード", Text, 16.0, |r| text(&r.institution)),
-    f!(title_ja, "件名（日本語）", OptText, 40.0, |r| opt(&r.title_ja)),
-    f!(title_en, "件名（英語）", OptText, 40.0, |r| opt(&r.title_en)),
-    f!(description_ja, "概要（日本語）", OptText, 60.0, |r| opt(&r.description_ja)),
-    f!(description_en, "概要（英語）", OptText, 60.0, |r| opt(&r.description_en)),
-    f!(occurred_at, "発生日時", Text, 27.0, |r| text(&r.occurred_at)),
-    f!(detected_at, "認識日時", Text, 27.0, |r| text(&r.detected_at)),
-    f!(first_reported_at, "第一報日時", OptText, 27.0, |r| opt(&r.first_reported_at)),
-    f!(recovered_at, "復旧日時", OptText, 27.0, |r| opt(&r.recovered_at)),
-    f!(cause_identified_at, "原因判明日時", OptText, 27.0, |r| opt(&r.cause_identified_at)),
-    f!(closed_at, "完了日時", OptText, 27.0, |r| opt(&r.closed_at)),
-    f!(channels, "影響チャネル", List, 24.0, |r| Cell::List(&r.channels)),
-    f!(affected_systems, "影響システム", List, 20.0, |r| Cell::List(&r.affected_systems)),
-    f!(customers_affected, "影響顧客数", Scalar, 12.0, |r| scalar(&r.customers_affected)),
-    f!(transactions_affected, "影響取引件数", Scalar, 12.0, |r| scalar(&r.transactions_affected)),
-    f!(transaction_value_jpy, "影響取引金額（円）", Scalar, 18.0, |r| scalar(&r.transaction_value_jpy)),
-    f!(settlement_impact, "決済への影響", OptText, 12.0, |r| opt(&r.settlement_impact)),
-    f!(cyber_attack, "サイバー攻撃", Scalar, 10.0, |r| scalar(&r.cyber_attack)),
-    f!(trigger, "発生の端緒", OptText, 12.0, |r| opt(&r.trigger)),
-    f!(trend, "障害傾向", OptText, 22.0, |r| opt(&r.trend)),
-    f!(secondary_trends, "副次的な障害傾向", List, 22.0, |r| Cell::List(&r.secondary_trends)),
-    f!(vendor, "委託先", OptText, 24.0, |r| opt(&r.vendor)),
-    f!(root_cause, "根本原因", OptText, 50.0, |r| opt(&r.root_cause)),
-    f!(interim_measures, "暫定対応", OptText, 50.0, |r| opt(&r.interim_measures)),
-    f!(recurrence_prevention, "再発防止策", OptText, 50.0, |r| opt(&r.recurrence_prevention)),
-    f!(customer_handling, "顧客対応", OptText, 50.0, |r| opt(&r.customer_handling)),
-    f!(publicly_announced, "公表", Scalar, 8.0, |r| scalar(&r.publicly_announced)),
-    f!(good_practice, "好事例", Scalar, 8.0, |r| scalar(&r.good_practice)),
-    f!(good_practice_note, "好事例の内容", OptText, 40.0, |r| opt(&r.good_practice_note)),
-    f!(timeline, "時系列", Timeline, 40.0, |r| Cell::Timeline(&r.timeline)),
-    f!(report_submissions, "報告提出", Submissions, 40.0, |r| Cell::Submissions(&r.report_submissions)),
+    f!(reference, "管理番号", Text, 18.0),
+    f!(institution, "金融機関コード", Text, 16.0),
+    f!(title_ja, "件名（日本語）", OptText, 40.0),
+    f!(title_en, "件名（英語）", OptText, 40.0),
+    f!(description_ja, "概要（日本語）", OptText, 60.0),
+    f!(description_en, "概要（英語）", OptText, 60.0),
+    f!(occurred_at, "発生日時", Text, 27.0),
+    f!(detected_at, "認識日時", Text, 27.0),
+    f!(first_reported_at, "第一報日時", OptText, 27.0),
+    f!(recovered_at, "復旧日時", OptText, 27.0),
+    f!(cause_identified_at, "原因判明日時", OptText, 27.0),
+    f!(closed_at, "完了日時", OptText, 27.0),
+    f!(channels, "影響チャネル", List, 24.0),
+    f!(affected_systems, "影響システム", List, 20.0),
+    f!(customers_affected, "影響顧客数", Scalar, 12.0),
+    f!(transactions_affected, "影響取引件数", Scalar, 12.0),
+    f!(transaction_value_jpy, "影響取引金額（円）", Scalar, 18.0),
+    f!(settlement_impact, "決済への影響", OptText, 12.0),
+    f!(cyber_attack, "サイバー攻撃", Scalar, 10.0),
+    f!(trigger, "発生の端緒", OptText, 12.0),
+    f!(trend, "障害傾向", OptText, 22.0),
+    f!(secondary_trends, "副次的な障害傾向", List, 22.0),
+    f!(vendor, "委託先", OptText, 24.0),
+    f!(root_cause, "根本原因", OptText, 50.0),
+    f!(interim_measures, "暫定対応", OptText, 50.0),
+    f!(recurrence_prevention, "再発防止策", OptText, 50.0),
+    f!(customer_handling, "顧客対応", OptText, 50.0),
+    f!(publicly_announced, "公表", Scalar, 8.0),
+    f!(good_practice, "好事例", Scalar, 8.0),
+    f!(good_practice_note, "好事例の内容", OptText, 40.0),
+    f!(timeline, "時系列", Timeline, 40.0),
+    f!(report_submissions, "報告提出", Submissions, 40.0),
 ];
 
 /// Timeline sheet columns (XLSX): the incident's reference and one entry.

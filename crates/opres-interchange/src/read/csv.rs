@@ -1,11 +1,14 @@
 //! CSV: one record kind per file, recognised from the header row (English field names or
 //! Japanese labels). Lists are `;`-separated; timeline and report submissions are JSON cells.
 
-use super::{Collector, Schema, map_header, text_cell};
+use super::{Collector, Header, Schema, map_header, text_cell};
 use crate::ParsedFile;
 use crate::error::{Issue, ReadError};
 use crate::fields::RecordKind;
+use crate::fields::{Field, INCIDENT_FIELDS, INSTITUTION_FIELDS, SYSTEM_FIELDS};
+use crate::location::Location;
 use crate::location::Position;
+use opres_domain::{IncidentRecord, InstitutionRecord, SystemRecord};
 use serde_json::Map;
 use std::io::BufRead;
 use std::sync::Arc;
@@ -47,6 +50,12 @@ pub(crate) fn read(file: Arc<str>, mut input: impl BufRead) -> Result<ParsedFile
     }
     let schema = Schema::new(kind);
     let width = header.columns.len();
+    // Each column's setter, for the fast path that fills the raw record straight from the cells.
+    let setters: Setters = match kind {
+        RecordKind::Institution => Setters::Institution(setters(&header, INSTITUTION_FIELDS)),
+        RecordKind::System => Setters::System(setters(&header, SYSTEM_FIELDS)),
+        _ => Setters::Incident(setters(&header, INCIDENT_FIELDS)),
+    };
 
     loop {
         match reader.read_byte_record(&mut record) {
@@ -64,6 +73,17 @@ pub(crate) fn read(file: Arc<str>, mut input: impl BufRead) -> Result<ParsedFile
             c.problem(at, Some(kind), None, Issue::CellCount { found: record.len(), expected: width });
             continue;
         }
+        let done = match &setters {
+            Setters::Institution(f) => {
+                fast::<InstitutionRecord>(&mut c, f, &record, &at, Collector::add_institution_record)
+            }
+            Setters::System(f) => fast::<SystemRecord>(&mut c, f, &record, &at, Collector::add_system_record),
+            Setters::Incident(f) => fast::<IncidentRecord>(&mut c, f, &record, &at, Collector::add_incident_record),
+        };
+        if done {
+            continue;
+        }
+        // The checked path: names every cell's problem.
         let mut obj = Map::new();
         let mut bad = false;
         for (i, raw) in record.iter().take(width).enumerate() {
@@ -97,6 +117,42 @@ pub(crate) fn read(file: Arc<str>, mut input: impl BufRead) -> Result<ParsedFile
         }
     }
     c.finish()
+}
+
+/// Column setters of one record kind (`None` for a blank header).
+enum Setters {
+    Institution(Vec<Option<&'static Field<InstitutionRecord>>>),
+    System(Vec<Option<&'static Field<SystemRecord>>>),
+    Incident(Vec<Option<&'static Field<IncidentRecord>>>),
+}
+
+fn setters<R>(header: &Header, table: &'static [Field<R>]) -> Vec<Option<&'static Field<R>>> {
+    header.columns.iter().map(|spec| spec.and_then(|s| table.iter().find(|f| f.spec.name == s.name))).collect()
+}
+
+/// Fills the raw record straight from the row's cells; false (nothing kept) if any cell needs the
+/// checked path: not UTF-8, text under a blank header, or a JSON cell that does not parse as the
+/// list it should be.
+fn fast<R: Default>(
+    c: &mut Collector,
+    fields: &[Option<&'static Field<R>>],
+    record: &csv::ByteRecord,
+    at: &Location,
+    keep: fn(&mut Collector, Location, R),
+) -> bool {
+    let mut rec = R::default();
+    for (i, raw) in record.iter().take(fields.len()).enumerate() {
+        let Ok(cell) = std::str::from_utf8(raw) else { return false };
+        if cell.trim().is_empty() {
+            continue;
+        }
+        match fields[i] {
+            Some(f) if (f.set)(&mut rec, cell) => {}
+            _ => return false,
+        }
+    }
+    keep(c, at.clone(), rec);
+    true
 }
 
 fn csv_error(c: &Collector, e: csv::Error) -> ReadError {

@@ -188,6 +188,16 @@ impl Collector {
         self.incidents.push(RawIncident { location, record, timeline_rows: Vec::new(), submission_rows: Vec::new() });
     }
 
+    /// Keeps an institution filled straight from its cells (CSV fast path).
+    pub(crate) fn add_institution_record(&mut self, location: Location, record: InstitutionRecord) {
+        self.institutions.push((location, record));
+    }
+
+    /// Keeps a system filled straight from its cells (CSV fast path).
+    pub(crate) fn add_system_record(&mut self, location: Location, record: SystemRecord) {
+        self.systems.push((location, record));
+    }
+
     /// Reports keys written twice in one JSON object (a JSON map would silently keep the last).
     pub(crate) fn check_duplicate_keys(&mut self, location: &Location, kind: Option<RecordKind>, text: &str) {
         for key in duplicate_keys(text) {
