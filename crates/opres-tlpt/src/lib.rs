@@ -1,13 +1,21 @@
 //! Threat-led penetration testing (TLPT) for a financial group, as the FSA's analysis report describes
 //! good practice and shortcomings (`shared/domain.md` §3).
 //!
-//! Pure library: the caller reads files and stores results. [`model::TlptProgramme`] holds a group's
-//! whole programme (entities, systems, engagements, findings, rollout) and round-trips as JSON.
-//! [`attack`] imports ATT&CK STIX bundles and writes Navigator layers; [`metrics`] computes the
-//! blue-team metrics; [`similarity`] and [`recurrence`] find and link recurring findings without ever
-//! merging them; [`rollout`] tracks horizontal rollout; [`assess`] evaluates an engagement against
-//! every item of the source's table; [`report`] renders the management report; [`demo`] builds the
-//! demo programme and benchmark findings.
+//! Pure library: the caller reads files and stores results. The format and every rule are in
+//! `docs/tlpt-format.md`. In short:
+//!
+//! - [`model::TlptProgramme`]: a group's whole programme (entities, systems, engagements, findings,
+//!   rollout); `from_json` validates and lists every problem, `to_json` writes it.
+//! - [`attack::AttackCatalogue::from_stix_json`]: ATT&CK STIX 2.0/2.1 import (`opres attack import`);
+//!   [`attack::navigator::coverage_layer`] and [`attack::navigator::actor_overlay`]: Navigator layers.
+//! - [`metrics::compute`]: time to detect and respond, detection rates, phishing escalation, flags, leg-ups.
+//! - [`similarity::FindingIndex`] and [`recurrence`]: bilingual recurrence search and linking that never
+//!   merges; [`similarity::fingerprint`] for storage.
+//! - [`rollout`]: horizontal-rollout planning, answers (a present issue becomes a new finding) and status.
+//! - [`assess::assess`]: the practice assessment (`opres tlpt assess ENGAGEMENT`), one check per item of
+//!   the source's table, with evidence and action in Japanese and English.
+//! - [`report::build`] / [`report::render`]: the management report, ja/en, HTML or Markdown.
+//! - [`demo::demo_programme`] and [`demo::generate_findings`]: demo data (`opres gen`) and benchmark data.
 
 pub mod assess;
 pub mod attack;
