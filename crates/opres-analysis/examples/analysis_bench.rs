@@ -131,7 +131,7 @@ const TYPES: &[(&str, usize)] = &[
     ("other", 2),
 ];
 
-fn generate(n: usize) -> (Vec<Institution>, Vec<Incident>) {
+fn generate(n: usize) -> Result<(Vec<Institution>, Vec<Incident>), Box<dyn std::error::Error>> {
     let mut rng = Rng(20_241_231);
     let mut insts = Vec::new();
     for (ty, count) in TYPES {
@@ -146,7 +146,7 @@ fn generate(n: usize) -> (Vec<Institution>, Vec<Incident>) {
                     lei: None,
                 }
                 .validate()
-                .unwrap_or_else(|e| panic!("{e:?}")),
+                .map_err(|e| format!("{e:?}"))?,
             );
         }
     }
@@ -161,7 +161,7 @@ fn generate(n: usize) -> (Vec<Institution>, Vec<Incident>) {
         let recover = chrono::Duration::minutes((rng.unit().powi(2) * 2000.0) as i64 + 5);
         let times =
             IncidentTimes::new(occurred, occurred + detect, None, Some(occurred + detect + recover), None, None)
-                .unwrap_or_else(|e| panic!("{e:?}"));
+                .map_err(|e| format!("{e:?}"))?;
         let effect = rng.below(EFFECTS_JA.len());
         let (ja1, en1) = (rng.pick(ja), rng.pick(en));
         let lang = rng.below(3);
@@ -170,9 +170,10 @@ fn generate(n: usize) -> (Vec<Institution>, Vec<Incident>) {
         let desc_en = (lang != 0)
             .then(|| format!("Because {en1}, {}; {} customers affected.", EFFECTS_EN[effect], rng.below(5000)));
         let channels = vec![*rng.pick(&Channel::ALL)];
-        let sys = SystemCode::parse(*rng.pick(SYSTEMS)).unwrap_or_else(|e| panic!("{e:?}"));
+        let sys_code: &str = rng.pick(SYSTEMS);
+        let sys = SystemCode::parse(sys_code).map_err(|e| format!("{e:?}"))?;
         out.push(Incident {
-            reference: IncidentRef::parse(&format!("INC-{k:06}")).unwrap_or_else(|e| panic!("{e:?}")),
+            reference: IncidentRef::parse(&format!("INC-{k:06}")).map_err(|e| format!("{e:?}"))?,
             institution: inst.code.clone(),
             title: Bilingual::new(
                 desc_ja.as_ref().map(|_| EFFECTS_JA[effect].to_string()),
@@ -200,7 +201,7 @@ fn generate(n: usize) -> (Vec<Institution>, Vec<Incident>) {
             report_submissions: vec![],
         });
     }
-    (insts, out)
+    Ok((insts, out))
 }
 
 fn percentile(v: &mut [f64], p: f64) -> f64 {
@@ -217,7 +218,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let n: usize = args[2].parse()?;
             let dir = std::path::Path::new(&args[3]);
             std::fs::create_dir_all(dir)?;
-            let (insts, incs) = generate(n);
+            let (insts, incs) = generate(n)?;
             let types: std::collections::HashMap<_, _> = insts.iter().map(|i| (&i.code, i.institution_type)).collect();
             let mut j = std::io::BufWriter::new(std::fs::File::create(dir.join("incidents.jsonl"))?);
             let mut c = std::io::BufWriter::new(std::fs::File::create(dir.join("incidents.csv"))?);
@@ -311,7 +312,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let n: usize = args[2].parse()?;
             let queries: Vec<String> =
                 std::fs::read_to_string(&args[3])?.lines().filter(|l| !l.trim().is_empty()).map(String::from).collect();
-            let (_, incs) = generate(n);
+            let (_, incs) = generate(n)?;
             let idx = SearchIndex::in_ram()?;
             let t0 = Instant::now();
             idx.rebuild(incs.iter())?;
@@ -343,7 +344,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some("report") => {
             let n: usize = args[2].parse()?;
             let fy = FiscalYear(args[3].parse()?);
-            let (insts, incs) = generate(n);
+            let (insts, incs) = generate(n)?;
             let mut tables = Vec::new();
             let mut full = Vec::new();
             for _ in 0..7 {
@@ -361,9 +362,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 std::hint::black_box(html.len());
                 full.push(t0.elapsed().as_secs_f64() * 1e3);
             }
+            let t0 = Instant::now();
+            let rec = opres_analysis::recurrence::Recurrences::find(
+                incs.iter()
+                    .filter(|i| fy.contains(&i.times.occurred_at()) || fy.previous().contains(&i.times.occurred_at())),
+                &Default::default(),
+            );
+            let rec_ms = t0.elapsed().as_secs_f64() * 1e3;
             println!(
                 "{}",
-                serde_json::json!({"docs": n, "tables_ms_median": percentile(&mut tables, 0.5),
+                serde_json::json!({"docs": n, "tables_ms_median": percentile(&mut tables, 0.5), "recurrence_ms": rec_ms, "chains": rec.chains.len(),
                     "full_report_html_ms_median": percentile(&mut full, 0.5)})
             );
         }

@@ -104,31 +104,44 @@ impl Dsu {
 /// similarity, and a short vector keeps pairwise comparison cheap on 100k incidents.
 const CAUSE_TERMS: usize = 48;
 
+/// A sparse L2-normalised TF-IDF vector: (feature id, weight), sorted by id.
+type CauseVec = Vec<(u32, f32)>;
+
 /// L2-normalised TF-IDF vectors of root causes (sorted by feature id), `None` where there is none.
-fn cause_vectors(incidents: &[Incident]) -> Vec<Option<Vec<(u32, f32)>>> {
+/// Returns each incident's slot (identical cause texts share one, and are analysed once) and the
+/// vector of each slot.
+fn cause_vectors(incidents: &[&Incident]) -> (Vec<Option<usize>>, Vec<Option<CauseVec>>) {
     let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut docs: Vec<Option<HashMap<u32, u32>>> = Vec::with_capacity(incidents.len());
-    for i in incidents {
-        docs.push(i.root_cause.as_deref().filter(|c| !c.trim().is_empty()).map(|c| {
-            let mut tf = HashMap::new();
-            for f in feature_vec(c) {
-                let n = ids.len() as u32;
-                let id = *ids.entry(f).or_insert(n);
-                *tf.entry(id).or_insert(0) += 1;
-            }
-            tf
-        }));
-    }
+    let mut unique: HashMap<&str, usize> = HashMap::new();
+    let mut docs: Vec<(HashMap<u32, u32>, u32)> = Vec::new();
+    let slot: Vec<Option<usize>> = incidents
+        .iter()
+        .map(|i| {
+            let c = i.root_cause.as_deref().filter(|c| !c.trim().is_empty())?;
+            let k = *unique.entry(c).or_insert_with(|| {
+                let mut tf = HashMap::new();
+                for f in feature_vec(c) {
+                    let n = ids.len() as u32;
+                    let id = *ids.entry(f).or_insert(n);
+                    *tf.entry(id).or_insert(0) += 1;
+                }
+                docs.push((tf, 0));
+                docs.len() - 1
+            });
+            docs[k].1 += 1;
+            Some(k)
+        })
+        .collect();
     let mut df = vec![0u32; ids.len()];
-    for d in docs.iter().flatten() {
+    for (d, mult) in &docs {
         for id in d.keys() {
-            df[*id as usize] += 1;
+            df[*id as usize] += mult;
         }
     }
-    let n = docs.iter().flatten().count() as f32;
-    docs.into_iter()
-        .map(|d| {
-            let d = d?;
+    let n = docs.iter().map(|d| d.1).sum::<u32>() as f32;
+    let vectors: Vec<Option<CauseVec>> = docs
+        .into_iter()
+        .map(|(d, _)| {
             let mut v: Vec<(u32, f32)> = d
                 .into_iter()
                 .map(|(id, c)| {
@@ -147,7 +160,9 @@ fn cause_vectors(incidents: &[Incident]) -> Vec<Option<Vec<(u32, f32)>>> {
             v.sort_by_key(|x| x.0);
             Some(v)
         })
-        .collect()
+        .collect();
+    let slot = slot.into_iter().map(|k| k.filter(|&k| vectors[k].is_some())).collect();
+    (slot, vectors)
 }
 
 fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f64 {
@@ -173,10 +188,24 @@ pub fn within_window(earlier: Timestamp, later: Timestamp, months: u32) -> bool 
 
 impl Recurrences {
     /// Finds the chains among these incidents.
-    pub fn find(incidents: &[Incident], params: &RecurrenceParams) -> Recurrences {
+    pub fn find<'a>(incidents: impl IntoIterator<Item = &'a Incident>, params: &RecurrenceParams) -> Recurrences {
+        let incidents: Vec<&Incident> = incidents.into_iter().collect();
+        let incidents = incidents.as_slice();
         let mut order: Vec<usize> = (0..incidents.len()).collect();
-        order.sort_by_key(|&i| (incidents[i].times.occurred_at(), incidents[i].reference.clone()));
+        order.sort_by(|&a, &b| {
+            let (x, y) = (incidents[a], incidents[b]);
+            (x.times.occurred_at(), &x.reference).cmp(&(y.times.occurred_at(), &y.reference))
+        });
         let mut dsu = Dsu((0..incidents.len()).collect());
+        // Each incident's window end, once: calendar-month arithmetic is too slow for every pair.
+        let ends: Vec<Option<Timestamp>> = incidents
+            .iter()
+            .map(|i| i.times.occurred_at().checked_add_months(Months::new(params.window_months)))
+            .collect();
+        let in_window = |a: usize, b: usize| {
+            let (ta, tb) = (incidents[a].times.occurred_at(), incidents[b].times.occurred_at());
+            tb >= ta && ends[a].is_some_and(|e| tb <= e)
+        };
         let mut links: Vec<(usize, usize, LinkReason)> = Vec::new();
 
         // (a) Same institution, system and trend: consecutive occurrences within the window.
@@ -190,7 +219,7 @@ impl Recurrences {
             for sys in &inc.affected_systems {
                 let key = (&inc.institution, sys, trend);
                 if let Some(&p) = last.get(&key)
-                    && within_window(incidents[p].times.occurred_at(), inc.times.occurred_at(), params.window_months)
+                    && in_window(p, i)
                 {
                     dsu.union(p, i);
                     links.push((p, i, LinkReason::SameSystemTrend { system: sys.clone(), trend }));
@@ -200,24 +229,36 @@ impl Recurrences {
         }
 
         // (b) Similar root cause at the same institution within the window.
-        let vectors = cause_vectors(incidents);
+        let (slots, vectors) = cause_vectors(incidents);
+        let mut memo: HashMap<(usize, usize), f64> = HashMap::new();
         let mut by_inst: HashMap<&InstitutionCode, Vec<usize>> = HashMap::new();
         for &i in &order {
-            if vectors[i].is_some() {
+            if slots[i].is_some() {
                 by_inst.entry(&incidents[i].institution).or_default().push(i);
             }
         }
         for list in by_inst.values() {
             for (a_pos, &a) in list.iter().enumerate() {
-                let ta = incidents[a].times.occurred_at();
-                let Some(va) = vectors[a].as_deref() else { continue };
+                let Some(sa) = slots[a] else { continue };
                 for &b in &list[a_pos + 1..] {
-                    if !within_window(ta, incidents[b].times.occurred_at(), params.window_months) {
+                    if !in_window(a, b) {
                         break;
                     }
-                    let Some(vb) = vectors[b].as_deref() else { continue };
-                    let sim = dot(va, vb);
-                    if sim >= params.min_cause_similarity && dsu.find(a) != dsu.find(b) {
+                    // Already in one chain: the similarity would add nothing (and this skips most
+                    // of the work when a cause repeats often).
+                    if dsu.find(a) == dsu.find(b) {
+                        continue;
+                    }
+                    let Some(sb) = slots[b] else { continue };
+                    let sim = if sa == sb {
+                        1.0
+                    } else {
+                        *memo.entry((sa.min(sb), sa.max(sb))).or_insert_with(|| match (&vectors[sa], &vectors[sb]) {
+                            (Some(va), Some(vb)) => dot(va, vb),
+                            _ => 0.0,
+                        })
+                    };
+                    if sim >= params.min_cause_similarity {
                         dsu.union(a, b);
                         links.push((a, b, LinkReason::SimilarCause { similarity: (sim * 1000.0).round() / 1000.0 }));
                     }

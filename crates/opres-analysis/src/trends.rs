@@ -7,11 +7,46 @@
 //! that have the instants. An incident touching several channels counts once under each, so
 //! channel shares can add up to more than 100%.
 
-use opres_domain::{
-    Channel, FiscalYear, Incident, Institution, InstitutionCode, InstitutionType, Lang, Trend, Trigger,
-};
+use opres_domain::{Channel, FiscalYear, Incident, Institution, InstitutionType, Lang, Trend, Trigger};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A small fast hasher (the Fx algorithm) for short keys counted 100k times: the default SipHash
+/// resists hash flooding, which does not matter for keys taken from the register itself.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Fx {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+type FxSet<K> = HashSet<K, BuildHasherDefault<Fx>>;
 use std::fmt::Write as _;
 
 /// A dimension incidents are broken down by.
@@ -215,11 +250,9 @@ fn vendor_key(v: &str) -> String {
     crate::text::normalize(v.trim()).chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-fn top(map: HashMap<String, (String, u64, HashSet<&InstitutionCode>)>, n: usize) -> Vec<TopEntry> {
-    let mut v: Vec<TopEntry> = map
-        .into_values()
-        .map(|(name, c, inst)| TopEntry { name, incidents: c, institutions: inst.len() as u64 })
-        .collect();
+fn top(entries: impl Iterator<Item = (String, u64, FxSet<u32>)>, n: usize) -> Vec<TopEntry> {
+    let mut v: Vec<TopEntry> =
+        entries.map(|(name, c, inst)| TopEntry { name, incidents: c, institutions: inst.len() as u64 }).collect();
     v.sort_by(|a, b| b.incidents.cmp(&a.incidents).then_with(|| a.name.cmp(&b.name)));
     v.truncate(n);
     v
@@ -228,8 +261,16 @@ fn top(map: HashMap<String, (String, u64, HashSet<&InstitutionCode>)>, n: usize)
 impl TrendAnalysis {
     /// Computes the analysis in one pass over the incidents.
     pub fn compute(incidents: &[Incident], institutions: &[Institution], params: &TrendParams) -> TrendAnalysis {
-        let types: HashMap<&InstitutionCode, InstitutionType> =
-            institutions.iter().map(|i| (&i.code, i.institution_type)).collect();
+        // Institutions by code, to a dense index: one hash per incident, and sets of institutions
+        // become sets of small integers.
+        let mut inst_index: FxMap<&str, u32> = FxMap::default();
+        let mut inst_type: Vec<InstitutionType> = Vec::new();
+        for i in institutions {
+            inst_index.entry(i.code.as_str()).or_insert_with(|| {
+                inst_type.push(i.institution_type);
+                (inst_type.len() - 1) as u32
+            });
+        }
         let years: Vec<FiscalYear> = if params.fiscal_years.is_empty() {
             let set: std::collections::BTreeSet<FiscalYear> =
                 incidents.iter().map(|i| FiscalYear::of(&i.times.occurred_at())).collect();
@@ -240,7 +281,9 @@ impl TrendAnalysis {
             y.dedup();
             y
         };
-        let year_pos: HashMap<FiscalYear, usize> = years.iter().enumerate().map(|(i, y)| (*y, i)).collect();
+        // Fiscal-year bounds as instants: comparing timestamps is cheaper than a calendar conversion.
+        let bounds: Vec<(opres_domain::Timestamp, opres_domain::Timestamp)> =
+            years.iter().map(|y| (y.start(), y.end())).collect();
         let ny = years.len();
         let mut totals = vec![0u64; ny];
         let mut trig = vec![[0u64; Trigger::ALL.len()]; ny];
@@ -248,41 +291,66 @@ impl TrendAnalysis {
         let mut itype = vec![[0u64; InstitutionType::ALL.len()]; ny];
         let mut chan = vec![[0u64; Channel::ALL.len()]; ny];
         let mut cyber = vec![[0u64; 2]; ny];
-        let mut times: BTreeMap<Trend, [Vec<f64>; 3]> = BTreeMap::new();
-        let mut systems: HashMap<String, (String, u64, HashSet<&InstitutionCode>)> = HashMap::new();
-        let mut vendors: HashMap<String, (String, u64, HashSet<&InstitutionCode>)> = HashMap::new();
+        let mut times: Vec<[Vec<f64>; 3]> = (0..Trend::ALL.len()).map(|_| Default::default()).collect();
+        let mut systems: FxMap<&str, (u64, FxSet<u32>)> = FxMap::default();
+        let mut vendor_of_raw: FxMap<&str, usize> = FxMap::default();
+        let mut vendor_groups: FxMap<String, usize> = FxMap::default();
+        let mut vendors: Vec<(String, u64, FxSet<u32>)> = Vec::new();
+        let mut unknown_inst: FxMap<&str, u32> = FxMap::default();
         let mut unmatched = 0u64;
         for inc in incidents {
-            let Some(&y) = year_pos.get(&FiscalYear::of(&inc.times.occurred_at())) else { continue };
+            let occ = inc.times.occurred_at();
+            let Some(y) = bounds.iter().position(|(s, e)| occ >= *s && occ < *e) else { continue };
             totals[y] += 1;
             let c = inc.classification;
             trig[y][c.trigger() as usize] += 1;
             trend[y][c.trend() as usize] += 1;
-            let ty = types.get(&inc.institution).copied().unwrap_or_else(|| {
-                unmatched += 1;
-                InstitutionType::Other
-            });
+            let (ix, ty) = match inst_index.get(inc.institution.as_str()) {
+                Some(&ix) => (ix, inst_type[ix as usize]),
+                None => {
+                    unmatched += 1;
+                    let n = (inst_type.len() + unknown_inst.len()) as u32;
+                    (*unknown_inst.entry(inc.institution.as_str()).or_insert(n), InstitutionType::Other)
+                }
+            };
             itype[y][ty as usize] += 1;
             for ch in &inc.channels {
                 chan[y][*ch as usize] += 1;
             }
             cyber[y][usize::from(!inc.cyber_attack)] += 1;
-            let t = times.entry(c.trend()).or_default();
-            let (occ, det) = (inc.times.occurred_at(), inc.times.detected_at());
+            let t = &mut times[c.trend() as usize];
+            let det = inc.times.detected_at();
             t[1].push(minutes(det - occ));
             if let Some(rec) = inc.times.recovered_at() {
                 t[0].push(minutes(rec - occ));
                 t[2].push(minutes(rec - det));
             }
             for s in &inc.affected_systems {
-                let e = systems.entry(s.as_str().to_string()).or_insert_with(|| (s.to_string(), 0, HashSet::new()));
-                e.1 += 1;
-                e.2.insert(&inc.institution);
+                let e = systems.entry(s.as_str()).or_default();
+                e.0 += 1;
+                e.1.insert(ix);
             }
-            if let Some(v) = inc.vendor.as_deref().filter(|v| !v.trim().is_empty()) {
-                let e = vendors.entry(vendor_key(v)).or_insert_with(|| (v.trim().to_string(), 0, HashSet::new()));
-                e.1 += 1;
-                e.2.insert(&inc.institution);
+            if let Some(v) = inc.vendor.as_deref() {
+                let g = match vendor_of_raw.get(v) {
+                    Some(&g) => g,
+                    None => {
+                        let key = vendor_key(v);
+                        let g = if key.is_empty() {
+                            usize::MAX
+                        } else {
+                            *vendor_groups.entry(key).or_insert_with(|| {
+                                vendors.push((v.trim().to_string(), 0, FxSet::default()));
+                                vendors.len() - 1
+                            })
+                        };
+                        vendor_of_raw.insert(v, g);
+                        g
+                    }
+                };
+                if let Some(e) = vendors.get_mut(g) {
+                    e.1 += 1;
+                    e.2.insert(ix);
+                }
             }
         }
         let row = |key: &str, ja: &str, en: &str, counts: Vec<u64>| -> BreakdownRow {
@@ -358,8 +426,10 @@ impl TrendAnalysis {
                 .collect(),
             },
         ];
-        let times_by_trend = times
+        let times_by_trend = Trend::ALL
             .into_iter()
+            .zip(times)
+            .filter(|(_, t)| !t[1].is_empty())
             .map(|(trend, [d, m, r])| TimeDistributions {
                 trend,
                 duration: Distribution::of(d),
@@ -372,8 +442,8 @@ impl TrendAnalysis {
             totals,
             breakdowns,
             times_by_trend,
-            top_systems: top(systems, params.top_n),
-            top_vendors: top(vendors, params.top_n),
+            top_systems: top(systems.into_iter().map(|(k, (n, i))| (k.to_string(), n, i)), params.top_n),
+            top_vendors: top(vendors.into_iter(), params.top_n),
             unmatched_institutions: unmatched,
         }
     }

@@ -320,12 +320,9 @@ impl AnalysisReport {
 
         // Recurrences over this year and the six months before it.
         let window_start = fy.start().checked_sub_months(chrono::Months::new(6)).unwrap_or(fy.start());
-        let recent: Vec<Incident> = incidents
-            .iter()
-            .filter(|i| i.times.occurred_at() >= window_start && i.times.occurred_at() < fy.end())
-            .cloned()
-            .collect();
-        let rec = Recurrences::find(&recent, &RecurrenceParams::default());
+        let recent =
+            incidents.iter().filter(|i| i.times.occurred_at() >= window_start && i.times.occurred_at() < fy.end());
+        let rec = Recurrences::find(recent, &RecurrenceParams::default());
         let mut recurring_incidents = 0;
         let mut recurrences = Vec::new();
         let mut chain_no = 0;
