@@ -170,7 +170,7 @@ fn generate(n: usize) -> Result<(Vec<Institution>, Vec<Incident>), Box<dyn std::
         let desc_en = (lang != 0)
             .then(|| format!("Because {en1}, {}; {} customers affected.", EFFECTS_EN[effect], rng.below(5000)));
         let channels = vec![*rng.pick(&Channel::ALL)];
-        let sys_code: &str = rng.pick(SYSTEMS);
+        let sys_code: &&str = rng.pick(SYSTEMS);
         let sys = SystemCode::parse(sys_code).map_err(|e| format!("{e:?}"))?;
         out.push(Incident {
             reference: IncidentRef::parse(&format!("INC-{k:06}")).map_err(|e| format!("{e:?}"))?,
