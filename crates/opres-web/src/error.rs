@@ -18,6 +18,26 @@ pub enum ApiError {
     PreconditionRequired,
     /// The store refused or failed.
     Store(StoreError),
+    /// No valid credentials (no session, or a wrong or revoked token).
+    Unauthorized {
+        /// A token was sent but is not valid.
+        bad_token: bool,
+    },
+    /// Signed in, but the role does not allow this.
+    Forbidden,
+    /// A state-changing request without the session's CSRF token.
+    Csrf,
+    /// An account change was refused (weak password, bad user name, …).
+    Access(opres_app::AccessError),
+}
+
+impl From<opres_app::AccessError> for ApiError {
+    fn from(e: opres_app::AccessError) -> Self {
+        match e {
+            opres_app::AccessError::Store(s) => ApiError::Store(s),
+            other => ApiError::Access(other),
+        }
+    }
 }
 
 impl From<StoreError> for ApiError {
@@ -87,6 +107,50 @@ impl ApiError {
                     "Send the version you read (its ETag) in an If-Match header to change or delete it",
                 )
                 .to_string(),
+                vec![],
+                None,
+            ),
+            ApiError::Unauthorized { bad_token } => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                lang.pick("サインインが必要です", "Sign-in required"),
+                if bad_token {
+                    lang.pick("API トークンが無効か、失効しています", "The API token is not valid or was revoked")
+                } else {
+                    lang.pick(
+                        "サインインするか、Authorization: Bearer ヘッダーで API トークンを送ってください",
+                        "Sign in, or send a personal API token in an Authorization: Bearer header",
+                    )
+                }
+                .to_string(),
+                vec![],
+                None,
+            ),
+            ApiError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                lang.pick("権限がありません", "Not allowed"),
+                lang.pick("この操作を行う権限がありません", "Your role does not allow this").to_string(),
+                vec![],
+                None,
+            ),
+            ApiError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "csrf",
+                lang.pick("要求を確認できません", "Request not verified"),
+                lang.pick(
+                    "画面の有効期限が切れたか、別のサイトからの要求です。画面を再読み込みしてやり直してください",
+                    "The page expired or the request came from another site. Reload the page and try again",
+                )
+                .to_string(),
+                vec![],
+                None,
+            ),
+            ApiError::Access(e) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_account",
+                lang.pick("入力内容に誤りがあります", "The input is invalid"),
+                e.message(lang),
                 vec![],
                 None,
             ),
@@ -165,7 +229,7 @@ fn problem(status: StatusCode, body: ProblemDetails) -> Response {
 }
 
 /// A short id to correlate a user's report with the log line.
-fn error_id() -> String {
+pub(crate) fn error_id() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     format!("{:x}", nanos & 0xffff_ffff_ffff)

@@ -17,12 +17,26 @@ impl<S: Send + Sync> FromRequestParts<S> for UserLang {
 }
 
 pub(crate) fn lang_of(parts: &Parts) -> Lang {
-    let from_query = parts.uri.query().and_then(|q| {
+    lang_from(&parts.uri, &parts.headers)
+}
+
+/// `?lang=` first, then `Accept-Language`, then Japanese.
+pub(crate) fn lang_from(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Lang {
+    query_lang(uri).or_else(|| accept_language(headers)).unwrap_or_default()
+}
+
+/// The language named by `?lang=`.
+pub(crate) fn query_lang(uri: &axum::http::Uri) -> Option<Lang> {
+    uri.query().and_then(|q| {
         q.split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == "lang").and_then(|(_, v)| Lang::parse(v))
-    });
-    from_query
-        .or_else(|| {
-            let header = parts.headers.get(axum::http::header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+    })
+}
+
+/// The preferred supported language of `Accept-Language`.
+pub(crate) fn accept_language(headers: &axum::http::HeaderMap) -> Option<Lang> {
+    {
+        {
+            let header = headers.get(axum::http::header::ACCEPT_LANGUAGE)?.to_str().ok()?;
             // Highest q first; ties keep header order.
             let mut tags: Vec<(f32, usize, &str)> = header
                 .split(',')
@@ -36,6 +50,6 @@ pub(crate) fn lang_of(parts: &Parts) -> Lang {
                 .collect();
             tags.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             tags.into_iter().find_map(|(_, _, t)| Lang::parse(t))
-        })
-        .unwrap_or_default()
+        }
+    }
 }

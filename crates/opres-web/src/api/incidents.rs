@@ -4,14 +4,14 @@ use super::{Actor, InLang, bad_json, etag, if_match};
 use crate::AppState;
 use crate::error::{ApiError, Localized};
 use crate::lang::UserLang;
+use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use chrono::Utc;
 use opres_app::FilterParams;
+use opres_app::Permission;
 use opres_app::filter::{code_param, time_param};
 use opres_domain::record::{IncidentRecord, ReportSubmissionRecord, TimelineRecord};
 use opres_domain::{
@@ -21,14 +21,17 @@ use opres_domain::{
 use opres_store::{IncidentQuery, IncidentSort, StoreError, Stored};
 use serde::{Deserialize, Serialize};
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/incidents", get(list).post(create))
-        .route("/incidents/{id}", get(show).put(update).delete(remove))
-        .route("/incidents/{id}/timeline", get(timeline).post(add_timeline))
-        .route("/incidents/{id}/report-stages", get(stages))
-        .route("/incidents/{id}/report-submissions", post(add_submission))
-        .route("/report-stages/due", get(due))
+pub(crate) fn routes(r: crate::routes::Routes) -> crate::routes::Routes {
+    r.get("/api/v1/incidents", list)
+        .post("/api/v1/incidents", create)
+        .get("/api/v1/incidents/{id}", show)
+        .put("/api/v1/incidents/{id}", update)
+        .delete("/api/v1/incidents/{id}", remove)
+        .get("/api/v1/incidents/{id}/timeline", timeline)
+        .post("/api/v1/incidents/{id}/timeline", add_timeline)
+        .get("/api/v1/incidents/{id}/report-stages", stages)
+        .post("/api/v1/incidents/{id}/report-submissions", add_submission)
+        .get("/api/v1/report-stages/due", due)
 }
 
 /// An incident as the API shows it: the interchange record plus identity and derived values.
@@ -67,7 +70,7 @@ fn view(s: &Stored<Incident>, stages: Option<Vec<ReportStage>>) -> IncidentView 
 
 /// Query parameters of `GET /incidents`, as written; parsed with every problem reported.
 #[derive(Deserialize, Default)]
-struct ListParams {
+pub(crate) struct ListParams {
     institution: Option<String>,
     fy: Option<String>,
     from: Option<String>,
@@ -111,7 +114,7 @@ impl ListParams {
             cyber: self.cyber.clone(),
             text: self.q.clone(),
         };
-        let filter = params.parse(actor.scope.as_deref());
+        let filter = params.parse(actor.scope());
         let mut e = filter.as_ref().err().cloned().unwrap_or_default();
         let sort = match self.sort.as_deref().filter(|s| !s.is_empty()) {
             None => IncidentSort::OccurredAt,
@@ -148,7 +151,8 @@ impl ListParams {
     }
 }
 
-async fn list(
+#[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents", summary = "A filtered, sorted page of incidents", params(("institution" = Option<String>, Query, description = "Institution codes, comma-separated"), ("fy" = Option<String>, Query, description = "Fiscal year, e.g. 2024"), ("from" = Option<String>, Query, description = "Occurred at or after (RFC 3339)"), ("to" = Option<String>, Query, description = "Occurred before (RFC 3339)"), ("trigger" = Option<String>, Query), ("trend" = Option<String>, Query), ("channel" = Option<String>, Query), ("status" = Option<String>, Query, description = "open, recovered, closed"), ("cyber" = Option<bool>, Query), ("q" = Option<String>, Query, description = "Text in reference, title or description"), ("sort" = Option<String>, Query), ("order" = Option<String>, Query, description = "asc or desc"), ("limit" = Option<u32>, Query, description = "1-1000, default 50"), ("offset" = Option<u64>, Query)), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn list(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
@@ -163,9 +167,9 @@ async fn list(
     Ok(Json(serde_json::json!({ "total": page.total, "limit": query.limit, "offset": query.offset, "items": items })))
 }
 
-async fn load(s: &AppState, actor: &Actor, id: i64) -> Result<Stored<Incident>, ApiError> {
+pub(crate) async fn load(s: &AppState, actor: &Actor, id: i64) -> Result<Stored<Incident>, ApiError> {
     match s.register.store().incident(id).await? {
-        Some(i) if actor.can_see(&i.value.institution) => Ok(i),
+        Some(i) if actor.sees(&i.value.institution) => Ok(i),
         _ => Err(StoreError::NotFound { what: "incident", key: format!("#{id}") }.into()),
     }
 }
@@ -174,7 +178,8 @@ fn stages_now(s: &AppState, i: &Stored<Incident>) -> Vec<ReportStage> {
     s.register.policy().stages(&i.value, Utc::now())
 }
 
-async fn show(
+#[utoipa::path(get, path = "/api/v1/incidents/{id}", tag = "incidents", summary = "One incident with derived values and report stages", params(("id" = i64, Path, description = "Incident row id")), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn show(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
@@ -186,7 +191,7 @@ async fn show(
 
 fn validated(record: IncidentRecord, actor: &Actor) -> Result<Incident, ApiError> {
     let value = record.validate()?;
-    if !actor.can_see(&value.institution) {
+    if !actor.sees(&value.institution) {
         let mut errs = ValidationErrors::default();
         errs.push("institution", Problem::UnknownReference { value: value.institution.to_string() });
         return Err(errs.into());
@@ -194,21 +199,42 @@ fn validated(record: IncidentRecord, actor: &Actor) -> Result<Incident, ApiError
     Ok(value)
 }
 
-async fn create(
+/// Reporters may correct an incident but not re-classify it: that is an analyst's call.
+fn classification_unchanged(actor: &Actor, before: &Incident, after: &Incident) -> Result<(), ApiError> {
+    if actor.can(Permission::Classify)
+        || (before.classification == after.classification && before.secondary_trends == after.secondary_trends)
+    {
+        return Ok(());
+    }
+    let mut errs = ValidationErrors::default();
+    errs.push(
+        "trend",
+        Problem::BadFormat {
+            value: after.classification.trend().code().into(),
+            hint: "only analysts change the classification",
+        },
+    );
+    Err(errs.into())
+}
+
+#[utoipa::path(post, path = "/api/v1/incidents", tag = "incidents", summary = "Register an incident", request_body = crate::openapi::IncidentRecordDoc, responses((status = 201, description = "Created"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn create(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
     body: Result<Json<IncidentRecord>, JsonRejection>,
 ) -> Result<impl IntoResponse, Localized> {
+    actor.require(Permission::CreateIncident).in_lang(lang)?;
     let Json(record) = body.map_err(bad_json).in_lang(lang)?;
     let value = validated(record, &actor).in_lang(lang)?;
-    let created = s.register.store().create_incident(&value).await.in_lang(lang)?;
-    tracing::info!(actor = %actor.name, id = created.id, reference = %created.value.reference, "incident created");
+    let created = s.register.store().create_incident(&value, &actor.audit()).await.in_lang(lang)?;
+    tracing::info!(actor = %actor.user.value.username, id = created.id, reference = %created.value.reference, "incident created");
     let location = [(axum::http::header::LOCATION, format!("/api/v1/incidents/{}", created.id))];
     Ok((StatusCode::CREATED, etag(created.version), location, Json(view(&created, Some(stages_now(&s, &created))))))
 }
 
-async fn update(
+#[utoipa::path(put, path = "/api/v1/incidents/{id}", tag = "incidents", summary = "Replace an incident (If-Match required)", params(("id" = i64, Path, description = "Incident row id"), ("If-Match" = String, Header, description = "The version read (its ETag), e.g. \"3\"")), request_body = crate::openapi::IncidentRecordDoc, responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn update(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
@@ -216,30 +242,35 @@ async fn update(
     headers: HeaderMap,
     body: Result<Json<IncidentRecord>, JsonRejection>,
 ) -> Result<impl IntoResponse, Localized> {
-    load(&s, &actor, id).await.in_lang(lang)?;
+    actor.require(Permission::EditIncident).in_lang(lang)?;
+    let current = load(&s, &actor, id).await.in_lang(lang)?;
     let version = if_match(&headers).in_lang(lang)?;
     let Json(record) = body.map_err(bad_json).in_lang(lang)?;
     let value = validated(record, &actor).in_lang(lang)?;
-    let saved = s.register.store().update_incident(id, version, &value).await.in_lang(lang)?;
-    tracing::info!(actor = %actor.name, id, version = saved.version, "incident updated");
+    classification_unchanged(&actor, &current.value, &value).in_lang(lang)?;
+    let saved = s.register.store().update_incident(id, version, &value, &actor.audit()).await.in_lang(lang)?;
+    tracing::info!(actor = %actor.user.value.username, id, version = saved.version, "incident updated");
     Ok((etag(saved.version), Json(view(&saved, Some(stages_now(&s, &saved))))))
 }
 
-async fn remove(
+#[utoipa::path(delete, path = "/api/v1/incidents/{id}", tag = "incidents", summary = "Delete an incident (If-Match required)", params(("id" = i64, Path, description = "Incident row id"), ("If-Match" = String, Header, description = "The version read (its ETag), e.g. \"3\"")), responses((status = 204, description = "Deleted"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn remove(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, Localized> {
+    actor.require(Permission::DeleteIncident).in_lang(lang)?;
     load(&s, &actor, id).await.in_lang(lang)?;
     let version = if_match(&headers).in_lang(lang)?;
-    s.register.store().delete_incident(id, version).await.in_lang(lang)?;
-    tracing::info!(actor = %actor.name, id, "incident deleted");
+    s.register.store().delete_incident(id, version, &actor.audit()).await.in_lang(lang)?;
+    tracing::info!(actor = %actor.user.value.username, id, "incident deleted");
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn timeline(
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/timeline", tag = "incidents", summary = "The incident's timeline", params(("id" = i64, Path, description = "Incident row id")), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn timeline(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
@@ -262,13 +293,15 @@ fn field_time(field: &str, raw: &str) -> Result<Timestamp, ApiError> {
     }
 }
 
-async fn add_timeline(
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/timeline", tag = "incidents", summary = "Append a timeline entry", params(("id" = i64, Path, description = "Incident row id")), request_body = crate::openapi::TimelineRecordDoc, responses((status = 201, description = "Created"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn add_timeline(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
     Path(id): Path<i64>,
     body: Result<Json<TimelineRecord>, JsonRejection>,
 ) -> Result<impl IntoResponse, Localized> {
+    actor.require(Permission::EditIncident).in_lang(lang)?;
     load(&s, &actor, id).await.in_lang(lang)?;
     let Json(record) = body.map_err(bad_json).in_lang(lang)?;
     let at = field_time("at", &record.at).in_lang(lang)?;
@@ -278,11 +311,12 @@ async fn add_timeline(
         return Err(Localized(e.into(), lang));
     }
     let entry = TimelineEntry { at, text: record.text.trim().to_string() };
-    let saved = s.register.store().add_timeline_entry(id, &entry).await.in_lang(lang)?;
+    let saved = s.register.store().add_timeline_entry(id, &entry, &actor.audit()).await.in_lang(lang)?;
     Ok((StatusCode::CREATED, etag(saved.version), Json(view(&saved, None))))
 }
 
-async fn stages(
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/report-stages", tag = "incidents", summary = "Report stages with due dates and status", params(("id" = i64, Path, description = "Incident row id")), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn stages(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
@@ -323,13 +357,15 @@ fn stage_view(st: &ReportStage, lang: Lang) -> StageView {
     }
 }
 
-async fn add_submission(
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/report-submissions", tag = "incidents", summary = "Record a report submitted to the authority", params(("id" = i64, Path, description = "Incident row id")), request_body = crate::openapi::ReportSubmissionRecordDoc, responses((status = 201, description = "Created"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn add_submission(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
     Path(id): Path<i64>,
     body: Result<Json<ReportSubmissionRecord>, JsonRejection>,
 ) -> Result<impl IntoResponse, Localized> {
+    actor.require(Permission::EditIncident).in_lang(lang)?;
     let found = load(&s, &actor, id).await.in_lang(lang)?;
     let Json(record) = body.map_err(bad_json).in_lang(lang)?;
     let mut e = ValidationErrors::default();
@@ -349,19 +385,24 @@ async fn add_submission(
         }
         return Err(Localized(e.into(), lang));
     };
-    let saved =
-        s.register.store().add_report_submission(id, &ReportSubmission { stage, submitted_at }).await.in_lang(lang)?;
+    let saved = s
+        .register
+        .store()
+        .add_report_submission(id, &ReportSubmission { stage, submitted_at }, &actor.audit())
+        .await
+        .in_lang(lang)?;
     let items: Vec<_> = stages_now(&s, &saved).into_iter().map(|st| stage_view(&st, lang)).collect();
     Ok((StatusCode::CREATED, etag(saved.version), Json(serde_json::json!({ "items": items }))))
 }
 
 #[derive(Deserialize)]
-struct DueParams {
+pub(crate) struct DueParams {
     overdue: Option<bool>,
     institution: Option<String>,
 }
 
-async fn due(
+#[utoipa::path(get, path = "/api/v1/report-stages/due", tag = "incidents", summary = "Report stages due or overdue", params(("overdue" = Option<bool>, Query), ("institution" = Option<String>, Query)), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn due(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,

@@ -4,23 +4,28 @@ use super::{Actor, InLang, bad_json, etag, if_match};
 use crate::AppState;
 use crate::error::{ApiError, Localized};
 use crate::lang::UserLang;
+use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::{Json, Router};
+use opres_app::Permission;
 use opres_domain::record::{InstitutionRecord, SystemRecord};
 use opres_domain::{InstitutionCode, Problem, SystemCode, ValidationErrors};
 use opres_store::{StoreError, Stored};
 use serde::Serialize;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/institutions", get(list).post(create))
-        .route("/institutions/{code}", get(show).put(update).delete(remove))
-        .route("/institutions/{code}/systems", get(list_systems).post(create_system))
-        .route("/institutions/{code}/systems/{system}", get(show_system).put(update_system).delete(remove_system))
+pub(crate) fn routes(r: crate::routes::Routes) -> crate::routes::Routes {
+    r.get("/api/v1/institutions", list)
+        .post("/api/v1/institutions", create)
+        .get("/api/v1/institutions/{code}", show)
+        .put("/api/v1/institutions/{code}", update)
+        .delete("/api/v1/institutions/{code}", remove)
+        .get("/api/v1/institutions/{code}/systems", list_systems)
+        .post("/api/v1/institutions/{code}/systems", create_system)
+        .get("/api/v1/institutions/{code}/systems/{system}", show_system)
+        .put("/api/v1/institutions/{code}/systems/{system}", update_system)
+        .delete("/api/v1/institutions/{code}/systems/{system}", remove_system)
 }
 
 #[derive(Serialize)]
@@ -65,24 +70,26 @@ fn system_in_path(code: &str) -> Result<SystemCode, ApiError> {
 
 /// Out-of-scope institutions look exactly like missing ones.
 fn visible(actor: &Actor, code: &InstitutionCode) -> Result<(), ApiError> {
-    if actor.can_see(code) {
+    if actor.sees(code) {
         Ok(())
     } else {
         Err(StoreError::NotFound { what: "institution", key: code.to_string() }.into())
     }
 }
 
-async fn list(
+#[utoipa::path(get, path = "/api/v1/institutions", tag = "institutions", summary = "Institutions the caller sees", responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn list(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
 ) -> Result<impl IntoResponse, Localized> {
     let all = s.register.store().list_institutions().await.in_lang(lang)?;
-    let items: Vec<_> = all.into_iter().filter(|i| actor.can_see(&i.value.code)).map(view).collect();
+    let items: Vec<_> = all.into_iter().filter(|i| actor.sees(&i.value.code)).map(view).collect();
     Ok(Json(serde_json::json!({ "items": items })))
 }
 
-async fn show(
+#[utoipa::path(get, path = "/api/v1/institutions/{code}", tag = "institutions", summary = "One institution", params(("code" = String, Path, description = "Institution code")), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn show(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
@@ -95,20 +102,23 @@ async fn show(
     Ok((etag(found.version), Json(view(found))))
 }
 
-async fn create(
+#[utoipa::path(post, path = "/api/v1/institutions", tag = "institutions", summary = "Register an institution (administrators)", request_body = crate::openapi::InstitutionRecordDoc, responses((status = 201, description = "Created"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn create(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
     body: Result<Json<InstitutionRecord>, JsonRejection>,
 ) -> Result<impl IntoResponse, Localized> {
+    actor.require(Permission::ManageInstitutions).in_lang(lang)?;
     let Json(record) = body.map_err(bad_json).in_lang(lang)?;
     let value = record.validate().in_lang(lang)?;
     visible(&actor, &value.code).in_lang(lang)?;
-    let created = s.register.store().create_institution(&value).await.in_lang(lang)?;
+    let created = s.register.store().create_institution(&value, &actor.audit()).await.in_lang(lang)?;
     Ok((StatusCode::CREATED, etag(created.version), Json(view(created))))
 }
 
-async fn update(
+#[utoipa::path(put, path = "/api/v1/institutions/{code}", tag = "institutions", summary = "Replace an institution (If-Match required)", params(("code" = String, Path, description = "Institution code"), ("If-Match" = String, Header, description = "The version read (its ETag), e.g. \"3\"")), request_body = crate::openapi::InstitutionRecordDoc, responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn update(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
@@ -116,30 +126,35 @@ async fn update(
     headers: HeaderMap,
     body: Result<Json<InstitutionRecord>, JsonRejection>,
 ) -> Result<impl IntoResponse, Localized> {
+    actor.require(Permission::EditInstitution).in_lang(lang)?;
     let code = code_in_path(&code).in_lang(lang)?;
     visible(&actor, &code).in_lang(lang)?;
     let version = if_match(&headers).in_lang(lang)?;
     let Json(record) = body.map_err(bad_json).in_lang(lang)?;
     let value = record.validate().in_lang(lang)?;
-    let saved = s.register.store().update_institution(&code, version, &value).await.in_lang(lang)?;
+    visible(&actor, &value.code).in_lang(lang)?;
+    let saved = s.register.store().update_institution(&code, version, &value, &actor.audit()).await.in_lang(lang)?;
     Ok((etag(saved.version), Json(view(saved))))
 }
 
-async fn remove(
+#[utoipa::path(delete, path = "/api/v1/institutions/{code}", tag = "institutions", summary = "Delete an institution without systems or incidents", params(("code" = String, Path, description = "Institution code"), ("If-Match" = String, Header, description = "The version read (its ETag), e.g. \"3\"")), responses((status = 204, description = "Deleted"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn remove(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, Localized> {
+    actor.require(Permission::ManageInstitutions).in_lang(lang)?;
     let code = code_in_path(&code).in_lang(lang)?;
     visible(&actor, &code).in_lang(lang)?;
     let version = if_match(&headers).in_lang(lang)?;
-    s.register.store().delete_institution(&code, version).await.in_lang(lang)?;
+    s.register.store().delete_institution(&code, version, &actor.audit()).await.in_lang(lang)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn list_systems(
+#[utoipa::path(get, path = "/api/v1/institutions/{code}/systems", tag = "institutions", summary = "An institution's systems", params(("code" = String, Path, description = "Institution code")), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn list_systems(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
@@ -155,7 +170,8 @@ async fn list_systems(
     Ok(Json(serde_json::json!({ "items": items })))
 }
 
-async fn show_system(
+#[utoipa::path(get, path = "/api/v1/institutions/{code}/systems/{system}", tag = "institutions", summary = "One system", params(("code" = String, Path, description = "Institution code"), ("system" = String, Path, description = "System code")), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn show_system(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
@@ -200,22 +216,25 @@ fn system_body(
     errs.into_result(|| value).map_err(ApiError::from)
 }
 
-async fn create_system(
+#[utoipa::path(post, path = "/api/v1/institutions/{code}/systems", tag = "institutions", summary = "Register a system", params(("code" = String, Path, description = "Institution code")), request_body = crate::openapi::SystemRecordDoc, responses((status = 201, description = "Created"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn create_system(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
     Path(code): Path<String>,
     body: Result<Json<SystemRecord>, JsonRejection>,
 ) -> Result<impl IntoResponse, Localized> {
+    actor.require(Permission::EditInstitution).in_lang(lang)?;
     let code = code_in_path(&code).in_lang(lang)?;
     visible(&actor, &code).in_lang(lang)?;
     let Json(record) = body.map_err(bad_json).in_lang(lang)?;
     let value = system_body(&code, None, record).in_lang(lang)?;
-    let created = s.register.store().create_system(&value).await.in_lang(lang)?;
+    let created = s.register.store().create_system(&value, &actor.audit()).await.in_lang(lang)?;
     Ok((StatusCode::CREATED, etag(created.version), Json(system_view(created))))
 }
 
-async fn update_system(
+#[utoipa::path(put, path = "/api/v1/institutions/{code}/systems/{system}", tag = "institutions", summary = "Replace a system (If-Match required)", params(("code" = String, Path, description = "Institution code"), ("system" = String, Path, description = "System code"), ("If-Match" = String, Header, description = "The version read (its ETag), e.g. \"3\"")), request_body = crate::openapi::SystemRecordDoc, responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn update_system(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
@@ -223,27 +242,30 @@ async fn update_system(
     headers: HeaderMap,
     body: Result<Json<SystemRecord>, JsonRejection>,
 ) -> Result<impl IntoResponse, Localized> {
+    actor.require(Permission::EditInstitution).in_lang(lang)?;
     let code = code_in_path(&code).in_lang(lang)?;
     let system = system_in_path(&system).in_lang(lang)?;
     visible(&actor, &code).in_lang(lang)?;
     let version = if_match(&headers).in_lang(lang)?;
     let Json(record) = body.map_err(bad_json).in_lang(lang)?;
     let value = system_body(&code, Some(&system), record).in_lang(lang)?;
-    let saved = s.register.store().update_system(version, &value).await.in_lang(lang)?;
+    let saved = s.register.store().update_system(version, &value, &actor.audit()).await.in_lang(lang)?;
     Ok((etag(saved.version), Json(system_view(saved))))
 }
 
-async fn remove_system(
+#[utoipa::path(delete, path = "/api/v1/institutions/{code}/systems/{system}", tag = "institutions", summary = "Delete a system no incident refers to", params(("code" = String, Path, description = "Institution code"), ("system" = String, Path, description = "System code"), ("If-Match" = String, Header, description = "The version read (its ETag), e.g. \"3\"")), responses((status = 204, description = "Deleted"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc)))]
+pub(crate) async fn remove_system(
     State(s): State<AppState>,
     actor: Actor,
     UserLang(lang): UserLang,
     Path((code, system)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, Localized> {
+    actor.require(Permission::EditInstitution).in_lang(lang)?;
     let code = code_in_path(&code).in_lang(lang)?;
     let system = system_in_path(&system).in_lang(lang)?;
     visible(&actor, &code).in_lang(lang)?;
     let version = if_match(&headers).in_lang(lang)?;
-    s.register.store().delete_system(&code, &system, version).await.in_lang(lang)?;
+    s.register.store().delete_system(&code, &system, version, &actor.audit()).await.in_lang(lang)?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,24 +2,25 @@
 //! `docs/formats.md`; every read of a versioned record carries an `ETag`, and every change must
 //! send it back in `If-Match`, so two editors cannot silently overwrite each other.
 
-mod actor;
-mod incidents;
-mod institutions;
+pub(crate) mod incidents;
+pub(crate) mod institutions;
 
-pub use actor::Actor;
+pub(crate) use crate::auth::Caller as Actor;
 
-use crate::AppState;
 use crate::error::{ApiError, Localized};
+use axum::Json;
 use axum::http::{HeaderMap, HeaderValue, header};
-use axum::routing::get;
-use axum::{Json, Router};
 use opres_domain::Lang;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/health", get(health)).merge(institutions::router()).merge(incidents::router())
+pub(crate) fn routes(r: crate::routes::Routes) -> crate::routes::Routes {
+    let r = r.get("/api/v1/health", health);
+    let r = institutions::routes(r);
+    incidents::routes(r)
 }
 
-async fn health() -> Json<serde_json::Value> {
+/// Whether the server is up (no sign-in needed).
+#[utoipa::path(get, path = "/api/v1/health", tag = "meta", security(()), responses((status = 200, description = "The server is up")))]
+pub(crate) async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
 }
 

@@ -185,6 +185,14 @@ engine_tests!(list_filters_and_bad_parameters, |db| {
     let due: Value =
         app.http.get(app.url("/api/v1/report-stages/due?overdue=true")).send().await.unwrap().json().await.unwrap();
     assert!(due["total"].as_u64().unwrap() > 0);
-    let page = app.http.get(app.url("/?lang=en")).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("INC-4") && page.contains("Incidents"));
+    let page = app
+        .http
+        .get(app.url("/incidents?lang=en&sort=reference&order=asc"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("INC-4") && page.contains("Incidents"), "{page}");
 });

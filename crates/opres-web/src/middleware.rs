@@ -1,0 +1,145 @@
+//! Security headers on every response, and the CSRF check on every state-changing request.
+
+use crate::AppState;
+use crate::auth::CSRF;
+use crate::error::ApiError;
+use crate::lang::lang_from;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use tower_sessions::Session;
+
+/// No inline script anywhere; Swagger UI's page needs inline styles only.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+     frame-ancestors 'none'";
+const CSP_DOCS: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+pub(crate) async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let docs = req.uri().path().starts_with("/api/docs");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(if docs { CSP_DOCS } else { CSP }));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if state.config.tls {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// Largest form body read for the CSRF field (imports go through the CLI).
+const MAX_FORM: usize = 4 * 1024 * 1024;
+
+/// State-changing requests from a browser must carry the session's CSRF token, in the
+/// `X-CSRF-Token` header or a `_csrf` form field. Requests with a bearer token carry no cookie
+/// credential, so they cannot be forged cross-site and are left to the token check.
+pub(crate) async fn csrf(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || req.headers().get(header::AUTHORIZATION).is_some_and(|v| v.as_bytes().starts_with(b"Bearer "))
+    {
+        return next.run(req).await;
+    }
+    let lang = lang_from(req.uri(), req.headers());
+    let expected = match req.extensions().get::<Session>() {
+        Some(s) => s.get::<String>(CSRF).await.ok().flatten(),
+        None => None,
+    };
+    let Some(expected) = expected else { return refuse(&req, lang) };
+    let header_token = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
+    if let Some(t) = header_token {
+        return if constant_eq(&t, &expected) { next.run(req).await } else { refuse(&req, lang) };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return refuse(&req, lang);
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_FORM).await else {
+        return ApiError::BadRequest("フォームが大きすぎます".into(), "the form is too large".into())
+            .into_response_in(lang);
+    };
+    let field = form_urlencoded_get(&bytes, "_csrf");
+    let req = Request::from_parts(parts, Body::from(bytes));
+    match field {
+        Some(t) if constant_eq(&t, &expected) => next.run(req).await,
+        _ => refuse(&req, lang),
+    }
+}
+
+fn refuse(req: &Request, lang: opres_domain::Lang) -> Response {
+    tracing::warn!(path = %req.uri().path(), "CSRF check failed");
+    if req.uri().path().starts_with("/api/") {
+        ApiError::Csrf.into_response_in(lang)
+    } else {
+        crate::views::error_page(lang, axum::http::StatusCode::FORBIDDEN, "error.csrf", None)
+    }
+}
+
+fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The first value of `key` in an URL-encoded form.
+pub(crate) fn form_urlencoded_get(body: &[u8], key: &str) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    text.split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == key).map(|(_, v)| percent_decode(v))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                Ok(b) => {
+                    out.push(b);
+                    i += 2;
+                }
+                Err(_) => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_fields_are_decoded() {
+        assert_eq!(form_urlencoded_get(b"a=1&_csrf=ab%2Bc+d&b=2", "_csrf").as_deref(), Some("ab+c d"));
+        assert_eq!(form_urlencoded_get(b"a=1", "_csrf"), None);
+        assert_eq!(form_urlencoded_get(b"_csrf=%E6%97%A5", "_csrf").as_deref(), Some("日"));
+        assert!(constant_eq("abc", "abc") && !constant_eq("abc", "abd") && !constant_eq("ab", "abc"));
+    }
+}
+
+/// Every `key=value` of an URL-encoded form, in order (repeated keys kept, for multi-selects).
+pub(crate) fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    let Ok(text) = std::str::from_utf8(body) else { return vec![] };
+    text.split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => (percent_decode(k), percent_decode(v)),
+            None => (percent_decode(kv), String::new()),
+        })
+        .collect()
+}

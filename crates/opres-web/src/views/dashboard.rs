@@ -1,0 +1,163 @@
+//! The dashboard: open incidents, report stages due and overdue, this fiscal year's counts by
+//! trigger and trend (a chart), and recent changes.
+
+use super::{OrPage, Page, PageError, render};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::routes::Routes;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::Utc;
+use opres_domain::{FiscalYear, IncidentStatus, Trend, Trigger};
+use opres_store::{AuditEntry, AuditQuery, IncidentFilter, IncidentQuery};
+
+pub(super) fn routes(r: Routes) -> Routes {
+    r.get("/", show)
+}
+
+pub(crate) struct DueRow {
+    pub incident_id: i64,
+    pub reference: String,
+    pub institution: String,
+    pub stage: &'static str,
+    pub due: String,
+    pub overdue: bool,
+}
+
+pub(crate) struct TriggerRow {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub this_year: u64,
+    pub last_year: u64,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    p: Page,
+    fy: FiscalYear,
+    open: u64,
+    this_year: u64,
+    overdue: usize,
+    due: Vec<DueRow>,
+    triggers: Vec<TriggerRow>,
+    chart: String,
+    recent: Vec<AuditEntry>,
+}
+
+async fn show(State(s): State<AppState>, ctx: super::Ctx, caller: Caller) -> Result<Response, PageError> {
+    let lang = ctx.lang;
+    let store = s.register.store();
+    let scope = caller.scope().map(<[_]>::to_vec);
+    let now = Utc::now();
+    let fy = FiscalYear::of(&now);
+    let base = IncidentFilter { institutions: scope.clone(), ..Default::default() };
+    let open = store
+        .list_incidents(&IncidentQuery {
+            filter: IncidentFilter { status: Some(IncidentStatus::Open), ..base.clone() },
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .or_page(lang)?
+        .total;
+    let year = |fy: FiscalYear| IncidentFilter {
+        occurred_from: Some(fy.start()),
+        occurred_before: Some(fy.end()),
+        ..base.clone()
+    };
+    let counts = store.incident_counts(&year(fy)).await.or_page(lang)?;
+    let last = store.incident_counts(&year(fy.previous())).await.or_page(lang)?;
+    let triggers = Trigger::ALL
+        .iter()
+        .map(|t| TriggerRow {
+            code: t.code(),
+            label: t.short_label(lang),
+            this_year: counts.iter().filter(|c| c.0 == *t).map(|c| c.2).sum(),
+            last_year: last.iter().filter(|c| c.0 == *t).map(|c| c.2).sum(),
+        })
+        .collect();
+    let this_year = counts.iter().map(|c| c.2).sum();
+    let chart = trend_chart(&counts, lang);
+    // Stages still due come from recent incidents: two fiscal years back is ample.
+    let recent_filter = IncidentFilter { occurred_from: Some(fy.previous().start()), ..base.clone() };
+    let due_all = s.register.due_reports(&recent_filter, now).await.or_page(lang)?;
+    let overdue = due_all.iter().filter(|d| d.stage.is_overdue()).count();
+    let p = ctx.page("dashboard").await;
+    let due = due_all
+        .iter()
+        .take(10)
+        .map(|d| DueRow {
+            incident_id: d.incident_id,
+            reference: d.reference.to_string(),
+            institution: d.institution.to_string(),
+            stage: d.stage.kind.label(lang),
+            due: p.dt(&d.stage.due_at),
+            overdue: d.stage.is_overdue(),
+        })
+        .collect();
+    let recent = store
+        .list_audit(&AuditQuery {
+            institutions: scope,
+            object_kind: Some("incident".into()),
+            limit: 8,
+            ..Default::default()
+        })
+        .await
+        .or_page(lang)?
+        .items;
+    Ok(render(lang, &Dashboard { p, fy, open, this_year, overdue, due, triggers, chart, recent }))
+}
+
+fn colour(t: Trigger) -> &'static str {
+    match t {
+        Trigger::Cyber => "#b91c1c",
+        Trigger::Change => "#1d4ed8",
+        Trigger::Operations => "#047857",
+        Trigger::Work => "#b45309",
+        Trigger::Unknown => "#6b7280",
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A horizontal bar chart of counts per trend, coloured by trigger, as inline SVG (no script,
+/// no fonts fetched: labels use the page's font).
+pub(crate) fn trend_chart(counts: &[(Trigger, Trend, u64)], lang: opres_domain::Lang) -> String {
+    let rows: Vec<(Trend, u64)> = Trend::ALL
+        .iter()
+        .map(|t| (*t, counts.iter().filter(|c| c.1 == *t).map(|c| c.2).sum::<u64>()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
+    let (label_w, bar_w, row_h) = (330.0, 360.0, 26.0);
+    let height = rows.len() as f64 * row_h + 10.0;
+    let mut svg = format!(
+        "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 {w} {height}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\"><title>{title}</title>",
+        w = label_w + bar_w + 70.0,
+        title = esc(lang.pick("障害傾向別件数", "Incidents by trend")),
+    );
+    for (i, (trend, n)) in rows.iter().enumerate() {
+        let y = i as f64 * row_h + 5.0;
+        let w = (*n as f64 / max as f64 * bar_w).max(2.0);
+        svg.push_str(&format!(
+            "<text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" font-size=\"13\">{label}</text>\
+             <rect x=\"{bx}\" y=\"{y}\" width=\"{w:.1}\" height=\"18\" rx=\"2\" fill=\"{c}\"><title>{label}: {n}</title></rect>\
+             <text x=\"{nx:.1}\" y=\"{ty}\" font-size=\"13\">{n}</text>",
+            lx = label_w - 8.0,
+            ty = y + 14.0,
+            label = esc(trend.label(lang)),
+            bx = label_w,
+            c = colour(trend.trigger()),
+            nx = label_w + w + 6.0,
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}

@@ -1,0 +1,314 @@
+//! The web UI: server-rendered pages (askama), in Japanese or English, with dates in the user's
+//! time zone (JST unless they chose UTC). Errors are shown as a page with an id, never raw.
+
+mod account;
+mod audit;
+mod dashboard;
+mod incidents;
+mod institutions;
+mod login;
+mod users;
+
+use crate::AppState;
+use crate::auth::{Caller, LANG, MaybeCaller, csrf_token};
+use crate::error::error_id;
+use crate::i18n::Catalogue;
+use crate::lang::{accept_language, query_lang};
+use crate::routes::Routes;
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use opres_app::Permission;
+use opres_domain::{JST, Lang};
+use opres_store::{DisplayZone, StoreError};
+use tower_sessions::Session;
+
+pub(crate) fn routes(r: Routes) -> Routes {
+    let r = login::routes(r);
+    let r = dashboard::routes(r);
+    let r = incidents::routes(r);
+    let r = institutions::routes(r);
+    let r = users::routes(r);
+    let r = account::routes(r);
+    audit::routes(r)
+}
+
+/// Who is signed in, as the layout shows it.
+#[derive(Debug, Clone)]
+pub(crate) struct Badge {
+    pub name: String,
+    pub role: &'static str,
+}
+
+/// What every page's layout needs.
+#[derive(Debug, Clone)]
+pub(crate) struct Page {
+    pub lang: Lang,
+    pub cat: Catalogue,
+    pub user: Option<Badge>,
+    pub caller: Option<Caller>,
+    pub csrf: String,
+    pub section: &'static str,
+    pub zone: DisplayZone,
+    pub path: String,
+    pub flash: Option<String>,
+}
+
+impl Page {
+    /// A UI string.
+    pub fn t(&self, key: &str) -> &'static str {
+        self.cat.t(key)
+    }
+
+    /// The language, by value (templates pass fields by reference).
+    pub fn l(&self) -> Lang {
+        self.lang
+    }
+
+    /// A date-time in the user's zone, `2024-05-01 09:30`.
+    pub fn dt<T: Val<DateTime<Utc>>>(&self, t: T) -> String {
+        let t = &t.val();
+        match self.zone {
+            DisplayZone::Jst => t.with_timezone(&JST).format("%Y-%m-%d %H:%M").to_string(),
+            DisplayZone::Utc => t.format("%Y-%m-%d %H:%M").to_string(),
+        }
+    }
+
+    /// An optional date-time, or a dash.
+    pub fn odt<T: Val<Option<DateTime<Utc>>>>(&self, t: T) -> String {
+        t.val().as_ref().map(|t| self.dt(t)).unwrap_or_else(|| "—".into())
+    }
+
+    /// `JST` or `UTC`.
+    pub fn zone_label(&self) -> &'static str {
+        match self.zone {
+            DisplayZone::Jst => "JST",
+            DisplayZone::Utc => "UTC",
+        }
+    }
+
+    /// The language to switch to.
+    pub fn other_lang(&self) -> &'static str {
+        match self.lang {
+            Lang::Ja => "en",
+            Lang::En => "ja",
+        }
+    }
+
+    /// The switch's label, in the language it switches to.
+    pub fn other_lang_label(&self) -> &'static str {
+        match self.lang {
+            Lang::Ja => "English",
+            Lang::En => "日本語",
+        }
+    }
+
+    /// Whether the signed-in user may do this (`create_incident`, `read_audit`, …).
+    pub fn can(&self, what: &str) -> bool {
+        let p = match what {
+            "create_incident" => Permission::CreateIncident,
+            "edit_incident" => Permission::EditIncident,
+            "delete_incident" => Permission::DeleteIncident,
+            "edit_institution" => Permission::EditInstitution,
+            "manage_institutions" => Permission::ManageInstitutions,
+            "read_audit" => Permission::ReadAudit,
+            "manage_users" => Permission::ManageUsers,
+            _ => Permission::ReadRegister,
+        };
+        self.caller.as_ref().is_some_and(|c| c.can(p))
+    }
+
+    /// `aria-current` for the navigation link of this section.
+    pub fn current(&self, section: &str) -> &'static str {
+        if self.section == section { "page" } else { "false" }
+    }
+
+    /// A number with thousands separators.
+    pub fn num<T: Val<u64>>(&self, n: T) -> String {
+        group(n.val())
+    }
+}
+
+/// A copyable value however many references deep a template passes it.
+pub(crate) trait Val<T> {
+    fn val(&self) -> T;
+}
+
+macro_rules! val {
+    ($($t:ty),*) => {$(
+        impl Val<$t> for $t {
+            fn val(&self) -> $t {
+                *self
+            }
+        }
+    )*};
+}
+val!(u64, bool, DateTime<Utc>, Option<DateTime<Utc>>, Option<u64>);
+
+impl<T, U: Val<T> + ?Sized> Val<T> for &U {
+    fn val(&self) -> T {
+        (**self).val()
+    }
+}
+
+/// `1234567` → `1,234,567`.
+pub(crate) fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The request's page context: session, caller, language, CSRF token.
+pub(crate) struct Ctx {
+    pub caller: Option<Caller>,
+    pub session: Option<Session>,
+    pub lang: Lang,
+    pub path: String,
+    pub htmx: bool,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let MaybeCaller(caller) = MaybeCaller::from_request_parts(parts, state).await?;
+        let session = parts.extensions.get::<Session>().cloned();
+        let session_lang = match &session {
+            Some(s) => s.get::<Lang>(LANG).await.ok().flatten(),
+            None => None,
+        };
+        let lang = query_lang(&parts.uri)
+            .or_else(|| caller.as_ref().and_then(|c| c.user.value.lang))
+            .or(session_lang)
+            .or_else(|| accept_language(&parts.headers))
+            .unwrap_or_default();
+        let path = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+        let htmx = parts.headers.contains_key("hx-request");
+        Ok(Ctx { caller, session, lang, path, htmx })
+    }
+}
+
+impl Ctx {
+    /// The layout context for a page of `section`.
+    pub async fn page(&self, section: &'static str) -> Page {
+        let (csrf, flash) = match &self.session {
+            Some(s) => (csrf_token(s).await, s.remove::<String>("flash").await.ok().flatten()),
+            None => (String::new(), None),
+        };
+        let cat = Catalogue(self.lang);
+        Page {
+            lang: self.lang,
+            cat,
+            user: self
+                .caller
+                .as_ref()
+                .map(|c| Badge { name: c.user.value.display_name.clone(), role: c.user.value.role.label(self.lang) }),
+            caller: self.caller.clone(),
+            csrf,
+            section,
+            zone: self.caller.as_ref().map(|c| c.user.value.time_zone).unwrap_or_default(),
+            path: self.path.clone(),
+            flash,
+        }
+    }
+
+    /// Leaves a one-time message for the next page.
+    pub async fn flash(&self, key: &str) {
+        if let Some(s) = &self.session {
+            let _ = s.insert("flash", Catalogue(self.lang).t(key)).await;
+        }
+    }
+}
+
+/// A page that could not be shown.
+pub(crate) enum PageError {
+    NotFound(Lang),
+    Forbidden(Lang),
+    Internal(Lang, String),
+}
+
+impl PageError {
+    pub fn store(lang: Lang, e: StoreError) -> PageError {
+        match e {
+            StoreError::NotFound { .. } => PageError::NotFound(lang),
+            other => PageError::internal(lang, other),
+        }
+    }
+
+    pub fn internal(lang: Lang, e: impl std::fmt::Display) -> PageError {
+        let id = error_id();
+        tracing::error!(error_id = %id, error = %e, "page failed");
+        PageError::Internal(lang, id)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::NotFound(l) => error_page(l, StatusCode::NOT_FOUND, "error.not_found", None),
+            PageError::Forbidden(l) => error_page(l, StatusCode::FORBIDDEN, "error.forbidden", None),
+            PageError::Internal(l, id) => error_page(l, StatusCode::INTERNAL_SERVER_ERROR, "error.internal", Some(id)),
+        }
+    }
+}
+
+/// Maps any displayable error into an internal page error (logged with an id).
+pub(crate) trait OrPage<T> {
+    fn or_page(self, lang: Lang) -> Result<T, PageError>;
+}
+
+impl<T> OrPage<T> for Result<T, StoreError> {
+    fn or_page(self, lang: Lang) -> Result<T, PageError> {
+        self.map_err(|e| PageError::store(lang, e))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    lang: Lang,
+    cat: Catalogue,
+    status: u16,
+    message_key: &'static str,
+    error_id: Option<String>,
+}
+
+impl ErrorPage {
+    fn t(&self, key: &str) -> &'static str {
+        self.cat.t(key)
+    }
+}
+
+/// A minimal error page in the user's language; internal errors show only their id.
+pub(crate) fn error_page(
+    lang: Lang,
+    status: StatusCode,
+    message_key: &'static str,
+    error_id: Option<String>,
+) -> Response {
+    let page = ErrorPage { lang, cat: Catalogue(lang), status: status.as_u16(), message_key, error_id };
+    let html = page.render().unwrap_or_else(|_| "<!doctype html><title>opres</title><p>Error</p>".into());
+    (status, Html(html)).into_response()
+}
+
+/// Renders a template, or an internal-error page.
+pub(crate) fn render<T: Template>(lang: Lang, t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => PageError::internal(lang, e).into_response(),
+    }
+}
+
+/// Checks a permission for a page.
+pub(crate) fn require(caller: &Caller, p: Permission, lang: Lang) -> Result<(), PageError> {
+    if caller.can(p) { Ok(()) } else { Err(PageError::Forbidden(lang)) }
+}
