@@ -222,14 +222,22 @@ impl Collector {
             rest: HashMap<String, String>,
         }
         let Some(row) = self.record_from_object::<Row>(schema, &location, obj) else { return };
-        let reference = row.reference.trim();
+        let mut rest = row.rest;
+        let mut take = |k: &str| rest.remove(k).unwrap_or_default();
+        let (a, b) = if schema.kind == RecordKind::Timeline {
+            (take("at"), take("text"))
+        } else {
+            (take("stage"), take("submitted_at"))
+        };
+        self.attach(schema.kind, location, &row.reference, a, b);
+    }
+
+    /// Attaches a timeline entry (`a` = at, `b` = text) or a report submission (`a` = stage,
+    /// `b` = submitted_at) to the incident with `reference`, or reports why it cannot.
+    pub(crate) fn attach(&mut self, kind: RecordKind, location: Location, reference: &str, a: String, b: String) {
+        let reference = reference.trim();
         if reference.is_empty() {
-            self.problem(
-                location,
-                Some(schema.kind),
-                Some("reference"),
-                Issue::Invalid(opres_domain::Problem::Required),
-            );
+            self.problem(location, Some(kind), Some("reference"), Issue::Invalid(opres_domain::Problem::Required));
             return;
         }
         let index = self.by_reference.get_or_insert_with(|| {
@@ -244,19 +252,15 @@ impl Collector {
                 return;
             }
             let issue = Issue::UnknownIncident { reference: reference.to_string() };
-            self.problem(location, Some(schema.kind), Some("reference"), issue);
+            self.problem(location, Some(kind), Some("reference"), issue);
             return;
         };
-        let mut rest = row.rest;
-        let mut take = |k: &str| rest.remove(k).unwrap_or_default();
         let inc = &mut self.incidents[i];
-        if schema.kind == RecordKind::Timeline {
-            inc.record.timeline.push(TimelineRecord { at: take("at"), text: take("text") });
+        if kind == RecordKind::Timeline {
+            inc.record.timeline.push(TimelineRecord { at: a, text: b });
             inc.timeline_rows.push(location);
         } else {
-            inc.record
-                .report_submissions
-                .push(ReportSubmissionRecord { stage: take("stage"), submitted_at: take("submitted_at") });
+            inc.record.report_submissions.push(ReportSubmissionRecord { stage: a, submitted_at: b });
             inc.submission_rows.push(location);
         }
     }

@@ -1,13 +1,16 @@
 //! XLSX: a sheet per record kind (English or Japanese sheet names), header in the first row.
 //! Timeline entries and report submissions have their own sheets, keyed by incident reference.
 
-use super::{Collector, Schema, map_header, text_cell};
+use super::{Collector, Header, Schema, map_header, text_cell};
 use crate::error::{Expected, Found, Issue, ReadError};
+use crate::fields::{Field, INCIDENT_FIELDS, INSTITUTION_FIELDS, SYSTEM_FIELDS};
 use crate::fields::{RecordKind, Shape, Spec};
+use crate::location::Location;
 use crate::location::Position;
 use crate::{HeaderLang, ParsedFile};
 use calamine::{Data, Reader, Xlsx};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::io::{Read, Seek};
 use std::sync::Arc;
 
@@ -76,11 +79,30 @@ fn read_sheet(c: &mut Collector, kind: RecordKind, sheet: &str, range: &calamine
         return; // every row would repeat the header's problem
     }
     let schema = Schema::new(kind);
+    let fields_of = |names: Vec<&'static str>| -> Vec<Option<usize>> {
+        header.columns.iter().map(|s| s.and_then(|s| names.iter().position(|n| *n == s.name))).collect()
+    };
+    // Column → index in the kind's field table, for the fast path.
+    let index: Vec<Option<usize>> = fields_of(kind.field_names());
     for (i, cells) in rows.enumerate() {
         if cells.iter().all(is_blank) {
             continue; // formatted but empty rows hold nothing
         }
         let loc = c.at(at(i + 1));
+        let done = match kind {
+            RecordKind::Institution => {
+                fast(c, INSTITUTION_FIELDS, &index, &header, cells, &loc, Collector::add_institution_record)
+            }
+            RecordKind::System => fast(c, SYSTEM_FIELDS, &index, &header, cells, &loc, Collector::add_system_record),
+            RecordKind::Incident => {
+                fast(c, INCIDENT_FIELDS, &index, &header, cells, &loc, Collector::add_incident_record)
+            }
+            RecordKind::Timeline | RecordKind::ReportSubmission => fast_entry(c, kind, &header, cells, &loc),
+        };
+        if done {
+            continue;
+        }
+        // The checked path: names every cell's problem.
         let mut obj = Map::new();
         let mut bad = false;
         for (j, cell) in cells.iter().enumerate() {
@@ -107,6 +129,70 @@ fn read_sheet(c: &mut Collector, kind: RecordKind, sheet: &str, range: &calamine
             c.add_object(&schema, loc, obj);
         }
     }
+}
+
+/// A cell as the text the fast path sets, where the checked path would accept it unchanged:
+/// text, an integral number (digits), or TRUE/FALSE for a scalar. `None`: use the checked path.
+fn plain(shape: Shape, d: &Data) -> Option<Cow<'_, str>> {
+    let integral = |f: f64| (f.fract() == 0.0 && f.abs() <= EXACT_F64_INT).then(|| Cow::Owned((f as i64).to_string()));
+    match (shape, d) {
+        (_, Data::String(s)) => Some(Cow::Borrowed(s.as_str())),
+        (_, Data::Empty) => Some(Cow::Borrowed("")),
+        (Shape::Text | Shape::OptText | Shape::List | Shape::Scalar, Data::Float(f)) => integral(*f),
+        (Shape::Text | Shape::OptText | Shape::List | Shape::Scalar, Data::Int(i)) => Some(Cow::Owned(i.to_string())),
+        (Shape::Scalar, Data::Bool(b)) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
+        _ => None,
+    }
+}
+
+/// Fills the raw record straight from the row; false (nothing kept) if any cell needs the checked path.
+fn fast<R: Default>(
+    c: &mut Collector,
+    table: &'static [Field<R>],
+    index: &[Option<usize>],
+    header: &Header,
+    cells: &[Data],
+    at: &Location,
+    keep: fn(&mut Collector, Location, R),
+) -> bool {
+    let mut rec = R::default();
+    for (j, cell) in cells.iter().enumerate() {
+        let Some(f) = index.get(j).copied().flatten().and_then(|k| table.get(k)) else {
+            if is_blank(cell) || header.columns.get(j).copied().flatten().is_some() {
+                continue;
+            }
+            return false;
+        };
+        let Some(text) = plain(f.spec.shape, cell) else { return false };
+        if !text.trim().is_empty() && !(f.set)(&mut rec, &text) {
+            return false;
+        }
+    }
+    keep(c, at.clone(), rec);
+    true
+}
+
+/// A timeline / report-submission row of plain text cells, attached to its incident directly.
+fn fast_entry(c: &mut Collector, kind: RecordKind, header: &Header, cells: &[Data], at: &Location) -> bool {
+    let mut values: [String; 3] = Default::default();
+    let names: [&str; 3] =
+        if kind == RecordKind::Timeline { ["reference", "at", "text"] } else { ["reference", "stage", "submitted_at"] };
+    for (j, cell) in cells.iter().enumerate() {
+        let Some(spec) = header.columns.get(j).copied().flatten() else {
+            if is_blank(cell) {
+                continue;
+            }
+            return false;
+        };
+        let Some(text) = plain(spec.shape, cell) else { return false };
+        match names.iter().position(|n| *n == spec.name) {
+            Some(k) => values[k] = text.into_owned(),
+            None => return false,
+        }
+    }
+    let [reference, a, b] = values;
+    c.attach(kind, at.clone(), &reference, a, b);
+    true
 }
 
 fn is_blank(d: &Data) -> bool {
