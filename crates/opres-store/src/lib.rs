@@ -219,6 +219,14 @@ impl Store {
         dispatch!(self.all_incidents(filter))
     }
 
+    /// How many incidents match, per trigger and primary trend.
+    pub async fn incident_counts(
+        &self,
+        filter: &IncidentFilter,
+    ) -> Result<Vec<(opres_domain::Trigger, opres_domain::Trend, u64)>, StoreError> {
+        dispatch!(self.incident_counts(filter))
+    }
+
     /// One incident by row id.
     pub async fn incident(&self, id: i64) -> Result<Option<Stored<Incident>>, StoreError> {
         dispatch!(self.incident(id))

@@ -1113,3 +1113,26 @@ pub(crate) async fn import(pool: &Pool, data: &DataSet, ctx: &AuditContext) -> R
     tx.commit().await?;
     Ok(summary)
 }
+
+// ---------------------------------------------------------------- aggregates
+
+pub(crate) async fn incident_counts(pool: &Pool, f: &IncidentFilter) -> Result<Vec<(Trigger, Trend, u64)>, StoreError> {
+    let mut qb = QueryBuilder::<DB>::new(
+        "SELECT i.trigger_code, i.trend_code, COUNT(*) FROM incidents i \
+         JOIN institutions inst ON inst.id = i.institution_id WHERE 1 = 1",
+    );
+    push_filter(&mut qb, f);
+    qb.push(" GROUP BY i.trigger_code, i.trend_code ORDER BY i.trigger_code, i.trend_code");
+    let mut out = Vec::new();
+    for row in qb.build().fetch_all(pool).await? {
+        let trigger: String = row.try_get(0)?;
+        let trend: String = row.try_get(1)?;
+        let n: i64 = row.try_get(2)?;
+        out.push((
+            trigger.parse().map_err(|e| corrupt("trigger", &trigger, e))?,
+            trend.parse().map_err(|e| corrupt("trend", &trend, e))?,
+            u64::try_from(n).unwrap_or(0),
+        ));
+    }
+    Ok(out)
+}
