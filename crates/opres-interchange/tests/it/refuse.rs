@@ -261,7 +261,7 @@ fn the_examples_in_docs_formats_md_read() {
         while let Some(start) = rest.find(fence) {
             let body = &rest[start + fence.len()..];
             let end = body.find("```").unwrap();
-            let parsed = read_bytes(name, body[..end].as_bytes()).unwrap_or_else(|e| {
+            let parsed = read_bytes(name, &body.as_bytes()[..end]).unwrap_or_else(|e| {
                 panic!("{name}: {}", e.problems().iter().map(|p| p.message(Lang::En)).collect::<Vec<_>>().join("\n"))
             });
             assert!(!parsed.incidents.is_empty(), "{name}");
