@@ -42,6 +42,12 @@ impl Cli {
 pub enum Command {
     /// Run the web server and REST API.
     Serve(ServeArgs),
+    /// Manage user accounts and roles (the first administrator is created here).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// The tamper-evident audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Import register files (.jsonl, .json, .csv, .xlsx): all rows of all files, or nothing.
     #[command(
         after_help = "Every bad row of every file is listed with its line (or sheet and row), field and reason;\nif there is any, nothing is written. Exit code 2 means the files were refused."
@@ -58,6 +64,228 @@ pub enum Command {
     /// Look at incidents.
     #[command(subcommand)]
     Incident(IncidentCommand),
+    /// Suggest trigger and trend codes for incident texts (JSONL in, JSONL out); train and evaluate.
+    Classify(ClassifyArgs),
+    /// Full-text search over incidents in Japanese and English, or similar past incidents.
+    Search(SearchArgs),
+    /// Trends: counts, shares and year-on-year change by fiscal year, trigger, trend, type, channel.
+    Analyze(AnalyzeArgs),
+    /// Reports.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// MITRE ATT&CK data for TLPT (STIX 2.0 or 2.1 bundles).
+    #[command(subcommand)]
+    Attack(AttackCommand),
+    /// Threat-led penetration testing: practice assessment, metrics, recurrences, rollout, reports.
+    Tlpt(TlptArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AttackCommand {
+    /// Import a STIX bundle of techniques, tactics, intrusion sets and their "uses".
+    Import {
+        /// The bundle (e.g. enterprise-attack.json).
+        file: PathBuf,
+        /// Where to keep the imported data.
+        #[arg(long, short, default_value = "opres-attack.json")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Try it: opres tlpt demo, then opres tlpt assess TLPT-BK-2 (an engagement that falls short).")]
+pub struct TlptArgs {
+    /// The TLPT programme file (docs/tlpt-format.md).
+    #[arg(long, global = true, default_value = "opres-tlpt.json")]
+    pub programme: PathBuf,
+    /// Imported ATT&CK data from opres attack import (default: ./opres-attack.json when it exists).
+    #[arg(long, global = true)]
+    pub attack: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: TlptCommand,
+}
+
+/// Management report formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TlptReportFormat {
+    /// Self-contained HTML.
+    Html,
+    /// Markdown.
+    Md,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TlptCommand {
+    /// Write the demo programme (a fictional group with three engagements).
+    Demo {
+        /// Output file.
+        #[arg(long, short, default_value = "opres-tlpt.json")]
+        out: PathBuf,
+    },
+    /// List the programme's engagements.
+    List,
+    /// Check an engagement against every good practice and shortcoming in the FSA's TLPT column.
+    Assess {
+        /// Engagement id.
+        engagement: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Blue-team metrics: detection and response times and rates, phishing escalation, flags.
+    Metrics {
+        /// Engagement id.
+        engagement: String,
+    },
+    /// Findings that recur earlier ones, across engagements, years and group companies.
+    Recurrences {
+        /// Engagement id.
+        engagement: String,
+        /// Link the matches in the programme file (never merges or hides a finding).
+        #[arg(long)]
+        link: bool,
+    },
+    /// Horizontal rollout of each finding to other systems and group companies.
+    Rollout {
+        /// Engagement id.
+        engagement: String,
+    },
+    /// The management report.
+    Report {
+        /// Engagement id.
+        engagement: String,
+        /// Format.
+        #[arg(long, value_enum, default_value = "html")]
+        format: TlptReportFormat,
+        /// Output file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// An ATT&CK Navigator layer: coverage (tested/detected/missed), or an actor overlay with --actor.
+    Layer {
+        /// Engagement id.
+        engagement: String,
+        /// Intrusion set (id like G0082, or name); repeat for several.
+        #[arg(long)]
+        actor: Vec<String>,
+        /// Output file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+#[command(
+    after_help = "Input lines: {\"id\": \"A-1\", \"text\": \"…\", \"title\": \"…\"}; output lines add trigger, trend,\nconfidence and reasons. Without a trained model file the curated bilingual rules are used."
+)]
+pub struct ClassifyArgs {
+    /// Incident texts, one JSON object per line; - reads standard input.
+    #[arg(long, short)]
+    pub input: Option<PathBuf>,
+    /// Where to write the suggestions (default: standard output).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Trained model file (default: ./opres-classifier.json when it exists).
+    #[arg(long, global = true)]
+    pub model: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<ClassifyCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClassifyCommand {
+    /// Learn from the register's accepted classifications; keep the learned model only if it cross-validates better.
+    Train {
+        /// Folds of cross-validation.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// Seed of the folds and training.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Accuracy, macro-F1 and the confusion matrix by k-fold cross-validation.
+    Eval {
+        /// Folds of cross-validation.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// Seed of the folds.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Evaluate on the labelled set shipped with opres instead of the register.
+        #[arg(long)]
+        builtin: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to find (Japanese or English); all must match.
+    pub query: Option<String>,
+    /// List incidents similar to this one (by reference) instead.
+    #[arg(long, value_name = "REFERENCE")]
+    pub similar: Option<String>,
+    /// Maximum results.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+}
+
+/// Table for people, JSON for programs.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TableOrJson {
+    /// Aligned text.
+    Table,
+    /// JSON.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Fiscal years to show (repeat; default: every year with incidents).
+    #[arg(long)]
+    pub fy: Vec<i32>,
+    /// Length of the top systems and vendors lists.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: TableOrJson,
+    /// Only these institutions (repeat for several).
+    #[arg(long)]
+    pub institution: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The yearly analysis report, structured after the FSA's.
+    Analysis(ReportAnalysisArgs),
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    /// Self-contained HTML with SVG charts (opens in any browser).
+    Html,
+    /// Markdown.
+    Md,
+    /// Excel workbook with the tables.
+    Xlsx,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportAnalysisArgs {
+    /// Fiscal year (April–March), e.g. 2024.
+    #[arg(long)]
+    pub fy: i32,
+    /// Format (default: from --out's extension).
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Output file.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Supervisor deployment: remove institution names, merge groups of fewer than 3 institutions.
+    #[arg(long)]
+    pub anonymise: bool,
 }
 
 #[derive(Debug, Args)]
@@ -65,9 +293,88 @@ pub struct ServeArgs {
     /// Address to listen on. Only this machine can connect unless you choose otherwise.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
-    /// Fill an empty database with the demo data set first.
+    /// Fill an empty database with the demo data set and demo users first (prints their passwords).
     #[arg(long)]
     pub demo: bool,
+    /// Serve HTTPS with this PEM certificate chain (needs --tls-key).
+    #[arg(long, requires = "tls_key", value_name = "PEM")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, requires = "tls_cert", value_name = "PEM")]
+    pub tls_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user. Without --password-stdin a strong password is generated and printed once.
+    #[command(
+        after_help = "Examples:\n  opres user add admin --role admin --all-institutions\n  opres user add hanako --role reporter --institution BANK-A --display-name '山田 花子'"
+    )]
+    Add(UserAddArgs),
+    /// List users with their roles and institutions.
+    List,
+    /// Change a user's role and/or institutions (recorded as a role change).
+    SetRole(UserSetRoleArgs),
+    /// Set a new password (generated and printed unless --password-stdin).
+    Password {
+        /// The user name.
+        username: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Stop a user from signing in (their sessions and API tokens stop working).
+    Disable {
+        /// The user name.
+        username: String,
+    },
+    /// Let a disabled user sign in again.
+    Enable {
+        /// The user name.
+        username: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// Sign-in name (letters, digits, '.', '_', '-', '@').
+    pub username: String,
+    /// admin, analyst, reporter, executive or auditor.
+    #[arg(long)]
+    pub role: String,
+    /// Institution code the user works for (repeat for several).
+    #[arg(long)]
+    pub institution: Vec<String>,
+    /// Every institution (supervisors, single-institution deployments).
+    #[arg(long, conflicts_with = "institution")]
+    pub all_institutions: bool,
+    /// Name shown in pages and the audit trail (default: the user name).
+    #[arg(long, default_value = "")]
+    pub display_name: String,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UserSetRoleArgs {
+    /// The user name.
+    pub username: String,
+    /// New role: admin, analyst, reporter, executive or auditor.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// New institutions (repeat; replaces the old ones).
+    #[arg(long)]
+    pub institution: Vec<String>,
+    /// Every institution.
+    #[arg(long, conflicts_with = "institution")]
+    pub all_institutions: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain; names the first edited, deleted or reordered entry (exit code 1).
+    Verify,
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,7 @@ pub async fn run(register: Register, args: ImportArgs, lang: Lang) -> anyhow::Re
     let spinner = indicatif::ProgressBar::new_spinner();
     spinner.set_message(lang.pick("読み込み・検証しています…", "reading and checking…").to_string());
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let result = register.import_files(&args.files).await;
+    let result = register.import_files(&args.files, &super::cli_actor()).await;
     spinner.finish_and_clear();
     register.store().close().await;
     let s = result?.summary;

@@ -1,12 +1,15 @@
 //! One function per command; each translates options into application calls.
 
+mod analysis;
 mod export;
 mod generate;
 mod import;
 mod incident;
 mod serve;
+mod tlpt;
+mod user;
 
-use crate::cli::{Cli, Command, DbCommand, FilterArgs};
+use crate::cli::{Cli, Command, DbCommand, FilterArgs, ReportCommand};
 use crate::output::InputError;
 use anyhow::Context;
 use opres_app::{FilterParams, Register};
@@ -17,6 +20,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Gen(args) => generate::run(args, lang),
         Command::Serve(args) => serve::run(open(&cli.db).await?, args, lang).await,
+        Command::User(cmd) => user::run(open(&cli.db).await?, cmd, lang).await,
+        Command::Audit(cmd) => user::audit(open(&cli.db).await?, cmd, lang).await,
         Command::Import(args) => import::run(open(&cli.db).await?, args, lang).await,
         Command::Export(cmd) => export::run(open(&cli.db).await?, cmd, lang).await,
         Command::Db(DbCommand::Migrate) => {
@@ -26,7 +31,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Incident(cmd) => incident::run(open(&cli.db).await?, cmd, lang).await,
+        Command::Classify(args) => analysis::classify(&cli.db, args, lang).await,
+        Command::Search(args) => analysis::search(open(&cli.db).await?, args, lang).await,
+        Command::Analyze(args) => analysis::analyze(open(&cli.db).await?, args, lang).await,
+        Command::Report(ReportCommand::Analysis(args)) => analysis::report(open(&cli.db).await?, args, lang).await,
+        Command::Attack(cmd) => tlpt::attack(cmd, lang),
+        Command::Tlpt(args) => tlpt::tlpt(args, lang),
     }
+}
+
+/// Who the command line acts as on the audit trail: the operating-system account.
+pub fn cli_actor() -> opres_store::AuditContext {
+    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
+    opres_store::AuditContext::new(format!("cli:{user}"))
 }
 
 /// Opens (and migrates) the register's database.

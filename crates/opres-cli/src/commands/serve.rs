@@ -1,18 +1,37 @@
+use super::cli_actor;
 use crate::cli::ServeArgs;
 use anyhow::Context;
-use opres_app::Register;
+use opres_app::{NewUser, Register};
 use opres_domain::Lang;
-use opres_web::{AppState, Server};
+use opres_store::{Role, UserScope};
+use opres_web::{AppState, Server, TlsFiles};
 
 pub async fn run(register: Register, args: ServeArgs, lang: Lang) -> anyhow::Result<()> {
     if args.demo {
         load_demo(&register, lang).await?;
     }
-    let server = Server::bind(args.addr, AppState { register: register.clone() })
-        .await
-        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    let state = AppState::new(register.clone());
+    let (server, scheme) = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            let files = TlsFiles { cert: cert.clone(), key: key.clone() };
+            let server = Server::bind_tls(args.addr, state, &files)
+                .await
+                .with_context(|| format!("cannot serve HTTPS on {} with {}", args.addr, cert.display()))?;
+            (server, "https")
+        }
+        _ => (Server::bind(args.addr, state).await.with_context(|| format!("cannot listen on {}", args.addr))?, "http"),
+    };
     let addr = server.local_addr()?;
-    println!("opres is running at http://{addr}/");
+    println!("opres is running at {scheme}://{addr}/");
+    if register.store().list_users().await?.is_empty() {
+        eprintln!(
+            "{}",
+            lang.pick(
+                "ユーザーがいません。最初の管理者を作成してください: opres user add admin --role admin --all-institutions",
+                "No users yet. Create the first administrator: opres user add admin --role admin --all-institutions"
+            )
+        );
+    }
     println!("{}", lang.pick("終了するには Ctrl+C を押してください", "Press Ctrl+C to stop"));
     server
         .run(async {
@@ -23,7 +42,11 @@ pub async fn run(register: Register, args: ServeArgs, lang: Lang) -> anyhow::Res
     Ok(())
 }
 
-/// Fills an empty register with the demo data set (five fiscal years up to today).
+/// The demo users' password: for demonstrations on demo data only.
+pub const DEMO_PASSWORD: &str = "opres-demo-2024";
+
+/// Fills an empty register with the demo data set (five fiscal years up to today) and one demo
+/// user per role, and prints how to sign in.
 async fn load_demo(register: &Register, lang: Lang) -> anyhow::Result<()> {
     if !register.store().list_institutions().await?.is_empty() {
         eprintln!(
@@ -33,13 +56,14 @@ async fn load_demo(register: &Register, lang: Lang) -> anyhow::Result<()> {
                 "The database already holds data: demo data not loaded"
             )
         );
+        print_demo_users(register, lang).await?;
         return Ok(());
     }
     let spinner = indicatif::ProgressBar::new_spinner();
     spinner.set_message(lang.pick("デモデータを読み込んでいます…", "loading demo data…").to_string());
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     let data = opres_synthetic::generate(&opres_synthetic::GenParams::demo(chrono::Utc::now()));
-    let summary = register.store().import(&data).await?;
+    let summary = register.store().import(&data, &opres_store::AuditContext::new("system:demo")).await?;
     spinner.finish_and_clear();
     eprintln!(
         "{}",
@@ -54,5 +78,42 @@ async fn load_demo(register: &Register, lang: Lang) -> anyhow::Result<()> {
             ),
         }
     );
+    if register.store().list_users().await?.is_empty() {
+        let first = data.institutions.first().map(|i| i.code.clone());
+        for (name, role) in [
+            ("admin", Role::Admin),
+            ("analyst", Role::Analyst),
+            ("reporter", Role::Reporter),
+            ("executive", Role::Executive),
+            ("auditor", Role::Auditor),
+        ] {
+            let scope = match (&role, &first) {
+                (Role::Reporter, Some(code)) => UserScope::Institutions(vec![code.clone()]),
+                _ => UserScope::All,
+            };
+            let display = format!("demo {name}");
+            let new =
+                NewUser { username: name.into(), display_name: display, password: DEMO_PASSWORD.into(), role, scope };
+            register.add_user(new, &cli_actor()).await.map_err(|e| anyhow::anyhow!(e.message(Lang::En)))?;
+        }
+    }
+    print_demo_users(register, lang).await
+}
+
+async fn print_demo_users(register: &Register, lang: Lang) -> anyhow::Result<()> {
+    let demo: Vec<_> = register
+        .store()
+        .list_users()
+        .await?
+        .into_iter()
+        .filter(|u| u.value.display_name.starts_with("demo "))
+        .collect();
+    if demo.is_empty() {
+        return Ok(());
+    }
+    println!("{}", lang.pick("デモ用アカウント（デモデータ専用）:", "Demo accounts (for demo data only):"));
+    for u in demo {
+        println!("  {:<10} / {DEMO_PASSWORD}   ({})", u.value.username, u.value.role.label(lang));
+    }
     Ok(())
 }

@@ -1,0 +1,212 @@
+//! Failure analysis: `classify`, `search`, `analyze` and `report analysis`. The engine is
+//! `opres-analysis`; these commands load incidents from the register and hand them in.
+
+use crate::cli::{
+    AnalyzeArgs, ClassifyArgs, ClassifyCommand, ReportAnalysisArgs, ReportFormat, SearchArgs, TableOrJson,
+};
+use crate::output::InputError;
+use anyhow::Context;
+use opres_analysis::classify::{Classifier, Example, StoredModel, TrainParams, classify_jsonl, eval_set};
+use opres_analysis::report::{AnalysisReport, ReportOptions};
+use opres_analysis::search::SearchIndex;
+use opres_analysis::trends::{TrendAnalysis, TrendParams};
+use opres_app::Register;
+use opres_domain::{FiscalYear, Incident, IncidentRef, Lang};
+use opres_store::IncidentFilter;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+
+/// The classifier: the trained model file if there is one and it chose the learned model, else the rules.
+fn load_classifier(path: &Path, explicit: bool, lang: Lang) -> anyhow::Result<Classifier> {
+    if !path.exists() {
+        if explicit {
+            return Err(InputError::new(
+                format!("{}: モデルファイルがありません（opres classify train で作成します）", path.display()),
+                format!("{}: no model file (opres classify train makes one)", path.display()),
+            ));
+        }
+        return Ok(Classifier::rules());
+    }
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let stored = StoredModel::from_json(&text).map_err(|e| {
+        InputError::new(
+            format!("{}: モデルファイルを読めません: {e}", path.display()),
+            format!("{}: not a model file: {e}", path.display()),
+        )
+    })?;
+    eprintln!("{}", stored.explain(lang));
+    Ok(stored.classifier())
+}
+
+async fn accepted_examples(register: &Register) -> anyhow::Result<Vec<Example>> {
+    let incidents = register.store().all_incidents(&IncidentFilter::default()).await?;
+    Ok(incidents.iter().filter_map(|i| Example::from_incident(&i.value)).collect())
+}
+
+pub async fn classify(db: &str, args: ClassifyArgs, lang: Lang) -> anyhow::Result<()> {
+    let model_path = args.model.clone().unwrap_or_else(|| "opres-classifier.json".into());
+    match args.command {
+        Some(ClassifyCommand::Train { folds, seed }) => {
+            let register = super::open(db).await?;
+            let examples = accepted_examples(&register).await?;
+            register.store().close().await;
+            let stored = Classifier::train(&examples, &TrainParams { folds, seed, ..TrainParams::default() })
+                .map_err(|e| InputError::new(format!("学習できません: {e}"), format!("cannot train: {e}")))?;
+            std::fs::write(&model_path, stored.to_json()?)
+                .with_context(|| format!("cannot write {}", model_path.display()))?;
+            println!("{}", stored.explain(lang));
+            println!("{}", stored.learned_cv.to_table(lang));
+            eprintln!("{}", model_path.display());
+            Ok(())
+        }
+        Some(ClassifyCommand::Eval { folds, seed, builtin }) => {
+            let examples = if builtin {
+                eval_set()?
+            } else {
+                let register = super::open(db).await?;
+                let e = accepted_examples(&register).await?;
+                register.store().close().await;
+                e
+            };
+            let stored = Classifier::train(&examples, &TrainParams { folds, seed, ..TrainParams::default() })
+                .map_err(|e| InputError::new(format!("評価できません: {e}"), format!("cannot evaluate: {e}")))?;
+            println!("{}", stored.explain(lang));
+            println!("\n{}\n{}", lang.pick("語彙・ルール", "Rules"), stored.rules_cv.to_table(lang));
+            println!("\n{}\n{}", lang.pick("学習済みモデル", "Learned model"), stored.learned_cv.to_table(lang));
+            Ok(())
+        }
+        None => {
+            let Some(input) = args.input else {
+                return Err(InputError::new(
+                    "--input FILE.jsonl（標準入力なら --input -）を指定してください",
+                    "give --input FILE.jsonl (or --input - for standard input)",
+                ));
+            };
+            let classifier = load_classifier(&model_path, args.model.is_some(), lang)?;
+            let reader: Box<dyn BufRead> = if input.as_os_str() == "-" {
+                Box::new(BufReader::new(std::io::stdin()))
+            } else {
+                Box::new(BufReader::new(
+                    std::fs::File::open(&input).with_context(|| format!("cannot read {}", input.display()))?,
+                ))
+            };
+            let writer: Box<dyn Write> = match &args.output {
+                Some(p) => Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+                )),
+                None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+            };
+            let summary = classify_jsonl(reader, writer, &classifier)?;
+            let name = input.display().to_string();
+            for e in &summary.errors {
+                eprintln!("{name} {}", e.message(lang));
+            }
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::Ja =>
+                        format!("{} 件を分類しました（読めない行 {} 件）", summary.classified, summary.errors.len()),
+                    Lang::En => format!("classified {} lines ({} refused)", summary.classified, summary.errors.len()),
+                }
+            );
+            if summary.errors.is_empty() {
+                Ok(())
+            } else {
+                Err(InputError::new("読めない行があります", "some lines were refused"))
+            }
+        }
+    }
+}
+
+fn fiscal_years(args: &[i32]) -> Vec<FiscalYear> {
+    args.iter().copied().map(FiscalYear).collect()
+}
+
+pub async fn analyze(register: Register, args: AnalyzeArgs, lang: Lang) -> anyhow::Result<()> {
+    let filter = crate::cli::FilterArgs { institution: args.institution.clone(), ..Default::default() }.to_filter()?;
+    let incidents: Vec<Incident> =
+        register.store().all_incidents(&filter).await?.into_iter().map(|s| s.value).collect();
+    let institutions: Vec<_> = register.store().list_institutions().await?.into_iter().map(|s| s.value).collect();
+    register.store().close().await;
+    let analysis = TrendAnalysis::compute(
+        &incidents,
+        &institutions,
+        &TrendParams { fiscal_years: fiscal_years(&args.fy), top_n: args.top },
+    );
+    match args.format {
+        TableOrJson::Table => print!("{}", analysis.to_table(lang)),
+        TableOrJson::Json => println!("{}", serde_json::to_string_pretty(&analysis)?),
+    }
+    Ok(())
+}
+
+pub async fn report(register: Register, args: ReportAnalysisArgs, lang: Lang) -> anyhow::Result<()> {
+    // The report compares with the year before and lists recurrences that started earlier.
+    let incidents: Vec<Incident> =
+        register.store().all_incidents(&IncidentFilter::default()).await?.into_iter().map(|s| s.value).collect();
+    let institutions: Vec<_> = register.store().list_institutions().await?.into_iter().map(|s| s.value).collect();
+    register.store().close().await;
+    let mut opts = ReportOptions::new(FiscalYear(args.fy), lang);
+    opts.anonymise = args.anonymise;
+    let report = AnalysisReport::build(&incidents, &institutions, &opts);
+    let format = args.format.or_else(|| match args.out.extension().and_then(|e| e.to_str()) {
+        Some("md") => Some(ReportFormat::Md),
+        Some("xlsx") => Some(ReportFormat::Xlsx),
+        Some("html" | "htm") => Some(ReportFormat::Html),
+        _ => None,
+    });
+    let bytes = match format.unwrap_or(ReportFormat::Html) {
+        ReportFormat::Html => report.to_html().into_bytes(),
+        ReportFormat::Md => report.to_markdown().into_bytes(),
+        ReportFormat::Xlsx => report.to_xlsx()?,
+    };
+    std::fs::write(&args.out, bytes).with_context(|| format!("cannot write {}", args.out.display()))?;
+    eprintln!("{}", args.out.display());
+    Ok(())
+}
+
+pub async fn search(register: Register, args: SearchArgs, lang: Lang) -> anyhow::Result<()> {
+    let incidents: Vec<Incident> =
+        register.store().all_incidents(&IncidentFilter::default()).await?.into_iter().map(|s| s.value).collect();
+    register.store().close().await;
+    // The index is built from the register on each run, so it can never lag behind it.
+    let index = SearchIndex::in_ram()?;
+    index.rebuild(incidents.iter())?;
+    if let Some(reference) = &args.similar {
+        let r = IncidentRef::parse(reference).map_err(|e| {
+            InputError::new(format!("管理番号「{reference}」: {e}"), format!("reference '{reference}': {e}"))
+        })?;
+        let Some(incident) = incidents.iter().find(|i| i.reference == r) else {
+            return Err(opres_store::StoreError::NotFound { what: "incident", key: reference.clone() }.into());
+        };
+        let similar = index.similar(incident, args.limit, true)?;
+        if similar.is_empty() {
+            println!("{}", lang.pick("類似する過去の障害はありません", "No similar past incidents"));
+        }
+        for s in similar {
+            println!("{:>7.2}  {}  {}  {}  {}", s.score, s.reference, s.institution, s.trend, s.title);
+        }
+        return Ok(());
+    }
+    let Some(query) = args.query.as_deref().filter(|q| !q.trim().is_empty()) else {
+        return Err(InputError::new(
+            "検索語を指定してください（例: opres search \"記憶領域\"）",
+            "give a query, e.g. opres search \"disk full\"",
+        ));
+    };
+    let hits = index.search(query, args.limit)?;
+    if hits.is_empty() {
+        println!("{}", lang.pick("該当する障害はありません", "No incidents match"));
+    }
+    for h in hits {
+        println!(
+            "{:>7.2}  {}  {}  {}\n         {}",
+            h.score,
+            h.reference,
+            h.institution,
+            h.trend,
+            h.snippet.replace('\n', " ")
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,213 @@
+//! `opres user …` and `opres audit verify`.
+
+use super::cli_actor;
+use crate::cli::{AuditCommand, UserAddArgs, UserCommand, UserSetRoleArgs};
+use crate::output::InputError;
+use opres_app::{AccessError, NewUser, Register};
+use opres_domain::{InstitutionCode, Lang};
+use opres_store::{Role, Stored, User, UserScope};
+use rand::RngExt;
+use std::io::BufRead;
+
+pub async fn run(register: Register, cmd: UserCommand, lang: Lang) -> anyhow::Result<()> {
+    let result = match cmd {
+        UserCommand::Add(args) => add(&register, args, lang).await,
+        UserCommand::List => list(&register, lang).await,
+        UserCommand::SetRole(args) => set_role(&register, args, lang).await,
+        UserCommand::Password { username, password_stdin } => {
+            password(&register, &username, password_stdin, lang).await
+        }
+        UserCommand::Disable { username } => set_active(&register, &username, false, lang).await,
+        UserCommand::Enable { username } => set_active(&register, &username, true, lang).await,
+    };
+    register.store().close().await;
+    result
+}
+
+fn access(e: AccessError) -> anyhow::Error {
+    match e {
+        AccessError::Store(s) => anyhow::Error::new(s),
+        other => InputError::new(other.message(Lang::Ja), other.message(Lang::En)),
+    }
+}
+
+fn role(code: &str) -> anyhow::Result<Role> {
+    Role::parse(code).ok_or_else(|| {
+        InputError::new(
+            format!("役割「{code}」はありません（admin, analyst, reporter, executive, auditor）"),
+            format!("there is no role '{code}' (use admin, analyst, reporter, executive or auditor)"),
+        )
+    })
+}
+
+fn scope(all: bool, codes: &[String]) -> anyhow::Result<UserScope> {
+    if all {
+        return Ok(UserScope::All);
+    }
+    if codes.is_empty() {
+        return Err(InputError::new(
+            "--institution（複数可）または --all-institutions を指定してください",
+            "give --institution (repeatable) or --all-institutions",
+        ));
+    }
+    let mut out = Vec::new();
+    for c in codes {
+        out.push(InstitutionCode::parse(c).map_err(|e| {
+            InputError::new(format!("金融機関コード「{c}」: {e}"), format!("institution code '{c}': {e}"))
+        })?);
+    }
+    Ok(UserScope::Institutions(out))
+}
+
+/// A password from standard input, or a generated one (printed by the caller).
+fn password_from(stdin: bool) -> anyhow::Result<(String, bool)> {
+    if stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        return Ok((line.trim_end_matches(['\r', '\n']).to_string(), false));
+    }
+    Ok((generate_password(), true))
+}
+
+/// 20 characters from an alphabet without look-alikes (about 115 bits).
+pub fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..20).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+}
+
+async fn add(register: &Register, args: UserAddArgs, lang: Lang) -> anyhow::Result<()> {
+    let role = role(&args.role)?;
+    let scope = scope(args.all_institutions, &args.institution)?;
+    let (password, generated) = password_from(args.password_stdin)?;
+    let user = register
+        .add_user(
+            NewUser {
+                username: args.username.clone(),
+                display_name: args.display_name,
+                password: password.clone(),
+                role,
+                scope,
+            },
+            &cli_actor(),
+        )
+        .await
+        .map_err(access)?;
+    match lang {
+        Lang::Ja => {
+            println!("ユーザー {} を作成しました（役割: {}）", user.value.username, user.value.role.label(lang))
+        }
+        Lang::En => println!("created user {} (role: {})", user.value.username, user.value.role.label(lang)),
+    }
+    if generated {
+        println!(
+            "{}: {password}",
+            lang.pick("初期パスワード（この画面にだけ表示されます）", "initial password (shown only now)")
+        );
+    }
+    Ok(())
+}
+
+fn scope_text(s: &UserScope, lang: Lang) -> String {
+    match s {
+        UserScope::All => lang.pick("すべて", "all").into(),
+        UserScope::Institutions(v) => v.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(","),
+    }
+}
+
+async fn list(register: &Register, lang: Lang) -> anyhow::Result<()> {
+    let users = register.store().list_users().await?;
+    println!("{:<24} {:<10} {:<8} {:<24} {}", "username", "role", "active", "institutions", "display name");
+    for u in users {
+        let v = &u.value;
+        println!(
+            "{:<24} {:<10} {:<8} {:<24} {}",
+            v.username,
+            v.role.code(),
+            v.active,
+            scope_text(&v.scope, lang),
+            v.display_name
+        );
+    }
+    Ok(())
+}
+
+async fn find(register: &Register, username: &str) -> anyhow::Result<Stored<User>> {
+    match register.store().user_by_username(username).await? {
+        Some((u, _)) => Ok(u),
+        None => {
+            Err(InputError::new(format!("ユーザー「{username}」はいません"), format!("there is no user '{username}'")))
+        }
+    }
+}
+
+async fn set_role(register: &Register, args: UserSetRoleArgs, lang: Lang) -> anyhow::Result<()> {
+    let current = find(register, &args.username).await?;
+    let mut user = current.value.clone();
+    if let Some(r) = &args.role {
+        user.role = role(r)?;
+    }
+    if args.all_institutions || !args.institution.is_empty() {
+        user.scope = scope(args.all_institutions, &args.institution)?;
+    }
+    let saved = register.update_user(current.id, current.version, &user, &cli_actor()).await.map_err(access)?;
+    println!(
+        "{} {} {} / {}",
+        saved.value.username,
+        lang.pick("→", "→"),
+        saved.value.role.label(lang),
+        scope_text(&saved.value.scope, lang)
+    );
+    Ok(())
+}
+
+async fn password(register: &Register, username: &str, stdin: bool, lang: Lang) -> anyhow::Result<()> {
+    let user = find(register, username).await?;
+    let (password, generated) = password_from(stdin)?;
+    register.set_password(user.id, &password, &cli_actor()).await.map_err(access)?;
+    if generated {
+        println!(
+            "{}: {password}",
+            lang.pick("新しいパスワード（この画面にだけ表示されます）", "new password (shown only now)")
+        );
+    } else {
+        println!("{}", lang.pick("パスワードを変更しました", "password changed"));
+    }
+    Ok(())
+}
+
+async fn set_active(register: &Register, username: &str, active: bool, lang: Lang) -> anyhow::Result<()> {
+    let current = find(register, username).await?;
+    let mut user = current.value.clone();
+    user.active = active;
+    register.update_user(current.id, current.version, &user, &cli_actor()).await.map_err(access)?;
+    println!(
+        "{username}: {}",
+        if active {
+            lang.pick("有効にしました", "enabled")
+        } else {
+            lang.pick("無効にしました", "disabled")
+        }
+    );
+    Ok(())
+}
+
+pub async fn audit(register: Register, cmd: AuditCommand, lang: Lang) -> anyhow::Result<()> {
+    let AuditCommand::Verify = cmd;
+    let result = register.verify_audit().await;
+    register.store().close().await;
+    let v = result?;
+    match v.first_bad {
+        None => {
+            match lang {
+                Lang::Ja => println!("監査証跡は改ざんされていません（{} 件を検査）", v.entries),
+                Lang::En => println!("audit trail intact ({} entries checked)", v.entries),
+            }
+            Ok(())
+        }
+        Some((seq, why)) => anyhow::bail!(match lang {
+            Lang::Ja => format!("監査証跡が改ざんされています。最初の不正な記録: 番号 {seq} — {}", why.message(lang)),
+            Lang::En => format!("audit trail tampered with: first bad entry is #{seq} — {}", why.message(lang)),
+        }),
+    }
+}
