@@ -6,6 +6,7 @@
 //!   analysis_bench classify DIR         write DIR/split.json (5 stratified folds of the eval set), score rules + learned
 //!   analysis_bench search N QUERIES     index N incidents, time each query (top 10 with snippets)
 //!   analysis_bench report N FY          time the trend analysis + report tables for FY over N incidents
+//!   analysis_bench write-report N FY ja|en html|md|xlsx OUT [anon]   write a sample report
 
 use opres_analysis::classify::{
     Classifier, ClassifyInput, LearnParams, LearnedModel, eval_set, evaluate, stratified_folds,
@@ -374,6 +375,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 serde_json::json!({"docs": n, "tables_ms_median": percentile(&mut tables, 0.5), "recurrence_ms": rec_ms, "chains": rec.chains.len(),
                     "full_report_html_ms_median": percentile(&mut full, 0.5)})
             );
+        }
+        Some("write-report") => {
+            // write-report N FY ja|en html|md|xlsx OUT [anon]
+            let n: usize = args[2].parse()?;
+            let (insts, incs) = generate(n)?;
+            let lang: Lang = args[4].parse()?;
+            let mut opts = ReportOptions::new(FiscalYear(args[3].parse()?), lang);
+            opts.anonymise = args.get(7).is_some_and(|a| a == "anon");
+            let r = AnalysisReport::build(&incs, &insts, &opts);
+            match args[5].as_str() {
+                "html" => std::fs::write(&args[6], r.to_html())?,
+                "md" => std::fs::write(&args[6], r.to_markdown())?,
+                _ => std::fs::write(&args[6], r.to_xlsx()?)?,
+            }
         }
         _ => {
             eprintln!("usage: analysis_bench gen N DIR | classify DIR | search N QUERIES | report N FY");

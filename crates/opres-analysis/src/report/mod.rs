@@ -450,7 +450,7 @@ impl AnalysisReport {
                     v.push(format!("Median time from occurrence to recovery: {:.1} hours.", m / 60.0));
                 }
                 v.push(format!(
-                    "{} incidents recurred a root cause within six months; {} were flagged as good practice.",
+                    "Incidents recurring a root cause within six months: {}; good-practice cases: {}.",
                     self.recurring_incidents,
                     self.good_practices.len()
                 ));

@@ -137,7 +137,7 @@ impl AnalysisReport {
             s,
             "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>\
 body{{font-family:{FONT_FAMILY};margin:2em;line-height:1.6;color:#222}}table{{border-collapse:collapse;margin:1em 0}}\
-th,td{{border:1px solid #999;padding:4px 8px;vertical-align:top}}th{{background:#eef}}td.n{{text-align:right}}\
+th,td{{border:1px solid #999;padding:4px 8px;vertical-align:top}}th{{background:#eef;white-space:nowrap}}td.n{{text-align:right}}\
 figure{{margin:1em 0}}.case{{border-left:4px solid #0072B2;padding-left:1em;margin:1em 0}}</style></head><body>\n",
             lang.code(),
             e(&self.title())
@@ -153,17 +153,26 @@ figure{{margin:1em 0}}.case{{border-left:4px solid #0072B2;padding-left:1em;marg
             Lang::En => ("Trigger", "Trend", "Challenges and responses", "Count", "Previous year"),
         };
         let _ = writeln!(s, "<table><tr><th>{c1}</th><th>{c2}</th><th>{c3}</th><th>{c4}</th><th>{c5}</th></tr>");
-        for r in &self.taxonomy {
-            let ch: Vec<String> = r.challenges.iter().map(|c| format!("・{}", e(c))).collect();
-            let _ = writeln!(
-                s,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                e(r.trigger.label(lang)),
-                e(r.trend.label(lang)),
-                ch.join("<br>"),
-                r.count,
-                r.previous
-            );
+        // As in the source's table: a trigger's cell spans its trends, and challenges given per
+        // trigger span the trends that share them.
+        let rows = &self.taxonomy;
+        let run_len =
+            |i: usize, same: &dyn Fn(usize, usize) -> bool| (i..rows.len()).take_while(|&j| same(i, j)).count();
+        for (i, r) in rows.iter().enumerate() {
+            s.push_str("<tr>");
+            if i == 0 || rows[i - 1].trigger != r.trigger {
+                let n = run_len(i, &|a, b| rows[a].trigger == rows[b].trigger);
+                let _ = write!(s, "<td rowspan=\"{n}\">{}</td>", e(r.trigger.label(lang)));
+            }
+            let _ = write!(s, "<td>{}</td>", e(r.trend.label(lang)));
+            let same_ch =
+                |a: usize, b: usize| rows[a].trigger == rows[b].trigger && rows[a].challenges == rows[b].challenges;
+            if i == 0 || !same_ch(i - 1, i) {
+                let n = run_len(i, &same_ch);
+                let ch: Vec<String> = r.challenges.iter().map(|c| format!("・{}", e(c))).collect();
+                let _ = write!(s, "<td rowspan=\"{n}\">{}</td>", ch.join("<br>"));
+            }
+            let _ = writeln!(s, "<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>", r.count, r.previous);
         }
         s.push_str("</table>\n");
         let _ = writeln!(s, "<h2 id=\"charts\">3. {}</h2>", h[2]);

@@ -59,7 +59,7 @@ pub fn hbar_chart(title: &str, items: &[(String, f64)], unit: &str) -> String {
 /// A stacked column chart: one column per category (e.g. fiscal year), one stack segment per series.
 pub fn stacked_columns(title: &str, categories: &[String], series: &[(String, Vec<f64>)]) -> String {
     let font = 12.0;
-    let (left, top, plot_h, col_w, gap): (f64, f64, f64, f64, f64) = (50.0, 34.0, 240.0, 56.0, 28.0);
+    let (left, top, plot_h, col_w, gap): (f64, f64, f64, f64, f64) = (50.0, 52.0, 240.0, 56.0, 28.0);
     let legend_w = series.iter().map(|(l, _)| text_width(l, font)).fold(60.0, f64::max).min(360.0) + 30.0;
     let plot_w = (col_w + gap) * categories.len().max(1) as f64;
     let width = left + plot_w + legend_w + 20.0;

@@ -112,6 +112,9 @@ fn structure_and_counts_in_both_languages() {
             assert!(md.contains(h), "{lang}: md lacks {h}");
         }
         assert!(html.contains("<svg") && html.contains("Noto Sans CJK JP"));
+        // The trigger cell spans its trends (cyber: malware and DDoS here), as in the source's table.
+        let cyber_cell = format!("<td rowspan=\"2\">{}</td>", Trigger::Cyber.label(lang));
+        assert!(html.contains(&cyber_cell), "{lang}: no spanning trigger cell");
         assert!(
             !html.contains("http://") || html.matches("http://").all(|_| html.contains("http://www.w3.org/2000/svg"))
         );
