@@ -187,6 +187,10 @@ fn jst_hm(t: Timestamp) -> String {
     t.with_timezone(&JST).format("%m/%d %H:%M").to_string()
 }
 
+fn jst_full(t: Timestamp) -> String {
+    t.with_timezone(&JST).format("%Y-%m-%d %H:%M").to_string()
+}
+
 /// A Gantt-like chart of a paper test: a bar per lost resource and per disrupted service from the onset until
 /// restoration, a tolerance mark per service, and cut-off lines.
 pub fn gantt_svg(map: &DependencyMap, result: &DeterministicResult, lang: Lang) -> String {
@@ -502,6 +506,37 @@ fn blocks(sa: &SelfAssessment<'_>, lang: Lang, html: bool) -> Vec<Block> {
     b.extend(maps_out);
     // 4. Scenarios.
     b.push(Block::Heading(2, l("4. シナリオテストの結果", "4. Scenario test results")));
+    // One line per scenario first: which services breach, on paper and, if run, how likely.
+    b.push(Block::Table(Table {
+        header: vec![
+            l("シナリオ", "Scenario"),
+            l("種類", "Kind"),
+            l("耐性度を超過する業務（机上）", "Services breaching (paper test)"),
+            l("超過確率の最も高い業務", "Highest P(breach)"),
+        ],
+        rows: sa
+            .runs
+            .iter()
+            .map(|run| {
+                let names = |id: &str| map.index_of(id).map(|i| map.node_name(i, lang).to_string()).unwrap_or_default();
+                let breaching: Vec<String> =
+                    run.paper.services.iter().filter(|s| s.breach).map(|s| names(&s.service)).collect();
+                let worst = run.monte_carlo.as_ref().and_then(|m| {
+                    m.services
+                        .iter()
+                        .filter(|s| s.breach.count > 0)
+                        .max_by(|a, b| a.breach.p.total_cmp(&b.breach.p))
+                        .map(|s| format!("{} {:.1}%", names(&s.service), s.breach.p * 100.0))
+                });
+                vec![
+                    run.scenario.name(lang).to_string(),
+                    run.scenario.kind.label(lang).to_string(),
+                    if breaching.is_empty() { l("なし", "none") } else { breaching.join(", ") },
+                    worst.unwrap_or_else(|| "-".into()),
+                ]
+            })
+            .collect(),
+    }));
     for run in &sa.runs {
         let p = &run.paper;
         b.push(Block::Heading(3, format!("{} ({})", run.scenario.name(lang), run.scenario.kind.label(lang))));
@@ -516,7 +551,7 @@ fn blocks(sa: &SelfAssessment<'_>, lang: Lang, html: bool) -> Vec<Block> {
         b.push(Block::Para(format!(
             "{}: {} JST{} / {}: {}",
             l("開始", "Start"),
-            jst_hm(p.start),
+            jst_full(p.start),
             if p.onset_minutes > 0.0 { format!(" (+{})", fmt_minutes(p.onset_minutes, lang)) } else { String::new() },
             l("喪失", "Lost"),
             if losses.is_empty() { l("なし", "nothing") } else { losses.join("; ") }
