@@ -64,6 +64,342 @@ pub enum Command {
     /// Look at incidents.
     #[command(subcommand)]
     Incident(IncidentCommand),
+    /// Suggest trigger and trend codes for incident texts (JSONL in, JSONL out); train and evaluate.
+    Classify(ClassifyArgs),
+    /// Full-text search over incidents in Japanese and English, or similar past incidents.
+    Search(SearchArgs),
+    /// Trends: counts, shares and year-on-year change by fiscal year, trigger, trend, type, channel.
+    Analyze(AnalyzeArgs),
+    /// Reports.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// MITRE ATT&CK data for TLPT (STIX 2.0 or 2.1 bundles).
+    #[command(subcommand)]
+    Attack(AttackCommand),
+    /// Threat-led penetration testing: practice assessment, metrics, recurrences, rollout, reports.
+    Tlpt(TlptArgs),
+    /// Operational resilience: single points of failure, concentration, scenarios, self-assessment.
+    Resilience(ResilienceArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Try it: opres resilience demo --out demo, then\n  opres resilience --map demo/map.json simulate --scenarios demo/scenarios.json"
+)]
+pub struct ResilienceArgs {
+    /// The map file: services, tolerances, resources and dependencies (docs/resilience-formats.md).
+    #[arg(long, global = true, default_value = "opres-map.json")]
+    pub map: PathBuf,
+    #[command(subcommand)]
+    pub command: ResilienceCommand,
+}
+
+/// Self-assessment report formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ResilienceReportFormat {
+    /// Self-contained HTML with SVG charts.
+    Html,
+    /// Markdown.
+    Md,
+}
+
+/// Flowchart formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FlowchartFormat {
+    /// SVG drawn by opres (one service).
+    Svg,
+    /// Mermaid.
+    Mermaid,
+    /// Graphviz DOT.
+    Dot,
+    /// Cytoscape JSON.
+    Cytoscape,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ResilienceCommand {
+    /// Write the demo bank's map and scenarios.
+    Demo {
+        /// Output folder.
+        #[arg(long, short, default_value = "resilience-demo")]
+        out: PathBuf,
+    },
+    /// Check and convert a map: JSON, an XLSX workbook, or resources.csv + dependencies.csv from a CMDB.
+    Import {
+        /// The file(s).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Take the important business services and tolerances from this map JSON.
+        #[arg(long)]
+        services: Option<PathBuf>,
+        /// Output map JSON.
+        #[arg(long, short, default_value = "opres-map.json")]
+        out: PathBuf,
+    },
+    /// Single points of failure per service (hard and soft).
+    Spof {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: TableOrJson,
+    },
+    /// Third-party concentration: providers, ultimate parents, HHI, no-substitute providers.
+    Concentration,
+    /// Run scenarios: paper test, and Monte Carlo with --samples.
+    Simulate {
+        /// Scenarios file.
+        #[arg(long)]
+        scenarios: PathBuf,
+        /// Only this scenario.
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Monte Carlo samples (0: paper test only).
+        #[arg(long, default_value_t = 10_000)]
+        samples: usize,
+        /// Seed (same seed, same result on any number of threads).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// The self-assessment report.
+    Report {
+        /// Scenarios to run for the report.
+        #[arg(long)]
+        scenarios: Option<PathBuf>,
+        /// Monte Carlo samples per scenario (0: paper test only).
+        #[arg(long, default_value_t = 10_000)]
+        samples: usize,
+        /// Seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Format.
+        #[arg(long, value_enum, default_value = "html")]
+        format: ResilienceReportFormat,
+        /// Output file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// A service's dependency flowchart.
+    Flowchart {
+        /// Service id (default: the first; all services for Mermaid/DOT/Cytoscape).
+        #[arg(long)]
+        service: Option<String>,
+        /// Format.
+        #[arg(long, value_enum, default_value = "svg")]
+        format: FlowchartFormat,
+        /// Output file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AttackCommand {
+    /// Import a STIX bundle of techniques, tactics, intrusion sets and their "uses".
+    Import {
+        /// The bundle (e.g. enterprise-attack.json).
+        file: PathBuf,
+        /// Where to keep the imported data.
+        #[arg(long, short, default_value = "opres-attack.json")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Try it: opres tlpt demo, then opres tlpt assess TLPT-BK-2 (an engagement that falls short).")]
+pub struct TlptArgs {
+    /// The TLPT programme file (docs/tlpt-format.md).
+    #[arg(long, global = true, default_value = "opres-tlpt.json")]
+    pub programme: PathBuf,
+    /// Imported ATT&CK data from opres attack import (default: ./opres-attack.json when it exists).
+    #[arg(long, global = true)]
+    pub attack: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: TlptCommand,
+}
+
+/// Management report formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TlptReportFormat {
+    /// Self-contained HTML.
+    Html,
+    /// Markdown.
+    Md,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TlptCommand {
+    /// Write the demo programme (a fictional group with three engagements).
+    Demo {
+        /// Output file.
+        #[arg(long, short, default_value = "opres-tlpt.json")]
+        out: PathBuf,
+    },
+    /// List the programme's engagements.
+    List,
+    /// Check an engagement against every good practice and shortcoming in the FSA's TLPT column.
+    Assess {
+        /// Engagement id.
+        engagement: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Blue-team metrics: detection and response times and rates, phishing escalation, flags.
+    Metrics {
+        /// Engagement id.
+        engagement: String,
+    },
+    /// Findings that recur earlier ones, across engagements, years and group companies.
+    Recurrences {
+        /// Engagement id.
+        engagement: String,
+        /// Link the matches in the programme file (never merges or hides a finding).
+        #[arg(long)]
+        link: bool,
+    },
+    /// Horizontal rollout of each finding to other systems and group companies.
+    Rollout {
+        /// Engagement id.
+        engagement: String,
+    },
+    /// The management report.
+    Report {
+        /// Engagement id.
+        engagement: String,
+        /// Format.
+        #[arg(long, value_enum, default_value = "html")]
+        format: TlptReportFormat,
+        /// Output file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// An ATT&CK Navigator layer: coverage (tested/detected/missed), or an actor overlay with --actor.
+    Layer {
+        /// Engagement id.
+        engagement: String,
+        /// Intrusion set (id like G0082, or name); repeat for several.
+        #[arg(long)]
+        actor: Vec<String>,
+        /// Output file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+#[command(
+    after_help = "Input lines: {\"id\": \"A-1\", \"text\": \"…\", \"title\": \"…\"}; output lines add trigger, trend,\nconfidence and reasons. Without a trained model file the curated bilingual rules are used."
+)]
+pub struct ClassifyArgs {
+    /// Incident texts, one JSON object per line; - reads standard input.
+    #[arg(long, short)]
+    pub input: Option<PathBuf>,
+    /// Where to write the suggestions (default: standard output).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Trained model file (default: ./opres-classifier.json when it exists).
+    #[arg(long, global = true)]
+    pub model: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<ClassifyCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClassifyCommand {
+    /// Learn from the register's accepted classifications; keep the learned model only if it cross-validates better.
+    Train {
+        /// Folds of cross-validation.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// Seed of the folds and training.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Accuracy, macro-F1 and the confusion matrix by k-fold cross-validation.
+    Eval {
+        /// Folds of cross-validation.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// Seed of the folds.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Evaluate on the labelled set shipped with opres instead of the register.
+        #[arg(long)]
+        builtin: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to find (Japanese or English); all must match.
+    pub query: Option<String>,
+    /// List incidents similar to this one (by reference) instead.
+    #[arg(long, value_name = "REFERENCE")]
+    pub similar: Option<String>,
+    /// Maximum results.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+}
+
+/// Table for people, JSON for programs.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TableOrJson {
+    /// Aligned text.
+    Table,
+    /// JSON.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Fiscal years to show (repeat; default: every year with incidents).
+    #[arg(long)]
+    pub fy: Vec<i32>,
+    /// Length of the top systems and vendors lists.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: TableOrJson,
+    /// Only these institutions (repeat for several).
+    #[arg(long)]
+    pub institution: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The yearly analysis report, structured after the FSA's.
+    Analysis(ReportAnalysisArgs),
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    /// Self-contained HTML with SVG charts (opens in any browser).
+    Html,
+    /// Markdown.
+    Md,
+    /// Excel workbook with the tables.
+    Xlsx,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportAnalysisArgs {
+    /// Fiscal year (April–March), e.g. 2024.
+    #[arg(long)]
+    pub fy: i32,
+    /// Format (default: from --out's extension).
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Output file.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Supervisor deployment: remove institution names, merge groups of fewer than 3 institutions.
+    #[arg(long)]
+    pub anonymise: bool,
 }
 
 #[derive(Debug, Args)]
@@ -85,7 +421,9 @@ pub struct ServeArgs {
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Create a user. Without --password-stdin a strong password is generated and printed once.
-    #[command(after_help = "Examples:\n  opres user add admin --role admin --all-institutions\n  opres user add hanako --role reporter --institution BANK-A --display-name '山田 花子'")]
+    #[command(
+        after_help = "Examples:\n  opres user add admin --role admin --all-institutions\n  opres user add hanako --role reporter --institution BANK-A --display-name '山田 花子'"
+    )]
     Add(UserAddArgs),
     /// List users with their roles and institutions.
     List,

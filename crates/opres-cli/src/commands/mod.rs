@@ -1,13 +1,16 @@
 //! One function per command; each translates options into application calls.
 
+mod analysis;
 mod export;
 mod generate;
 mod import;
 mod incident;
+mod resilience;
 mod serve;
+mod tlpt;
 mod user;
 
-use crate::cli::{Cli, Command, DbCommand, FilterArgs};
+use crate::cli::{Cli, Command, DbCommand, FilterArgs, ReportCommand};
 use crate::output::InputError;
 use anyhow::Context;
 use opres_app::{FilterParams, Register};
@@ -29,6 +32,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Incident(cmd) => incident::run(open(&cli.db).await?, cmd, lang).await,
+        Command::Classify(args) => analysis::classify(&cli.db, args, lang).await,
+        Command::Search(args) => analysis::search(open(&cli.db).await?, args, lang).await,
+        Command::Analyze(args) => analysis::analyze(open(&cli.db).await?, args, lang).await,
+        Command::Report(ReportCommand::Analysis(args)) => analysis::report(open(&cli.db).await?, args, lang).await,
+        Command::Attack(cmd) => tlpt::attack(cmd, lang),
+        Command::Tlpt(args) => tlpt::tlpt(args, lang),
+        Command::Resilience(args) => resilience::run(args, lang),
     }
 }
 

@@ -92,7 +92,8 @@ async fn load_demo(register: &Register, lang: Lang) -> anyhow::Result<()> {
                 _ => UserScope::All,
             };
             let display = format!("demo {name}");
-            let new = NewUser { username: name.into(), display_name: display, password: DEMO_PASSWORD.into(), role, scope };
+            let new =
+                NewUser { username: name.into(), display_name: display, password: DEMO_PASSWORD.into(), role, scope };
             register.add_user(new, &cli_actor()).await.map_err(|e| anyhow::anyhow!(e.message(Lang::En)))?;
         }
     }

@@ -14,7 +14,9 @@ pub async fn run(register: Register, cmd: UserCommand, lang: Lang) -> anyhow::Re
         UserCommand::Add(args) => add(&register, args, lang).await,
         UserCommand::List => list(&register, lang).await,
         UserCommand::SetRole(args) => set_role(&register, args, lang).await,
-        UserCommand::Password { username, password_stdin } => password(&register, &username, password_stdin, lang).await,
+        UserCommand::Password { username, password_stdin } => {
+            password(&register, &username, password_stdin, lang).await
+        }
         UserCommand::Disable { username } => set_active(&register, &username, false, lang).await,
         UserCommand::Enable { username } => set_active(&register, &username, true, lang).await,
     };
@@ -50,7 +52,9 @@ fn scope(all: bool, codes: &[String]) -> anyhow::Result<UserScope> {
     }
     let mut out = Vec::new();
     for c in codes {
-        out.push(InstitutionCode::parse(c).map_err(|e| InputError::new(format!("金融機関コード「{c}」: {e}"), format!("institution code '{c}': {e}")))?);
+        out.push(InstitutionCode::parse(c).map_err(|e| {
+            InputError::new(format!("金融機関コード「{c}」: {e}"), format!("institution code '{c}': {e}"))
+        })?);
     }
     Ok(UserScope::Institutions(out))
 }
@@ -78,17 +82,28 @@ async fn add(register: &Register, args: UserAddArgs, lang: Lang) -> anyhow::Resu
     let (password, generated) = password_from(args.password_stdin)?;
     let user = register
         .add_user(
-            NewUser { username: args.username.clone(), display_name: args.display_name, password: password.clone(), role, scope },
+            NewUser {
+                username: args.username.clone(),
+                display_name: args.display_name,
+                password: password.clone(),
+                role,
+                scope,
+            },
             &cli_actor(),
         )
         .await
         .map_err(access)?;
     match lang {
-        Lang::Ja => println!("ユーザー {} を作成しました（役割: {}）", user.value.username, user.value.role.label(lang)),
+        Lang::Ja => {
+            println!("ユーザー {} を作成しました（役割: {}）", user.value.username, user.value.role.label(lang))
+        }
         Lang::En => println!("created user {} (role: {})", user.value.username, user.value.role.label(lang)),
     }
     if generated {
-        println!("{}: {password}", lang.pick("初期パスワード（この画面にだけ表示されます）", "initial password (shown only now)"));
+        println!(
+            "{}: {password}",
+            lang.pick("初期パスワード（この画面にだけ表示されます）", "initial password (shown only now)")
+        );
     }
     Ok(())
 }
@@ -105,7 +120,14 @@ async fn list(register: &Register, lang: Lang) -> anyhow::Result<()> {
     println!("{:<24} {:<10} {:<8} {:<24} {}", "username", "role", "active", "institutions", "display name");
     for u in users {
         let v = &u.value;
-        println!("{:<24} {:<10} {:<8} {:<24} {}", v.username, v.role.code(), v.active, scope_text(&v.scope, lang), v.display_name);
+        println!(
+            "{:<24} {:<10} {:<8} {:<24} {}",
+            v.username,
+            v.role.code(),
+            v.active,
+            scope_text(&v.scope, lang),
+            v.display_name
+        );
     }
     Ok(())
 }
@@ -113,7 +135,9 @@ async fn list(register: &Register, lang: Lang) -> anyhow::Result<()> {
 async fn find(register: &Register, username: &str) -> anyhow::Result<Stored<User>> {
     match register.store().user_by_username(username).await? {
         Some((u, _)) => Ok(u),
-        None => Err(InputError::new(format!("ユーザー「{username}」はいません"), format!("there is no user '{username}'"))),
+        None => {
+            Err(InputError::new(format!("ユーザー「{username}」はいません"), format!("there is no user '{username}'")))
+        }
     }
 }
 
@@ -127,7 +151,13 @@ async fn set_role(register: &Register, args: UserSetRoleArgs, lang: Lang) -> any
         user.scope = scope(args.all_institutions, &args.institution)?;
     }
     let saved = register.update_user(current.id, current.version, &user, &cli_actor()).await.map_err(access)?;
-    println!("{} {} {} / {}", saved.value.username, lang.pick("→", "→"), saved.value.role.label(lang), scope_text(&saved.value.scope, lang));
+    println!(
+        "{} {} {} / {}",
+        saved.value.username,
+        lang.pick("→", "→"),
+        saved.value.role.label(lang),
+        scope_text(&saved.value.scope, lang)
+    );
     Ok(())
 }
 
@@ -136,7 +166,10 @@ async fn password(register: &Register, username: &str, stdin: bool, lang: Lang) 
     let (password, generated) = password_from(stdin)?;
     register.set_password(user.id, &password, &cli_actor()).await.map_err(access)?;
     if generated {
-        println!("{}: {password}", lang.pick("新しいパスワード（この画面にだけ表示されます）", "new password (shown only now)"));
+        println!(
+            "{}: {password}",
+            lang.pick("新しいパスワード（この画面にだけ表示されます）", "new password (shown only now)")
+        );
     } else {
         println!("{}", lang.pick("パスワードを変更しました", "password changed"));
     }
@@ -150,7 +183,11 @@ async fn set_active(register: &Register, username: &str, active: bool, lang: Lan
     register.update_user(current.id, current.version, &user, &cli_actor()).await.map_err(access)?;
     println!(
         "{username}: {}",
-        if active { lang.pick("有効にしました", "enabled") } else { lang.pick("無効にしました", "disabled") }
+        if active {
+            lang.pick("有効にしました", "enabled")
+        } else {
+            lang.pick("無効にしました", "disabled")
+        }
     );
     Ok(())
 }
