@@ -376,6 +376,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     "full_report_html_ms_median": percentile(&mut full, 0.5)})
             );
         }
+        Some("train") => {
+            // train N: learned model from N generated incidents' accepted classifications.
+            let n: usize = args[2].parse()?;
+            let (_, incs) = generate(n)?;
+            let ex: Vec<_> = incs.iter().filter_map(opres_analysis::classify::Example::from_incident).collect();
+            let t0 = Instant::now();
+            let m = LearnedModel::train(&ex, &LearnParams::default(), 1)?;
+            let secs = t0.elapsed().as_secs_f64();
+            let json = serde_json::to_string(&m)?;
+            println!(
+                "{}",
+                serde_json::json!({"examples": ex.len(), "train_secs": secs, "features": m.features.len(), "json_bytes": json.len()})
+            );
+        }
         Some("write-report") => {
             // write-report N FY ja|en html|md|xlsx OUT [anon]
             let n: usize = args[2].parse()?;

@@ -12,7 +12,8 @@ use std::collections::HashMap;
 /// Learning parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LearnParams {
-    /// Passes over the training set.
+    /// Passes over the training set, capped so that passes × examples stays within 2 million
+    /// (large registers converge in fewer passes, and `classify train` must stay interactive).
     pub epochs: usize,
     /// AdaGrad base step size.
     pub learning_rate: f64,
@@ -20,6 +21,8 @@ pub struct LearnParams {
     pub l2: f64,
     /// Drop features seen in fewer documents than this.
     pub min_df: u32,
+    /// Keep at most this many features, the most frequent (bounds the stored model's size).
+    pub max_features: usize,
     /// Below this probability the model abstains to `unknown`.
     pub abstain_below: f64,
     /// Value of the rule model's suggestion as a feature (0 leaves the rules out). It sits outside
@@ -29,7 +32,15 @@ pub struct LearnParams {
 
 impl Default for LearnParams {
     fn default() -> Self {
-        LearnParams { epochs: 30, learning_rate: 0.5, l2: 1e-3, min_df: 1, abstain_below: 0.0, rule_feature: 1.0 }
+        LearnParams {
+            epochs: 30,
+            learning_rate: 0.5,
+            l2: 1e-3,
+            min_df: 1,
+            max_features: 200_000,
+            abstain_below: 0.0,
+            rule_feature: 1.0,
+        }
     }
 }
 
@@ -143,6 +154,10 @@ impl LearnedModel {
             *df.entry(r.as_str()).or_insert(0) += 1;
         }
         let mut feats: Vec<(&str, u32)> = df.into_iter().filter(|(_, n)| *n >= params.min_df).collect();
+        if feats.len() > params.max_features {
+            feats.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            feats.truncate(params.max_features);
+        }
         feats.sort();
         let n = docs.len() as f64;
         let features: Vec<String> = feats.iter().map(|(f, _)| f.to_string()).collect();
@@ -182,7 +197,8 @@ impl LearnedModel {
         let lr = self.params.learning_rate as f32;
         let l2 = self.params.l2 as f32;
         let mut p = vec![0.0f32; k];
-        for _ in 0..self.params.epochs {
+        let epochs = self.params.epochs.min((2_000_000 / xs.len().max(1)).max(2));
+        for _ in 0..epochs {
             rng.shuffle(&mut order);
             for &i in &order {
                 self.logits_into(&xs[i], &mut p);
