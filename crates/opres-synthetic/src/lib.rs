@@ -31,6 +31,11 @@ pub struct GenParams {
 }
 
 impl GenParams {
+    /// Parameters covering the default 5 fiscal years up to `now`.
+    pub fn new(institutions: usize, incidents: usize, seed: u64, now: DateTime<Utc>) -> GenParams {
+        GenParams { institutions, incidents, seed, now, fiscal_years: 5 }
+    }
+
     /// The demo data set's shape: 24 institutions, 3,000 incidents, seed 2024, 5 fiscal years to `now`.
     pub fn demo(now: DateTime<Utc>) -> GenParams {
         GenParams { institutions: 24, incidents: 3_000, seed: 2024, now, fiscal_years: 5 }
