@@ -26,6 +26,14 @@ fn lane_of(kind: NodeKind) -> usize {
     LANES.iter().position(|&k| k == kind).unwrap_or(0)
 }
 
+/// A lane's label, short enough for the label column.
+fn lane_label(kind: NodeKind, lang: Lang) -> &'static str {
+    match kind {
+        NodeKind::Service => lang.pick("重要な業務", "Services"),
+        other => other.label(lang),
+    }
+}
+
 fn colour(kind: NodeKind) -> (&'static str, &'static str) {
     match kind {
         NodeKind::Service => ("#1f3b73", "#ffffff"),
@@ -185,7 +193,7 @@ pub fn service_svg(map: &DependencyMap, service_id: &str, opts: &SvgOptions) -> 
             y = lane_y[li],
             w = width - 8.0,
             ty = lane_y[li] + 24.0,
-            label = xml_escape(LANES[l].label(lang))
+            label = xml_escape(&truncate_to(lane_label(LANES[l], lang), LANE_LABEL - 14.0))
         );
     }
     // Edges first so boxes sit on top.
