@@ -1027,16 +1027,38 @@ fn grouped(n: u64) -> String {
     out
 }
 
+/// Replaces `{sys}`, `{c}` and `{t}` in one pass (generation is dominated by string building).
 fn fill(t: &str, sys: &str, c: &str, time: &str) -> String {
-    t.replace("{sys}", sys).replace("{c}", c).replace("{t}", time)
+    let mut out = String::with_capacity(t.len() + sys.len() + c.len() + time.len());
+    let mut rest = t;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let (value, skip) = if tail.starts_with("{sys}") {
+            (sys, 5)
+        } else if tail.starts_with("{c}") {
+            (c, 3)
+        } else if tail.starts_with("{t}") {
+            (time, 3)
+        } else {
+            ("{", 1)
+        };
+        out.push_str(value);
+        rest = &tail[skip..];
+    }
+    out.push_str(rest);
+    out
 }
 
+/// The text with its first letter upper-cased.
 fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
+    let mut out = s.to_string();
+    match out.chars().next() {
+        Some(f) if f.is_ascii() => out[..1].make_ascii_uppercase(),
+        Some(f) => out = f.to_uppercase().chain(s.chars().skip(1)).collect(),
+        None => {}
     }
+    out
 }
 
 /// Composes the incident's text. Each part is chosen independently; the order of the sentences varies.
@@ -1316,6 +1338,13 @@ mod tests {
                 assert!(!ja.is_ascii(), "{ja}");
             }
         }
+    }
+
+    #[test]
+    fn placeholders_are_filled_once_each() {
+        assert_eq!(fill("{sys}で{c}。{t}に{x}", "ATM", "停止", "9時"), "ATMで停止。9時に{x}");
+        assert_eq!(capitalise("we restarted"), "We restarted");
+        assert_eq!(capitalise(""), "");
     }
 
     #[test]
