@@ -71,13 +71,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
             .collect();
         let t = Instant::now();
+        let conc = opres_resilience::concentration::analyse(&map);
+        let concentration_s = t.elapsed().as_secs_f64();
+        std::hint::black_box(&conc);
+        let t = Instant::now();
         let compiled = CompiledScenario::new(&map, &scenario).map_err(|e| e.to_string())?;
         let compile_s = t.elapsed().as_secs_f64();
         println!(
             "{}",
             serde_json::json!({
                 "size": size, "phase": "setup", "nodes": map.graph().len(), "services": services,
-                "generate_s": gen_s, "spof_median_s": median(spof_times), "compile_s": compile_s,
+                "generate_s": gen_s, "spof_median_s": median(spof_times), "compile_s": compile_s, "concentration_s": concentration_s,
                 "lost": compiled.losses(), "evaluated_nodes": compiled.evaluated_nodes(), "samples": n_samples,
             })
         );

@@ -103,21 +103,15 @@ pub fn analyse(map: &DependencyMap) -> ConcentrationReport {
         }
         acc
     };
-    let mut lost = vec![false; g.len()];
+    let mut scratch = crate::graph::DownScratch::default();
     let mut exposures = Vec::new();
     let mut by_parent: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (name, (parent, nodes)) in &providers {
         let all = union(nodes, &reach);
         let dir = union(nodes, &direct);
         let via: Vec<u64> = all.iter().zip(&dir).map(|(a, d)| a & !d).collect();
-        for &n in nodes {
-            lost[n] = true;
-        }
-        let down = g.down_set(&lost, true);
-        for &n in nodes {
-            lost[n] = false;
-        }
-        let no_sub: Vec<String> = (0..g.n_services()).filter(|&s| down[s]).map(|s| g.id(s).to_string()).collect();
+        let no_sub: Vec<String> =
+            g.services_down(nodes, true, &mut scratch).into_iter().map(|s| g.id(s).to_string()).collect();
         by_parent.entry(parent.clone()).or_default().extend(nodes.iter().copied());
         exposures.push(ProviderExposure {
             name: name.clone(),
@@ -135,13 +129,7 @@ pub fn analyse(map: &DependencyMap) -> ConcentrationReport {
         let all = union(nodes, &reach);
         let dir = union(nodes, &direct);
         let via: Vec<u64> = all.iter().zip(&dir).map(|(a, d)| a & !d).collect();
-        for &n in nodes {
-            lost[n] = true;
-        }
-        let down = g.down_set(&lost, true);
-        for &n in nodes {
-            lost[n] = false;
-        }
+        let down = g.services_down(nodes, true, &mut scratch);
         parents.push(ProviderExposure {
             name: name.clone(),
             ultimate_parent: name.clone(),
@@ -149,7 +137,7 @@ pub fn analyse(map: &DependencyMap) -> ConcentrationReport {
             services: ids(&all),
             direct_services: ids(&dir),
             via_subcontractor_services: ids(&via),
-            no_substitute_services: (0..g.n_services()).filter(|&s| down[s]).map(|s| g.id(s).to_string()).collect(),
+            no_substitute_services: down.into_iter().map(|s| g.id(s).to_string()).collect(),
             share: 0.0,
         });
     }

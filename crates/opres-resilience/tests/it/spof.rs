@@ -147,3 +147,29 @@ fn large_map_spof_runs() {
     assert_eq!(r.services.len(), 40);
     assert!(r.services.iter().any(|s| !s.resources.is_empty()));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    /// The pruned "which services go down" (used for providers without substitute) equals the model oracle,
+    /// also when one work space is reused across calls.
+    #[test]
+    fn services_down_matches_the_oracle(seed in any::<u64>()) {
+        let map = random_map(seed, 10);
+        let g = map.graph();
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 5);
+        let mut scratch = opres_resilience::graph::DownScratch::default();
+        for _ in 0..4 {
+            let lost_ids: BTreeSet<String> =
+                map.resources().iter().filter(|_| rng.random_bool(0.3)).map(|r| r.id.to_string()).collect();
+            let lost: Vec<usize> = lost_ids.iter().filter_map(|i| g.index_of(i)).collect();
+            let got: Vec<String> = g.services_down(&lost, true, &mut scratch).into_iter().map(|s| g.id(s).to_string()).collect();
+            let want: Vec<String> = map
+                .services()
+                .iter()
+                .filter(|s| down_oracle(&map, s.id.as_str(), &lost_ids, &mut HashMap::new()))
+                .map(|s| s.id.to_string())
+                .collect();
+            prop_assert_eq!(got, want);
+        }
+    }
+}
