@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
     let (routes, _) = routes::build();
     let sessions = auth::session_layer(&state);
     routes
+        .fallback(|| async { axum::http::StatusCode::NOT_FOUND })
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))

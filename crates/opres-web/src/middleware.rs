@@ -20,7 +20,10 @@ const CSP_DOCS: &str = "default-src 'self'; script-src 'self'; style-src 'self' 
 
 pub(crate) async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let docs = req.uri().path().starts_with("/api/docs");
-    let mut res = next.run(req).await;
+    let api = req.uri().path().starts_with("/api/");
+    let lang = lang_from(req.uri(), req.headers());
+    let res = next.run(req).await;
+    let mut res = if docs { res } else { no_raw_errors(res, api, lang).await };
     let h = res.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(if docs { CSP_DOCS } else { CSP }));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -34,6 +37,39 @@ pub(crate) async fn security_headers(State(state): State<AppState>, req: Request
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+/// Errors produced below the handlers (unknown route, wrong method, a path or query that does not
+/// parse) come as plain text or empty bodies: turn them into an error page or problem details,
+/// so no raw text reaches a page.
+async fn no_raw_errors(res: Response, api: bool, lang: opres_domain::Lang) -> Response {
+    let status = res.status();
+    let plain = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let text = to_bytes(body, 64 * 1024).await.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    if api {
+        let detail = if text.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { text };
+        let mut r = ApiError::BadRequest(detail.clone(), detail).into_response_in(lang);
+        *r.status_mut() = status;
+        for (k, v) in parts.headers.iter().filter(|(k, _)| *k == header::ALLOW) {
+            r.headers_mut().insert(k.clone(), v.clone());
+        }
+        return r;
+    }
+    tracing::debug!(%status, detail = %text, "request refused below the handlers");
+    let key = match status.as_u16() {
+        404 | 405 => "error.not_found",
+        400 | 422 => "error.bad_request",
+        _ => "error.internal",
+    };
+    crate::views::error_page(lang, status, key, None)
 }
 
 /// Largest form body read for the CSRF field (imports go through the CLI).

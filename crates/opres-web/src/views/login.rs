@@ -5,7 +5,6 @@ use crate::AppState;
 use crate::auth::{CSRF, ClientAddr, LANG, THROTTLED, USER_ID, random_token};
 use crate::routes::Routes;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use opres_app::AccessError;
@@ -47,7 +46,6 @@ async fn show(ctx: Ctx, Query(q): Query<NextParam>) -> Response {
     render(ctx.lang, &LoginPage { p, next: safe_next(q.next.as_deref()), username: String::new(), error: None })
 }
 
-#[derive(Deserialize)]
 struct LoginForm {
     username: String,
     password: String,
@@ -58,8 +56,15 @@ async fn submit(
     State(s): State<AppState>,
     ctx: Ctx,
     ClientAddr(address): ClientAddr,
-    Form(f): Form<LoginForm>,
+    body: axum::body::Bytes,
 ) -> Response {
+    let pairs = crate::middleware::form_pairs(&body);
+    let get = |k: &str| pairs.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone());
+    let f = LoginForm {
+        username: get("username").unwrap_or_default(),
+        password: get("password").unwrap_or_default(),
+        next: get("next"),
+    };
     let lang = ctx.lang;
     let again = |p: Page, key: &str, status: axum::http::StatusCode| {
         let page = LoginPage {
@@ -118,14 +123,16 @@ async fn logout(State(s): State<AppState>, ctx: Ctx) -> Response {
     Redirect::to("/login").into_response()
 }
 
-#[derive(Deserialize)]
 struct PrefsForm {
     lang: Option<String>,
     zone: Option<String>,
     next: Option<String>,
 }
 
-async fn preferences(State(s): State<AppState>, ctx: Ctx, Form(f): Form<PrefsForm>) -> Response {
+async fn preferences(State(s): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Response {
+    let pairs = crate::middleware::form_pairs(&body);
+    let get = |k: &str| pairs.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone());
+    let f = PrefsForm { lang: get("lang"), zone: get("zone"), next: get("next") };
     let lang = f.lang.as_deref().and_then(Lang::parse);
     if let (Some(session), Some(l)) = (&ctx.session, lang) {
         let _ = session.insert(LANG, l).await;

@@ -1,0 +1,235 @@
+//! The web UI in a real headless Chromium, driven over WebDriver: sign in, register an incident
+//! (first with a validation error), find it with a filter, switch language and back, and see it
+//! on the audit trail. Screenshots of the main pages go to `target/screenshots/`.
+//!
+//! Runs when `OPRES_TEST_CHROMEDRIVER` names a chromedriver binary (Debian: chromium-driver) at
+//! build time; otherwise it is listed as ignored. It starts chromedriver on a free port itself.
+
+use crate::support::{PASSWORD, add_user, spawn_app};
+use fantoccini::{Client, ClientBuilder, Locator};
+use opres_store::testkit::TestDb;
+use opres_store::{AuditContext, Role, UserScope};
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Driver {
+    child: Child,
+    port: u16,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start_driver() -> Driver {
+    let bin = std::env::var("OPRES_TEST_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let port = free_port();
+    let child = Command::new(&bin)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start chromedriver '{bin}': {e}"));
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Driver { child, port, _profile: tempfile::tempdir().unwrap() }
+}
+
+async fn browser(driver: &Driver) -> Client {
+    // The WebDriver client's TLS stack needs a process-wide provider; ring is the one we build.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .unwrap_or("/usr/bin/chromium");
+    let args = vec![
+        "--headless".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-dev-shm-usage".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--no-first-run".into(),
+        "--disable-quic".into(),
+        "--lang=ja".into(),
+        "--window-size=1366,1000".into(),
+        format!("--user-data-dir={}", driver._profile.path().display()),
+    ];
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({ "binary": chromium, "args": args, "prefs": { "intl.accept_languages": "ja,en" } }),
+    );
+    ClientBuilder::rustls()
+        .unwrap()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("WebDriver session")
+}
+
+fn shots_dir() -> PathBuf {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn shot(c: &Client, name: &str) {
+    // Full page: grow the window to the document's height first.
+    let h = c.execute("return document.documentElement.scrollHeight", vec![]).await.unwrap();
+    let h = h.as_u64().unwrap_or(1000).clamp(700, 4000) as u32;
+    c.set_window_size(1366, h).await.unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(shots_dir().join(format!("{name}.png")), png).unwrap();
+    c.set_window_size(1366, 1000).await.unwrap();
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap().text().await.unwrap()
+}
+
+async fn set(c: &Client, id: &str, value: &str) {
+    // datetime-local inputs take typing in the browser's locale; set them like a date picker would.
+    c.execute(
+        "const e = document.getElementById(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('change'));",
+        vec![json!(id), json!(value)],
+    )
+    .await
+    .unwrap();
+}
+
+async fn seed(db: &TestDb) {
+    let now = chrono::Utc::now();
+    let data = opres_synthetic::generate(&opres_synthetic::GenParams {
+        institutions: 4,
+        incidents: 400,
+        seed: 11,
+        now,
+        fiscal_years: 3,
+    });
+    db.store.import(&data, &AuditContext::new("test")).await.unwrap();
+}
+
+#[tokio::test]
+#[cfg_attr(not(browser_tests), ignore = "browser test skipped: set OPRES_TEST_CHROMEDRIVER to a chromedriver binary")]
+async fn an_analyst_registers_and_finds_an_incident_in_both_languages() {
+    let db = TestDb::sqlite().await;
+    seed(&db).await;
+    let app = spawn_app(&db).await;
+    add_user(&app.register, "sato", Role::Admin, UserScope::All).await;
+    let institution = db.store.list_institutions().await.unwrap()[0].value.code.to_string();
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+
+    // Sign in (Japanese from the browser's Accept-Language).
+    c.goto(&app.url("/incidents")).await.unwrap();
+    assert!(c.current_url().await.unwrap().path().starts_with("/login"));
+    assert_eq!(text(&c, "h1").await, "サインイン");
+    shot(&c, "01-login-ja").await;
+    c.find(Locator::Id("username")).await.unwrap().send_keys("sato").await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Id("sign-in")).await.unwrap().click().await.unwrap();
+    assert_eq!(text(&c, "h1").await, "障害一覧");
+    c.goto(&app.url("/")).await.unwrap();
+    assert_eq!(text(&c, "h1").await, "ダッシュボード");
+    shot(&c, "02-dashboard-ja").await;
+
+    // Register an incident: detected before it occurred is refused, field by field.
+    c.goto(&app.url("/incidents/new")).await.unwrap();
+    c.find(Locator::Id("f-reference")).await.unwrap().send_keys("INC-BROWSER-1").await.unwrap();
+    c.find(Locator::Id("f-institution")).await.unwrap().select_by_value(&institution).await.unwrap();
+    c.find(Locator::Id("f-title_ja"))
+        .await
+        .unwrap()
+        .send_keys("ブラウザ試験: 勘定系オンラインの応答遅延")
+        .await
+        .unwrap();
+    set(&c, "f-occurred_at", "2025-06-02T09:30").await;
+    set(&c, "f-detected_at", "2025-06-02T09:00").await;
+    c.find(Locator::Id("f-trend")).await.unwrap().select_by_value("operations.capacity").await.unwrap();
+    c.find(Locator::Id("save")).await.unwrap().click().await.unwrap();
+    let summary = text(&c, "#error-summary").await;
+    assert!(summary.contains("検知日時"), "{summary}");
+    let field = text(&c, "#e-detected_at").await;
+    assert!(field.contains("より前の日時"), "{field}");
+    // What was typed is still there.
+    let kept = c.find(Locator::Id("f-reference")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(kept.as_deref(), Some("INC-BROWSER-1"));
+    shot(&c, "03-form-validation-ja").await;
+    set(&c, "f-detected_at", "2025-06-02T09:45").await;
+    c.find(Locator::Id("save")).await.unwrap().click().await.unwrap();
+    assert!(text(&c, ".flash").await.contains("登録しました"));
+    assert!(text(&c, "h1").await.contains("INC-BROWSER-1"));
+    shot(&c, "04-incident-detail-ja").await;
+
+    // Find it in the list with a filter (htmx swaps the results in place).
+    c.goto(&app.url("/incidents")).await.unwrap();
+    c.find(Locator::Id("f-trend")).await.unwrap().select_by_value("operations.capacity").await.unwrap();
+    c.find(Locator::Id("f-q")).await.unwrap().send_keys("ブラウザ試験").await.unwrap();
+    c.find(Locator::Id("apply-filters")).await.unwrap().click().await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath("//table[@id='incident-table']//a[text()='INC-BROWSER-1']"))
+        .await
+        .expect("the filtered list shows the new incident");
+    let table = text(&c, "#incident-table").await;
+    assert!(table.contains("INC-BROWSER-1"), "{table}");
+    assert!(text(&c, "#result-count").await.contains("1"));
+    shot(&c, "05-incident-list-filtered-ja").await;
+
+    // Switch to English (remembered for the user), then back.
+    c.goto(&app.url("/incidents")).await.unwrap();
+    c.find(Locator::Id("lang-switch")).await.unwrap().click().await.unwrap();
+    assert_eq!(text(&c, "h1").await, "Incidents");
+    shot(&c, "06-incident-list-en").await;
+    c.goto(&app.url("/")).await.unwrap();
+    assert_eq!(text(&c, "h1").await, "Dashboard", "the choice is remembered");
+    shot(&c, "07-dashboard-en").await;
+    let user = db.store.user_by_username("sato").await.unwrap().unwrap().0;
+    assert_eq!(user.value.lang, Some(opres_domain::Lang::En), "remembered per user");
+    c.find(Locator::Id("lang-switch")).await.unwrap().click().await.unwrap();
+    assert_eq!(text(&c, "h1").await, "ダッシュボード");
+
+    // The creation is on the audit trail.
+    c.goto(&app.url("/audit?kind=incident&key=INC-BROWSER-1")).await.unwrap();
+    let audit = text(&c, "#audit-table").await;
+    assert!(audit.contains("INC-BROWSER-1") && audit.contains("登録") && audit.contains("user:sato"), "{audit}");
+    c.find(Locator::Id("verify")).await.unwrap().click().await.unwrap();
+    assert!(text(&c, "#verify-result").await.contains("改ざんされていません"));
+    shot(&c, "08-audit-trail-ja").await;
+
+    // The rest of the main pages, for the reviewer.
+    for (path, name) in [
+        ("/institutions", "09-institutions-ja"),
+        (&format!("/institutions/{institution}") as &str, "10-institution-systems-ja"),
+        ("/users", "11-users-ja"),
+        ("/account", "12-account-ja"),
+    ] {
+        c.goto(&app.url(path)).await.unwrap();
+        text(&c, "h1").await;
+        shot(&c, name).await;
+    }
+    c.goto(&app.url("/api/docs/")).await.unwrap();
+    c.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css(".swagger-ui .info")).await.unwrap();
+    shot(&c, "13-api-docs").await;
+    c.close().await.unwrap();
+    db.finish().await;
+}
