@@ -157,33 +157,3 @@ fn tokenizer_splits_both_scripts() {
         assert!(t.contains(expected), "{expected}: {t:?}");
     }
 }
-
-#[test]
-#[ignore]
-fn diagnose() {
-    let incidents = &big().incidents;
-    let toks: Vec<HashSet<String>> = incidents.iter().map(incident_tokens).collect();
-    for trend in Trend::ALL {
-        let mine: Vec<usize> = (0..incidents.len()).filter(|&k| incidents[k].classification.trend() == trend).collect();
-        let mut freq: HashMap<&str, usize> = HashMap::new();
-        for &k in &mine {
-            for t in &toks[k] {
-                *freq.entry(t.as_str()).or_default() += 1;
-            }
-        }
-        let mut rows: Vec<(f64, f64, &str)> = freq
-            .iter()
-            .filter(|(_, n)| **n as f64 >= 0.2 * mine.len() as f64)
-            .map(|(t, n)| {
-                let flagged = toks.iter().filter(|s| s.contains(*t)).count();
-                (*n as f64 / flagged as f64, *n as f64 / mine.len() as f64, *t)
-            })
-            .collect();
-        rows.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let top: Vec<String> = rows.iter().take(6).map(|(p, c, t)| format!("{t}(p{p:.2},c{c:.2})")).collect();
-        println!("{trend}: {}", top.join(" "));
-    }
-    for (trend, f1, tok) in best_single_token_f1() {
-        println!("best one-token rule for {trend}: '{tok}' F1 {f1:.2}");
-    }
-}
