@@ -106,7 +106,7 @@ async fn main() {
     let data = opres_interchange::read_file(std::path::Path::new(path)).expect("readable data").into_dataset();
     let store = opres_store::Store::connect(url).await.expect("database");
     let setup = DataSet { institutions: data.institutions.clone(), systems: data.systems.clone(), incidents: vec![] };
-    store.import(&setup).await.expect("institutions and systems");
+    store.import(&setup, &opres_store::AuditContext::system()).await.expect("institutions and systems");
     store.close().await;
     let seconds = if url.starts_with("postgres") {
         insert_loop!(sqlx::PgPool::connect(url).await.unwrap(), &data.incidents)

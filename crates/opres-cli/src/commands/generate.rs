@@ -1,3 +1,4 @@
+use super::whole_seconds_now;
 use crate::cli::GenArgs;
 use crate::output::InputError;
 use anyhow::Context;
@@ -18,7 +19,7 @@ pub fn run(args: GenArgs, lang: Lang) -> anyhow::Result<()> {
         institutions: args.institutions,
         incidents: args.incidents,
         seed: args.seed,
-        now: chrono::Utc::now(),
+        now: whole_seconds_now(),
         fiscal_years: args.fiscal_years,
     };
     let data = opres_synthetic::generate(&params);

@@ -48,6 +48,13 @@ pub fn cli_actor() -> opres_store::AuditContext {
     opres_store::AuditContext::new(format!("cli:{user}"))
 }
 
+/// The present to whole seconds: generated times then survive every engine exactly
+/// (PostgreSQL keeps microseconds, and people write times to the second).
+pub(crate) fn whole_seconds_now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(0)
+}
+
 /// Opens (and migrates) the register's database.
 async fn open(url: &str) -> anyhow::Result<Register> {
     let store = Store::connect(url).await.with_context(|| format!("cannot open the database {}", redact(url)))?;

@@ -62,7 +62,7 @@ async fn load_demo(register: &Register, lang: Lang) -> anyhow::Result<()> {
     let spinner = indicatif::ProgressBar::new_spinner();
     spinner.set_message(lang.pick("デモデータを読み込んでいます…", "loading demo data…").to_string());
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let data = opres_synthetic::generate(&opres_synthetic::GenParams::demo(chrono::Utc::now()));
+    let data = opres_synthetic::generate(&opres_synthetic::GenParams::demo(super::whole_seconds_now()));
     let summary = register.store().import(&data, &opres_store::AuditContext::new("system:demo")).await?;
     spinner.finish_and_clear();
     eprintln!(
