@@ -70,6 +70,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 t.elapsed().as_secs_f64()
             })
             .collect();
+        // Import/export of the CMDB shape, as a user's import would run it.
+        let t = Instant::now();
+        let (res_csv, dep_csv) = opres_resilience::interchange::to_csv(&map);
+        let csv_export_s = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let back = opres_resilience::interchange::from_csv(&res_csv, &dep_csv, map.services().to_vec(), None)
+            .map_err(|e| e.to_string())?;
+        let csv_import_s = t.elapsed().as_secs_f64();
+        std::hint::black_box(&back);
         let t = Instant::now();
         let conc = opres_resilience::concentration::analyse(&map);
         let concentration_s = t.elapsed().as_secs_f64();
@@ -82,6 +91,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             serde_json::json!({
                 "size": size, "phase": "setup", "nodes": map.graph().len(), "services": services,
                 "generate_s": gen_s, "spof_median_s": median(spof_times), "compile_s": compile_s, "concentration_s": concentration_s,
+                "csv_export_s": csv_export_s, "csv_import_s": csv_import_s,
                 "lost": compiled.losses(), "evaluated_nodes": compiled.evaluated_nodes(), "samples": n_samples,
             })
         );

@@ -92,8 +92,13 @@ struct Table {
 }
 
 impl Table {
+    fn new(file: String, header: Vec<String>, rows: Vec<(usize, Vec<String>)>) -> Table {
+        Table { file, header: header.iter().map(|h| h.trim().to_ascii_lowercase()).collect(), rows }
+    }
+
+    /// Column index of a (lower-case) name; headers are matched case-insensitively, the first one wins.
     fn col(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h.trim().eq_ignore_ascii_case(name))
+        self.header.iter().position(|h| h == name)
     }
 
     fn require(&self, names: &[&str], issues: &mut Issues) -> bool {
@@ -197,7 +202,7 @@ fn read_csv(bytes: &[u8], file: &str) -> Result<Table, Issues> {
             rows.push((i + 1, cells));
         }
     }
-    Ok(Table { file: file.to_string(), header, rows })
+    Ok(Table::new(file.to_string(), header, rows))
 }
 
 /// Imports a map from the two CSV files of a CMDB export, with the register's services.
@@ -272,7 +277,7 @@ pub fn from_xlsx(
                 rows.push((sheet_row, cells));
             }
         }
-        tables.push(Table { file: label, header, rows });
+        tables.push(Table::new(label, header, rows));
     }
     if !issues.is_empty() || tables.len() != 2 {
         return Err(issues);
