@@ -97,6 +97,16 @@ def main():
             ov, tot, mz = agreement(rust, d)
             agree_lines.append(f"| {size:,} | {tool} | {d['samples']:,} | {rust['samples']:,} | {ov}/{tot} | {mz:.2f} |")
     print()
+    print("Analyses on the same maps (seconds; SPOF is the median of the repeats):")
+    print()
+    print("| resources | generate | SPOF | concentration | CSV export | CSV import (validated) | compile scenario |")
+    print("|---|---|---|---|---|---|---|")
+    for size in sorted(setup):
+        st = setup[size]
+        cells = [st.get(k, float("nan")) for k in
+                 ("generate_s", "spof_median_s", "concentration_s", "csv_export_s", "csv_import_s", "compile_s")]
+        print(f"| {size:,} | " + " | ".join(f"{c:.4f}" for c in cells) + " |")
+    print()
     print("P(breach) agreement per service (Rust against each reference): 95% Wilson intervals overlapping, and the")
     print("largest two-proportion |z| over services (|z| < 3.5 expected for ~20 services if the semantics agree).")
     print()
