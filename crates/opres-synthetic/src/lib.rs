@@ -6,6 +6,11 @@
 //! (recovery, reports, closure) have simply not happened yet, which gives recent open incidents and
 //! overdue reports. Text is composed from independently chosen parts with many synonyms per trend
 //! and phrases shared between trends, so a classifier cannot learn the trend from a few words.
+//!
+//! Caveat for classifier work: no single word gives a trend away (the best one-word rule reaches an
+//! F1 of about 0.5, tested), but the text as a whole is far more separable than real reports: a
+//! bag-of-words naive Bayes over all tokens labels about 97% of held-out analysed incidents
+//! correctly. Use this data to exercise a classifier, not to claim its accuracy.
 
 mod incidents;
 mod institutions;
