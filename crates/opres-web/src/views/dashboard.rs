@@ -40,6 +40,7 @@ struct Dashboard {
     open: u64,
     this_year: u64,
     overdue: usize,
+    outstanding: usize,
     due: Vec<DueRow>,
     triggers: Vec<TriggerRow>,
     chart: String,
@@ -84,6 +85,7 @@ async fn show(State(s): State<AppState>, ctx: super::Ctx, caller: Caller) -> Res
     let recent_filter = IncidentFilter { occurred_from: Some(fy.previous().start()), ..base.clone() };
     let due_all = s.register.due_reports(&recent_filter, now).await.or_page(lang)?;
     let overdue = due_all.iter().filter(|d| d.stage.is_overdue()).count();
+    let outstanding = due_all.len();
     let p = ctx.page("dashboard").await;
     let due = due_all
         .iter()
@@ -107,7 +109,7 @@ async fn show(State(s): State<AppState>, ctx: super::Ctx, caller: Caller) -> Res
         .await
         .or_page(lang)?
         .items;
-    Ok(render(lang, &Dashboard { p, fy, open, this_year, overdue, due, triggers, chart, recent }))
+    Ok(render(lang, &Dashboard { p, fy, open, this_year, overdue, outstanding, due, triggers, chart, recent }))
 }
 
 fn colour(t: Trigger) -> &'static str {

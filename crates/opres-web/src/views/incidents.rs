@@ -762,8 +762,14 @@ impl FormState {
     }
 
     fn add_errors(&mut self, errs: &ValidationErrors, lang: Lang) {
+        let cat = crate::i18n::Catalogue(lang);
         for e in errs.iter() {
-            self.errors.entry(e.field.clone()).or_default().push(e.problem.message(lang));
+            let mut msg = e.problem.message(lang);
+            // The domain names the other field by its code; the form shows its label.
+            if let Problem::Before { other_field } | Problem::Requires { other_field } = &e.problem {
+                msg = msg.replace(other_field, cat.t(&format!("f.{other_field}")));
+            }
+            self.errors.entry(e.field.clone()).or_default().push(msg);
         }
     }
 }
