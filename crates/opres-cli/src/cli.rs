@@ -447,6 +447,14 @@ pub enum UserCommand {
         /// The user name.
         username: String,
     },
+    /// Create a personal API token for a user (printed once; revoke it in the web UI).
+    Token {
+        /// The user name.
+        username: String,
+        /// What the token is for.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
 }
 
 #[derive(Debug, Args)]

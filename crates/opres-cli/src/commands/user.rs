@@ -19,6 +19,7 @@ pub async fn run(register: Register, cmd: UserCommand, lang: Lang) -> anyhow::Re
         }
         UserCommand::Disable { username } => set_active(&register, &username, false, lang).await,
         UserCommand::Enable { username } => set_active(&register, &username, true, lang).await,
+        UserCommand::Token { username, name } => token(&register, &username, &name, lang).await,
     };
     register.store().close().await;
     result
@@ -189,6 +190,14 @@ async fn set_active(register: &Register, username: &str, active: bool, lang: Lan
             lang.pick("無効にしました", "disabled")
         }
     );
+    Ok(())
+}
+
+async fn token(register: &Register, username: &str, name: &str, lang: Lang) -> anyhow::Result<()> {
+    let user = find(register, username).await?;
+    let (_, secret) = register.create_token(&user, name, &cli_actor()).await.map_err(access)?;
+    eprintln!("{}", lang.pick("API トークン（この画面にだけ表示されます）:", "API token (shown only now):"));
+    println!("{secret}");
     Ok(())
 }
 
