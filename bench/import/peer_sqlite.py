@@ -1,12 +1,14 @@
 """The peer: a plain Python importer (csv + sqlite3, standard library only) of the same CSV files
 into the same SQLite schema, one transaction, executemany. It checks what a careful script would:
 required fields present, counts non-negative, references resolvable; it does not re-validate
-timestamps beyond what SQLite stores as text.
+timestamps beyond parsing them. Timeline and report submissions (JSON cells) are inserted too, so it
+writes exactly the rows `opres import` writes.
 
 usage: peer_sqlite.py DATA.csv DB_FILE SCHEMA.sql
 (DATA.institutions.csv and DATA.systems.csv are read beside DATA.csv.)
 """
 import csv
+import json
 import sqlite3
 import sys
 import time
@@ -45,7 +47,7 @@ def main():
                     (inst[r["institution"]], r["code"], r["name"], r.get("owner") or None, r["criticality"], now, now),
                 )
                 systems[(r["institution"], r["code"])] = cur.lastrowid
-        channels, links, trends = [], [], []
+        channels, links, trends, timeline, submissions = [], [], [], [], []
         with open(data, encoding="utf-8-sig", newline="") as f:
             for r in csv.DictReader(f):
                 def num(k):
@@ -75,9 +77,15 @@ def main():
                     links.append((iid, pos, systems[(r["institution"], s)]))
                 for pos, t in enumerate(x for x in (r.get("secondary_trends") or "").split(";") if x):
                     trends.append((iid, pos, t))
+                for e in json.loads(r.get("timeline") or "[]"):
+                    timeline.append((iid, utc(e["at"]), e["text"]))
+                for e in json.loads(r.get("report_submissions") or "[]"):
+                    submissions.append((iid, e["stage"], utc(e["submitted_at"])))
         con.executemany("INSERT INTO incident_channels (incident_id, position, channel) VALUES (?,?,?)", channels)
         con.executemany("INSERT INTO incident_systems (incident_id, position, system_id) VALUES (?,?,?)", links)
         con.executemany("INSERT INTO incident_secondary_trends (incident_id, position, trend_code) VALUES (?,?,?)", trends)
+        con.executemany("INSERT INTO timeline_entries (incident_id, at, text) VALUES (?,?,?)", timeline)
+        con.executemany("INSERT INTO report_submissions (incident_id, stage, submitted_at) VALUES (?,?,?)", submissions)
     con.close()
     print(f"{time.perf_counter() - start:.3f}")
 
