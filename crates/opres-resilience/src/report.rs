@@ -375,6 +375,19 @@ fn yes_no(b: bool, lang: Lang) -> String {
     lang.pick(if b { "はい" } else { "いいえ" }, if b { "yes" } else { "no" }).to_string()
 }
 
+/// A whole number with thousands separators (1,234,567).
+fn thousands(v: u64) -> String {
+    let d = v.to_string();
+    let mut out = String::with_capacity(d.len() + d.len() / 3);
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn yen(v: f64) -> String {
     opres_domain::Yen::new(v.max(0.0) as u64).to_string()
 }
@@ -413,7 +426,7 @@ fn blocks(sa: &SelfAssessment<'_>, lang: Lang, html: bool) -> Vec<Block> {
                     format!("{} ({})", s.name(lang), s.id),
                     s.score().to_string(),
                     s.criteria.customer_impact.to_string(),
-                    s.criteria.transactions_per_day.to_string(),
+                    thousands(s.criteria.transactions_per_day),
                     yen(s.criteria.value_per_day_yen as f64),
                     yes_no(s.criteria.has_cutoff, lang),
                     s.owner.clone(),
@@ -437,13 +450,13 @@ fn blocks(sa: &SelfAssessment<'_>, lang: Lang, html: bool) -> Vec<Block> {
                 limits.push(format!("RLO {p}%"));
             }
             if let Some(v) = t.max_transactions {
-                limits.push(format!("{} {v}", l("取引件数", "transactions")));
+                limits.push(format!("{} {}", l("取引件数", "transactions"), thousands(v)));
             }
             if let Some(v) = t.max_value_yen {
                 limits.push(format!("{} {}", l("金額", "value"), yen(v as f64)));
             }
             if let Some(v) = t.max_users {
-                limits.push(format!("{} {v}", l("顧客数", "customers")));
+                limits.push(format!("{} {}", l("顧客数", "customers"), thousands(v)));
             }
             if let Some(v) = t.max_complaints {
                 limits.push(format!("{} {v}", l("苦情", "complaints")));
@@ -572,7 +585,7 @@ fn blocks(sa: &SelfAssessment<'_>, lang: Lang, html: bool) -> Vec<Block> {
                             format!("{} > {}", fmt_minutes(c.actual, lang), fmt_minutes(c.limit, lang))
                         }
                         Metric::Value => format!("{} > {}", yen(c.actual), yen(c.limit)),
-                        _ => format!("{:.0} > {:.0}", c.actual, c.limit),
+                        _ => format!("{} > {}", thousands(c.actual.round() as u64), thousands(c.limit as u64)),
                     };
                     format!("{} [{}]: {detail}", c.metric.label(lang), t.regulator.label(lang))
                 })
@@ -743,7 +756,7 @@ pub fn render_html(sa: &SelfAssessment<'_>, lang: Lang) -> String {
     let mut o = String::new();
     let _ = write!(
         o,
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>body{{font-family:'Hiragino Sans','Noto Sans CJK JP','Yu Gothic','Meiryo',sans-serif;margin:2em;color:#222;max-width:1200px}}h1{{color:#1f3b73}}h2{{border-bottom:2px solid #1f3b73;padding-bottom:.2em;margin-top:2em}}table{{border-collapse:collapse;margin:1em 0;font-size:13px}}th,td{{border:1px solid #c8cfdb;padding:4px 8px;vertical-align:top;text-align:left}}th{{background:#eef2f8}}.svg{{overflow-x:auto;margin:1em 0}}</style></head><body>",
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>body{{font-family:'Hiragino Sans','Noto Sans CJK JP','Yu Gothic','Meiryo',sans-serif;margin:2em;color:#222;max-width:1200px}}h1{{color:#1f3b73}}h2{{border-bottom:2px solid #1f3b73;padding-bottom:.2em;margin-top:2em}}table{{border-collapse:collapse;margin:1em 0;font-size:13px}}th,td{{border:1px solid #c8cfdb;padding:4px 8px;vertical-align:top;text-align:left}}th{{background:#eef2f8}}.svg{{overflow-x:auto;margin:1em 0}}.svg svg{{max-width:100%;height:auto}}</style></head><body>",
         lang.code(),
         xml_escape(lang.pick("オペレーショナル・レジリエンス自己評価", "Operational resilience self-assessment"))
     );
