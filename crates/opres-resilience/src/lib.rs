@@ -12,6 +12,28 @@
 //! - [`scenario`] and [`engine`]: scenarios, paper tests and Monte Carlo.
 //! - [`generate`]: realistic generated maps and the bilingual demo bank.
 //! - [`report`]: the self-assessment report (ja/en, HTML/Markdown).
+//!
+//! How the CLI and web layers call it (each step is a plain function; errors are [`Issues`], every one with
+//! file/row/field and a message in Japanese and English):
+//!
+//! ```text
+//! import    interchange::from_json(bytes, "map.json")                      -> DependencyMap
+//!           interchange::from_csv(resources, dependencies, services, inst) -> DependencyMap
+//!           interchange::from_xlsx(bytes, "cmdb.xlsx", services, inst)     -> DependencyMap
+//!           interchange::scenarios_from_json(bytes, "scenarios.json", &map) -> Vec<Scenario>
+//! export    interchange::{to_json, to_csv, to_xlsx, scenarios_to_json}
+//! maps      maps::service_svg(&map, "SVC-FT", &SvgOptions { lang, highlight }), maps::{mermaid, dot, cytoscape}
+//! spof      spof::analyse(&map)            -> SpofReport (hard per service, by resource, soft ranked)
+//! concentr. concentration::analyse(&map)   -> ConcentrationReport (providers, parents, HHI, top shares)
+//! simulate  let c = CompiledScenario::new(&map, &scenario)?;
+//!           c.evaluate(FailoverAssumption::AsDesigned)  -> DeterministicResult (paper test, per metric)
+//!           c.simulate(&MonteCarloOptions { samples, seed, threads }) -> MonteCarloResult
+//! report    let sa = report::assess(&map, today, runs); report::render_html(&sa, lang) / render_markdown
+//!           report::gantt_svg(&map, &paper_result, lang) for the results screen
+//! demo      generate::{demo_map, demo_scenarios, demo_today}; generate::generate_map(n, services, seed)
+//! ```
+//!
+//! All results are `serde::Serialize`, so the store can keep them as JSON.
 
 pub mod concentration;
 pub mod engine;
