@@ -4,11 +4,11 @@
 
 use crate::model::{DependencyMap, ResourceKind};
 use crate::spof::ServiceReach;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One provider (or one ultimate parent) and the services that depend on it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProviderExposure {
     /// The provider's (or parent's) name.
     pub name: String,
@@ -29,7 +29,7 @@ pub struct ProviderExposure {
 }
 
 /// Concentration figures over a set of exposures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConcentrationIndex {
     /// Herfindahl–Hirschman index, 0–10,000, over shares of service–provider dependencies.
     pub hhi: f64,
@@ -40,7 +40,7 @@ pub struct ConcentrationIndex {
 }
 
 /// The concentration analysis of a map.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConcentrationReport {
     /// Providers, most services first.
     pub providers: Vec<ProviderExposure>,

@@ -20,7 +20,7 @@ use opres_domain::{JST, Lang, Timestamp};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 const OP_NONE: u8 = 0;
 const OP_AND: u8 = 1;
@@ -38,7 +38,7 @@ const LANES: usize = 64;
 const Z: f64 = 1.959963984540054;
 
 /// How a paper test treats failover groups.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum FailoverAssumption {
     /// Switchovers work (unless their probability is 0).
@@ -49,7 +49,7 @@ pub enum FailoverAssumption {
 }
 
 /// A tolerance metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     /// Maximum tolerable duration.
@@ -81,7 +81,7 @@ impl Metric {
 }
 
 /// One metric of one tolerance judged.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricCheck {
     /// Which metric.
     pub metric: Metric,
@@ -94,7 +94,7 @@ pub struct MetricCheck {
 }
 
 /// One tolerance judged.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToleranceOutcome {
     /// The regulator.
     pub regulator: Regulator,
@@ -111,7 +111,7 @@ pub struct ToleranceOutcome {
 }
 
 /// A service's outcome in a paper test.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceOutcome {
     /// The service's id.
     pub service: String,
@@ -130,7 +130,7 @@ pub struct ServiceOutcome {
 }
 
 /// A lost resource in a result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LossOutcome {
     /// The resource's id.
     pub resource: String,
@@ -139,7 +139,7 @@ pub struct LossOutcome {
 }
 
 /// The result of a paper test.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeterministicResult {
     /// The scenario's id.
     pub scenario: String,
@@ -160,7 +160,7 @@ pub struct DeterministicResult {
 }
 
 /// Monte Carlo options.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MonteCarloOptions {
     /// Number of samples.
     pub samples: usize,
@@ -171,7 +171,7 @@ pub struct MonteCarloOptions {
 }
 
 /// An estimated probability with its 95% Wilson interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     /// Occurrences.
     pub count: u64,
@@ -205,7 +205,7 @@ impl Estimate {
 }
 
 /// Percentiles of disruption time (minutes from onset), nearest-rank.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub struct Percentiles {
     /// Mean.
     pub mean: f64,
@@ -222,7 +222,7 @@ pub struct Percentiles {
 }
 
 /// How often a node determined a breach.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Driver {
     /// The node's id (a lost resource, or a failover group whose switchover time decided).
     pub node: String,
@@ -233,7 +233,7 @@ pub struct Driver {
 }
 
 /// Per-tolerance Monte Carlo result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToleranceMc {
     /// The regulator.
     pub regulator: Regulator,
@@ -244,7 +244,7 @@ pub struct ToleranceMc {
 }
 
 /// Per-service Monte Carlo result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceMc {
     /// The service's id.
     pub service: String,
@@ -261,7 +261,7 @@ pub struct ServiceMc {
 }
 
 /// The result of a Monte Carlo run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MonteCarloResult {
     /// The scenario's id.
     pub scenario: String,

@@ -8,7 +8,7 @@
 
 use crate::graph::{G_AND, G_FAILOVER, G_KOFN, G_OR, Graph};
 use crate::model::DependencyMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The kill set of every node, as sorted resource node indices.
 pub fn kill_sets(g: &Graph) -> Vec<Vec<u32>> {
@@ -153,7 +153,7 @@ impl ServiceReach {
 }
 
 /// A redundant group whose switchover may not work ("redundancy did not work as intended").
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SoftSpof {
     /// The failover node's id.
     pub node: String,
@@ -172,7 +172,7 @@ pub struct SoftSpof {
 }
 
 /// Single points of failure of one service.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceSpofs {
     /// The service's id.
     pub service: String,
@@ -181,7 +181,7 @@ pub struct ServiceSpofs {
 }
 
 /// Single points of failure of a whole map.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpofReport {
     /// Per service, in register order.
     pub services: Vec<ServiceSpofs>,

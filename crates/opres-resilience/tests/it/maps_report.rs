@@ -77,3 +77,24 @@ fn report_in_both_languages_says_which_scenarios_breach_and_why() {
     // The Tokyo data centre loss breaches funds transfer: the report says so with the metric and the path.
     assert!(en.contains("Maximum tolerable duration [FSA]") && en.contains("ZENGIN-GW → DC-TOKYO"));
 }
+
+/// Results are stored as JSON by the lead's store: they read back to the same JSON.
+#[test]
+fn results_round_trip_through_json() {
+    let map = demo_map().unwrap();
+    let sc = &demo_scenarios()[0];
+    let c = CompiledScenario::new(&map, sc).unwrap();
+    let paper = c.evaluate(FailoverAssumption::Fails);
+    let mc = c.simulate(&MonteCarloOptions { samples: 300, seed: 3, threads: Some(1) });
+    let spof = opres_resilience::spof::analyse(&map);
+    let conc = opres_resilience::concentration::analyse(&map);
+    fn same<T: serde::Serialize + serde::de::DeserializeOwned>(v: &T) {
+        let a = serde_json::to_string(v).unwrap();
+        let back: T = serde_json::from_str(&a).unwrap();
+        assert_eq!(serde_json::to_string(&back).unwrap(), a);
+    }
+    same(&paper);
+    same(&mc);
+    same(&spof);
+    same(&conc);
+}
