@@ -19,12 +19,12 @@ impl std::fmt::Display for InputError {
 impl std::error::Error for InputError {}
 
 impl InputError {
-    pub fn new(ja: impl Into<String>, en: impl Into<String>) -> anyhow::Error {
+    pub fn err(ja: impl Into<String>, en: impl Into<String>) -> anyhow::Error {
         anyhow::Error::new(InputError { ja: ja.into(), en: en.into() })
     }
 
     pub fn from_validation(errs: &ValidationErrors) -> anyhow::Error {
-        Self::new(errs.message(Lang::Ja), errs.message(Lang::En))
+        Self::err(errs.message(Lang::Ja), errs.message(Lang::En))
     }
 }
 

@@ -155,6 +155,18 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Every `key=value` of an URL-encoded form, in order (repeated keys kept, for multi-selects).
+pub(crate) fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    let Ok(text) = std::str::from_utf8(body) else { return vec![] };
+    text.split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => (percent_decode(k), percent_decode(v)),
+            None => (percent_decode(kv), String::new()),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,16 +178,4 @@ mod tests {
         assert_eq!(form_urlencoded_get(b"_csrf=%E6%97%A5", "_csrf").as_deref(), Some("日"));
         assert!(constant_eq("abc", "abc") && !constant_eq("abc", "abd") && !constant_eq("ab", "abc"));
     }
-}
-
-/// Every `key=value` of an URL-encoded form, in order (repeated keys kept, for multi-selects).
-pub(crate) fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
-    let Ok(text) = std::str::from_utf8(body) else { return vec![] };
-    text.split('&')
-        .filter(|kv| !kv.is_empty())
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) => (percent_decode(k), percent_decode(v)),
-            None => (percent_decode(kv), String::new()),
-        })
-        .collect()
 }

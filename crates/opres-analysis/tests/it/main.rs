@@ -1,5 +1,7 @@
 //! Integration tests of the public API as the CLI will call it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly by design
+
 mod classify_cli {
     use opres_analysis::classify::{Classifier, LearnParams, StoredModel, TrainParams, classify_jsonl, eval_set};
     use std::io::{BufReader, Write};

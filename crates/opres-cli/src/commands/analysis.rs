@@ -20,7 +20,7 @@ use std::path::Path;
 fn load_classifier(path: &Path, explicit: bool, lang: Lang) -> anyhow::Result<Classifier> {
     if !path.exists() {
         if explicit {
-            return Err(InputError::new(
+            return Err(InputError::err(
                 format!("{}: モデルファイルがありません（opres classify train で作成します）", path.display()),
                 format!("{}: no model file (opres classify train makes one)", path.display()),
             ));
@@ -29,7 +29,7 @@ fn load_classifier(path: &Path, explicit: bool, lang: Lang) -> anyhow::Result<Cl
     }
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let stored = StoredModel::from_json(&text).map_err(|e| {
-        InputError::new(
+        InputError::err(
             format!("{}: モデルファイルを読めません: {e}", path.display()),
             format!("{}: not a model file: {e}", path.display()),
         )
@@ -51,7 +51,7 @@ pub async fn classify(db: &str, args: ClassifyArgs, lang: Lang) -> anyhow::Resul
             let examples = accepted_examples(&register).await?;
             register.store().close().await;
             let stored = Classifier::train(&examples, &TrainParams { folds, seed, ..TrainParams::default() })
-                .map_err(|e| InputError::new(format!("学習できません: {e}"), format!("cannot train: {e}")))?;
+                .map_err(|e| InputError::err(format!("学習できません: {e}"), format!("cannot train: {e}")))?;
             std::fs::write(&model_path, stored.to_json()?)
                 .with_context(|| format!("cannot write {}", model_path.display()))?;
             println!("{}", stored.explain(lang));
@@ -69,7 +69,7 @@ pub async fn classify(db: &str, args: ClassifyArgs, lang: Lang) -> anyhow::Resul
                 e
             };
             let stored = Classifier::train(&examples, &TrainParams { folds, seed, ..TrainParams::default() })
-                .map_err(|e| InputError::new(format!("評価できません: {e}"), format!("cannot evaluate: {e}")))?;
+                .map_err(|e| InputError::err(format!("評価できません: {e}"), format!("cannot evaluate: {e}")))?;
             println!("{}", stored.explain(lang));
             println!("\n{}\n{}", lang.pick("語彙・ルール", "Rules"), stored.rules_cv.to_table(lang));
             println!("\n{}\n{}", lang.pick("学習済みモデル", "Learned model"), stored.learned_cv.to_table(lang));
@@ -77,7 +77,7 @@ pub async fn classify(db: &str, args: ClassifyArgs, lang: Lang) -> anyhow::Resul
         }
         None => {
             let Some(input) = args.input else {
-                return Err(InputError::new(
+                return Err(InputError::err(
                     "--input FILE.jsonl（標準入力なら --input -）を指定してください",
                     "give --input FILE.jsonl (or --input - for standard input)",
                 ));
@@ -112,7 +112,7 @@ pub async fn classify(db: &str, args: ClassifyArgs, lang: Lang) -> anyhow::Resul
             if summary.errors.is_empty() {
                 Ok(())
             } else {
-                Err(InputError::new("読めない行があります", "some lines were refused"))
+                Err(InputError::err("読めない行があります", "some lines were refused"))
             }
         }
     }
@@ -174,7 +174,7 @@ pub async fn search(register: Register, args: SearchArgs, lang: Lang) -> anyhow:
     index.rebuild(incidents.iter())?;
     if let Some(reference) = &args.similar {
         let r = IncidentRef::parse(reference).map_err(|e| {
-            InputError::new(format!("管理番号「{reference}」: {e}"), format!("reference '{reference}': {e}"))
+            InputError::err(format!("管理番号「{reference}」: {e}"), format!("reference '{reference}': {e}"))
         })?;
         let Some(incident) = incidents.iter().find(|i| i.reference == r) else {
             return Err(opres_store::StoreError::NotFound { what: "incident", key: reference.clone() }.into());
@@ -189,7 +189,7 @@ pub async fn search(register: Register, args: SearchArgs, lang: Lang) -> anyhow:
         return Ok(());
     }
     let Some(query) = args.query.as_deref().filter(|q| !q.trim().is_empty()) else {
-        return Err(InputError::new(
+        return Err(InputError::err(
             "検索語を指定してください（例: opres search \"記憶領域\"）",
             "give a query, e.g. opres search \"disk full\"",
         ));

@@ -33,7 +33,7 @@ async fn export(register: &Register, args: ExportArgs, lang: Lang) -> anyhow::Re
     let n = data.incidents.len();
     match (&args.out, format) {
         (None, Format::Xlsx) => {
-            return Err(InputError::new(
+            return Err(InputError::err(
                 "XLSX は --out でファイルを指定してください",
                 "XLSX needs a file: give --out FILE.xlsx",
             ));

@@ -7,7 +7,7 @@ use opres_synthetic::GenParams;
 
 pub fn run(args: GenArgs, lang: Lang) -> anyhow::Result<()> {
     if opres_interchange::Format::from_path(&args.out).is_none() {
-        return Err(InputError::new(
+        return Err(InputError::err(
             format!("{}: 拡張子は .jsonl、.json、.csv、.xlsx のいずれかにしてください", args.out.display()),
             format!("{}: use a .jsonl, .json, .csv or .xlsx extension", args.out.display()),
         ));

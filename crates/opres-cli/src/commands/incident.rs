@@ -94,7 +94,7 @@ async fn list(register: &Register, args: ListArgs, lang: Lang) -> anyhow::Result
 
 async fn show(register: &Register, reference: &str, json: bool, lang: Lang) -> anyhow::Result<()> {
     let r = IncidentRef::parse(reference).map_err(|e| {
-        InputError::new(format!("管理番号「{reference}」: {e}"), format!("reference '{reference}': {e}"))
+        InputError::err(format!("管理番号「{reference}」: {e}"), format!("reference '{reference}': {e}"))
     })?;
     let found = register
         .store()

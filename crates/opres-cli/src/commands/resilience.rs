@@ -14,12 +14,12 @@ use std::path::{Path, PathBuf};
 
 fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| {
-        InputError::new(format!("{} を読めません: {e}", path.display()), format!("cannot read {}: {e}", path.display()))
+        InputError::err(format!("{} を読めません: {e}", path.display()), format!("cannot read {}: {e}", path.display()))
     })
 }
 
 fn issues(e: Issues) -> anyhow::Error {
-    InputError::new(e.message(Lang::Ja), e.message(Lang::En))
+    InputError::err(e.message(Lang::Ja), e.message(Lang::En))
 }
 
 fn file_name(p: &Path) -> String {
@@ -91,7 +91,7 @@ pub fn run(args: ResilienceArgs, lang: Lang) -> anyhow::Result<()> {
             let chosen: Vec<&Scenario> =
                 list.iter().filter(|s| scenario.as_ref().is_none_or(|id| &s.id == id)).collect();
             if chosen.is_empty() {
-                return Err(InputError::new("該当するシナリオがありません", "no scenario with that id"));
+                return Err(InputError::err("該当するシナリオがありません", "no scenario with that id"));
             }
             for sc in chosen {
                 let compiled = CompiledScenario::new(&map, sc).map_err(issues)?;
@@ -166,7 +166,7 @@ pub fn run(args: ResilienceArgs, lang: Lang) -> anyhow::Result<()> {
                     .map(|v| serde_json::to_string_pretty(&v).unwrap_or_default()),
             };
             let Some(text) = text else {
-                return Err(InputError::new(
+                return Err(InputError::err(
                     "該当する重要業務がありません",
                     "no important business service with that id",
                 ));
@@ -193,7 +193,7 @@ fn import(files: &[PathBuf], services_from: Option<&Path>) -> anyhow::Result<Dep
             let (r, d) = if file_name(a).contains("depend") { (b, a) } else { (a, b) };
             interchange::from_csv(&read(r)?, &read(d)?, services, None).map_err(issues)
         }
-        _ => Err(InputError::new(
+        _ => Err(InputError::err(
             "map.json、map.xlsx、または resources.csv と dependencies.csv の 2 ファイルを指定してください",
             "give map.json, map.xlsx, or the two files resources.csv and dependencies.csv",
         )),

@@ -17,14 +17,14 @@ fn today() -> chrono::NaiveDate {
 
 fn read(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).map_err(|e| {
-        InputError::new(format!("{} を読めません: {e}", path.display()), format!("cannot read {}: {e}", path.display()))
+        InputError::err(format!("{} を読めません: {e}", path.display()), format!("cannot read {}: {e}", path.display()))
     })
 }
 
 fn load_programme(path: &Path) -> anyhow::Result<TlptProgramme> {
     let text = read(path)?;
     TlptProgramme::from_json(&text).map_err(|e| {
-        InputError::new(
+        InputError::err(
             format!("{}: {}", path.display(), e.message(Lang::Ja)),
             format!("{}: {}", path.display(), e.message(Lang::En)),
         )
@@ -37,7 +37,7 @@ fn load_catalogue(path: &Path, explicit: bool) -> anyhow::Result<Option<AttackCa
     }
     let text = read(path)?;
     let cat: AttackCatalogue = serde_json::from_str(&text).map_err(|e| {
-        InputError::new(
+        InputError::err(
             format!("{}: ATT&CK データを読めません（opres attack import で作成します）: {e}", path.display()),
             format!("{}: not imported ATT&CK data (opres attack import makes it): {e}", path.display()),
         )
@@ -49,7 +49,7 @@ pub fn attack(cmd: AttackCommand, lang: Lang) -> anyhow::Result<()> {
     let AttackCommand::Import { file, out } = cmd;
     let text = read(&file)?;
     let cat = AttackCatalogue::from_stix_json(&text).map_err(|e| {
-        InputError::new(
+        InputError::err(
             format!("{}: {}", file.display(), e.message(Lang::Ja)),
             format!("{}: {}", file.display(), e.message(Lang::En)),
         )
@@ -109,7 +109,7 @@ pub fn tlpt(args: TlptArgs, lang: Lang) -> anyhow::Result<()> {
     };
     let mut opts = AssessOptions::new(today());
     opts.catalogue = catalogue.as_ref();
-    let tlpt_err = |e: opres_tlpt::TlptError| InputError::new(e.message(Lang::Ja), e.message(Lang::En));
+    let tlpt_err = |e: opres_tlpt::TlptError| InputError::err(e.message(Lang::Ja), e.message(Lang::En));
     match args.command {
         TlptCommand::Demo { .. } => Ok(()),
         TlptCommand::List => {
@@ -183,14 +183,14 @@ pub fn tlpt(args: TlptArgs, lang: Lang) -> anyhow::Result<()> {
                 navigator::coverage_layer(&[e], catalogue.as_ref(), lang)
             } else {
                 let Some(cat) = catalogue.as_ref() else {
-                    return Err(InputError::new(
+                    return Err(InputError::err(
                         "攻撃者の重ね合わせには ATT&CK データが必要です（opres attack import）",
                         "an actor overlay needs ATT&CK data (opres attack import)",
                     ));
                 };
                 let names: Vec<&str> = actor.iter().map(String::as_str).collect();
                 navigator::actor_overlay(&[e], cat, &names, lang)
-                    .map_err(|e| InputError::new(e.message(Lang::Ja), e.message(Lang::En)))?
+                    .map_err(|e| InputError::err(e.message(Lang::Ja), e.message(Lang::En)))?
             };
             std::fs::write(&out, layer.to_json()).with_context(|| format!("cannot write {}", out.display()))?;
             eprintln!("{}", out.display());

@@ -28,13 +28,13 @@ pub async fn run(register: Register, cmd: UserCommand, lang: Lang) -> anyhow::Re
 fn access(e: AccessError) -> anyhow::Error {
     match e {
         AccessError::Store(s) => anyhow::Error::new(s),
-        other => InputError::new(other.message(Lang::Ja), other.message(Lang::En)),
+        other => InputError::err(other.message(Lang::Ja), other.message(Lang::En)),
     }
 }
 
 fn role(code: &str) -> anyhow::Result<Role> {
     Role::parse(code).ok_or_else(|| {
-        InputError::new(
+        InputError::err(
             format!("役割「{code}」はありません（admin, analyst, reporter, executive, auditor）"),
             format!("there is no role '{code}' (use admin, analyst, reporter, executive or auditor)"),
         )
@@ -46,7 +46,7 @@ fn scope(all: bool, codes: &[String]) -> anyhow::Result<UserScope> {
         return Ok(UserScope::All);
     }
     if codes.is_empty() {
-        return Err(InputError::new(
+        return Err(InputError::err(
             "--institution（複数可）または --all-institutions を指定してください",
             "give --institution (repeatable) or --all-institutions",
         ));
@@ -54,7 +54,7 @@ fn scope(all: bool, codes: &[String]) -> anyhow::Result<UserScope> {
     let mut out = Vec::new();
     for c in codes {
         out.push(InstitutionCode::parse(c).map_err(|e| {
-            InputError::new(format!("金融機関コード「{c}」: {e}"), format!("institution code '{c}': {e}"))
+            InputError::err(format!("金融機関コード「{c}」: {e}"), format!("institution code '{c}': {e}"))
         })?);
     }
     Ok(UserScope::Institutions(out))
@@ -118,7 +118,7 @@ fn scope_text(s: &UserScope, lang: Lang) -> String {
 
 async fn list(register: &Register, lang: Lang) -> anyhow::Result<()> {
     let users = register.store().list_users().await?;
-    println!("{:<24} {:<10} {:<8} {:<24} {}", "username", "role", "active", "institutions", "display name");
+    println!("{:<24} {:<10} {:<8} {:<24} display name", "username", "role", "active", "institutions");
     for u in users {
         let v = &u.value;
         println!(
@@ -137,7 +137,7 @@ async fn find(register: &Register, username: &str) -> anyhow::Result<Stored<User
     match register.store().user_by_username(username).await? {
         Some((u, _)) => Ok(u),
         None => {
-            Err(InputError::new(format!("ユーザー「{username}」はいません"), format!("there is no user '{username}'")))
+            Err(InputError::err(format!("ユーザー「{username}」はいません"), format!("there is no user '{username}'")))
         }
     }
 }

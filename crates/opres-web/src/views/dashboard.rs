@@ -95,7 +95,7 @@ async fn show(State(s): State<AppState>, ctx: super::Ctx, caller: Caller) -> Res
             reference: d.reference.to_string(),
             institution: d.institution.to_string(),
             stage: d.stage.kind.label(lang),
-            due: p.dt(&d.stage.due_at),
+            due: p.dt(d.stage.due_at),
             overdue: d.stage.is_overdue(),
         })
         .collect();

@@ -335,7 +335,7 @@ fn row(p: &Page, i: &Stored<Incident>) -> Row {
         id: i.id,
         reference: v.reference.to_string(),
         institution: v.institution.to_string(),
-        occurred: p.dt(&v.times.occurred_at()),
+        occurred: p.dt(v.times.occurred_at()),
         title: v.title.get(lang).to_string(),
         trend: v.classification.trend().label(lang),
         trigger: v.classification.trigger().code(),
@@ -466,7 +466,7 @@ fn stage_rows(p: &Page, stages: &[ReportStage]) -> Vec<StageRow> {
         .iter()
         .map(|st| StageRow {
             label: st.kind.label(p.lang),
-            due: p.dt(&st.due_at),
+            due: p.dt(st.due_at),
             status_code: st.status.code(),
             status: st.status.label(p.lang),
             overdue: st.is_overdue(),

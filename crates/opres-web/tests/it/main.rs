@@ -1,5 +1,7 @@
 //! The REST API, black-box over HTTP, against both engines.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly by design
+
 mod api;
 mod browser;
 mod matrix;
