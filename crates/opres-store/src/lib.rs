@@ -210,7 +210,14 @@ impl Store {
     /// A page of incidents matching a query, with the total count.
     #[tracing::instrument(skip_all)]
     pub async fn list_incidents(&self, query: &IncidentQuery) -> Result<IncidentPage, StoreError> {
-        dispatch!(self.list_incidents(query))
+        dispatch!(self.list_incidents(query, None))
+    }
+
+    /// As [`Store::list_incidents`], counting at most `cap` matches (`total_capped` says it stopped):
+    /// an exact count of a large register costs a visit to every row on every page view.
+    #[tracing::instrument(skip_all)]
+    pub async fn list_incidents_capped(&self, query: &IncidentQuery, cap: u64) -> Result<IncidentPage, StoreError> {
+        dispatch!(self.list_incidents(query, Some(cap)))
     }
 
     /// Every incident matching a filter, oldest first (exports and analysis).

@@ -568,12 +568,13 @@ fn push_filter(qb: &mut QueryBuilder<DB>, f: &IncidentFilter) {
         if codes.is_empty() {
             qb.push(" AND 1 = 0");
         } else {
-            qb.push(" AND inst.code IN (");
+            // A subquery rather than the join's column, so counting needs no join at all.
+            qb.push(" AND i.institution_id IN (SELECT id FROM institutions WHERE code IN (");
             let mut sep = qb.separated(", ");
             for c in codes {
                 sep.push_bind(c.as_str().to_string());
             }
-            qb.push(")");
+            qb.push("))");
         }
     }
     if let Some(t) = f.occurred_from {
@@ -615,27 +616,42 @@ fn push_filter(qb: &mut QueryBuilder<DB>, f: &IncidentFilter) {
     }
 }
 
-pub(crate) async fn list_incidents(pool: &Pool, q: &IncidentQuery) -> Result<IncidentPage, StoreError> {
+pub(crate) async fn list_incidents(pool: &Pool, q: &IncidentQuery, cap: Option<u64>) -> Result<IncidentPage, StoreError> {
     let mut conn = pool.acquire().await?;
-    let mut count = QueryBuilder::<DB>::new(
-        "SELECT COUNT(*) FROM incidents i JOIN institutions inst ON inst.id = i.institution_id WHERE 1 = 1",
-    );
+    // Counting costs a visit to every matching row; with a cap it stops after cap + 1 of them.
+    let mut count = match cap {
+        None => QueryBuilder::<DB>::new("SELECT COUNT(*) FROM incidents i WHERE 1 = 1"),
+        Some(_) => QueryBuilder::<DB>::new("SELECT COUNT(*) FROM (SELECT 1 FROM incidents i WHERE 1 = 1"),
+    };
     push_filter(&mut count, &q.filter);
-    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+    if let Some(cap) = cap {
+        count.push(" LIMIT ").push_bind(i64::try_from(cap.saturating_add(1)).unwrap_or(i64::MAX)).push(") capped");
+    }
+    let counted: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+    let counted = u64::try_from(counted).unwrap_or(0);
+    let (total, total_capped) = match cap {
+        Some(cap) if counted > cap => (cap, true),
+        _ => (counted, false),
+    };
 
     let mut qb = QueryBuilder::<DB>::new(INCIDENT_SELECT);
     qb.push(" WHERE 1 = 1");
     push_filter(&mut qb, &q.filter);
     let dir = if q.descending { "DESC" } else { "ASC" };
-    // NULLs last either way, then a stable tie-break so pages never overlap.
-    qb.push(format!(" ORDER BY {} IS NULL, {} {dir}, i.id {dir}", q.sort.column(), q.sort.column()));
+    // NULLs last either way, then a stable tie-break so pages never overlap. Columns that cannot be
+    // NULL skip the IS NULL term, so the engine can walk their index instead of sorting every row.
+    if q.sort.nullable() {
+        qb.push(format!(" ORDER BY {} IS NULL, {} {dir}, i.id {dir}", q.sort.column(), q.sort.column()));
+    } else {
+        qb.push(format!(" ORDER BY {} {dir}, i.id {dir}", q.sort.column()));
+    }
     qb.push(" LIMIT ").push_bind(i64::from(q.limit.clamp(1, 1000)));
     qb.push(" OFFSET ").push_bind(i64::try_from(q.offset).unwrap_or(i64::MAX));
     let rows: Vec<IncidentRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut children = load_children(&mut *conn, Scope::Ids(&ids)).await?;
     let items = rows.into_iter().map(|r| build_incident(r, &mut children)).collect::<Result<_, _>>()?;
-    Ok(IncidentPage { total: u64::try_from(total).unwrap_or(0), items })
+    Ok(IncidentPage { total, total_capped, items })
 }
 
 pub(crate) async fn all_incidents(pool: &Pool, f: &IncidentFilter) -> Result<Vec<Stored<Incident>>, StoreError> {

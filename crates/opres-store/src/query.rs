@@ -74,6 +74,11 @@ impl IncidentSort {
         Self::ALL.into_iter().find(|s| s.code() == code)
     }
 
+    /// Whether the column can be NULL (only the counts can).
+    pub(crate) fn nullable(self) -> bool {
+        matches!(self, IncidentSort::CustomersAffected)
+    }
+
     pub(crate) fn column(self) -> &'static str {
         match self {
             IncidentSort::OccurredAt => "i.occurred_at",
@@ -116,8 +121,10 @@ impl Default for IncidentQuery {
 /// One page of results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IncidentPage {
-    /// Matching incidents in all pages.
+    /// Matching incidents in all pages (at most the cap of [`crate::Store::list_incidents_capped`]).
     pub total: u64,
+    /// Whether counting stopped at the cap: there are at least `total` matches.
+    pub total_capped: bool,
     /// This page.
     pub items: Vec<Stored<Incident>>,
 }

@@ -184,3 +184,21 @@ engine_tests!(import_is_all_or_nothing, |db| {
     let refs: Vec<_> = ["INC-1", "INC-X"].iter().map(|r| opres_domain::IncidentRef::parse(r).unwrap()).collect();
     assert_eq!(store.existing_references(&refs).await.unwrap().len(), 1);
 });
+
+engine_tests!(counting_can_stop_at_a_cap, |db| {
+    let store = &db.store;
+    seed(store).await;
+    let mut data = DataSet::default();
+    for n in 0..12 {
+        data.incidents.push(incident(&format!("INC-{n:02}")));
+    }
+    store.import(&data, &ctx()).await.unwrap();
+    let q = IncidentQuery { limit: 5, ..Default::default() };
+    let capped = store.list_incidents_capped(&q, 10).await.unwrap();
+    assert_eq!((capped.total, capped.total_capped, capped.items.len()), (10, true, 5));
+    let exact = store.list_incidents_capped(&q, 12).await.unwrap();
+    assert_eq!((exact.total, exact.total_capped), (12, false));
+    let filtered = IncidentQuery { filter: IncidentFilter { text: Some("INC-0".into()), ..Default::default() }, ..q };
+    assert_eq!(store.list_incidents_capped(&filtered, 10).await.unwrap().total, 10);
+    assert_eq!(store.list_incidents(&IncidentQuery::default()).await.unwrap().total, 12);
+});

@@ -68,6 +68,9 @@ fn view(s: &Stored<Incident>, stages: Option<Vec<ReportStage>>) -> IncidentView 
     }
 }
 
+/// Counting stops at this many matches unless `count=exact` is asked for (`total_capped` says so).
+const COUNT_CAP: u64 = 10_000;
+
 /// Query parameters of `GET /incidents`, as written; parsed with every problem reported.
 #[derive(Deserialize, Default)]
 pub(crate) struct ListParams {
@@ -85,6 +88,7 @@ pub(crate) struct ListParams {
     order: Option<String>,
     limit: Option<String>,
     offset: Option<String>,
+    count: Option<String>,
     #[allow(dead_code)] // read by the language extractor
     lang: Option<String>,
 }
@@ -151,7 +155,7 @@ impl ListParams {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents", summary = "A filtered, sorted page of incidents", params(("institution" = Option<String>, Query, description = "Institution codes, comma-separated"), ("fy" = Option<String>, Query, description = "Fiscal year, e.g. 2024"), ("from" = Option<String>, Query, description = "Occurred at or after (RFC 3339)"), ("to" = Option<String>, Query, description = "Occurred before (RFC 3339)"), ("trigger" = Option<String>, Query), ("trend" = Option<String>, Query), ("channel" = Option<String>, Query), ("status" = Option<String>, Query, description = "open, recovered, closed"), ("cyber" = Option<bool>, Query), ("q" = Option<String>, Query, description = "Text in reference, title or description"), ("sort" = Option<String>, Query), ("order" = Option<String>, Query, description = "asc or desc"), ("limit" = Option<u32>, Query, description = "1-1000, default 50"), ("offset" = Option<u64>, Query)), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc)))]
+#[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents", summary = "A filtered, sorted page of incidents", params(("institution" = Option<String>, Query, description = "Institution codes, comma-separated"), ("fy" = Option<String>, Query, description = "Fiscal year, e.g. 2024"), ("from" = Option<String>, Query, description = "Occurred at or after (RFC 3339)"), ("to" = Option<String>, Query, description = "Occurred before (RFC 3339)"), ("trigger" = Option<String>, Query), ("trend" = Option<String>, Query), ("channel" = Option<String>, Query), ("status" = Option<String>, Query, description = "open, recovered, closed"), ("cyber" = Option<bool>, Query), ("q" = Option<String>, Query, description = "Text in reference, title or description"), ("sort" = Option<String>, Query), ("order" = Option<String>, Query, description = "asc or desc"), ("limit" = Option<u32>, Query, description = "1-1000, default 50"), ("offset" = Option<u64>, Query), ("count" = Option<String>, Query, description = "exact: count every match; default: stop at 10000 and set total_capped")), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc)))]
 pub(crate) async fn list(
     State(s): State<AppState>,
     actor: Actor,
@@ -162,9 +166,19 @@ pub(crate) async fn list(
         .map_err(|e| ApiError::BadRequest(format!("クエリを読めません: {e}"), format!("cannot read the query: {e}")))
         .in_lang(lang)?;
     let query = params.parse(&actor).in_lang(lang)?;
-    let page = s.register.store().list_incidents(&query).await.in_lang(lang)?;
+    let exact = params.count.as_deref() == Some("exact");
+    let store = s.register.store();
+    let page =
+        if exact { store.list_incidents(&query).await } else { store.list_incidents_capped(&query, COUNT_CAP).await }
+            .in_lang(lang)?;
     let items: Vec<_> = page.items.iter().map(|i| view(i, None)).collect();
-    Ok(Json(serde_json::json!({ "total": page.total, "limit": query.limit, "offset": query.offset, "items": items })))
+    Ok(Json(serde_json::json!({
+        "total": page.total,
+        "total_capped": page.total_capped,
+        "limit": query.limit,
+        "offset": query.offset,
+        "items": items
+    })))
 }
 
 pub(crate) async fn load(s: &AppState, actor: &Actor, id: i64) -> Result<Stored<Incident>, ApiError> {

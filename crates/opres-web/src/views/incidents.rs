@@ -37,6 +37,8 @@ pub(super) fn routes(r: Routes) -> Routes {
 }
 
 const PAGE_SIZE: u32 = 50;
+/// Counting stops here: beyond it the list says "10,000+" and asks for a narrower filter.
+pub(crate) const COUNT_CAP: u64 = 10_000;
 
 /// An option of a select: code, label.
 pub(crate) struct Opt {
@@ -168,6 +170,7 @@ struct Results {
     p: Page,
     rows: Vec<Row>,
     total: u64,
+    total_capped: bool,
     first: u64,
     last: u64,
     prev: Option<String>,
@@ -232,24 +235,27 @@ async fn list(
     let descending = q.order.as_deref() != Some("asc");
     let page_no = q.page.unwrap_or(1).max(1);
     let p = ctx.page("incidents").await;
-    let (rows, total) = match &filter {
+    let (rows, total, total_capped) = match &filter {
         Some(filter) if errs.is_empty() => {
             let page = s
                 .register
                 .store()
-                .list_incidents(&IncidentQuery {
-                    filter: filter.clone(),
-                    sort,
-                    descending,
-                    limit: PAGE_SIZE,
-                    offset: (page_no - 1) * u64::from(PAGE_SIZE),
-                })
+                .list_incidents_capped(
+                    &IncidentQuery {
+                        filter: filter.clone(),
+                        sort,
+                        descending,
+                        limit: PAGE_SIZE,
+                        offset: (page_no - 1) * u64::from(PAGE_SIZE),
+                    },
+                    COUNT_CAP,
+                )
                 .await
                 .or_page(lang)?;
             let rows = page.items.iter().map(|i| row(&p, i)).collect();
-            (rows, page.total)
+            (rows, page.total, page.total_capped)
         }
-        _ => (vec![], 0),
+        _ => (vec![], 0, false),
     };
     let base = q.filter_qs();
     let with = |extra: String| if base.is_empty() { format!("?{extra}") } else { format!("?{base}&{extra}") };
@@ -305,6 +311,7 @@ async fn list(
         export_qs: with(sort_qs),
         rows,
         total,
+        total_capped,
         first,
         last,
         prev,

@@ -121,6 +121,25 @@ impl Page {
         self.caller.as_ref().is_some_and(|c| c.can(p))
     }
 
+    /// An audit action's label (`create` → 登録 / Created).
+    pub fn action(&self, a: &str) -> &'static str {
+        match a {
+            "create"
+            | "update"
+            | "delete"
+            | "sign_in"
+            | "sign_in_failed"
+            | "sign_out"
+            | "role_change"
+            | "import"
+            | "revoke"
+            | "password_change"
+            | "add_timeline"
+            | "add_report_submission" => self.t(&format!("action.{a}")),
+            _ => self.t("action.other"),
+        }
+    }
+
     /// `aria-current` for the navigation link of this section.
     pub fn current(&self, section: &str) -> &'static str {
         if self.section == section { "page" } else { "false" }
@@ -201,7 +220,17 @@ impl Ctx {
     /// The layout context for a page of `section`.
     pub async fn page(&self, section: &'static str) -> Page {
         let (csrf, flash) = match &self.session {
-            Some(s) => (csrf_token(s).await, s.remove::<String>("flash").await.ok().flatten()),
+            // Removing marks the session changed (a write): only when there is a message.
+            Some(s) => {
+                let flash = match s.get::<String>("flash").await.ok().flatten() {
+                    Some(f) => {
+                        let _ = s.remove::<String>("flash").await;
+                        Some(f)
+                    }
+                    None => None,
+                };
+                (csrf_token(s).await, flash)
+            }
             None => (String::new(), None),
         };
         let cat = Catalogue(self.lang);
