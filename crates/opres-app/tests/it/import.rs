@@ -37,16 +37,17 @@ engine_tests!(bad_rows_are_all_listed_and_nothing_is_written, |db| {
     ]
     .join("\n");
     let inc = write(&dir, "incidents.jsonl", &incidents);
-    // The read errors (INC-3) come first, as the file is refused before references are checked.
+    // Problems within the file (INC-3's time, INC-1 twice) are found on reading, before references are checked.
     let err = register.import_files(&[base.clone(), inc.clone()], &ctx()).await.unwrap_err();
     let msgs: Vec<String> = err.problems().iter().map(|p| p.message(Lang::En)).collect();
-    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
     assert!(msgs[0].starts_with("incidents.jsonl line 3, occurred_at:"), "{msgs:?}");
+    assert!(msgs[1].starts_with("incidents.jsonl line 4, reference: 'INC-1' appears more than once"), "{msgs:?}");
 
     let incidents = [
         incident_line("INC-1", ""),
         incident_line("INC-2", r#","affected_systems":["MAINFRAME"]"#),
-        incident_line("INC-1", ""),
+        incident_line("INC-3", r#","institution":"NOBANK""#).replace(r#""institution":"BANK-A","#, ""),
     ]
     .join("\n");
     let inc = write(&dir, "incidents.jsonl", &incidents);
@@ -54,7 +55,7 @@ engine_tests!(bad_rows_are_all_listed_and_nothing_is_written, |db| {
     let msgs: Vec<String> = err.problems().iter().map(|p| p.message(Lang::En)).collect();
     assert_eq!(msgs.len(), 2, "{msgs:?}");
     assert_eq!(msgs[0], "incidents.jsonl line 2, affected_systems: 'BANK-A/MAINFRAME' does not exist");
-    assert!(msgs[1].starts_with("incidents.jsonl line 3, reference: 'INC-1' appears more than once"), "{msgs:?}");
+    assert_eq!(msgs[1], "incidents.jsonl line 3, institution: 'NOBANK' does not exist");
     let ja = err.problems()[0].message(Lang::Ja);
     assert!(ja.contains("2行目") && ja.contains("登録されていません"), "{ja}");
     assert!(matches!(err, ImportError::Invalid { .. }));
