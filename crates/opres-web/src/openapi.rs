@@ -234,6 +234,19 @@ mod tests {
         assert_eq!(schema_keys("SystemRecordDoc"), keys(&SystemRecord { owner: s(), ..Default::default() }));
     }
 
+    /// The committed document is what the code generates: an API change shows up in review as a
+    /// diff of `openapi.snapshot.json`. Regenerate with `OPRES_UPDATE_SNAPSHOTS=1 cargo test -p opres-web openapi`.
+    #[test]
+    fn the_document_matches_its_snapshot() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/openapi.snapshot.json");
+        let now = openapi_json() + "\n";
+        if std::env::var("OPRES_UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1") {
+            std::fs::write(path, &now).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(committed == now, "the OpenAPI document changed: review it and rerun with OPRES_UPDATE_SNAPSHOTS=1");
+    }
+
     #[test]
     fn the_document_is_openapi_3_1_and_lists_every_api_route() {
         let doc: serde_json::Value = serde_json::from_str(&openapi_json()).unwrap();
