@@ -376,16 +376,8 @@ fn yes_no(b: bool, lang: Lang) -> String {
 }
 
 /// A whole number with thousands separators (1,234,567).
-fn thousands(v: u64) -> String {
-    let d = v.to_string();
-    let mut out = String::with_capacity(d.len() + d.len() / 3);
-    for (i, c) in d.chars().enumerate() {
-        if i > 0 && (d.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+fn thousands(n: u64) -> String {
+    opres_domain::incident::thousands(n)
 }
 
 fn yen(v: f64) -> String {

@@ -175,15 +175,7 @@ impl<T, U: Val<T> + ?Sized> Val<T> for &U {
 
 /// `1234567` → `1,234,567`.
 pub(crate) fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    opres_domain::incident::thousands(n)
 }
 
 /// The request's page context: session, caller, language, CSRF token.
