@@ -102,8 +102,17 @@ async fn shot(c: &Client, name: &str) {
     c.set_window_size(1366, 1000).await.unwrap();
 }
 
+/// The element's text; retried when the page replaces the element between finding and reading it
+/// (a navigation still in progress makes the first handle stale).
 async fn text(c: &Client, css: &str) -> String {
-    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap().text().await.unwrap()
+    for _ in 0..20 {
+        let el = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap();
+        match el.text().await {
+            Ok(t) => return t,
+            Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+        }
+    }
+    panic!("element {css} kept going stale");
 }
 
 async fn set(c: &Client, id: &str, value: &str) {
