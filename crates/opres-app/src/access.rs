@@ -31,11 +31,15 @@ pub enum Permission {
     ReadAudit,
     /// Manage users and roles.
     ManageUsers,
+    /// Register and change important business services, tolerances, dependency maps and scenarios.
+    EditResilience,
+    /// Record and change TLPT programmes: engagements, findings, rollout; import ATT&CK.
+    EditTlpt,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 11] = [
         Permission::ReadRegister,
         Permission::CreateIncident,
         Permission::EditIncident,
@@ -45,6 +49,8 @@ impl Permission {
         Permission::ManageInstitutions,
         Permission::ReadAudit,
         Permission::ManageUsers,
+        Permission::EditResilience,
+        Permission::EditTlpt,
     ];
 }
 
@@ -61,6 +67,8 @@ pub fn allows(role: Role, permission: Permission) -> bool {
                 | P::Classify
                 | P::DeleteIncident
                 | P::EditInstitution
+                | P::EditResilience
+                | P::EditTlpt
         ),
         Role::Reporter => matches!(permission, P::ReadRegister | P::CreateIncident | P::EditIncident),
         Role::Executive => matches!(permission, P::ReadRegister),

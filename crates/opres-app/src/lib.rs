@@ -4,9 +4,12 @@
 //! live in the domain, the SQL in the store, and the checks that need both live here.
 
 pub mod access;
+pub mod analysis;
 pub mod filter;
 mod import;
 mod reporting;
+pub mod resilience;
+pub mod tlpt;
 
 pub use access::{AccessError, NewUser, Permission, allows};
 pub use filter::FilterParams;

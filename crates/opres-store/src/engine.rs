@@ -26,6 +26,7 @@ pub(crate) mod sqlite {
     const FOR_UPDATE: &str = "";
     include!("queries.rs");
     include!("queries_access.rs");
+    include!("queries_documents.rs");
 }
 
 pub(crate) mod postgres {
@@ -38,6 +39,7 @@ pub(crate) mod postgres {
     const FOR_UPDATE: &str = " FOR UPDATE";
     include!("queries.rs");
     include!("queries_access.rs");
+    include!("queries_documents.rs");
 }
 
 pub(crate) async fn connect(url: &str) -> Result<Pool, StoreError> {

@@ -7,6 +7,7 @@
 //! Every write takes an [`AuditContext`] and appends its audit-trail entry in the same transaction.
 
 pub mod access;
+mod documents;
 mod engine;
 mod error;
 mod query;
@@ -17,6 +18,7 @@ pub use access::{
     ApiToken, AuditBreak, AuditContext, AuditEntry, AuditEvent, AuditPage, AuditQuery, AuditVerification, DisplayZone,
     Role, User, UserScope,
 };
+pub use documents::{Document, DocumentKind, DocumentSummary};
 pub use error::StoreError;
 pub use query::{IncidentFilter, IncidentPage, IncidentQuery, IncidentSort};
 
@@ -425,6 +427,39 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn verify_audit(&self) -> Result<AuditVerification, StoreError> {
         dispatch!(self.verify_audit())
+    }
+
+    /// One document, with its body and version.
+    pub async fn document(&self, kind: DocumentKind, key: &str) -> Result<Option<Stored<Document>>, StoreError> {
+        dispatch!(self.document(kind, key))
+    }
+
+    /// The documents of one kind, without their bodies, by key.
+    pub async fn list_documents(&self, kind: DocumentKind) -> Result<Vec<DocumentSummary>, StoreError> {
+        dispatch!(self.list_documents(kind))
+    }
+
+    /// Saves a document whole: creates it when `expected_version` is `None` (refused if the key is
+    /// taken), otherwise replaces the version the edit was based on (refused if someone saved since).
+    #[tracing::instrument(skip_all, fields(kind = doc.kind.code(), key = %doc.key))]
+    pub async fn save_document(
+        &self,
+        doc: &Document,
+        expected_version: Option<i64>,
+        ctx: &AuditContext,
+    ) -> Result<DocumentSummary, StoreError> {
+        dispatch!(self.save_document(doc, expected_version, ctx))
+    }
+
+    /// Deletes a document, if it is still at `expected_version`.
+    pub async fn delete_document(
+        &self,
+        kind: DocumentKind,
+        key: &str,
+        expected_version: i64,
+        ctx: &AuditContext,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.delete_document(kind, key, expected_version, ctx))
     }
 
     /// The whole register (institutions, systems, incidents matching `filter`).

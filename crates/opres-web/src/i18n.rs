@@ -5,16 +5,30 @@ use opres_domain::Lang;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-const JA: &str = include_str!("../i18n/ja.txt");
-const EN: &str = include_str!("../i18n/en.txt");
+/// One file per module and language, so each module's strings live beside each other.
+const JA: [&str; 4] = [
+    include_str!("../i18n/ja.txt"),
+    include_str!("../i18n/analysis.ja.txt"),
+    include_str!("../i18n/resilience.ja.txt"),
+    include_str!("../i18n/tlpt.ja.txt"),
+];
+const EN: [&str; 4] = [
+    include_str!("../i18n/en.txt"),
+    include_str!("../i18n/analysis.en.txt"),
+    include_str!("../i18n/resilience.en.txt"),
+    include_str!("../i18n/tlpt.en.txt"),
+];
 
 /// `key = value` per line; `#` starts a comment line. Values are plain text (templates escape them).
-fn parse(text: &'static str) -> HashMap<&'static str, &'static str> {
+fn entries(text: &'static str) -> impl Iterator<Item = (&'static str, &'static str)> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .filter_map(|l| l.split_once('=').map(|(k, v)| (k.trim(), v.trim())))
-        .collect()
+}
+
+fn parse(files: [&'static str; 4]) -> HashMap<&'static str, &'static str> {
+    files.into_iter().flat_map(entries).collect()
 }
 
 static CATALOGUES: LazyLock<[HashMap<&'static str, &'static str>; 2]> = LazyLock::new(|| [parse(JA), parse(EN)]);
@@ -71,14 +85,26 @@ mod tests {
     }
 
     #[test]
+    fn no_key_is_defined_twice() {
+        for files in [JA, EN] {
+            let mut seen = std::collections::HashSet::new();
+            let twice: Vec<_> = files.into_iter().flat_map(entries).filter(|(k, _)| !seen.insert(*k)).collect();
+            assert!(twice.is_empty(), "defined twice: {twice:?}");
+        }
+    }
+
+    #[test]
     fn every_key_used_exists() {
         // Scan templates and handler sources for t("…") calls.
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
         let mut files = Vec::new();
-        for dir in ["templates", "src/views", "src"] {
-            for entry in std::fs::read_dir(format!("{root}{dir}")).unwrap() {
+        let mut dirs = vec![std::path::PathBuf::from(format!("{root}templates")), format!("{root}src").into()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();
-                if path.is_file() {
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
                     files.push(path);
                 }
             }

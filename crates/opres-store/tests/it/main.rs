@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod audit;
+mod documents;
 mod fixtures;
 mod incidents;
 mod institutions;

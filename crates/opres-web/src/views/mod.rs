@@ -2,11 +2,14 @@
 //! time zone (JST unless they chose UTC). Errors are shown as a page with an id, never raw.
 
 mod account;
+mod analysis;
 mod audit;
 mod dashboard;
 mod incidents;
 mod institutions;
 mod login;
+mod resilience;
+mod tlpt;
 mod users;
 
 use crate::AppState;
@@ -33,6 +36,9 @@ pub(crate) fn routes(r: Routes) -> Routes {
     let r = institutions::routes(r);
     let r = users::routes(r);
     let r = account::routes(r);
+    let r = analysis::routes(r);
+    let r = resilience::routes(r);
+    let r = tlpt::routes(r);
     audit::routes(r)
 }
 
@@ -116,6 +122,9 @@ impl Page {
             "manage_institutions" => Permission::ManageInstitutions,
             "read_audit" => Permission::ReadAudit,
             "manage_users" => Permission::ManageUsers,
+            "classify" => Permission::Classify,
+            "edit_resilience" => Permission::EditResilience,
+            "edit_tlpt" => Permission::EditTlpt,
             _ => Permission::ReadRegister,
         };
         self.caller.as_ref().is_some_and(|c| c.can(p))

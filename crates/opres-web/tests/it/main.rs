@@ -2,8 +2,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly by design
 
+mod analysis;
 mod api;
 mod browser;
 mod matrix;
+mod resilience;
 mod security;
 mod support;
+mod tlpt;
