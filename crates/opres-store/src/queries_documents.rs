@@ -3,8 +3,6 @@
 
 use crate::documents::{Document, DocumentKind, DocumentSummary};
 
-const DOCUMENT_SUMMARY_COLUMNS: &str = "kind, key, institution, title, bytes, version, updated_at";
-
 #[derive(FromRow)]
 struct DocumentSummaryRow {
     kind: String,
@@ -18,7 +16,8 @@ struct DocumentSummaryRow {
 
 impl DocumentSummaryRow {
     fn into_summary(self) -> Result<DocumentSummary, StoreError> {
-        let kind = DocumentKind::from_code(&self.kind).ok_or_else(|| corrupt("document", &self.key, format!("unknown kind '{}'", self.kind)))?;
+        let kind = DocumentKind::from_code(&self.kind)
+            .ok_or_else(|| corrupt("document", &self.key, format!("unknown kind '{}'", self.kind)))?;
         Ok(DocumentSummary {
             kind,
             key: self.key,
@@ -65,26 +64,33 @@ async fn document_in<'e, E: sqlx::Executor<'e, Database = DB>>(
     }))
 }
 
-pub(crate) async fn document(pool: &Pool, kind: DocumentKind, key: &str) -> Result<Option<Stored<Document>>, StoreError> {
+pub(crate) async fn document(
+    pool: &Pool,
+    kind: DocumentKind,
+    key: &str,
+) -> Result<Option<Stored<Document>>, StoreError> {
     document_in(pool, kind, key).await
 }
 
 pub(crate) async fn list_documents(pool: &Pool, kind: DocumentKind) -> Result<Vec<DocumentSummary>, StoreError> {
-    let rows: Vec<DocumentSummaryRow> =
-        sqlx::query_as(&format!("SELECT {DOCUMENT_SUMMARY_COLUMNS} FROM documents WHERE kind = $1 ORDER BY key"))
-            .bind(kind.code())
-            .fetch_all(pool)
-            .await?;
+    let rows: Vec<DocumentSummaryRow> = sqlx::query_as(
+        "SELECT kind, key, institution, title, bytes, version, updated_at FROM documents WHERE kind = $1 ORDER BY key",
+    )
+    .bind(kind.code())
+    .fetch_all(pool)
+    .await?;
     rows.into_iter().map(DocumentSummaryRow::into_summary).collect()
 }
 
 async fn document_summary_in(tx: &mut Tx, kind: DocumentKind, key: &str) -> Result<DocumentSummary, StoreError> {
-    let row: DocumentSummaryRow =
-        sqlx::query_as(&format!("SELECT {DOCUMENT_SUMMARY_COLUMNS} FROM documents WHERE kind = $1 AND key = $2"))
-            .bind(kind.code())
-            .bind(key.to_string())
-            .fetch_one(&mut **tx)
-            .await?;
+    let row: DocumentSummaryRow = sqlx::query_as(
+        "SELECT kind, key, institution, title, bytes, version, updated_at FROM documents \
+             WHERE kind = $1 AND key = $2",
+    )
+    .bind(kind.code())
+    .bind(key.to_string())
+    .fetch_one(&mut **tx)
+    .await?;
     row.into_summary()
 }
 
@@ -98,7 +104,11 @@ fn document_event(action: &str, before: Option<&Document>, after: Option<&Docume
         institution: d.and_then(|d| d.institution.clone()),
         before: before.map(document_json),
         after: after.map(document_json),
-        ..AuditEvent::new(action, d.map(|d| d.kind.code()).unwrap_or("document"), d.map(|d| d.key.clone()).unwrap_or_default())
+        ..AuditEvent::new(
+            action,
+            d.map(|d| d.kind.code()).unwrap_or("document"),
+            d.map(|d| d.key.clone()).unwrap_or_default(),
+        )
     }
 }
 
