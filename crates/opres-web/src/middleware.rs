@@ -94,12 +94,17 @@ pub(crate) async fn csrf(req: Request, next: Next) -> Response {
     if let Some(t) = header_token {
         return if constant_eq(&t, &expected) { next.run(req).await } else { refuse(&req, lang) };
     }
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if content_type.starts_with("multipart/form-data") {
+        // File uploads: the token travels in the form's action URL (`?_csrf=…`), so the upload is
+        // not buffered here to find a field; the page that holds the token is same-origin anyway.
+        let field = req.uri().query().and_then(|q| form_urlencoded_get(q.as_bytes(), "_csrf"));
+        return match field {
+            Some(t) if constant_eq(&t, &expected) => next.run(req).await,
+            _ => refuse(&req, lang),
+        };
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return refuse(&req, lang);
     }
     let (parts, body) = req.into_parts();
@@ -130,41 +135,12 @@ fn constant_eq(a: &str, b: &str) -> bool {
 
 /// The first value of `key` in an URL-encoded form.
 pub(crate) fn form_urlencoded_get(body: &[u8], key: &str) -> Option<String> {
-    let text = std::str::from_utf8(body).ok()?;
-    text.split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == key).map(|(_, v)| percent_decode(v))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                Ok(b) => {
-                    out.push(b);
-                    i += 2;
-                }
-                Err(_) => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    form_urlencoded::parse(body).find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
 }
 
 /// Every `key=value` of an URL-encoded form, in order (repeated keys kept, for multi-selects).
 pub(crate) fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
-    let Ok(text) = std::str::from_utf8(body) else { return vec![] };
-    text.split('&')
-        .filter(|kv| !kv.is_empty())
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) => (percent_decode(k), percent_decode(v)),
-            None => (percent_decode(kv), String::new()),
-        })
-        .collect()
+    form_urlencoded::parse(body).into_owned().collect()
 }
 
 #[cfg(test)]
@@ -176,6 +152,12 @@ mod tests {
         assert_eq!(form_urlencoded_get(b"a=1&_csrf=ab%2Bc+d&b=2", "_csrf").as_deref(), Some("ab+c d"));
         assert_eq!(form_urlencoded_get(b"a=1", "_csrf"), None);
         assert_eq!(form_urlencoded_get(b"_csrf=%E6%97%A5", "_csrf").as_deref(), Some("日"));
+        // A stray '%' before a multi-byte character once panicked the hand-written decoder.
+        assert_eq!(form_urlencoded_get("q=%日&_csrf=x".as_bytes(), "q").as_deref(), Some("%日"));
+        assert_eq!(
+            form_pairs(b"a=1&a=2&b"),
+            [("a".into(), "1".into()), ("a".into(), "2".into()), ("b".into(), String::new())]
+        );
         assert!(constant_eq("abc", "abc") && !constant_eq("abc", "abd") && !constant_eq("ab", "abc"));
     }
 }

@@ -77,6 +77,17 @@ engine_tests!(state_changes_need_the_csrf_token, |db| {
         .await
         .unwrap();
     assert_eq!(tokens.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["mine"]);
+    // File uploads (multipart) carry the token in the form's action URL, not in the body.
+    let upload = |query: &str| {
+        client
+            .post(app.url(&format!("/account/tokens{query}")))
+            .header("content-type", "multipart/form-data; boundary=opres")
+            .body("--opres\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nup\r\n--opres--\r\n")
+            .send()
+    };
+    assert_eq!(upload("").await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(upload(&format!("?_csrf={}", "0".repeat(64))).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_ne!(upload(&format!("?_csrf={csrf}")).await.unwrap().status(), StatusCode::FORBIDDEN);
     // Sign-in itself is protected too (login CSRF).
     let fresh = browser();
     let r = fresh.post(app.url("/login")).form(&[("username", "hanako"), ("password", PASSWORD)]).send().await.unwrap();
