@@ -752,6 +752,15 @@ pub fn render_html(sa: &SelfAssessment<'_>, lang: Lang) -> String {
         lang.code(),
         xml_escape(lang.pick("オペレーショナル・レジリエンス自己評価", "Operational resilience self-assessment"))
     );
+    o.push_str(&render_html_body(sa, lang));
+    o.push_str("</body></html>\n");
+    o
+}
+
+/// The report's body as HTML without the document around it or any style, to embed in a page whose own
+/// stylesheet applies (the web UI's content security policy allows no inline styles).
+pub fn render_html_body(sa: &SelfAssessment<'_>, lang: Lang) -> String {
+    let mut o = String::new();
     for block in blocks(sa, lang, true) {
         match block {
             Block::Heading(n, t) => {
@@ -790,7 +799,6 @@ pub fn render_html(sa: &SelfAssessment<'_>, lang: Lang) -> String {
             }
         }
     }
-    o.push_str("</body></html>\n");
     o
 }
 

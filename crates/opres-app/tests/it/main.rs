@@ -4,3 +4,4 @@
 
 mod access;
 mod import;
+mod resilience;
