@@ -27,6 +27,42 @@ fn the_demo_programme_validates() {
 }
 
 #[test]
+fn the_demo_renamed_for_other_institutions_keeps_its_engagements_and_shortfalls() {
+    use opres_domain::{InstitutionCode, InstitutionType};
+    use opres_tlpt::demo::{Member, POOR_ENGAGEMENT, demo_programme_for};
+    use opres_tlpt::model::Group;
+    let code = |s: &str| InstitutionCode::parse(s).unwrap();
+    let member = |c: &str, ty| Member { code: code(c), name: opres_tlpt::Text::new(c, c), institution_type: ty };
+    let group = Group { code: code("RB-AOMINE-FG"), name: opres_tlpt::Text::new("青嶺グループ", "Aomine Group") };
+    let p = demo_programme_for(
+        now(),
+        group,
+        [
+            member("RB-AOMINE", InstitutionType::RegionalBank),
+            member("SC-CHIDORI", InstitutionType::Securities),
+            member("PY-INAHO", InstitutionType::Payment),
+        ],
+    )
+    .unwrap();
+    let json = p.to_json();
+    assert!(!json.contains("MINATO-"), "every old code is renamed");
+    assert_eq!(p.group.code.as_str(), "RB-AOMINE-FG");
+    assert_eq!(p.entities.iter().map(|e| e.code.as_str()).collect::<Vec<_>>(), ["RB-AOMINE", "SC-CHIDORI", "PY-INAHO"]);
+    assert!(p.systems.iter().any(|s| s.id.to_string() == "RB-AOMINE/CORE"));
+    let d = demo();
+    assert_eq!(
+        (p.engagements.len(), p.findings.len(), p.rollout.len()),
+        (d.engagements.len(), d.findings.len(), d.rollout.len())
+    );
+    let poor = p.require_engagement(POOR_ENGAGEMENT).unwrap();
+    assert_eq!(poor.entity.as_str(), "RB-AOMINE");
+    let a =
+        opres_tlpt::assess::assess(&p, POOR_ENGAGEMENT, &opres_tlpt::assess::AssessOptions::new(now().date_naive()))
+            .unwrap();
+    assert!(a.count(opres_tlpt::assess::Verdict::Insufficient) >= 6);
+}
+
+#[test]
 fn json_round_trips_and_validates_on_read() {
     let p = demo();
     let json = p.to_json();
