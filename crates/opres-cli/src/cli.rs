@@ -83,13 +83,21 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Try it: opres resilience demo --out demo, then\n  opres resilience --map demo/map.json simulate --scenarios demo/scenarios.json"
-)]
+#[command(after_help = "Two ways to work:
+  on files:        opres resilience demo --out demo, then
+                   opres resilience --map demo/map.json simulate --scenarios demo/scenarios.json
+  on the register: opres resilience import map.json --institution BANK-A   (stored in --db, versioned)
+                   opres resilience spof --institution BANK-A
+                   opres resilience simulate --institution BANK-A           (its saved scenarios)
+                   opres resilience report --institution BANK-A --out report.html
+Formats: docs/resilience-formats.md")]
 pub struct ResilienceArgs {
     /// The map file: services, tolerances, resources and dependencies (docs/resilience-formats.md).
     #[arg(long, global = true, default_value = "opres-map.json")]
     pub map: PathBuf,
+    /// Work on this institution's map in the register (--db) instead of the --map file.
+    #[arg(long, global = true)]
+    pub institution: Option<String>,
     #[command(subcommand)]
     pub command: ResilienceCommand,
 }
@@ -124,7 +132,11 @@ pub enum ResilienceCommand {
         #[arg(long, short, default_value = "resilience-demo")]
         out: PathBuf,
     },
-    /// Check and convert a map: JSON, an XLSX workbook, or resources.csv + dependencies.csv from a CMDB.
+    /// Check and convert a map (JSON, an XLSX workbook, or resources.csv + dependencies.csv from a CMDB),
+    /// or with --institution store it in the register, replacing that institution's map (all or nothing).
+    #[command(
+        after_help = "CSV and XLSX carry no services: they come from --services, else (with --institution) from the\nmap already stored. Every problem is listed with file, row and field; if there is any, nothing is written."
+    )]
     Import {
         /// The file(s).
         #[arg(required = true)]
@@ -132,8 +144,17 @@ pub enum ResilienceCommand {
         /// Take the important business services and tolerances from this map JSON.
         #[arg(long)]
         services: Option<PathBuf>,
-        /// Output map JSON.
+        /// Output map JSON (file mode; ignored with --institution).
         #[arg(long, short, default_value = "opres-map.json")]
+        out: PathBuf,
+    },
+    /// Export an institution's map from the register (needs --institution).
+    Export {
+        /// Format: json, xlsx, resources.csv or dependencies.csv.
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Output file.
+        #[arg(long, short)]
         out: PathBuf,
     },
     /// Single points of failure per service (hard and soft).
@@ -146,9 +167,9 @@ pub enum ResilienceCommand {
     Concentration,
     /// Run scenarios: paper test, and Monte Carlo with --samples.
     Simulate {
-        /// Scenarios file.
+        /// Scenarios file (with --institution: default the scenarios saved in the register).
         #[arg(long)]
-        scenarios: PathBuf,
+        scenarios: Option<PathBuf>,
         /// Only this scenario.
         #[arg(long)]
         scenario: Option<String>,
@@ -164,7 +185,7 @@ pub enum ResilienceCommand {
     },
     /// The self-assessment report.
     Report {
-        /// Scenarios to run for the report.
+        /// Scenarios to run for the report (with --institution: default the latest saved runs).
         #[arg(long)]
         scenarios: Option<PathBuf>,
         /// Monte Carlo samples per scenario (0: paper test only).

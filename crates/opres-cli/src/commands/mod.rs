@@ -38,7 +38,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(ReportCommand::Analysis(args)) => analysis::report(open(&cli.db).await?, args, lang).await,
         Command::Attack(cmd) => tlpt::attack(cmd, lang),
         Command::Tlpt(args) => tlpt::tlpt(args, lang),
-        Command::Resilience(args) => resilience::run(args, lang),
+        Command::Resilience(args) => resilience::run(args, &cli.db, lang).await,
     }
 }
 

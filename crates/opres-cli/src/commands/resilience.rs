@@ -1,11 +1,14 @@
 //! Operational resilience: `resilience …`. The engine is `opres-resilience`; a map (services,
-//! tolerances, resources, dependencies) and its scenarios are kept in JSON files
-//! (docs/resilience-formats.md) and checked on every read.
+//! tolerances, resources, dependencies) and its scenarios are kept either in JSON files
+//! (docs/resilience-formats.md) or, with `--institution`, in the register as versioned documents
+//! (opres-app's resilience use cases). Both are checked on every read.
 
 use crate::cli::{FlowchartFormat, ResilienceArgs, ResilienceCommand, ResilienceReportFormat, TableOrJson};
 use crate::output::InputError;
 use anyhow::Context;
-use opres_domain::{JST, Lang};
+use opres_app::Register;
+use opres_app::resilience::{MapExport, MapFile, ReportFormat, ResilienceError};
+use opres_domain::{InstitutionCode, JST, Lang};
 use opres_resilience::engine::{CompiledScenario, FailoverAssumption, MonteCarloOptions};
 use opres_resilience::maps::{self, SvgOptions};
 use opres_resilience::report::{self, ScenarioRun};
@@ -40,7 +43,87 @@ fn write(path: &Path, bytes: impl AsRef<[u8]>) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn run(args: ResilienceArgs, lang: Lang) -> anyhow::Result<()> {
+fn app_error(e: ResilienceError) -> anyhow::Error {
+    match &e {
+        ResilienceError::Invalid(i) => InputError::err(
+            format!("{}\n{}", e.message(Lang::Ja), i.message(Lang::Ja)),
+            format!("{}\n{}", e.message(Lang::En), i.message(Lang::En)),
+        ),
+        ResilienceError::Store(_)
+        | ResilienceError::Worker(_)
+        | ResilienceError::Export(_)
+        | ResilienceError::Corrupt(_) => {
+            anyhow::anyhow!(e.message(Lang::En))
+        }
+        _ => InputError::err(e.message(Lang::Ja), e.message(Lang::En)),
+    }
+}
+
+/// Where the map comes from: a file, or an institution's map in the register.
+enum Source {
+    File(PathBuf),
+    Register(Register, InstitutionCode),
+}
+
+impl Source {
+    async fn open(args: &ResilienceArgs, db: &str) -> anyhow::Result<Source> {
+        match &args.institution {
+            None => Ok(Source::File(args.map.clone())),
+            Some(code) => {
+                let code = InstitutionCode::parse(code).map_err(|_| {
+                    InputError::err(
+                        format!("--institution: 「{code}」は金融機関コードとして使えません"),
+                        format!("--institution: '{code}' is not an institution code"),
+                    )
+                })?;
+                Ok(Source::Register(super::open(db).await?, code))
+            }
+        }
+    }
+
+    async fn map(&self) -> anyhow::Result<DependencyMap> {
+        match self {
+            Source::File(p) => load_map(p),
+            Source::Register(r, code) => Ok(r.require_resilience_map(code).await.map_err(app_error)?.map),
+        }
+    }
+
+    /// The scenarios to run: from the file if one is given, else those saved for the institution.
+    async fn scenarios(&self, file: Option<&Path>, map: &DependencyMap) -> anyhow::Result<Vec<Scenario>> {
+        match (file, self) {
+            (Some(p), _) => load_scenarios(p, map),
+            (None, Source::Register(r, code)) => {
+                let mut list = Vec::new();
+                for s in r.resilience_scenarios(code).await.map_err(app_error)? {
+                    let id = s.key.split_once('/').map(|(_, id)| id).unwrap_or_default();
+                    if let Some(sc) = r.resilience_scenario(code, id).await.map_err(app_error)? {
+                        list.push(sc.doc.scenario);
+                    }
+                }
+                Ok(list)
+            }
+            (None, Source::File(_)) => Err(InputError::err(
+                "--scenarios でシナリオファイルを指定してください（--institution 指定時は登録済みのシナリオ）",
+                "give the scenarios file with --scenarios (or --institution to use the saved scenarios)",
+            )),
+        }
+    }
+
+    async fn close(self) {
+        if let Source::Register(r, _) = self {
+            r.store().close().await;
+        }
+    }
+}
+
+pub async fn run(args: ResilienceArgs, db: &str, lang: Lang) -> anyhow::Result<()> {
+    let source = Source::open(&args, db).await?;
+    let result = command(args, &source, lang).await;
+    source.close().await;
+    result
+}
+
+async fn command(args: ResilienceArgs, source: &Source, lang: Lang) -> anyhow::Result<()> {
     match args.command {
         ResilienceCommand::Demo { out } => {
             std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
@@ -52,12 +135,55 @@ pub fn run(args: ResilienceArgs, lang: Lang) -> anyhow::Result<()> {
             )?;
             Ok(())
         }
-        ResilienceCommand::Import { files, services, out } => {
-            let map = import(&files, services.as_deref())?;
-            write(&out, interchange::to_json(&map))
+        ResilienceCommand::Import { files, services, out } => match source {
+            Source::File(_) => {
+                let map = import(&files, services.as_deref())?;
+                write(&out, interchange::to_json(&map))
+            }
+            Source::Register(r, code) => {
+                let current = r.resilience_map(code).await.map_err(app_error)?;
+                let version = current.as_ref().map(|c| c.version);
+                let mut upload = Vec::new();
+                for f in &files {
+                    upload.push(MapFile { name: file_name(f), bytes: read(f)? });
+                }
+                let ctx = super::cli_actor();
+                let saved = match services {
+                    // Services from a file: read the map with them here, then save it whole.
+                    Some(p) => {
+                        let svcs = load_map(&p)?.services().to_vec();
+                        let map = opres_app::resilience::read_map_files(&upload, svcs, code).map_err(app_error)?;
+                        r.save_resilience_map(code, &map, version, &ctx).await.map_err(app_error)?
+                    }
+                    None => r.import_resilience_map(code, &upload, version, &ctx).await.map_err(app_error)?,
+                };
+                eprintln!(
+                    "{}",
+                    match lang {
+                        Lang::Ja =>
+                            format!("{code} の依存関係マップを保存しました（版 {}）: {}", saved.version, saved.title),
+                        Lang::En =>
+                            format!("saved the dependency map of {code} (version {}): {}", saved.version, saved.title),
+                    }
+                );
+                Ok(())
+            }
+        },
+        ResilienceCommand::Export { format, out } => {
+            let Source::Register(r, code) = source else {
+                return Err(InputError::err("--institution を指定してください", "give --institution"));
+            };
+            let Some(f) = MapExport::parse(&format) else {
+                return Err(InputError::err(
+                    "--format は json、xlsx、resources.csv、dependencies.csv のいずれかです",
+                    "--format is one of json, xlsx, resources.csv, dependencies.csv",
+                ));
+            };
+            let file = r.export_resilience_map(code, f).await.map_err(app_error)?;
+            write(&out, file.bytes)
         }
         ResilienceCommand::Spof { format } => {
-            let map = load_map(&args.map)?;
+            let map = source.map().await?;
             let r = spof::analyse(&map);
             match format {
                 TableOrJson::Json => println!("{}", serde_json::to_string_pretty(&r)?),
@@ -81,13 +207,13 @@ pub fn run(args: ResilienceArgs, lang: Lang) -> anyhow::Result<()> {
             Ok(())
         }
         ResilienceCommand::Concentration => {
-            let map = load_map(&args.map)?;
+            let map = source.map().await?;
             println!("{}", serde_json::to_string_pretty(&concentration::analyse(&map))?);
             Ok(())
         }
         ResilienceCommand::Simulate { scenarios, scenario, samples, seed, threads } => {
-            let map = load_map(&args.map)?;
-            let list = load_scenarios(&scenarios, &map)?;
+            let map = source.map().await?;
+            let list = source.scenarios(scenarios.as_deref(), &map).await?;
             let chosen: Vec<&Scenario> =
                 list.iter().filter(|s| scenario.as_ref().is_none_or(|id| &s.id == id)).collect();
             if chosen.is_empty() {
@@ -126,7 +252,17 @@ pub fn run(args: ResilienceArgs, lang: Lang) -> anyhow::Result<()> {
             Ok(())
         }
         ResilienceCommand::Report { scenarios, samples, seed, format, out } => {
-            let map = load_map(&args.map)?;
+            let today = chrono::Utc::now().with_timezone(&JST).date_naive();
+            if let (Source::Register(r, code), None) = (source, &scenarios) {
+                // The register's latest saved runs of each scenario.
+                let f = match format {
+                    ResilienceReportFormat::Html => ReportFormat::Html,
+                    ResilienceReportFormat::Md => ReportFormat::Markdown,
+                };
+                let text = r.resilience_report(code, today, f, lang).await.map_err(app_error)?;
+                return write(&out, text);
+            }
+            let map = source.map().await?;
             let mut runs = Vec::new();
             if let Some(path) = scenarios {
                 for sc in load_scenarios(&path, &map)? {
@@ -137,7 +273,7 @@ pub fn run(args: ResilienceArgs, lang: Lang) -> anyhow::Result<()> {
                     runs.push(ScenarioRun { scenario: sc, paper, monte_carlo });
                 }
             }
-            let sa = report::assess(&map, chrono::Utc::now().with_timezone(&JST).date_naive(), runs);
+            let sa = report::assess(&map, today, runs);
             let text = match format {
                 ResilienceReportFormat::Html => report::render_html(&sa, lang),
                 ResilienceReportFormat::Md => report::render_markdown(&sa, lang),
@@ -145,7 +281,7 @@ pub fn run(args: ResilienceArgs, lang: Lang) -> anyhow::Result<()> {
             write(&out, text)
         }
         ResilienceCommand::Flowchart { service, format, out } => {
-            let map = load_map(&args.map)?;
+            let map = source.map().await?;
             let text = match format {
                 FlowchartFormat::Svg => {
                     let highlight = spof::analyse(&map)

@@ -78,6 +78,13 @@ async fn load_demo(register: &Register, lang: Lang) -> anyhow::Result<()> {
             ),
         }
     );
+    // The resilience engine's demo bank (map, scenarios, their runs) as the first institution's.
+    if let Some(first) = data.institutions.first() {
+        register
+            .load_resilience_demo(&first.code, &opres_store::AuditContext::new("system:demo"))
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message(Lang::En)))?;
+    }
     if register.store().list_users().await?.is_empty() {
         let first = data.institutions.first().map(|i| i.code.clone());
         for (name, role) in [
