@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Mutex;
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
@@ -136,14 +136,25 @@ pub struct SearchHit {
     pub title: String,
     /// BM25 relevance.
     pub score: f32,
-    /// Title with matches in `<b>…</b>` (HTML-escaped).
+    /// Byte ranges of the matches within `title` (empty when the title did not match).
+    pub title_highlights: Vec<(usize, usize)>,
+    /// Title with matches in `<mark>…</mark>`, HTML-escaped (see [`highlight_html`]).
     pub title_html: String,
-    /// The best fragment of the text with matches in `<b>…</b>` (HTML-escaped).
+    /// The best fragment of the text with matches in `<mark>…</mark>`, HTML-escaped.
     pub snippet_html: String,
     /// The same fragment as plain text.
     pub snippet: String,
     /// Byte ranges of the matches within `snippet`.
     pub highlights: Vec<(usize, usize)>,
+}
+
+/// A page of search results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchPage {
+    /// Matches in all pages.
+    pub total: usize,
+    /// This page, best first.
+    pub hits: Vec<SearchHit>,
 }
 
 /// A similar incident.
@@ -296,13 +307,34 @@ impl SearchIndex {
     /// Searches titles and texts; all words must match (Japanese as a phrase of bigrams), titles
     /// weigh double. Syntax errors in the query are tolerated (the parsable part is searched).
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, AnalysisError> {
+        Ok(self.search_page(query, None, 0, limit)?.hits)
+    }
+
+    /// A page of search results among the incidents of `institutions` (`None`: all), with the
+    /// number of matches in all pages.
+    pub fn search_page(
+        &self,
+        query: &str,
+        institutions: Option<&[String]>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<SearchPage, AnalysisError> {
         let f = self.fields;
         let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body]);
         parser.set_conjunction_by_default();
         parser.set_field_boost(f.title, 2.0);
         let (q, _errors) = parser.parse_query_lenient(query);
         let searcher = self.reader.searcher();
-        let top = searcher.search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        let scoped: Box<dyn Query> = match institutions {
+            None => q.box_clone(),
+            Some([]) => return Ok(SearchPage { total: 0, hits: Vec::new() }),
+            Some(codes) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, q.box_clone()),
+                (Occur::Must, self.institution_query(codes)),
+            ])),
+        };
+        let (total, top) = searcher
+            .search(&*scoped, &(Count, TopDocs::with_limit(limit.max(1)).and_offset(offset).order_by_score()))?;
         let mut body_snip = SnippetGenerator::create(&searcher, &*q, f.body)?;
         body_snip.set_max_num_chars(160);
         let title_snip = SnippetGenerator::create(&searcher, &*q, f.title)?;
@@ -312,19 +344,42 @@ impl SearchIndex {
             let s = body_snip.snippet_from_doc(&doc);
             let t = title_snip.snippet_from_doc(&doc);
             let title = first_text(&doc, f.title);
+            // The title's highlights only when its snippet is the whole title (titles are short).
+            let title_highlights = if !t.is_empty() && t.fragment() == title {
+                t.highlighted().iter().map(|r| (r.start, r.end)).collect()
+            } else {
+                Vec::new()
+            };
+            let highlights: Vec<(usize, usize)> = s.highlighted().iter().map(|r| (r.start, r.end)).collect();
             hits.push(SearchHit {
                 reference: first_text(&doc, f.reference),
                 institution: first_text(&doc, f.institution),
                 trend: first_text(&doc, f.trend),
-                title_html: if t.is_empty() { html_escape(&title) } else { t.to_html() },
+                title_html: highlight_html(&title, &title_highlights),
                 title,
+                title_highlights,
                 score,
-                snippet_html: s.to_html(),
+                snippet_html: highlight_html(s.fragment(), &highlights),
                 snippet: s.fragment().to_string(),
-                highlights: s.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+                highlights,
             });
         }
-        Ok(hits)
+        Ok(SearchPage { total, hits })
+    }
+
+    /// Matches incidents of any of these institutions.
+    fn institution_query(&self, codes: &[String]) -> Box<dyn Query> {
+        let should: Vec<(Occur, Box<dyn Query>)> = codes
+            .iter()
+            .map(|c| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.institution, c),
+                    IndexRecordOption::Basic,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        Box::new(BooleanQuery::new(should))
     }
 
     /// Incidents most similar to this one (by its 30 most distinctive terms, TF-IDF against the
@@ -335,6 +390,20 @@ impl SearchIndex {
         limit: usize,
         past_only: bool,
     ) -> Result<Vec<SimilarIncident>, AnalysisError> {
+        self.similar_in(incident, limit, past_only, None)
+    }
+
+    /// As [`SearchIndex::similar`], among the incidents of `institutions` only (`None`: all).
+    pub fn similar_in(
+        &self,
+        incident: &Incident,
+        limit: usize,
+        past_only: bool,
+        institutions: Option<&[String]>,
+    ) -> Result<Vec<SimilarIncident>, AnalysisError> {
+        if institutions.is_some_and(<[String]>::is_empty) {
+            return Ok(Vec::new());
+        }
         let f = self.fields;
         let searcher = self.reader.searcher();
         let (title, body) = incident_text(incident);
@@ -380,6 +449,9 @@ impl SearchIndex {
             let before = Term::from_field_i64(f.occurred, incident.times.occurred_at().timestamp());
             clauses.push((Occur::Must, Box::new(RangeQuery::new(Bound::Unbounded, Bound::Excluded(before)))));
         }
+        if let Some(codes) = institutions {
+            clauses.push((Occur::Must, self.institution_query(codes)));
+        }
         let q = BooleanQuery::new(clauses);
         let top = searcher.search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
         let mut out = Vec::with_capacity(top.len());
@@ -399,6 +471,34 @@ impl SearchIndex {
 
 fn first_text(doc: &TantivyDocument, field: Field) -> String {
     doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string()
+}
+
+/// `text` HTML-escaped, with the byte ranges `highlights` wrapped in `<mark>…</mark>`. Overlapping
+/// or touching ranges merge (bigram matches overlap); ranges that run backwards, fall outside the
+/// text or split a character are skipped, so the result is always well-formed and nothing in
+/// `text` can become markup.
+pub fn highlight_html(text: &str, highlights: &[(usize, usize)]) -> String {
+    let mut ranges: Vec<(usize, usize)> =
+        highlights.iter().copied().filter(|&(s, e)| s < e && text.get(s..e).is_some()).collect();
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (s, e) in ranges {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    let mut out = String::with_capacity(text.len() + 13 * merged.len());
+    let mut at = 0;
+    for (start, end) in merged {
+        out.push_str(&html_escape(&text[at..start]));
+        out.push_str("<mark>");
+        out.push_str(&html_escape(&text[start..end]));
+        out.push_str("</mark>");
+        at = end;
+    }
+    out.push_str(&html_escape(&text[at..]));
+    out
 }
 
 /// Escapes text for HTML.
@@ -431,6 +531,17 @@ mod tests {
         assert_eq!(&text[toks[1].offset_from..toks[1].offset_to], "停止");
         let pos: Vec<usize> = toks.iter().map(|t| t.position).collect();
         assert_eq!(pos, [0, 1, 2]);
+    }
+
+    #[test]
+    fn highlighting_escapes_everything_but_its_own_marks() {
+        let text = "<script>alert('x')</script> & ATM停止";
+        let at = text.find("ATM").unwrap();
+        let html = highlight_html(text, &[(at, at + 3), (0, 200), (at + 1, at + 2), (5, 3)]);
+        assert_eq!(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; <mark>ATM</mark>停止");
+        // A range splitting a multi-byte character is skipped, not a panic.
+        let ja = "停止";
+        assert_eq!(highlight_html(ja, &[(1, 3)]), "停止");
     }
 
     #[test]
@@ -499,7 +610,7 @@ mod index_tests {
         let hits = idx.search("システム障害", 10).unwrap();
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].reference, "A-1");
-        assert!(hits[0].snippet_html.contains("<b>"), "{}", hits[0].snippet_html);
+        assert!(hits[0].snippet_html.contains("<mark>"), "{}", hits[0].snippet_html);
         let hits = idx.search("ＤＤｏＳ", 10).unwrap();
         assert_eq!(hits.iter().map(|h| h.reference.as_str()).collect::<Vec<_>>(), ["A-2"]);
         let hits = idx.search("disk", 10).unwrap();
@@ -510,6 +621,55 @@ mod index_tests {
         assert_eq!(refs, ["A-1", "B-2"]);
         // A broken query does not fail the search box.
         assert!(idx.search("DDoS (", 10).is_ok());
+    }
+
+    #[test]
+    fn search_pages_and_scopes_by_institution() {
+        let idx = SearchIndex::in_ram().unwrap();
+        idx.rebuild(corpus().iter()).unwrap();
+        let all = idx.search_page("容量不足", None, 0, 10).unwrap();
+        assert_eq!(all.total, 2);
+        let first = idx.search_page("容量不足", None, 0, 1).unwrap();
+        let second = idx.search_page("容量不足", None, 1, 1).unwrap();
+        assert_eq!((first.total, second.total), (2, 2));
+        assert_eq!(first.hits.len() + second.hits.len(), 2);
+        assert_ne!(first.hits[0].reference, second.hits[0].reference);
+        let b = idx.search_page("容量不足", Some(&["BANK-B".to_string()]), 0, 10).unwrap();
+        assert_eq!(b.total, 1);
+        assert_eq!(b.hits[0].reference, "B-2");
+        assert_eq!(idx.search_page("容量不足", Some(&[]), 0, 10).unwrap().total, 0);
+        let c = corpus();
+        let sim = idx.similar_in(&c[3], 3, false, Some(&["BANK-B".to_string()])).unwrap();
+        assert!(sim.iter().all(|s| s.institution == "BANK-B"), "{sim:?}");
+        // A match in the title is highlighted there.
+        let t = idx.search_page("入金遅延", None, 0, 10).unwrap();
+        assert_eq!(t.hits[0].title_html, "<mark>入金遅延</mark>");
+    }
+
+    #[test]
+    fn rebuilding_a_used_index_keeps_every_incident() {
+        let idx = SearchIndex::in_ram().unwrap();
+        let c = corpus();
+        idx.rebuild(c.iter()).unwrap();
+        idx.delete(&c[1].reference).unwrap();
+        idx.commit().unwrap();
+        idx.upsert(&c[2]).unwrap();
+        idx.commit().unwrap();
+        idx.rebuild(c.iter()).unwrap();
+        assert_eq!(idx.len(), 4);
+        idx.rebuild(c.iter().take(3)).unwrap();
+        assert_eq!(idx.len(), 3);
+        // The order of operations the register's catch-up makes before a bulk import.
+        let idx = SearchIndex::in_ram().unwrap();
+        idx.rebuild([&c[0], &c[2]]).unwrap();
+        idx.upsert(&c[0]).unwrap();
+        idx.commit().unwrap();
+        idx.upsert(&c[1]).unwrap();
+        idx.commit().unwrap();
+        idx.delete(&c[1].reference).unwrap();
+        idx.commit().unwrap();
+        idx.rebuild([&c[0], &c[2], &c[3]]).unwrap();
+        assert_eq!(idx.len(), 3);
     }
 
     #[test]

@@ -1,2 +1,696 @@
 //! Failure analysis over the register: search kept in step with the database, classification
 //! suggestions and the learned model, recurrence, trends and the yearly report.
+//!
+//! The search index lives in memory and follows the audit trail: it remembers the last audit
+//! `seq` it has applied (its watermark) and, before answering, applies the incident entries
+//! written since (create/update/delete re-read that incident; a bulk `import` rebuilds). Every
+//! change to an incident is audited in the same transaction, so the index is right even when
+//! another process (the CLI) writes to the same database.
+
+use crate::Register;
+use crate::access::{Permission, allows};
+use opres_analysis::AnalysisError;
+use opres_analysis::classify::{Classifier, ClassifyInput, Example, StoredModel, Suggestion, TrainParams};
+use opres_analysis::recurrence::{RecurrenceChain, RecurrenceParams, Recurrences};
+use opres_analysis::report::{AnalysisReport, ReportOptions};
+use opres_analysis::search::{SearchIndex, SearchPage, SimilarIncident};
+use opres_analysis::trends::{TrendAnalysis, TrendParams};
+use opres_domain::{Classification, FiscalYear, Incident, IncidentRef, Institution, InstitutionCode, Lang, Trend};
+use opres_store::{AuditQuery, Document, DocumentKind, IncidentFilter, StoreError, Stored, User};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// The key of the register's classification model document.
+pub const CLASSIFIER_KEY: &str = "default";
+
+/// Audit entries read per page while catching up.
+const AUDIT_PAGE: u32 = 1000;
+
+/// Beyond this many new audit entries a rebuild is cheaper than replaying them one by one.
+const REPLAY_LIMIT: usize = 20_000;
+
+/// Why an analysis use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysisAppError {
+    /// The store refused or failed (not found, version conflict, …).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The analysis engine failed.
+    #[error(transparent)]
+    Engine(#[from] AnalysisError),
+    /// The caller's role may not do this.
+    #[error("your role may not change classifications")]
+    Forbidden,
+    /// A background computation did not finish.
+    #[error("the analysis task failed: {0}")]
+    Task(String),
+}
+
+impl AnalysisAppError {
+    /// The message in the given language.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (AnalysisAppError::Store(e), _) => e.message(lang),
+            (AnalysisAppError::Engine(e), _) => e.message(lang),
+            (AnalysisAppError::Forbidden, Lang::Ja) => "この役割では分類を変更できません".into(),
+            (AnalysisAppError::Task(e), Lang::Ja) => format!("分析処理が完了しませんでした: {e}"),
+            (e, Lang::En) => e.to_string(),
+        }
+    }
+}
+
+fn task_err(e: tokio::task::JoinError) -> AnalysisAppError {
+    AnalysisAppError::Task(e.to_string())
+}
+
+/// The analysis overview of one fiscal year.
+#[derive(Debug, Clone)]
+pub struct Overview {
+    /// The fiscal year shown.
+    pub fiscal_year: FiscalYear,
+    /// Every fiscal year with incidents: counts, shares and year-on-year change.
+    pub all_years: TrendAnalysis,
+    /// The fiscal year alone: time distributions by trend, top systems and vendors.
+    pub year: TrendAnalysis,
+    /// Incidents of the year flagged as recurrences.
+    pub recurring: usize,
+    /// Recurrence chains with an incident in the year.
+    pub chains: usize,
+}
+
+/// What a catch-up did (for tests and logs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncOutcome {
+    /// Nothing new on the audit trail.
+    UpToDate,
+    /// These many incidents were re-read and re-indexed (or removed).
+    Applied(usize),
+    /// The whole index was rebuilt from the register.
+    Rebuilt,
+}
+
+/// The classifier in use and what chose it.
+#[derive(Debug, Clone)]
+pub struct ClassifierInUse {
+    /// The model that suggests.
+    pub classifier: Arc<Classifier>,
+    /// The stored training outcome, when a model was trained (`opres classify train`).
+    pub stored: Option<Arc<StoredModel>>,
+    /// The stored document's version (0: none stored).
+    pub version: i64,
+}
+
+impl ClassifierInUse {
+    /// One line saying which model suggests and why, in the given language.
+    pub fn explain(&self, lang: Lang) -> String {
+        match &self.stored {
+            Some(s) => s.explain(lang),
+            None => lang
+                .pick(
+                    "学習済みモデルはありません。語彙・ルールで提案します",
+                    "No trained model: the vocabulary and rules suggest",
+                )
+                .to_string(),
+        }
+    }
+}
+
+/// The analysis services of one process: the search index that follows the register, and the
+/// classifier loaded from it. Cheap to share (`Arc`) between requests.
+#[derive(Default)]
+pub struct AnalysisService {
+    /// The index and the last audit seq applied to it; `None` until the first query builds it.
+    /// A tokio mutex: one catch-up at a time, and queries wait for it rather than read a
+    /// half-updated index.
+    synced: tokio::sync::Mutex<Option<Synced>>,
+    classifier: Mutex<Option<ClassifierInUse>>,
+}
+
+struct Synced {
+    index: Arc<SearchIndex>,
+    watermark: i64,
+}
+
+impl std::fmt::Debug for AnalysisService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AnalysisService").finish_non_exhaustive()
+    }
+}
+
+/// Scope codes as the index stores them.
+fn scope_strings(scope: Option<&[InstitutionCode]>) -> Option<Vec<String>> {
+    scope.map(|s| s.iter().map(ToString::to_string).collect())
+}
+
+impl AnalysisService {
+    /// A service whose in-memory index the first query builds from the register.
+    pub fn new() -> AnalysisService {
+        AnalysisService::default()
+    }
+
+    /// Brings the index up to the register's audit trail.
+    #[tracing::instrument(skip_all)]
+    pub async fn sync(&self, register: &Register) -> Result<SyncOutcome, AnalysisAppError> {
+        Ok(self.synced_index(register).await?.1)
+    }
+
+    /// The index, brought up to the register's audit trail first.
+    async fn synced_index(&self, register: &Register) -> Result<(Arc<SearchIndex>, SyncOutcome), AnalysisAppError> {
+        let mut synced = self.synced.lock().await;
+        let store = register.store();
+        let Some(current) = synced.as_mut() else {
+            let index = Arc::new(SearchIndex::in_ram()?);
+            let watermark = Self::rebuild(&index, register).await?;
+            *synced = Some(Synced { index: index.clone(), watermark });
+            return Ok((index, SyncOutcome::Rebuilt));
+        };
+        let seen = current.watermark;
+        // Newest first, down to the watermark. Entries appended meanwhile only shift later pages
+        // (some are read twice, none missed); anything newer than the first page waits for the next sync.
+        let mut changed: BTreeMap<String, ()> = BTreeMap::new();
+        let mut newest = seen;
+        let mut rebuild = false;
+        let mut offset = 0u64;
+        let mut read = 0usize;
+        'pages: loop {
+            let page = store.list_audit(&AuditQuery { limit: AUDIT_PAGE, offset, ..Default::default() }).await?.items;
+            if page.is_empty() {
+                break;
+            }
+            for e in &page {
+                if e.seq <= seen {
+                    break 'pages;
+                }
+                newest = newest.max(e.seq);
+                read += 1;
+                match (e.object_kind.as_str(), e.action.as_str()) {
+                    ("incident", _) => {
+                        changed.insert(e.object_key.clone(), ());
+                    }
+                    ("register", "import") => rebuild = true,
+                    _ => {}
+                }
+            }
+            if rebuild || read > REPLAY_LIMIT {
+                rebuild = true;
+                break;
+            }
+            offset += page.len() as u64;
+        }
+        if rebuild {
+            // Into a fresh index, swapped in whole: reusing the old one (delete-all, then add) was
+            // seen to lose a document now and then under load.
+            let fresh = Arc::new(SearchIndex::in_ram()?);
+            current.watermark = Self::rebuild(&fresh, register).await?;
+            current.index = fresh.clone();
+            return Ok((fresh, SyncOutcome::Rebuilt));
+        }
+        let index = current.index.clone();
+        if changed.is_empty() {
+            current.watermark = newest;
+            return Ok((index, SyncOutcome::UpToDate));
+        }
+        let mut upserts = Vec::new();
+        let mut deletes = Vec::new();
+        for key in changed.keys() {
+            let Ok(r) = IncidentRef::parse(key) else { continue };
+            match store.incident_by_reference(&r).await? {
+                Some(i) => upserts.push(i.value),
+                None => deletes.push(r),
+            }
+        }
+        let n = upserts.len() + deletes.len();
+        let writer = index.clone();
+        tokio::task::spawn_blocking(move || -> Result<(), AnalysisError> {
+            for i in &upserts {
+                writer.upsert(i)?;
+            }
+            for r in &deletes {
+                writer.delete(r)?;
+            }
+            writer.commit()
+        })
+        .await
+        .map_err(task_err)??;
+        current.watermark = newest;
+        Ok((index, SyncOutcome::Applied(n)))
+    }
+
+    /// Rebuilds the index from every incident; returns the audit seq it reflects (read first, so
+    /// changes made during the rebuild are applied again by the next sync, never lost).
+    async fn rebuild(index: &Arc<SearchIndex>, register: &Register) -> Result<i64, AnalysisAppError> {
+        let store = register.store();
+        let head = store.list_audit(&AuditQuery { limit: 1, ..Default::default() }).await?.items;
+        let head = head.first().map_or(0, |e| e.seq);
+        let incidents = store.all_incidents(&IncidentFilter::default()).await?;
+        let index = index.clone();
+        tokio::task::spawn_blocking(move || index.rebuild(incidents.iter().map(|s| &s.value)))
+            .await
+            .map_err(task_err)??;
+        Ok(head)
+    }
+
+    /// A page of ranked results for `query` among the institutions in `scope` (`None`: all).
+    pub async fn search(
+        &self,
+        register: &Register,
+        query: &str,
+        scope: Option<&[InstitutionCode]>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<SearchPage, AnalysisAppError> {
+        let (index, _) = self.synced_index(register).await?;
+        let scope = scope_strings(scope);
+        Ok(index.search_page(query, scope.as_deref(), offset, limit)?)
+    }
+
+    /// Past incidents most similar to this one, within `scope`.
+    pub async fn similar(
+        &self,
+        register: &Register,
+        incident: &Incident,
+        scope: Option<&[InstitutionCode]>,
+        limit: usize,
+    ) -> Result<Vec<SimilarIncident>, AnalysisAppError> {
+        let (index, _) = self.synced_index(register).await?;
+        let scope = scope_strings(scope);
+        Ok(index.similar_in(incident, limit, true, scope.as_deref())?)
+    }
+
+    /// Incidents searchable now (0 before the first query).
+    pub async fn indexed(&self) -> u64 {
+        self.synced.lock().await.as_ref().map_or(0, |s| s.index.len())
+    }
+
+    /// The classifier the register's stored model selects (the rules when none is stored),
+    /// re-read only when the stored document's version changes.
+    pub async fn classifier(&self, register: &Register) -> Result<ClassifierInUse, AnalysisAppError> {
+        let version = register
+            .store()
+            .list_documents(DocumentKind::ClassifierModel)
+            .await?
+            .into_iter()
+            .find(|d| d.key == CLASSIFIER_KEY)
+            .map_or(0, |d| d.version);
+        if let Ok(cache) = self.classifier.lock()
+            && let Some(c) = cache.as_ref().filter(|c| c.version == version)
+        {
+            return Ok(c.clone());
+        }
+        let loaded = match register.stored_classifier().await? {
+            Some((version, stored)) => {
+                ClassifierInUse { classifier: Arc::new(stored.classifier()), stored: Some(Arc::new(stored)), version }
+            }
+            None => ClassifierInUse { classifier: Arc::new(Classifier::rules()), stored: None, version: 0 },
+        };
+        if let Ok(mut cache) = self.classifier.lock() {
+            *cache = Some(loaded.clone());
+        }
+        Ok(loaded)
+    }
+
+    /// The suggested classification of an incident, from its text and fields.
+    pub async fn suggest(&self, register: &Register, incident: &Incident) -> Result<Suggestion, AnalysisAppError> {
+        let c = self.classifier(register).await?;
+        Ok(c.classifier.suggest(&ClassifyInput::from_incident(incident)))
+    }
+}
+
+impl Register {
+    /// The stored classification model and its document version, if one was trained.
+    pub async fn stored_classifier(&self) -> Result<Option<(i64, StoredModel)>, AnalysisAppError> {
+        match self.store().document(DocumentKind::ClassifierModel, CLASSIFIER_KEY).await? {
+            Some(d) => Ok(Some((d.version, StoredModel::from_json(&d.value.body)?))),
+            None => Ok(None),
+        }
+    }
+
+    /// Trains from every accepted classification in the register, cross-validating the rules and
+    /// the learned model on the same folds, and stores the outcome (whichever model won) as the
+    /// register's classifier document.
+    #[tracing::instrument(skip_all)]
+    pub async fn train_classifier(
+        &self,
+        params: TrainParams,
+        ctx: &opres_store::AuditContext,
+    ) -> Result<StoredModel, AnalysisAppError> {
+        let incidents = self.store().all_incidents(&IncidentFilter::default()).await?;
+        let examples: Vec<Example> = incidents.iter().filter_map(|i| Example::from_incident(&i.value)).collect();
+        drop(incidents);
+        let stored =
+            tokio::task::spawn_blocking(move || Classifier::train(&examples, &params)).await.map_err(task_err)??;
+        let current = self.store().document(DocumentKind::ClassifierModel, CLASSIFIER_KEY).await?.map(|d| d.version);
+        let doc = Document {
+            kind: DocumentKind::ClassifierModel,
+            key: CLASSIFIER_KEY.into(),
+            institution: None,
+            title: stored.explain(Lang::En),
+            body: stored.to_json()?,
+        };
+        self.store().save_document(&doc, current, ctx).await?;
+        Ok(stored)
+    }
+
+    /// Sets an incident's accepted classification (accepting or correcting a suggestion): the
+    /// trend, and the trigger it belongs to. Checks the role and the scope, and saves only if the
+    /// incident is still at `expected_version` (else a conflict naming the current version).
+    pub async fn set_classification(
+        &self,
+        user: &User,
+        id: i64,
+        expected_version: i64,
+        trend: Trend,
+        ctx: &opres_store::AuditContext,
+    ) -> Result<Stored<Incident>, AnalysisAppError> {
+        if !allows(user.role, Permission::Classify) {
+            return Err(AnalysisAppError::Forbidden);
+        }
+        let not_found = || StoreError::NotFound { what: "incident", key: format!("#{id}") };
+        let stored = self.store().incident(id).await?.ok_or_else(not_found)?;
+        if !user.scope.includes(&stored.value.institution) {
+            return Err(not_found().into());
+        }
+        if stored.version != expected_version {
+            return Err(StoreError::Conflict {
+                what: "incident",
+                key: stored.value.reference.to_string(),
+                current_version: stored.version,
+            }
+            .into());
+        }
+        let mut value = stored.value;
+        value.classification = Classification::from_trend(trend);
+        value.secondary_trends.retain(|t| *t != trend);
+        Ok(self.store().update_incident(id, expected_version, &value, ctx).await?)
+    }
+
+    /// The incidents and institutions within `scope` (`None`: all), as the engines take them.
+    pub async fn analysis_input(
+        &self,
+        scope: Option<&[InstitutionCode]>,
+    ) -> Result<(Vec<Incident>, Vec<Institution>), AnalysisAppError> {
+        let filter = IncidentFilter { institutions: scope.map(<[_]>::to_vec), ..Default::default() };
+        let incidents: Vec<Incident> =
+            self.store().all_incidents(&filter).await?.into_iter().map(|s| s.value).collect();
+        let institutions: Vec<Institution> = self
+            .store()
+            .list_institutions()
+            .await?
+            .into_iter()
+            .map(|s| s.value)
+            .filter(|i| scope.is_none_or(|s| s.contains(&i.code)))
+            .collect();
+        Ok((incidents, institutions))
+    }
+
+    /// Counts, shares, year-on-year change, time distributions and top systems/vendors within
+    /// `scope`.
+    pub async fn trend_analysis(
+        &self,
+        scope: Option<&[InstitutionCode]>,
+        params: TrendParams,
+    ) -> Result<TrendAnalysis, AnalysisAppError> {
+        let (incidents, institutions) = self.analysis_input(scope).await?;
+        tokio::task::spawn_blocking(move || TrendAnalysis::compute(&incidents, &institutions, &params))
+            .await
+            .map_err(task_err)
+    }
+
+    /// The analysis overview of one fiscal year within `scope`: every year's counts (for the
+    /// year-on-year picture), the year's own breakdowns, times and top lists, and its recurrences.
+    pub async fn analysis_overview(
+        &self,
+        scope: Option<&[InstitutionCode]>,
+        fiscal_year: FiscalYear,
+        top_n: usize,
+    ) -> Result<Overview, AnalysisAppError> {
+        let (incidents, institutions) = self.analysis_input(scope).await?;
+        tokio::task::spawn_blocking(move || {
+            let all_years =
+                TrendAnalysis::compute(&incidents, &institutions, &TrendParams { fiscal_years: vec![], top_n });
+            let year = TrendAnalysis::compute(
+                &incidents,
+                &institutions,
+                &TrendParams { fiscal_years: vec![fiscal_year], top_n },
+            );
+            let r = Recurrences::find(incidents.iter(), &RecurrenceParams::default());
+            let recurring = incidents
+                .iter()
+                .filter(|i| fiscal_year.contains(&i.times.occurred_at()) && r.is_recurrence(&i.reference))
+                .count();
+            let chains = r.chains.iter().filter(|c| c.occurred.iter().any(|t| fiscal_year.contains(t))).count();
+            Overview { fiscal_year, all_years, year, recurring, chains }
+        })
+        .await
+        .map_err(task_err)
+    }
+
+    /// The yearly analysis report over the incidents within `scope`.
+    pub async fn analysis_report(
+        &self,
+        scope: Option<&[InstitutionCode]>,
+        opts: ReportOptions,
+    ) -> Result<AnalysisReport, AnalysisAppError> {
+        let (incidents, institutions) = self.analysis_input(scope).await?;
+        tokio::task::spawn_blocking(move || AnalysisReport::build(&incidents, &institutions, &opts))
+            .await
+            .map_err(task_err)
+    }
+
+    /// The recurrence chain an incident belongs to, if any (chains never cross institutions, so
+    /// only its institution's incidents are read).
+    pub async fn recurrence_of(&self, incident: &Incident) -> Result<Option<RecurrenceChain>, AnalysisAppError> {
+        let filter = IncidentFilter { institutions: Some(vec![incident.institution.clone()]), ..Default::default() };
+        let incidents: Vec<Incident> =
+            self.store().all_incidents(&filter).await?.into_iter().map(|s| s.value).collect();
+        let reference = incident.reference.clone();
+        tokio::task::spawn_blocking(move || {
+            let r = Recurrences::find(incidents.iter(), &RecurrenceParams::default());
+            r.chain_of(&reference).cloned()
+        })
+        .await
+        .map_err(task_err)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly by design
+mod tests {
+    use super::*;
+    use opres_analysis::classify::LearnParams;
+    use opres_store::{AuditContext, Role, Store, UserScope, engine_tests};
+
+    fn ctx() -> AuditContext {
+        AuditContext::new("test")
+    }
+
+    async fn institution(store: &Store, code: &str) {
+        let r: opres_domain::InstitutionRecord = serde_json::from_value(serde_json::json!({
+            "code": code, "name_ja": format!("{code}銀行"), "name_en": format!("{code} Bank"),
+            "institution_type": "regional_bank"
+        }))
+        .unwrap();
+        store.create_institution(&r.validate().unwrap(), &ctx()).await.unwrap();
+    }
+
+    fn incident(reference: &str, inst: &str, occurred: &str, trend: &str, title: &str, text: &str) -> Incident {
+        let r: opres_domain::IncidentRecord = serde_json::from_value(serde_json::json!({
+            "reference": reference, "institution": inst, "title_ja": title, "description_ja": text,
+            "occurred_at": occurred, "detected_at": occurred, "trend": trend, "root_cause": text,
+        }))
+        .unwrap();
+        r.validate().unwrap()
+    }
+
+    fn user(role: Role, scope: UserScope) -> User {
+        User {
+            username: "u".into(),
+            display_name: "u".into(),
+            role,
+            scope,
+            lang: None,
+            time_zone: Default::default(),
+            active: true,
+        }
+    }
+
+    fn refs(page: &SearchPage) -> Vec<&str> {
+        page.hits.iter().map(|h| h.reference.as_str()).collect()
+    }
+
+    fn code(c: &str) -> InstitutionCode {
+        InstitutionCode::parse(c).unwrap()
+    }
+
+    engine_tests!(search_follows_the_register_even_when_another_process_writes, |db| {
+        let store = &db.store;
+        institution(store, "BANK-A").await;
+        institution(store, "BANK-B").await;
+        let a = incident(
+            "A-1",
+            "BANK-A",
+            "2024-05-01T09:00:00+09:00",
+            "operations.storage",
+            "ATM停止",
+            "夜間バッチでディスク容量不足となりATMが停止した。",
+        );
+        let a = store.create_incident(&a, &ctx()).await.unwrap();
+        let mut b = incident("B-1", "BANK-B", "2024-07-01T09:00:00+09:00", "operations.storage", "Batch abort", "");
+        b.description.en = Some("The overnight batch failed: disk full on the batch server.".into());
+        store.create_incident(&b, &ctx()).await.unwrap();
+        let register = Register::new(store.clone());
+        let service = AnalysisService::new();
+
+        // First query builds the index; both languages are found.
+        let ja = service.search(&register, "容量不足", None, 0, 10).await.unwrap();
+        assert_eq!(refs(&ja), ["A-1"]);
+        assert!(ja.hits[0].snippet_html.contains("<mark>"), "{}", ja.hits[0].snippet_html);
+        let en = service.search(&register, "disk", None, 0, 10).await.unwrap();
+        assert_eq!(refs(&en), ["B-1"]);
+        assert_eq!(service.sync(&register).await.unwrap(), SyncOutcome::UpToDate);
+
+        // Scope: BANK-A's staff do not see BANK-B's incidents, and an empty scope sees nothing.
+        let scoped = service.search(&register, "disk", Some(&[code("BANK-A")]), 0, 10).await.unwrap();
+        assert_eq!(scoped.total, 0);
+        assert_eq!(service.search(&register, "disk", Some(&[]), 0, 10).await.unwrap().total, 0);
+
+        // Another process (a second store on the same database, as the CLI would be) edits.
+        let other = Store::connect(&db.url).await.unwrap();
+        let mut changed = a.value.clone();
+        changed.description.ja = Some("ランサムウェアに感染し、勘定系が停止した。".into());
+        changed.root_cause = None;
+        other.update_incident(a.id, a.version, &changed, &ctx()).await.unwrap();
+        let c = incident("A-2", "BANK-A", "2024-09-01T09:00:00+09:00", "cyber.malware", "感染", "マルウェア感染");
+        other.create_incident(&c, &ctx()).await.unwrap();
+        assert!(service.search(&register, "容量不足", None, 0, 10).await.unwrap().hits.is_empty());
+        assert_eq!(refs(&service.search(&register, "ランサムウェア", None, 0, 10).await.unwrap()), ["A-1"]);
+        assert_eq!(refs(&service.search(&register, "マルウェア", None, 0, 10).await.unwrap()), ["A-2"]);
+        let a2 = other.incident_by_reference(&IncidentRef::parse("A-2").unwrap()).await.unwrap().unwrap();
+        other.delete_incident(a2.id, a2.version, &ctx()).await.unwrap();
+        assert!(service.search(&register, "マルウェア", None, 0, 10).await.unwrap().hits.is_empty());
+
+        // A bulk import rebuilds.
+        let data = opres_synthetic::generate(&opres_synthetic::GenParams {
+            institutions: 2,
+            incidents: 30,
+            seed: 3,
+            now: chrono::Utc::now(),
+            fiscal_years: 1,
+        });
+        other.import(&data, &ctx()).await.unwrap();
+        assert_eq!(service.sync(&register).await.unwrap(), SyncOutcome::Rebuilt);
+        let in_register = store.all_incidents(&IncidentFilter::default()).await.unwrap().len() as u64;
+        assert!(in_register > 30);
+        assert_eq!(service.indexed().await, in_register);
+        other.close().await;
+
+        // Similar past incidents stay within scope.
+        let b1 = store.incident_by_reference(&IncidentRef::parse("B-1").unwrap()).await.unwrap().unwrap();
+        let sim = service.similar(&register, &b1.value, Some(&[code("BANK-B")]), 5).await.unwrap();
+        assert!(sim.iter().all(|s| s.institution == "BANK-B"), "{sim:?}");
+    });
+
+    engine_tests!(classification_is_checked_for_role_scope_and_version, |db| {
+        let store = &db.store;
+        institution(store, "BANK-A").await;
+        let i =
+            incident("A-1", "BANK-A", "2024-05-01T09:00:00+09:00", "unknown", "ATM停止", "待機系に切り替わらなかった");
+        let i = store.create_incident(&i, &ctx()).await.unwrap();
+        let register = Register::new(store.clone());
+        let analyst = user(Role::Analyst, UserScope::All);
+        let reporter = user(Role::Reporter, UserScope::All);
+        let elsewhere = user(Role::Analyst, UserScope::Institutions(vec![code("BANK-B")]));
+        let trend = Trend::OperationsRedundancy;
+        let err = register.set_classification(&reporter, i.id, i.version, trend, &ctx()).await.unwrap_err();
+        assert!(matches!(err, AnalysisAppError::Forbidden), "{err:?}");
+        assert!(err.message(Lang::Ja).contains("分類"));
+        let err = register.set_classification(&elsewhere, i.id, i.version, trend, &ctx()).await.unwrap_err();
+        assert!(matches!(err, AnalysisAppError::Store(StoreError::NotFound { .. })), "{err:?}");
+        let err = register.set_classification(&analyst, i.id, i.version + 1, trend, &ctx()).await.unwrap_err();
+        assert!(
+            matches!(err, AnalysisAppError::Store(StoreError::Conflict { current_version, .. }) if current_version == i.version),
+            "{err:?}"
+        );
+        let saved = register.set_classification(&analyst, i.id, i.version, trend, &ctx()).await.unwrap();
+        assert_eq!(saved.version, i.version + 1);
+        assert_eq!(saved.value.classification.trend(), trend);
+        assert_eq!(saved.value.classification.trigger(), opres_domain::Trigger::Operations);
+        // The old version is now stale: a second accept from the same page is refused.
+        let err = register.set_classification(&analyst, i.id, i.version, Trend::WorkMisoperation, &ctx()).await;
+        assert!(matches!(err, Err(AnalysisAppError::Store(StoreError::Conflict { .. }))));
+        // The rules suggest from the text on day one.
+        let service = AnalysisService::new();
+        let c = service.classifier(&register).await.unwrap();
+        assert!(c.stored.is_none());
+        let s = service.suggest(&register, &saved.value).await.unwrap();
+        assert_eq!(s.trend, Trend::OperationsRedundancy, "{s:?}");
+        assert!(!s.reasons.is_empty());
+    });
+
+    engine_tests!(trained_model_is_stored_in_the_register_and_used, |db| {
+        let store = &db.store;
+        let data = opres_synthetic::generate(&opres_synthetic::GenParams {
+            institutions: 3,
+            incidents: 120,
+            seed: 5,
+            now: chrono::Utc::now(),
+            fiscal_years: 2,
+        });
+        store.import(&data, &ctx()).await.unwrap();
+        let register = Register::new(store.clone());
+        let service = AnalysisService::new();
+        assert_eq!(service.classifier(&register).await.unwrap().version, 0);
+        let params = TrainParams {
+            folds: 3,
+            learn: LearnParams { epochs: 5, ..LearnParams::default() },
+            ..TrainParams::default()
+        };
+        let stored = register.train_classifier(params, &ctx()).await.unwrap();
+        let doc = store.document(DocumentKind::ClassifierModel, CLASSIFIER_KEY).await.unwrap().unwrap();
+        assert_eq!(doc.version, 1);
+        let in_use = service.classifier(&register).await.unwrap();
+        assert_eq!(in_use.version, 1);
+        assert_eq!(in_use.classifier.kind(), stored.chosen);
+        assert!(in_use.explain(Lang::En).contains("cross-validation"));
+        // Training again replaces it (version-checked), and the service notices.
+        register.train_classifier(params, &ctx()).await.unwrap();
+        assert_eq!(service.classifier(&register).await.unwrap().version, 2);
+    });
+
+    engine_tests!(trends_and_the_report_stay_within_scope, |db| {
+        let store = &db.store;
+        institution(store, "BANK-A").await;
+        institution(store, "BANK-B").await;
+        for (r, inst, at, trend) in [
+            ("A-1", "BANK-A", "2024-05-01T09:00:00+09:00", "operations.storage"),
+            ("A-2", "BANK-A", "2024-08-01T09:00:00+09:00", "operations.storage"),
+            ("B-1", "BANK-B", "2024-06-01T09:00:00+09:00", "cyber.ddos"),
+            ("B-2", "BANK-B", "2023-06-01T09:00:00+09:00", "cyber.ddos"),
+        ] {
+            store.create_incident(&incident(r, inst, at, trend, "障害", "ディスク容量不足"), &ctx()).await.unwrap();
+        }
+        let register = Register::new(store.clone());
+        let fy = opres_domain::FiscalYear(2024);
+        let all = register.trend_analysis(None, TrendParams::default()).await.unwrap();
+        assert_eq!(all.totals.iter().sum::<u64>(), 4);
+        let a = [code("BANK-A")];
+        let mine = register.trend_analysis(Some(&a), TrendParams::default()).await.unwrap();
+        assert_eq!(mine.totals.iter().sum::<u64>(), 2);
+        let report = register.analysis_report(Some(&a), ReportOptions::new(fy, Lang::Ja)).await.unwrap();
+        assert_eq!(report.total, 2);
+        assert_eq!(report.institutions_reporting, 1);
+        assert!(!report.to_html().contains("BANK-B"));
+        let report = register.analysis_report(None, ReportOptions::new(fy, Lang::En)).await.unwrap();
+        assert_eq!((report.total, report.previous_total), (3, 1));
+        // A-2 repeats A-1's system-less cause within six months: same text, same institution.
+        let a2 = store.incident_by_reference(&IncidentRef::parse("A-2").unwrap()).await.unwrap().unwrap();
+        let chain = register.recurrence_of(&a2.value).await.unwrap().expect("a chain");
+        assert_eq!(chain.incidents.len(), 2);
+        let o = register.analysis_overview(Some(&a), fy, 5).await.unwrap();
+        assert_eq!(o.all_years.totals.iter().sum::<u64>(), 2);
+        assert_eq!((o.recurring, o.chains), (1, 1));
+        let o = register.analysis_overview(None, fy, 5).await.unwrap();
+        assert_eq!(o.all_years.fiscal_years.len(), 2);
+        assert_eq!(o.year.totals, [3]);
+    });
+}

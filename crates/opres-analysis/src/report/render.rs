@@ -130,7 +130,6 @@ impl AnalysisReport {
     /// Self-contained HTML: inline CSS and SVG, no external resources.
     pub fn to_html(&self) -> String {
         let lang = self.options.lang;
-        let h = headings(lang);
         let e = html_escape;
         let mut s = String::new();
         let _ = write!(
@@ -142,6 +141,18 @@ figure{{margin:1em 0}}.case{{border-left:4px solid #0072B2;padding-left:1em;marg
             lang.code(),
             e(&self.title())
         );
+        s.push_str(&self.to_html_body());
+        s.push_str("</body></html>\n");
+        s
+    }
+
+    /// The report's content as an HTML fragment (headings, tables, SVG charts; no styles, no
+    /// script), for a page that supplies its own layout and style sheet.
+    pub fn to_html_body(&self) -> String {
+        let lang = self.options.lang;
+        let h = headings(lang);
+        let e = html_escape;
+        let mut s = String::new();
         let _ = writeln!(s, "<h1>{}</h1>", e(&self.title()));
         let _ = writeln!(s, "<h2 id=\"summary\">1. {}</h2>", h[0]);
         for p in &self.summary {
@@ -236,7 +247,7 @@ figure{{margin:1em 0}}.case{{border-left:4px solid #0072B2;padding-left:1em;marg
         for n in self.method_notes() {
             let _ = writeln!(s, "<li>{}</li>", e(&n));
         }
-        s.push_str("</ul>\n</body></html>\n");
+        s.push_str("</ul>\n");
         s
     }
 
