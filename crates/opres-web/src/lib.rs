@@ -45,12 +45,19 @@ pub struct AppState {
     pub config: WebConfig,
     /// Failed sign-in counters.
     pub throttle: Arc<Throttle>,
+    /// The search index that follows the register, and the classifier in use.
+    pub analysis: Arc<opres_app::analysis::AnalysisService>,
 }
 
 impl AppState {
     /// A state over a register with default settings.
     pub fn new(register: Register) -> AppState {
-        AppState { register, config: WebConfig::default(), throttle: Arc::new(Throttle::default()) }
+        AppState {
+            register,
+            config: WebConfig::default(),
+            throttle: Arc::new(Throttle::default()),
+            analysis: Arc::new(opres_app::analysis::AnalysisService::new()),
+        }
     }
 }
 

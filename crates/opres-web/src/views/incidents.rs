@@ -414,6 +414,7 @@ struct DetailPage {
     history: Vec<AuditEntry>,
     stage_opts: Vec<Opt>,
     form_error: Option<String>,
+    panel: super::analysis::IncidentPanel,
 }
 
 impl DetailPage {
@@ -461,7 +462,7 @@ fn duration(d: chrono::Duration, lang: Lang) -> String {
     }
 }
 
-async fn load(s: &AppState, caller: &Caller, id: i64, lang: Lang) -> Result<Stored<Incident>, PageError> {
+pub(crate) async fn load(s: &AppState, caller: &Caller, id: i64, lang: Lang) -> Result<Stored<Incident>, PageError> {
     match s.register.store().incident(id).await.or_page(lang)? {
         Some(i) if caller.sees(&i.value.institution) => Ok(i),
         _ => Err(PageError::NotFound(lang)),
@@ -481,7 +482,7 @@ fn stage_rows(p: &Page, stages: &[ReportStage]) -> Vec<StageRow> {
         .collect()
 }
 
-async fn detail_page(
+pub(crate) async fn detail_page(
     s: &AppState,
     ctx: &Ctx,
     caller: &Caller,
@@ -514,7 +515,9 @@ async fn detail_page(
     } else {
         vec![]
     };
+    let panel = super::analysis::incident_panel(s, caller, &i, &p).await;
     let page = DetailPage {
+        panel,
         mttd: duration(i.value.time_to_detect(), lang),
         mttr: i.value.time_to_recover().map(|d| duration(d, lang)).unwrap_or_else(|| "—".into()),
         stage_opts: opts(&ReportStageKind::ALL[1..], ReportStageKind::code, |k| k.label(lang).to_string()),

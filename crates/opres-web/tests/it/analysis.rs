@@ -1,12 +1,448 @@
-//! The failure-analysis pages over HTTP, against both engines.
+//! The failure-analysis pages over HTTP, against both engines: search (both languages, scope,
+//! escaping), the incident page's suggestion with accept/correct (versions respected), the
+//! overview, the yearly report in both languages with its downloads; and the report in a real
+//! headless Chromium with a screenshot.
 
-use crate::matrix::Case;
-use opres_app::Register;
+use crate::matrix::{Body, Case, case};
+use crate::security::csrf_of;
+use crate::support::{PASSWORD, TestApp, add_user, browser, spawn_app};
+use opres_app::{Permission, Register};
+use opres_domain::{IncidentRef, InstitutionCode, Trend};
+use opres_store::{AuditContext, Role, UserScope, engine_tests};
+use reqwest::StatusCode;
+use serde_json::json;
 
 /// The authorisation matrix's expectation for this module's routes (`None`: not one of ours).
-pub(crate) fn matrix(_method: &str, _path: &str, _inst: &str) -> Option<Case> {
-    None
+pub(crate) fn matrix(method: &str, path: &str, _inst: &str) -> Option<Case> {
+    let read = None;
+    Some(match (method, path) {
+        ("GET", "/analysis") => case(read, false, 200),
+        ("GET", "/analysis/search") => {
+            Case { path: Some("/analysis/search?q=勘定系".into()), ..case(read, false, 200) }
+        }
+        ("GET", "/analysis/report") => {
+            Case { path: Some("/analysis/report?fy=2024&lang=ja".into()), ..case(read, false, 200) }
+        }
+        ("GET", "/analysis/style.css") => Case { public: Some(200), ..case(read, false, 200) },
+        // A stale version: an allowed caller gets the page with the conflict message, nothing changes.
+        ("POST", "/incidents/{id}/classification") => Case {
+            body: Some(Body::Form(vec![("version", "999".into()), ("trend", "operations.storage".into())])),
+            ..case(Some(Permission::Classify), true, 200)
+        },
+        _ => return None,
+    })
 }
 
-/// Module data the matrix's requests refer to, for institutions BANK-IN and BANK-OUT.
+/// Module data the matrix's requests refer to, for institutions BANK-IN and BANK-OUT: the
+/// matrix's own incidents are enough (the classification route uses `{id}`).
 pub(crate) async fn matrix_fixture(_register: &Register) {}
+
+fn ctx() -> AuditContext {
+    AuditContext::new("test")
+}
+
+async fn institution(register: &Register, code: &str) {
+    let r: opres_domain::InstitutionRecord = serde_json::from_value(json!({
+        "code": code, "name_ja": format!("{code}銀行"), "name_en": format!("{code} Bank"),
+        "institution_type": "regional_bank"
+    }))
+    .unwrap();
+    register.store().create_institution(&r.validate().unwrap(), &ctx()).await.unwrap();
+}
+
+async fn incident(register: &Register, v: serde_json::Value) -> i64 {
+    let r: opres_domain::IncidentRecord = serde_json::from_value(v).unwrap();
+    register.store().create_incident(&r.validate().unwrap(), &ctx()).await.unwrap().id
+}
+
+/// BANK-A: a Japanese incident (not yet classified) and one whose title is markup; BANK-B: an
+/// English one. All in fiscal year 2024.
+async fn seed(register: &Register) -> (i64, i64, i64) {
+    institution(register, "BANK-A").await;
+    institution(register, "BANK-B").await;
+    let a = incident(
+        register,
+        json!({
+            "reference": "A-1", "institution": "BANK-A",
+            "title_ja": "勘定系システムの冗長構成が機能せずATMが停止",
+            "description_ja": "本番機の障害時に待機系への切替に失敗し、ATMと窓口の取引が3時間停止した。",
+            "root_cause": "待機系への切替設定の不備",
+            "occurred_at": "2024-06-03T10:00:00+09:00", "detected_at": "2024-06-03T10:05:00+09:00",
+            "recovered_at": "2024-06-03T13:00:00+09:00"
+        }),
+    )
+    .await;
+    let b = incident(
+        register,
+        json!({
+            "reference": "B-1", "institution": "BANK-B",
+            "title_en": "Internet banking outage after the log volume filled up",
+            "description_en": "The log storage volume filled up and the internet banking servers stopped for two hours.",
+            "occurred_at": "2024-09-10T08:00:00+09:00", "detected_at": "2024-09-10T08:20:00+09:00",
+            "recovered_at": "2024-09-10T10:00:00+09:00", "trend": "operations.storage"
+        }),
+    )
+    .await;
+    let x = incident(
+        register,
+        json!({
+            "reference": "A-2", "institution": "BANK-A",
+            "title_ja": "<script>alert('x')</script> 帳票出力の遅延",
+            "description_ja": "帳票サーバの<b>設定</b>誤りで帳票出力が遅延した。",
+            "occurred_at": "2024-10-01T09:00:00+09:00", "detected_at": "2024-10-01T09:30:00+09:00",
+            "trend": "work.misoperation"
+        }),
+    )
+    .await;
+    (a, b, x)
+}
+
+/// A browser session signed in as `username`, with its CSRF token.
+async fn signed_in(app: &TestApp, username: &str) -> (reqwest::Client, String) {
+    let client = browser();
+    let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_of(&page);
+    let r = client
+        .post(app.url("/login"))
+        .form(&[("_csrf", csrf.as_str()), ("username", username), ("password", PASSWORD), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{username} signs in");
+    let page = client.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
+    (client, csrf_of(&page))
+}
+
+async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, String) {
+    let r = c.get(app.url(path)).send().await.unwrap();
+    let status = r.status();
+    (status, r.text().await.unwrap())
+}
+
+fn bank(code: &str) -> UserScope {
+    UserScope::Institutions(vec![InstitutionCode::parse(code).unwrap()])
+}
+
+engine_tests!(search_finds_both_languages_within_scope_and_escapes, |db| {
+    let app = spawn_app(db).await;
+    seed(&app.register).await;
+    add_user(&app.register, "ana", Role::Analyst, UserScope::All).await;
+    add_user(&app.register, "aki", Role::Analyst, bank("BANK-A")).await;
+    let (all, _) = signed_in(&app, "ana").await;
+    let (a_only, _) = signed_in(&app, "aki").await;
+
+    let (status, page) = get(&all, &app, "/analysis/search?q=冗長構成&lang=ja").await;
+    assert_eq!(status, 200);
+    assert!(page.contains(">A-1</a>"), "{page}");
+    assert!(page.contains("<mark>冗長構成</mark>"), "highlighted: {page}");
+    let (_, page) = get(&all, &app, "/analysis/search?q=storage%20volume&lang=en").await;
+    assert!(page.contains(">B-1</a>"), "{page}");
+    assert!(page.contains("<mark>storage</mark>"), "{page}");
+
+    // BANK-A's analyst does not see BANK-B's incident, even when it is the only match.
+    let (_, page) = get(&a_only, &app, "/analysis/search?q=storage&lang=en").await;
+    assert!(!page.contains("B-1"), "{page}");
+    assert!(page.contains("id=\"no-hits\""), "{page}");
+    let (_, page) = get(&a_only, &app, "/analysis/search?q=冗長構成").await;
+    assert!(page.contains(">A-1</a>"));
+
+    // Text of incidents is text: markup in a title or description comes out escaped.
+    let (_, page) = get(&all, &app, "/analysis/search?q=帳票&lang=ja").await;
+    assert!(page.contains(">A-2</a>"), "{page}");
+    assert!(!page.contains("<script>alert"), "{page}");
+    assert!(page.contains("&lt;script&gt;"), "{page}");
+    assert!(page.contains("&lt;b&gt;設定&lt;/b&gt;") || page.contains("&lt;b&gt;"), "{page}");
+
+    // An incident registered after the index was built is found (the index follows the database).
+    incident(
+        &app.register,
+        json!({
+            "reference": "A-3", "institution": "BANK-A", "title_ja": "ランサムウェア感染による業務停止",
+            "occurred_at": "2024-11-01T09:00:00+09:00", "detected_at": "2024-11-01T09:30:00+09:00"
+        }),
+    )
+    .await;
+    let (_, page) = get(&all, &app, "/analysis/search?q=ランサムウェア").await;
+    assert!(page.contains(">A-3</a>"), "{page}");
+
+    // Empty query: the hint, no results.
+    let (status, page) = get(&all, &app, "/analysis/search?lang=en").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Searches titles, descriptions and causes"), "{page}");
+});
+
+engine_tests!(accept_and_correct_change_the_classification_and_respect_versions, |db| {
+    let app = spawn_app(db).await;
+    let (a, _, _) = seed(&app.register).await;
+    add_user(&app.register, "ana", Role::Analyst, UserScope::All).await;
+    add_user(&app.register, "rei", Role::Reporter, UserScope::All).await;
+    let (analyst, csrf) = signed_in(&app, "ana").await;
+
+    let (status, page) = get(&analyst, &app, &format!("/incidents/{a}?lang=ja")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("分類の提案"), "{page}");
+    assert!(page.contains("id=\"accept-suggestion\""), "{page}");
+    assert!(page.contains("類似する過去の障害"));
+    assert!(page.contains("再発の系列"));
+    let suggested = page.split("id=\"suggested-trend\"").nth(1).unwrap();
+    let code = suggested.split("<code>").nth(1).unwrap().split("</code>").next().unwrap().to_string();
+    let trend: Trend = code.parse().unwrap();
+    assert_ne!(trend, Trend::Unknown);
+    assert_eq!(trend, Trend::OperationsRedundancy, "the rules read 冗長構成 / 待機系への切替");
+
+    // Accept at version 1.
+    let post = |version: &str, trend: &str| {
+        analyst
+            .post(app.url(&format!("/incidents/{a}/classification")))
+            .form(&[("_csrf", csrf.as_str()), ("version", version), ("trend", trend)])
+            .send()
+    };
+    let r = post("1", &code).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let stored = app.register.store().incident(a).await.unwrap().unwrap();
+    assert_eq!((stored.version, stored.value.classification.trend()), (2, trend));
+
+    // A second submission from the stale page is refused and changes nothing.
+    let r = post("1", "work.misoperation").await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("error-summary"), "{page}");
+    let stored = app.register.store().incident(a).await.unwrap().unwrap();
+    assert_eq!((stored.version, stored.value.classification.trend()), (2, trend));
+
+    // Correct at the current version.
+    let r = post("2", "work.misoperation").await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let stored = app.register.store().incident(a).await.unwrap().unwrap();
+    assert_eq!(stored.value.classification.trend(), Trend::WorkMisoperation);
+    assert_eq!(stored.value.classification.trigger(), opres_domain::Trigger::Work);
+    // The one-time message, in the language of the request that saved (Japanese by default).
+    let (_, page) = get(&analyst, &app, &format!("/incidents/{a}")).await;
+    assert!(page.contains("分類を確定しました。"), "flash: {page}");
+
+    // A trend that does not exist is refused with a message.
+    let r = post("3", "no.such.trend").await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("error-summary"));
+
+    // Reporters see the suggestion but may not classify.
+    let (reporter, rcsrf) = signed_in(&app, "rei").await;
+    let (_, page) = get(&reporter, &app, &format!("/incidents/{a}")).await;
+    assert!(!page.contains("id=\"accept-suggestion\""));
+    assert!(!page.contains("id=\"correct-classification\""));
+    let r = reporter
+        .post(app.url(&format!("/incidents/{a}/classification")))
+        .form(&[("_csrf", rcsrf.as_str()), ("version", "3"), ("trend", "cyber.ddos")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let stored = app.register.store().incident(a).await.unwrap().unwrap();
+    assert_eq!((stored.version, stored.value.classification.trend()), (3, Trend::WorkMisoperation));
+});
+
+engine_tests!(overview_and_yearly_report_in_both_languages, |db| {
+    let app = spawn_app(db).await;
+    add_user(&app.register, "ana", Role::Analyst, UserScope::All).await;
+    add_user(&app.register, "aki", Role::Executive, bank("BANK-A")).await;
+    let (all, _) = signed_in(&app, "ana").await;
+
+    // Empty register: empty states, not errors.
+    let (status, page) = get(&all, &app, "/analysis?lang=ja").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("まだ障害が登録されていません"), "{page}");
+    let (status, page) = get(&all, &app, "/analysis/report?fy=2024&lang=en").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("id=\"report-empty\""), "{page}");
+
+    seed(&app.register).await;
+    let (status, page) = get(&all, &app, "/analysis?fy=2024&lang=ja").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<svg"), "charts: {page}");
+    assert!(page.contains("年度別・発生の端緒別の件数"));
+    assert!(page.contains("id=\"fy-total\">3<"), "{page}");
+    let (_, page) = get(&all, &app, "/analysis?fy=2024&lang=en").await;
+    assert!(page.contains("Median time to recover by trend"), "{page}");
+    let (status, page) = get(&all, &app, "/analysis?fy=abc&lang=en").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Give the fiscal year as four digits"), "{page}");
+
+    let (status, page) = get(&all, &app, "/analysis/report?fy=2024&lang=ja").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("金融機関のシステム障害に関する分析レポート（2024年度）"), "{page}");
+    assert!(page.contains("<svg") && page.contains("障害傾向"));
+    assert!(page.contains("BANK-B"), "not anonymised: {page}");
+    let (_, page) = get(&all, &app, "/analysis/report?fy=2024&lang=en").await;
+    assert!(page.contains("Analysis report on system failures at financial institutions, FY2024"), "{page}");
+    let (_, page) = get(&all, &app, "/analysis/report?fy=2024&lang=en&anonymise=1").await;
+    let report = page.split("id=\"report\"").nth(1).unwrap();
+    assert!(!report.contains("BANK-A銀行") && !report.contains("BANK-B Bank"), "{report}");
+    let (_, page) = get(&all, &app, "/analysis/report?fy=2024&format=pdf").await;
+    assert!(page.contains("error-summary"), "{page}");
+
+    // Downloads.
+    let r = all.get(app.url("/analysis/report?fy=2024&lang=ja&format=md")).send().await.unwrap();
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/markdown"));
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("opres-analysis-fy2024-ja.md"));
+    assert!(r.text().await.unwrap().contains("# 金融機関のシステム障害に関する分析レポート"));
+    let r = all.get(app.url("/analysis/report?fy=2024&lang=en&format=xlsx")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"), "an xlsx is a zip");
+    let r = all.get(app.url("/analysis/report?fy=2024&lang=en&format=document")).send().await.unwrap();
+    assert!(r.text().await.unwrap().starts_with("<!DOCTYPE html>"));
+
+    // A scoped user's report covers only their institutions.
+    let (scoped, _) = signed_in(&app, "aki").await;
+    let (_, page) = get(&scoped, &app, "/analysis/report?fy=2024&lang=en").await;
+    assert!(!page.contains("BANK-B"), "{page}");
+    let (_, page) = get(&scoped, &app, "/analysis?fy=2024&lang=en").await;
+    assert!(page.contains("id=\"fy-total\">2<"), "{page}");
+    let a1 = app.register.store().incident_by_reference(&IncidentRef::parse("A-1").unwrap()).await.unwrap();
+    assert!(a1.is_some());
+});
+
+// ---------------------------------------------------------------------------------- browser test
+
+mod chromium {
+    use super::*;
+    use fantoccini::{ClientBuilder, Locator};
+    use opres_store::testkit::TestDb;
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    struct Driver {
+        child: std::process::Child,
+        port: u16,
+        profile: tempfile::TempDir,
+    }
+
+    impl Drop for Driver {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    async fn start_driver() -> Driver {
+        let bin = std::env::var("OPRES_TEST_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(&bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start chromedriver '{bin}': {e}"));
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Driver { child, port, profile: tempfile::tempdir().unwrap() }
+    }
+
+    #[tokio::test]
+    #[cfg_attr(
+        not(browser_tests),
+        ignore = "browser test skipped: set OPRES_TEST_CHROMEDRIVER to a chromedriver binary"
+    )]
+    async fn the_yearly_report_opens_in_chromium_with_japanese_charts() {
+        let db = TestDb::sqlite().await;
+        let now = chrono::Utc::now();
+        let data = opres_synthetic::generate(&opres_synthetic::GenParams {
+            institutions: 6,
+            incidents: 600,
+            seed: 21,
+            now,
+            fiscal_years: 2,
+        });
+        db.store.import(&data, &ctx()).await.unwrap();
+        let app = spawn_app(&db).await;
+        add_user(&app.register, "sato", Role::Analyst, UserScope::All).await;
+        let fy = opres_domain::FiscalYear::of(&now);
+        let driver = start_driver().await;
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .unwrap_or("/usr/bin/chromium");
+        let args = vec![
+            "--headless".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--no-first-run".into(),
+            "--disable-quic".into(),
+            "--lang=ja".into(),
+            "--window-size=1366,1000".into(),
+            format!("--user-data-dir={}", driver.profile.path().display()),
+        ];
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": chromium, "args": args, "prefs": { "intl.accept_languages": "ja,en" } }),
+        );
+        let c = ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+            .expect("WebDriver session");
+
+        c.goto(&app.url("/login")).await.unwrap();
+        c.find(Locator::Id("username")).await.unwrap().send_keys("sato").await.unwrap();
+        c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+        c.find(Locator::Id("sign-in")).await.unwrap().click().await.unwrap();
+        c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("header nav")).await.unwrap();
+
+        c.goto(&app.url(&format!("/analysis/report?fy={}&lang=ja", fy.0))).await.unwrap();
+        let h1 = c
+            .wait()
+            .at_most(Duration::from_secs(60))
+            .for_element(Locator::Css("#report h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(h1, format!("金融機関のシステム障害に関する分析レポート（{}年度）", fy.0));
+        // The charts are there and their Japanese labels are laid out as text with real width
+        // (a missing font would still give boxes; the screenshot is looked at for that).
+        let n_svg = c.execute("return document.querySelectorAll('#report svg').length", vec![]).await.unwrap();
+        assert!(n_svg.as_u64().unwrap() >= 3, "{n_svg:?}");
+        let label = c
+            .execute(
+                "const t = [...document.querySelectorAll('#report svg text')].find(e => /[\\u3040-\\u30ff\\u4e00-\\u9fff]/.test(e.textContent)); \
+                 return t ? [t.textContent, t.getComputedTextLength()] : null;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let arr = label.as_array().expect("a Japanese label in a chart");
+        assert!(arr[1].as_f64().unwrap() > 10.0, "{label:?}");
+
+        // Full-page screenshot.
+        let h = c.execute("return document.documentElement.scrollHeight", vec![]).await.unwrap();
+        let h = h.as_u64().unwrap_or(1000).clamp(700, 6000) as u32;
+        c.set_window_size(1366, h).await.unwrap();
+        let png = c.screenshot().await.unwrap();
+        let target = std::env::var("CARGO_TARGET_DIR")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|_| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+        let dir = target.join("screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("analysis-report-ja.png"), png).unwrap();
+
+        // The overview's charts, too.
+        c.set_window_size(1366, 1000).await.unwrap();
+        c.goto(&app.url("/analysis?lang=ja")).await.unwrap();
+        c.wait().at_most(Duration::from_secs(60)).for_element(Locator::Css("#chart-years svg")).await.unwrap();
+        let h = c.execute("return document.documentElement.scrollHeight", vec![]).await.unwrap();
+        c.set_window_size(1366, h.as_u64().unwrap_or(1000).clamp(700, 6000) as u32).await.unwrap();
+        std::fs::write(dir.join("analysis-overview-ja.png"), c.screenshot().await.unwrap()).unwrap();
+        c.close().await.unwrap();
+    }
+}
