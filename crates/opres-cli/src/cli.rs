@@ -312,7 +312,7 @@ pub enum TlptCommand {
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
 #[command(
-    after_help = "Input lines: {\"id\": \"A-1\", \"text\": \"…\", \"title\": \"…\"}; output lines add trigger, trend,\nconfidence and reasons. Without a trained model file the curated bilingual rules are used."
+    after_help = "Input lines: {\"id\": \"A-1\", \"text\": \"…\", \"title\": \"…\"}; output lines add trigger, trend,\nconfidence and reasons. The model is the one `opres classify train` stored in the database, else the\ncurated bilingual rules."
 )]
 pub struct ClassifyArgs {
     /// Incident texts, one JSON object per line; - reads standard input.
@@ -321,7 +321,7 @@ pub struct ClassifyArgs {
     /// Where to write the suggestions (default: standard output).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// Trained model file (default: ./opres-classifier.json when it exists).
+    /// A model file to use instead of the one stored in the database (with train: also write the model here).
     #[arg(long, global = true)]
     pub model: Option<PathBuf>,
     #[command(subcommand)]

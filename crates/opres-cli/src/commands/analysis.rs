@@ -16,17 +16,35 @@ use opres_store::IncidentFilter;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
-/// The classifier: the trained model file if there is one and it chose the learned model, else the rules.
-fn load_classifier(path: &Path, explicit: bool, lang: Lang) -> anyhow::Result<Classifier> {
-    if !path.exists() {
-        if explicit {
+/// The classifier: the model file given with `--model`; else the model stored in the register by
+/// `opres classify train` (when the database exists); else `./opres-classifier.json` from
+/// earlier versions; else the rules.
+async fn load_classifier(db: &str, model: Option<&Path>, lang: Lang) -> anyhow::Result<Classifier> {
+    if let Some(path) = model {
+        if !path.exists() {
             return Err(InputError::err(
-                format!("{}: モデルファイルがありません（opres classify train で作成します）", path.display()),
-                format!("{}: no model file (opres classify train makes one)", path.display()),
+                format!("{}: モデルファイルがありません（opres classify train --model で作成します）", path.display()),
+                format!("{}: no model file (opres classify train --model makes one)", path.display()),
             ));
         }
-        return Ok(Classifier::rules());
+        return model_file(path, lang);
     }
+    // Classifying a file must not create an empty database as a side effect.
+    let is_url = db.contains("://");
+    if is_url || Path::new(db).exists() {
+        let register = super::open(db).await?;
+        let stored = register.stored_classifier().await.map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+        register.store().close().await;
+        if let Some((_, stored)) = stored {
+            eprintln!("{}", stored.explain(lang));
+            return Ok(stored.classifier());
+        }
+    }
+    let legacy = Path::new("opres-classifier.json");
+    if legacy.exists() { model_file(legacy, lang) } else { Ok(Classifier::rules()) }
+}
+
+fn model_file(path: &Path, lang: Lang) -> anyhow::Result<Classifier> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let stored = StoredModel::from_json(&text).map_err(|e| {
         InputError::err(
@@ -44,19 +62,33 @@ async fn accepted_examples(register: &Register) -> anyhow::Result<Vec<Example>> 
 }
 
 pub async fn classify(db: &str, args: ClassifyArgs, lang: Lang) -> anyhow::Result<()> {
-    let model_path = args.model.clone().unwrap_or_else(|| "opres-classifier.json".into());
     match args.command {
         Some(ClassifyCommand::Train { folds, seed }) => {
+            // Stored in the register (the web UI's suggestions use it too); a copy in --model if given.
             let register = super::open(db).await?;
-            let examples = accepted_examples(&register).await?;
+            let trained = register
+                .train_classifier(TrainParams { folds, seed, ..TrainParams::default() }, &super::cli_actor())
+                .await;
             register.store().close().await;
-            let stored = Classifier::train(&examples, &TrainParams { folds, seed, ..TrainParams::default() })
-                .map_err(|e| InputError::err(format!("学習できません: {e}"), format!("cannot train: {e}")))?;
-            std::fs::write(&model_path, stored.to_json()?)
-                .with_context(|| format!("cannot write {}", model_path.display()))?;
+            let stored = trained.map_err(|e| {
+                InputError::err(
+                    format!("学習できません: {}", e.message(Lang::Ja)),
+                    format!("cannot train: {}", e.message(Lang::En)),
+                )
+            })?;
+            if let Some(path) = &args.model {
+                std::fs::write(path, stored.to_json()?).with_context(|| format!("cannot write {}", path.display()))?;
+                eprintln!("{}", path.display());
+            }
             println!("{}", stored.explain(lang));
             println!("{}", stored.learned_cv.to_table(lang));
-            eprintln!("{}", model_path.display());
+            eprintln!(
+                "{}",
+                lang.pick(
+                    "分類モデルをデータベースに保存しました",
+                    "The classification model is stored in the database"
+                )
+            );
             Ok(())
         }
         Some(ClassifyCommand::Eval { folds, seed, builtin }) => {
@@ -82,7 +114,7 @@ pub async fn classify(db: &str, args: ClassifyArgs, lang: Lang) -> anyhow::Resul
                     "give --input FILE.jsonl (or --input - for standard input)",
                 ));
             };
-            let classifier = load_classifier(&model_path, args.model.is_some(), lang)?;
+            let classifier = load_classifier(db, args.model.as_deref(), lang).await?;
             let reader: Box<dyn BufRead> = if input.as_os_str() == "-" {
                 Box::new(BufReader::new(std::io::stdin()))
             } else {
