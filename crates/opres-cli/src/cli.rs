@@ -86,7 +86,7 @@ pub enum Command {
 #[command(after_help = "Two ways to work:
   on files:        opres resilience demo --out demo, then
                    opres resilience --map demo/map.json simulate --scenarios demo/scenarios.json
-  on the register: opres resilience import map.json --institution BANK-A   (stored in --db, versioned)
+  on the register: opres resilience import map.json --institution BANK-A   (kept in --db)
                    opres resilience spof --institution BANK-A
                    opres resilience simulate --institution BANK-A           (its saved scenarios)
                    opres resilience report --institution BANK-A --out report.html

@@ -216,6 +216,12 @@ async fn command(args: ResilienceArgs, source: &Source, lang: Lang) -> anyhow::R
             let list = source.scenarios(scenarios.as_deref(), &map).await?;
             let chosen: Vec<&Scenario> =
                 list.iter().filter(|s| scenario.as_ref().is_none_or(|id| &s.id == id)).collect();
+            if chosen.is_empty() && scenario.is_none() {
+                return Err(InputError::err(
+                    "シナリオがありません（Web 画面で作成するか --scenarios でファイルを指定してください）",
+                    "there are no scenarios (create them in the web UI, or give a file with --scenarios)",
+                ));
+            }
             if chosen.is_empty() {
                 return Err(InputError::err("該当するシナリオがありません", "no scenario with that id"));
             }
