@@ -1,12 +1,583 @@
-//! The TLPT pages over HTTP, against both engines.
+//! The TLPT pages over HTTP, against both engines: the demo programme's assessment shows TLPT-BK-2
+//! falling short, recurrences are shown with their counts, a rollout check answered "present" becomes a
+//! new finding, a stale edit is refused, uploads are checked, scoping holds. Plus a headless-Chromium
+//! look at the assessment page in Japanese.
 
-use crate::matrix::Case;
-use opres_app::Register;
+use crate::matrix::{Body, Case, case};
+use crate::support::{PASSWORD, TestApp, add_user, browser, spawn_app};
+use opres_app::{Permission, Register};
+use opres_store::testkit::TestDb;
+use opres_store::{AuditContext, Role, UserScope, engine_tests};
+use opres_tlpt::TlptProgramme;
+use reqwest::StatusCode;
+use serde_json::json;
+
+const POOR: &str = opres_tlpt::demo::POOR_ENGAGEMENT;
+const GOOD: &str = opres_tlpt::demo::GOOD_ENGAGEMENT;
+const FIRST: &str = opres_tlpt::demo::FIRST_ENGAGEMENT;
+
+/// The programme key the matrix stores for an institution.
+fn key_of(inst: &str) -> String {
+    format!("G-{inst}")
+}
+
+fn attack_file(name: &str) -> String {
+    format!("{}/../../../shared/data/attack/{name}", env!("CARGO_MANIFEST_DIR"))
+}
 
 /// The authorisation matrix's expectation for this module's routes (`None`: not one of ours).
-pub(crate) fn matrix(_method: &str, _path: &str, _inst: &str) -> Option<Case> {
-    None
+pub(crate) fn matrix(method: &str, path: &str, inst: &str) -> Option<Case> {
+    use Permission as P;
+    let key = key_of(inst);
+    let at = |suffix: &str| Some(format!("/tlpt/{key}{suffix}"));
+    // Edits are sent with a version nobody has: an allowed, in-scope caller gets 409 and nothing changes.
+    let stale = |extra: Vec<(&'static str, String)>| {
+        let mut pairs = vec![("version", "999".to_string())];
+        pairs.extend(extra);
+        Some(Body::Form(pairs))
+    };
+    let read = |suffix: &str| Case { path: at(suffix), ..case(None, true, 200) };
+    let edit =
+        |suffix: &str, extra| Case { path: at(suffix), body: stale(extra), ..case(Some(P::EditTlpt), true, 409) };
+    Some(match (method, path) {
+        ("GET", "/tlpt") => case(None, false, 200),
+        // Not a multipart upload: refused as "choose a file" before anything is read.
+        ("POST", "/tlpt/programmes") => Case {
+            body: Some(Body::Form(vec![("institution", inst.to_string())])),
+            ..case(Some(P::EditTlpt), false, 422)
+        },
+        ("POST", "/tlpt/attack") => Case { body: Some(Body::Form(vec![])), ..case(Some(P::EditTlpt), false, 422) },
+        ("GET", "/tlpt/{prog}") => read(""),
+        ("GET", "/tlpt/{prog}/export") => read("/export"),
+        ("GET", "/tlpt/{prog}/{eng}") => read(&format!("/{POOR}")),
+        ("GET", "/tlpt/{prog}/{eng}/metrics") => read(&format!("/{POOR}/metrics")),
+        ("GET", "/tlpt/{prog}/{eng}/findings") => read(&format!("/{GOOD}/findings")),
+        ("GET", "/tlpt/{prog}/{eng}/rollout") => read(&format!("/{FIRST}/rollout")),
+        ("GET", "/tlpt/{prog}/{eng}/assessment") => read(&format!("/{POOR}/assessment")),
+        ("GET", "/tlpt/{prog}/{eng}/report") => read(&format!("/{POOR}/report")),
+        ("GET", "/tlpt/{prog}/{eng}/report/{format}") => read(&format!("/{POOR}/report/md")),
+        ("GET", "/tlpt/{prog}/{eng}/layer/{kind}") => read(&format!("/{GOOD}/layer/actors.json")),
+        ("POST", "/tlpt/{prog}/{eng}/blue-team") => edit(&format!("/{POOR}/blue-team"), vec![]),
+        ("POST", "/tlpt/{prog}/{eng}/findings") => {
+            edit(&format!("/{POOR}/findings"), vec![("id", "F-MATRIX".into()), ("severity", "high".into())])
+        }
+        ("POST", "/tlpt/{prog}/{eng}/recurrences") => edit(&format!("/{POOR}/recurrences"), vec![]),
+        ("POST", "/tlpt/{prog}/{eng}/rollout") => {
+            edit(&format!("/{FIRST}/rollout"), vec![("index", "0".into()), ("status", "checked_present".into())])
+        }
+        ("POST", "/tlpt/{prog}/{eng}/rollout/plan") => {
+            edit(&format!("/{POOR}/rollout/plan"), vec![("finding", "F-NONE".into())])
+        }
+        _ => return None,
+    })
+}
+
+/// The demo programme under another group code.
+fn demo_as(key: &str) -> String {
+    let mut p = opres_tlpt::demo::demo_programme(chrono::Utc::now());
+    p.group.code = opres_domain::InstitutionCode::parse(key).unwrap();
+    p.to_json()
 }
 
 /// Module data the matrix's requests refer to, for institutions BANK-IN and BANK-OUT.
-pub(crate) async fn matrix_fixture(_register: &Register) {}
+pub(crate) async fn matrix_fixture(register: &Register) {
+    let ctx = AuditContext::new("test");
+    for inst in ["BANK-IN", "BANK-OUT"] {
+        let code = opres_domain::InstitutionCode::parse(inst).unwrap();
+        register.import_tlpt_programme(&demo_as(&key_of(inst)), &code, false, None, &ctx).await.unwrap();
+    }
+    let bundle = std::fs::read_to_string(attack_file("enterprise-attack-subset.json")).unwrap();
+    register.import_attack_catalogue(&bundle, &ctx).await.unwrap();
+}
+
+/// A registered institution with the demo programme stored for it; returns the programme key.
+async fn seed(app: &TestApp, inst: &str) -> String {
+    let ctx = AuditContext::new("test");
+    let record: opres_domain::InstitutionRecord = serde_json::from_value(
+        json!({"code": inst, "name_ja": "みなと銀行", "name_en": "Minato Bank", "institution_type": "regional_bank"}),
+    )
+    .unwrap();
+    app.register.store().create_institution(&record.validate().unwrap(), &ctx).await.unwrap();
+    let code = opres_domain::InstitutionCode::parse(inst).unwrap();
+    assert!(opres_app::tlpt::load_demo(&app.register, &code, &ctx).await.unwrap());
+    assert!(!opres_app::tlpt::load_demo(&app.register, &code, &ctx).await.unwrap(), "loaded once only");
+    "MINATO-FG".into()
+}
+
+/// A signed-in browser-like client and its CSRF token.
+async fn sign_in(app: &TestApp, user: &str) -> (reqwest::Client, String) {
+    let client = browser();
+    let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let csrf = crate::security::csrf_of(&page);
+    let r = client
+        .post(app.url("/login"))
+        .form(&[("_csrf", csrf.as_str()), ("username", user), ("password", PASSWORD), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = client.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
+    (client, crate::security::csrf_of(&page))
+}
+
+async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, String) {
+    let r = c.get(app.url(path)).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+async fn stored(app: &TestApp, key: &str) -> (TlptProgramme, i64) {
+    let sp = app.register.require_tlpt_programme(key).await.unwrap();
+    (sp.programme, sp.version)
+}
+
+engine_tests!(demo_programme_pages_in_both_languages, |db| {
+    let app = spawn_app(db).await;
+    let key = seed(&app, "BANK-A").await;
+    add_user(&app.register, "ana", Role::Analyst, UserScope::All).await;
+    let (c, _) = sign_in(&app, "ana").await;
+
+    let (s, list) = get(&c, &app, "/tlpt").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(list.contains("/tlpt/MINATO-FG") && list.contains("BANK-A"), "{list}");
+    assert!(list.contains("ATT&#38;CK データはまだ取り込まれていません"), "empty state for ATT&CK");
+
+    let (s, prog) = get(&c, &app, &format!("/tlpt/{key}")).await;
+    assert_eq!(s, StatusCode::OK);
+    for id in [FIRST, POOR, GOOD, "MINATO-CARD/AUTH"] {
+        assert!(prog.contains(id), "programme page names {id}");
+    }
+
+    // The engagement that falls short: its insufficient checks, in Japanese and English.
+    let (s, ja) = get(&c, &app, &format!("/tlpt/{key}/{POOR}/assessment")).await;
+    assert_eq!(s, StatusCode::OK);
+    for check in [
+        "intel.beyond_generic",
+        "evaluation.blue_team_not_told",
+        "evaluation.multiple_paths_detours",
+        "reporting.recurring_not_omitted",
+        "reporting.not_just_good_result",
+        "other.budget_intel_blue_team",
+    ] {
+        let at = ja.find(&format!("id=\"{check}\"")).unwrap_or_else(|| panic!("{check} shown"));
+        assert!(ja[at..].starts_with(&format!("id=\"{check}\" data-verdict=\"insufficient\"")), "{check} insufficient");
+    }
+    assert!(ja.contains("不十分") && ja.contains("根拠") && ja.contains("対応すべきこと"));
+    let (_, en) = get(&c, &app, &format!("/tlpt/{key}/{POOR}/assessment?lang=en")).await;
+    assert!(en.contains("Insufficient") && en.contains("Evidence") && en.contains("What to do"));
+    // The good engagement has no blue-team shortfall.
+    let (_, good) = get(&c, &app, &format!("/tlpt/{key}/{GOOD}/assessment")).await;
+    assert!(good.contains("id=\"evaluation.blue_team_not_told\" data-verdict=\"good\""));
+
+    // Every page of an engagement renders in both languages.
+    for tab in ["", "/metrics", "/findings", "/rollout", "/report"] {
+        for lang in ["ja", "en"] {
+            let (s, body) = get(&c, &app, &format!("/tlpt/{key}/{GOOD}{tab}?lang={lang}")).await;
+            assert_eq!(s, StatusCode::OK, "{tab} {lang}");
+            assert!(!body.contains(">?<"), "a missing UI string on {tab} {lang}");
+        }
+    }
+    let (_, metrics) = get(&c, &app, &format!("/tlpt/{key}/{GOOD}/metrics")).await;
+    assert!(metrics.contains("<svg class=\"chart\"") && metrics.contains("戦術別の検知率"));
+    let (_, engagement) = get(&c, &app, &format!("/tlpt/{key}/{POOR}")).await;
+    assert!(engagement.contains("攻撃開始前に伝えられています"), "blue team told in advance is called out");
+
+    // Recurrences are shown with their count and escalation, never hidden.
+    let (_, findings) = get(&c, &app, &format!("/tlpt/{key}/{GOOD}/findings")).await;
+    assert!(findings.contains("class=\"badge s-open recurrence\">再発 ×"), "recurrence count shown");
+    assert!(findings.contains("経営陣へエスカレーション"));
+    let (p, _) = stored(&app, &key).await;
+    let recurring = p
+        .findings_of(&p.engagement(&opres_tlpt::EngagementId::parse(GOOD).unwrap()).unwrap().id)
+        .filter(|f| !f.recurrence_of.is_empty())
+        .count();
+    assert!(recurring > 0);
+    assert_eq!(findings.matches("recurrence\">").count(), recurring, "every recurring finding has its badge");
+
+    // Downloads: Markdown report, programme JSON that reads back, coverage layer.
+    let r = c.get(app.url(&format!("/tlpt/{key}/{POOR}/report/md"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+    let md = r.text().await.unwrap();
+    assert!(md.starts_with("# ") && md.contains(POOR));
+    let (_, json_text) = get(&c, &app, &format!("/tlpt/{key}/export")).await;
+    assert_eq!(TlptProgramme::from_json(&json_text).unwrap(), p);
+    let (s, layer) = get(&c, &app, &format!("/tlpt/{key}/{GOOD}/layer/coverage.json")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(serde_json::from_str::<serde_json::Value>(&layer).unwrap()["techniques"].is_array());
+    // No ATT&CK data: no actor overlay to download.
+    assert_eq!(get(&c, &app, &format!("/tlpt/{key}/{GOOD}/layer/actors.json")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(&c, &app, &format!("/tlpt/{key}/NO-SUCH/assessment")).await.0, StatusCode::NOT_FOUND);
+});
+
+engine_tests!(rollout_present_becomes_a_finding_and_stale_edits_are_refused, |db| {
+    let app = spawn_app(db).await;
+    let key = seed(&app, "BANK-A").await;
+    add_user(&app.register, "ana", Role::Analyst, UserScope::All).await;
+    let (c, csrf) = sign_in(&app, "ana").await;
+    let (p, version) = stored(&app, &key).await;
+    let index = p
+        .rollout
+        .iter()
+        .position(|r| r.status == opres_tlpt::codes::RolloutStatus::NotChecked)
+        .expect("the demo has an unanswered rollout check");
+    let original = p.rollout[index].finding.clone();
+    let engagement = p.finding(&original).unwrap().engagement.to_string();
+    let findings_before = p.findings.len();
+
+    // A check answered "present" becomes a new finding of its own.
+    let r = c
+        .post(app.url(&format!("/tlpt/{key}/{engagement}/rollout")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("version", &version.to_string()),
+            ("index", &index.to_string()),
+            ("status", "checked_present"),
+            ("checked_on", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (p2, v2) = stored(&app, &key).await;
+    assert_eq!(v2, version + 1);
+    assert_eq!(p2.findings.len(), findings_before + 1);
+    let new_id = p2.rollout[index].new_finding.clone().expect("linked to the new finding");
+    assert_eq!(new_id.as_str(), format!("{original}-R1"));
+    let new = p2.finding(&new_id).unwrap();
+    assert_eq!(new.origin, opres_tlpt::codes::FindingOrigin::Rollout);
+    assert_eq!(new.rollout_of.as_ref(), Some(&original));
+    let (_, page) = get(&c, &app, &format!("/tlpt/{key}/{engagement}/findings")).await;
+    assert!(page.contains(&format!("id=\"f-{new_id}\"")), "the new finding is listed");
+    assert!(page.contains("横展開の確認で検出"));
+
+    // The same form again, based on the old version: refused, nothing changes.
+    let r = c
+        .post(app.url(&format!("/tlpt/{key}/{engagement}/findings")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("version", &version.to_string()),
+            ("id", "F-STALE-1"),
+            ("title_ja", "古い画面からの登録"),
+            ("severity", "high"),
+            ("root_cause", "configuration"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("他の利用者が先に更新しました") && body.contains("F-STALE-1"), "message, and the input kept");
+    assert_eq!(stored(&app, &key).await, (p2.clone(), v2));
+
+    // Bad input is named field by field, in the user's language.
+    let r = c
+        .post(app.url(&format!("/tlpt/{key}/{engagement}/findings?lang=en")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("version", &v2.to_string()),
+            ("id", ""),
+            ("severity", "severe"),
+            ("root_cause", "configuration"),
+            ("technique", "X1"),
+            ("systems", "NOPE/SYS"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    for label in
+        ["ID: is required", "Severity: &#39;severe&#39;", "ATT&#38;CK technique:", "Affected systems:", "Title:"]
+    {
+        assert!(body.contains(label), "{label} in {body}");
+    }
+    assert_eq!(stored(&app, &key).await.1, v2);
+
+    // A new finding recurring an earlier one is linked on saving (and counted on the page).
+    let earlier = p2.findings.iter().find(|f| f.engagement.as_str() == FIRST && f.technique.is_some()).unwrap().clone();
+    let r = c
+        .post(app.url(&format!("/tlpt/{key}/{GOOD}/findings")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("version", &v2.to_string()),
+            ("id", "F-NEW-1"),
+            ("title_ja", earlier.title.ja.as_deref().unwrap_or_default()),
+            ("title_en", earlier.title.en.as_deref().unwrap_or_default()),
+            ("description", earlier.description.get(opres_domain::Lang::Ja)),
+            ("severity", earlier.severity.code()),
+            ("root_cause", earlier.root_cause.code()),
+            ("technique", earlier.technique.as_ref().unwrap().as_str()),
+            ("owner", "システム部"),
+            ("due", "2030-03-31"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (p3, _) = stored(&app, &key).await;
+    let f = p3.finding(&opres_tlpt::FindingId::parse("F-NEW-1").unwrap()).unwrap();
+    assert!(f.recurrence_of.iter().any(|l| l.finding == earlier.id), "linked to {}", earlier.id);
+    assert_eq!(p3.findings.len(), p2.findings.len() + 1, "nothing merged away");
+    let (_, page) = get(&c, &app, &format!("/tlpt/{key}/{GOOD}/findings")).await;
+    let row = &page[page.find("id=\"f-F-NEW-1\"").unwrap()..];
+    assert!(row[..row.find("</tr>").unwrap()].contains("再発 ×"));
+
+    // Blue-team notice: recorded in JST from the form.
+    let (_, v3) = stored(&app, &key).await;
+    let r = c
+        .post(app.url(&format!("/tlpt/{key}/{GOOD}/blue-team")))
+        .form(&[("_csrf", csrf.as_str()), ("version", &v3.to_string()), ("at", "2020-01-01T09:00"), ("whom", "SOC長")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (p4, _) = stored(&app, &key).await;
+    let told = p4.engagement(&opres_tlpt::EngagementId::parse(GOOD).unwrap()).unwrap().blue_team_told.clone().unwrap();
+    assert_eq!(told.at.to_rfc3339(), "2020-01-01T00:00:00+00:00");
+    let (_, a) = get(&c, &app, &format!("/tlpt/{key}/{GOOD}/assessment")).await;
+    assert!(
+        a.contains("id=\"evaluation.blue_team_not_told\" data-verdict=\"insufficient\""),
+        "the check follows the data"
+    );
+});
+
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "opres-test-boundary-7f3a";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+        );
+    }
+    if let Some((name, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/json\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+engine_tests!(uploads_are_checked_whole_and_scoping_holds, |db| {
+    let app = spawn_app(db).await;
+    let key = seed(&app, "BANK-A").await;
+    seed_institution(&app, "BANK-B").await;
+    add_user(&app.register, "ana", Role::Analyst, UserScope::All).await;
+    let (c, csrf) = sign_in(&app, "ana").await;
+    let post = |path: &str, ct: String, body: Vec<u8>| {
+        c.post(app.url(&format!("{path}?_csrf={csrf}"))).header("content-type", ct).body(body).send()
+    };
+
+    // A programme with problems is refused whole, every problem by path; nothing is stored.
+    let mut bad: serde_json::Value = serde_json::from_str(&demo_as("GRP-B")).unwrap();
+    bad["engagements"][0]["steps"][0]["path"] = json!("P9");
+    bad["findings"][0]["severity"] = json!("severe");
+    let (ct, body) = multipart(&[("institution", "BANK-B")], Some(("bad.json", bad.to_string().as_bytes())));
+    let r = post("/tlpt/programmes", ct, body).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("severe"), "{page}");
+    assert!(app.register.tlpt_programme("GRP-B").await.unwrap().is_none());
+    bad["findings"][0]["severity"] = json!("high");
+    let (ct, body) = multipart(&[("institution", "BANK-B")], Some(("bad.json", bad.to_string().as_bytes())));
+    let page = post("/tlpt/programmes", ct, body).await.unwrap().text().await.unwrap();
+    assert!(page.contains("P9"), "the problem's path is named: {page}");
+
+    // A good one is stored for BANK-B; importing the same group again needs "replace".
+    let (ct, body) = multipart(&[("institution", "BANK-B")], Some(("ok.json", demo_as("GRP-B").as_bytes())));
+    let r = post("/tlpt/programmes", ct, body).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/tlpt/GRP-B");
+    let (ct, body) = multipart(&[("institution", "BANK-B")], Some(("ok.json", demo_as("GRP-B").as_bytes())));
+    let page = post("/tlpt/programmes", ct, body).await.unwrap().text().await.unwrap();
+    assert!(page.contains("既に登録されています"));
+    let (ct, body) =
+        multipart(&[("institution", "BANK-B"), ("replace", "on")], Some(("ok.json", demo_as("GRP-B").as_bytes())));
+    assert_eq!(post("/tlpt/programmes", ct, body).await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.register.require_tlpt_programme("GRP-B").await.unwrap().version, 2);
+
+    // ATT&CK: a broken bundle is refused with a message; the STIX 2.1 ICS bundle is stored.
+    let (ct, body) = multipart(&[], Some(("x.json", b"{\"type\": \"bundle\", \"objects\": 3}")));
+    assert_eq!(post("/tlpt/attack", ct, body).await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let ics = std::fs::read(attack_file("ics-attack.json")).unwrap();
+    let (ct, body) = multipart(&[], Some(("ics-attack.json", &ics)));
+    assert_eq!(post("/tlpt/attack", ct, body).await.unwrap().status(), StatusCode::SEE_OTHER);
+    let (_, list) = get(&c, &app, "/tlpt").await;
+    assert!(list.contains("ics-attack"));
+
+    // A user of BANK-B sees BANK-B's programme only; BANK-A's does not exist for them.
+    add_user(
+        &app.register,
+        "bee",
+        Role::Analyst,
+        UserScope::Institutions(vec![opres_domain::InstitutionCode::parse("BANK-B").unwrap()]),
+    )
+    .await;
+    let (b, _) = sign_in(&app, "bee").await;
+    let (_, list) = get(&b, &app, "/tlpt").await;
+    assert!(list.contains("/tlpt/GRP-B") && !list.contains(&format!("/tlpt/{key}")));
+    assert_eq!(get(&b, &app, &format!("/tlpt/{key}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(&b, &app, &format!("/tlpt/{key}/{POOR}/assessment")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(&b, &app, "/tlpt/GRP-B").await.0, StatusCode::OK);
+    // An executive reads but cannot record.
+    add_user(&app.register, "exec", Role::Executive, UserScope::All).await;
+    let (e, ecsrf) = sign_in(&app, "exec").await;
+    let (_, page) = get(&e, &app, &format!("/tlpt/{key}/{POOR}/findings")).await;
+    assert!(!page.contains("id=\"record\""), "no form for a reader");
+    let r = e
+        .post(app.url(&format!("/tlpt/{key}/{POOR}/findings")))
+        .form(&[("_csrf", ecsrf.as_str()), ("version", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+});
+
+async fn seed_institution(app: &TestApp, inst: &str) {
+    let record: opres_domain::InstitutionRecord = serde_json::from_value(
+        json!({"code": inst, "name_ja": "別の銀行", "name_en": "Other Bank", "institution_type": "regional_bank"}),
+    )
+    .unwrap();
+    app.register.store().create_institution(&record.validate().unwrap(), &AuditContext::new("test")).await.unwrap();
+}
+
+mod chromium {
+    //! The assessment page in a real headless Chromium, in Japanese (setup as in browser.rs).
+
+    use super::*;
+    use fantoccini::{Client, ClientBuilder, Locator};
+    use std::path::PathBuf;
+    use std::process::{Child, Command, Stdio};
+    use std::time::Duration;
+
+    struct Driver {
+        child: Child,
+        port: u16,
+        _profile: tempfile::TempDir,
+    }
+
+    impl Drop for Driver {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    async fn start_driver() -> Driver {
+        let bin = std::env::var("OPRES_TEST_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(&bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start chromedriver '{bin}': {e}"));
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Driver { child, port, _profile: tempfile::tempdir().unwrap() }
+    }
+
+    async fn client(driver: &Driver) -> Client {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .unwrap_or("/usr/bin/chromium");
+        let args = vec![
+            "--headless".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--no-first-run".into(),
+            "--disable-quic".into(),
+            "--lang=ja".into(),
+            "--window-size=1366,1000".into(),
+            format!("--user-data-dir={}", driver._profile.path().display()),
+        ];
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": chromium, "args": args, "prefs": { "intl.accept_languages": "ja,en" } }),
+        );
+        ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+            .expect("WebDriver session")
+    }
+
+    async fn text(c: &Client, css: &str) -> String {
+        for _ in 0..20 {
+            let el = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap();
+            match el.text().await {
+                Ok(t) => return t,
+                Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+            }
+        }
+        panic!("element {css} kept going stale");
+    }
+
+    fn shots_dir() -> PathBuf {
+        let target = std::env::var("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+        let dir = target.join("screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    async fn shot(c: &Client, name: &str) {
+        let h = c.execute("return document.documentElement.scrollHeight", vec![]).await.unwrap();
+        let h = h.as_u64().unwrap_or(1000).clamp(700, 6000) as u32;
+        c.set_window_size(1366, h).await.unwrap();
+        let png = c.screenshot().await.unwrap();
+        std::fs::write(shots_dir().join(format!("{name}.png")), png).unwrap();
+        c.set_window_size(1366, 1000).await.unwrap();
+    }
+
+    #[tokio::test]
+    #[cfg_attr(
+        not(browser_tests),
+        ignore = "browser test skipped: set OPRES_TEST_CHROMEDRIVER to a chromedriver binary"
+    )]
+    async fn the_assessment_page_in_japanese() {
+        let db = TestDb::sqlite().await;
+        let app = spawn_app(&db).await;
+        let key = seed(&app, "BANK-A").await;
+        add_user(&app.register, "sato", Role::Analyst, UserScope::All).await;
+        let driver = start_driver().await;
+        let c = client(&driver).await;
+        c.goto(&app.url("/login")).await.unwrap();
+        c.find(Locator::Id("username")).await.unwrap().send_keys("sato").await.unwrap();
+        c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+        c.find(Locator::Id("sign-in")).await.unwrap().click().await.unwrap();
+        text(&c, "h1").await;
+
+        c.goto(&app.url("/tlpt")).await.unwrap();
+        assert!(text(&c, "h1").await.starts_with("TLPT"));
+        c.find(Locator::Css(&format!("a[href='/tlpt/{key}']"))).await.unwrap().click().await.unwrap();
+        c.find(Locator::Css(&format!("a[href='/tlpt/{key}/{POOR}/assessment']"))).await.unwrap().click().await.unwrap();
+        let h1 = text(&c, "h1").await;
+        assert!(h1.contains(POOR), "{h1}");
+        let insufficient: usize = text(&c, "#insufficient-count").await.parse().unwrap();
+        assert!(insufficient >= 6, "{insufficient} insufficient checks");
+        let check = text(&c, "#evaluation\\.blue_team_not_told").await;
+        assert!(check.contains("不十分") && check.contains("根拠"), "{check}");
+        shot(&c, "tlpt-assessment-ja").await;
+        c.close().await.unwrap();
+        db.finish().await;
+    }
+}
