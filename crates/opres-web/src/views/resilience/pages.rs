@@ -1436,6 +1436,11 @@ pub(super) async fn report(
         .resilience_report(&code, today(), ReportFormat::HtmlFragment, lang)
         .await
         .map_err(|e| read_error(e, lang))?;
+    // The engine's HTML has no classes of its own: give its tables and charts the site's styles (tables
+    // styled, wide SVGs scrolling inside their box instead of widening the page).
+    let body = body
+        .replace("<table>", "<table class=\"data compact\">")
+        .replace("<div class=\"svg\">", "<div class=\"svg tablewrap\">");
     let p = ctx.page("resilience").await;
     Ok(render(lang, &ReportPage { p, code: code.to_string(), name, body }))
 }
