@@ -217,23 +217,32 @@ pub enum ResilienceCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AttackCommand {
-    /// Import a STIX bundle of techniques, tactics, intrusion sets and their "uses".
+    /// Import a STIX bundle of techniques, tactics, intrusion sets and their "uses" into the register
+    /// (replacing an earlier import of the same domain), or into a file with --out.
     Import {
-        /// The bundle (e.g. enterprise-attack.json).
+        /// The bundle (e.g. enterprise-attack.json). Nothing is downloaded: bring the file.
         file: PathBuf,
-        /// Where to keep the imported data.
-        #[arg(long, short, default_value = "opres-attack.json")]
-        out: PathBuf,
+        /// Write the imported data to this file instead of the register.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
     },
+    /// List the ATT&CK data stored in the register.
+    List,
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Try it: opres tlpt demo, then opres tlpt assess TLPT-BK-2 (an engagement that falls short).")]
+#[command(
+    after_help = "Try it: opres tlpt demo, then opres tlpt assess TLPT-BK-2 (an engagement that falls short).\nIn the register: opres tlpt import opres-tlpt.json --institution BANK-A, then\n  opres tlpt --id MINATO-FG assess TLPT-BK-2"
+)]
 pub struct TlptArgs {
-    /// The TLPT programme file (docs/tlpt-format.md).
+    /// The TLPT programme file (docs/tlpt-format.md), used unless --id names a stored programme.
     #[arg(long, global = true, default_value = "opres-tlpt.json")]
     pub programme: PathBuf,
-    /// Imported ATT&CK data from opres attack import (default: ./opres-attack.json when it exists).
+    /// A programme stored in the register (its group code, see `opres tlpt programmes`) instead of a file.
+    #[arg(long, global = true)]
+    pub id: Option<String>,
+    /// Imported ATT&CK data from opres attack import --out (default: the register's with --id, else
+    /// ./opres-attack.json when it exists).
     #[arg(long, global = true)]
     pub attack: Option<PathBuf>,
     #[command(subcommand)]
@@ -259,6 +268,25 @@ pub enum TlptCommand {
     },
     /// List the programme's engagements.
     List,
+    /// Store a programme file in the register for an institution (all of it or nothing, every problem listed).
+    Import {
+        /// The programme file (opres-tlpt/1 JSON).
+        file: PathBuf,
+        /// The register institution the programme belongs to (who may see it).
+        #[arg(long)]
+        institution: String,
+        /// Replace the stored programme of the same group.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Write a stored programme (--id) to a file.
+    Export {
+        /// Output file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// List the programmes stored in the register.
+    Programmes,
     /// Check an engagement against every good practice and shortcoming in the FSA's TLPT column.
     Assess {
         /// Engagement id.
@@ -276,7 +304,7 @@ pub enum TlptCommand {
     Recurrences {
         /// Engagement id.
         engagement: String,
-        /// Link the matches in the programme file (never merges or hides a finding).
+        /// Link the matches in the programme file or stored programme (never merges or hides a finding).
         #[arg(long)]
         link: bool,
     },

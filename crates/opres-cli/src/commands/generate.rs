@@ -3,7 +3,12 @@ use crate::cli::GenArgs;
 use crate::output::InputError;
 use anyhow::Context;
 use opres_domain::Lang;
+use opres_domain::{DataSet, Institution, InstitutionCode, InstitutionType};
 use opres_synthetic::GenParams;
+use opres_tlpt::Text;
+use opres_tlpt::demo::{Member, demo_programme_for};
+use opres_tlpt::model::Group;
+use std::path::{Path, PathBuf};
 
 pub fn run(args: GenArgs, lang: Lang) -> anyhow::Result<()> {
     if opres_interchange::Format::from_path(&args.out).is_none() {
@@ -26,8 +31,9 @@ pub fn run(args: GenArgs, lang: Lang) -> anyhow::Result<()> {
     spinner.set_message(lang.pick("書き込んでいます…", "writing…").to_string());
     let written = opres_interchange::write_file(&args.out, &data)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
+    let tlpt = write_tlpt(&args.out, &data, params.now)?;
     spinner.finish_and_clear();
-    for path in written {
+    for path in written.iter().chain(tlpt.iter()) {
         eprintln!("{}", path.display());
     }
     eprintln!(
@@ -48,4 +54,49 @@ pub fn run(args: GenArgs, lang: Lang) -> anyhow::Result<()> {
         }
     );
     Ok(())
+}
+
+/// The generated institutions' TLPT programme: a bank, a securities company and a third company
+/// of the data set form a group whose programme has the demo's three engagements, one of them
+/// (TLPT-BK-2) falling short in several ways. Written beside the data as `<name>.tlpt.json`,
+/// ready for `opres tlpt import FILE --institution <bank>`. Needs three institutions.
+fn write_tlpt(out: &Path, data: &DataSet, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<Option<PathBuf>> {
+    let Some(members) = tlpt_members(&data.institutions) else { return Ok(None) };
+    let bank = &members[0].code;
+    let group = Group {
+        code: InstitutionCode::parse(&format!("{bank}-FG")).unwrap_or_else(|_| bank.clone()),
+        name: Text::new(
+            format!("{}グループ", members[0].name.get(opres_domain::Lang::Ja)),
+            format!("{} Group", members[0].name.get(opres_domain::Lang::En)),
+        ),
+    };
+    let p = demo_programme_for(now, group, members)
+        .map_err(|e| anyhow::anyhow!("generated TLPT programme: {}", e.message(opres_domain::Lang::En)))?;
+    let path = out.with_extension("tlpt.json");
+    std::fs::write(&path, p.to_json()).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(Some(path))
+}
+
+/// A bank, a securities company and one more company, each used once; banks and securities fall
+/// back to any institution not yet chosen.
+fn tlpt_members(all: &[Institution]) -> Option<[Member; 3]> {
+    let mut used: Vec<&InstitutionCode> = Vec::new();
+    let mut pick = |want: &dyn Fn(InstitutionType) -> bool| -> Option<Member> {
+        let i = all
+            .iter()
+            .find(|i| want(i.institution_type) && !used.contains(&&i.code))
+            .or_else(|| all.iter().find(|i| !used.contains(&&i.code)))?;
+        used.push(&i.code);
+        Some(Member {
+            code: i.code.clone(),
+            name: Text::new(i.name_ja.clone(), i.name_en.clone()),
+            institution_type: i.institution_type,
+        })
+    };
+    let bank = pick(&|t| {
+        matches!(t, InstitutionType::MajorBank | InstitutionType::RegionalBank | InstitutionType::ShinkinCooperative)
+    })?;
+    let securities = pick(&|t| t == InstitutionType::Securities)?;
+    let card = pick(&|t| matches!(t, InstitutionType::Payment | InstitutionType::Other | InstitutionType::Insurance))?;
+    Some([bank, securities, card])
 }

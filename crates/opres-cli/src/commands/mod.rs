@@ -36,8 +36,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Search(args) => analysis::search(open(&cli.db).await?, args, lang).await,
         Command::Analyze(args) => analysis::analyze(open(&cli.db).await?, args, lang).await,
         Command::Report(ReportCommand::Analysis(args)) => analysis::report(open(&cli.db).await?, args, lang).await,
-        Command::Attack(cmd) => tlpt::attack(cmd, lang),
-        Command::Tlpt(args) => tlpt::tlpt(args, lang),
+        Command::Attack(cmd) => tlpt::attack(cmd, &cli.db, lang).await,
+        Command::Tlpt(args) => tlpt::tlpt(args, &cli.db, lang).await,
         Command::Resilience(args) => resilience::run(args, &cli.db, lang).await,
     }
 }

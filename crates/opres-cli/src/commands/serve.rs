@@ -78,6 +78,13 @@ async fn load_demo(register: &Register, lang: Lang) -> anyhow::Result<()> {
             ),
         }
     );
+    // The TLPT demo group (TLPT-BK-2 falls short) belongs to the first demo institution, which the
+    // demo reporter is scoped to. ATT&CK data is never downloaded: users import the bundles they have.
+    if let Some(first) = data.institutions.first() {
+        opres_app::tlpt::load_demo(register, &first.code, &opres_store::AuditContext::new("system:demo"))
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message(Lang::En)))?;
+    }
     // The resilience engine's demo bank (map, scenarios, their runs) as the first institution's.
     if let Some(first) = data.institutions.first() {
         register

@@ -1,15 +1,20 @@
-//! TLPT: `attack import` and `tlpt …`. The engine is `opres-tlpt`. A programme is kept in a JSON
-//! file (docs/tlpt-format.md) and imported ATT&CK data in another; both are checked on every read.
+//! TLPT: `attack import` and `tlpt …`. The engine is `opres-tlpt`. A programme is kept in the register
+//! (`opres tlpt import FILE --institution CODE`, then `--id GROUP`) or in a JSON file
+//! (docs/tlpt-format.md); imported ATT&CK data in the register, or in a file with `--out`. Both are
+//! checked on every read.
 
+use super::{cli_actor, open};
 use crate::cli::{AttackCommand, TlptArgs, TlptCommand, TlptReportFormat};
 use crate::output::InputError;
 use anyhow::Context;
-use opres_domain::{JST, Lang};
+use opres_app::Register;
+use opres_app::tlpt::{StoredProgramme, TlptAppError};
+use opres_domain::{InstitutionCode, JST, Lang};
 use opres_tlpt::assess::{self, AssessOptions};
 use opres_tlpt::attack::{AttackCatalogue, navigator};
 use opres_tlpt::report::{self, Format};
 use opres_tlpt::{TlptProgramme, metrics, recurrence, rollout};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now().with_timezone(&JST).date_naive()
@@ -38,84 +43,224 @@ fn load_catalogue(path: &Path, explicit: bool) -> anyhow::Result<Option<AttackCa
     let text = read(path)?;
     let cat: AttackCatalogue = serde_json::from_str(&text).map_err(|e| {
         InputError::err(
-            format!("{}: ATT&CK データを読めません（opres attack import で作成します）: {e}", path.display()),
-            format!("{}: not imported ATT&CK data (opres attack import makes it): {e}", path.display()),
+            format!("{}: ATT&CK データを読めません（opres attack import --out で作成します）: {e}", path.display()),
+            format!("{}: not imported ATT&CK data (opres attack import --out makes it): {e}", path.display()),
         )
     })?;
     Ok(Some(cat))
 }
 
-pub fn attack(cmd: AttackCommand, lang: Lang) -> anyhow::Result<()> {
-    let AttackCommand::Import { file, out } = cmd;
-    let text = read(&file)?;
-    let cat = AttackCatalogue::from_stix_json(&text).map_err(|e| {
-        InputError::err(
-            format!("{}: {}", file.display(), e.message(Lang::Ja)),
-            format!("{}: {}", file.display(), e.message(Lang::En)),
-        )
-    })?;
-    std::fs::write(&out, serde_json::to_string(&cat)?).with_context(|| format!("cannot write {}", out.display()))?;
-    println!(
-        "{}",
-        match lang {
-            Lang::Ja => format!(
-                "{}（STIX {:?}）: 戦術 {} 件、テクニック {} 件、侵入セット {} 件を {} に取り込みました",
-                cat.domain,
-                cat.stix_version,
-                cat.tactics.len(),
-                cat.techniques.len(),
-                cat.intrusion_sets.len(),
-                out.display()
-            ),
-            Lang::En => format!(
-                "{} (STIX {:?}): {} tactics, {} techniques, {} intrusion sets imported to {}",
-                cat.domain,
-                cat.stix_version,
-                cat.tactics.len(),
-                cat.techniques.len(),
-                cat.intrusion_sets.len(),
-                out.display()
-            ),
-        }
-    );
-    Ok(())
+/// A refusal the user can act on (exit code 2), or a failure.
+fn app_err(e: TlptAppError) -> anyhow::Error {
+    match e {
+        TlptAppError::Store(_) | TlptAppError::Corrupt { .. } => anyhow::anyhow!(e.message(Lang::En)),
+        other => InputError::err(other.message(Lang::Ja), other.message(Lang::En)),
+    }
 }
 
-pub fn tlpt(args: TlptArgs, lang: Lang) -> anyhow::Result<()> {
-    if let TlptCommand::Demo { out } = &args.command {
-        let p = opres_tlpt::demo::demo_programme(chrono::Utc::now());
-        std::fs::write(out, p.to_json()).with_context(|| format!("cannot write {}", out.display()))?;
-        println!(
-            "{}",
-            match lang {
-                Lang::Ja => format!(
-                    "デモの TLPT プログラムを {} に書き出しました（不十分な例: {}）",
-                    out.display(),
-                    opres_tlpt::demo::POOR_ENGAGEMENT
-                ),
-                Lang::En => format!(
-                    "wrote the demo TLPT programme to {} (the engagement that falls short: {})",
-                    out.display(),
-                    opres_tlpt::demo::POOR_ENGAGEMENT
-                ),
-            }
-        );
-        return Ok(());
+fn tlpt_err(e: opres_tlpt::TlptError) -> anyhow::Error {
+    InputError::err(e.message(Lang::Ja), e.message(Lang::En))
+}
+
+fn imported_line(cat: &AttackCatalogue, lang: Lang, to: &str) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "{}（STIX {:?}）: 戦術 {} 件、テクニック {} 件、侵入セット {} 件を{to}に取り込みました",
+            cat.domain,
+            cat.stix_version,
+            cat.tactics.len(),
+            cat.techniques.len(),
+            cat.intrusion_sets.len(),
+        ),
+        Lang::En => format!(
+            "{} (STIX {:?}): {} tactics, {} techniques, {} intrusion sets imported to {to}",
+            cat.domain,
+            cat.stix_version,
+            cat.tactics.len(),
+            cat.techniques.len(),
+            cat.intrusion_sets.len(),
+        ),
     }
-    let mut p = load_programme(&args.programme)?;
-    let catalogue = match &args.attack {
-        Some(path) => load_catalogue(path, true)?,
-        None => load_catalogue(Path::new("opres-attack.json"), false)?,
+}
+
+pub async fn attack(cmd: AttackCommand, db: &str, lang: Lang) -> anyhow::Result<()> {
+    match cmd {
+        AttackCommand::Import { file, out: Some(out) } => {
+            let text = read(&file)?;
+            let cat = AttackCatalogue::from_stix_json(&text).map_err(|e| {
+                InputError::err(
+                    format!("{}: {}", file.display(), e.message(Lang::Ja)),
+                    format!("{}: {}", file.display(), e.message(Lang::En)),
+                )
+            })?;
+            std::fs::write(&out, serde_json::to_string(&cat)?)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!("{}", imported_line(&cat, lang, &out.display().to_string()));
+            Ok(())
+        }
+        AttackCommand::Import { file, out: None } => {
+            let text = read(&file)?;
+            let register = open(db).await?;
+            let result = register.import_attack_catalogue(&text, &cli_actor()).await;
+            register.store().close().await;
+            let (cat, saved) = result.map_err(|e| match e {
+                TlptAppError::Stix(s) => InputError::err(
+                    format!("{}: {}", file.display(), s.message(Lang::Ja)),
+                    format!("{}: {}", file.display(), s.message(Lang::En)),
+                ),
+                other => app_err(other),
+            })?;
+            let to = lang.pick("登録簿", "the register");
+            println!("{} (v{})", imported_line(&cat, lang, to), saved.version);
+            if !cat.warnings.is_empty() {
+                eprintln!("{}: {}", lang.pick("警告", "warnings"), cat.warnings.len());
+            }
+            Ok(())
+        }
+        AttackCommand::List => {
+            let register = open(db).await?;
+            let list = register.attack_catalogues().await.map_err(app_err);
+            register.store().close().await;
+            for d in list? {
+                println!(
+                    "{}  {}  v{}  {}",
+                    d.key,
+                    d.title,
+                    d.version,
+                    d.updated_at.with_timezone(&JST).format("%Y-%m-%d %H:%M")
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Where the programme comes from: a stored one (and the register, to save edits) or a file.
+enum Source {
+    Stored(Register, Box<StoredProgramme>),
+    File(PathBuf),
+}
+
+pub async fn tlpt(args: TlptArgs, db: &str, lang: Lang) -> anyhow::Result<()> {
+    match &args.command {
+        TlptCommand::Demo { out } => {
+            let p = opres_tlpt::demo::demo_programme(chrono::Utc::now());
+            std::fs::write(out, p.to_json()).with_context(|| format!("cannot write {}", out.display()))?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Ja => format!(
+                        "デモの TLPT プログラムを {} に書き出しました（不十分な例: {}）",
+                        out.display(),
+                        opres_tlpt::demo::POOR_ENGAGEMENT
+                    ),
+                    Lang::En => format!(
+                        "wrote the demo TLPT programme to {} (the engagement that falls short: {})",
+                        out.display(),
+                        opres_tlpt::demo::POOR_ENGAGEMENT
+                    ),
+                }
+            );
+            return Ok(());
+        }
+        TlptCommand::Import { file, institution, replace } => {
+            let text = read(file)?;
+            let code = InstitutionCode::parse(institution).map_err(|_| {
+                let p = opres_domain::Problem::BadFormat { value: institution.clone(), hint: "BANK-A" };
+                InputError::err(
+                    format!("--institution: {}", p.message(Lang::Ja)),
+                    format!("--institution: {}", p.message(Lang::En)),
+                )
+            })?;
+            let register = open(db).await?;
+            let result = register.import_tlpt_programme(&text, &code, *replace, None, &cli_actor()).await;
+            register.store().close().await;
+            let done = result.map_err(|e| match e {
+                TlptAppError::Engine(inner) => InputError::err(
+                    format!("{}: {}", file.display(), inner.message(Lang::Ja)),
+                    format!("{}: {}", file.display(), inner.message(Lang::En)),
+                ),
+                other => app_err(other),
+            })?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Ja => format!(
+                        "TLPTプログラム「{}」（テスト {} 件、発見事項 {} 件）を{}しました（版 {}）。以後は --id {} で使えます",
+                        done.key,
+                        done.engagements,
+                        done.findings,
+                        if done.replaced { "置き換え" } else { "登録" },
+                        done.version,
+                        done.key
+                    ),
+                    Lang::En => format!(
+                        "TLPT programme '{}' ({} engagements, {} findings) {} (version {}); use it with --id {}",
+                        done.key,
+                        done.engagements,
+                        done.findings,
+                        if done.replaced { "replaced" } else { "stored" },
+                        done.version,
+                        done.key
+                    ),
+                }
+            );
+            return Ok(());
+        }
+        TlptCommand::Programmes => {
+            let register = open(db).await?;
+            let list = register.tlpt_programmes(None).await.map_err(app_err);
+            register.store().close().await;
+            for d in list? {
+                println!("{}  {}  {}  v{}", d.key, d.institution.as_deref().unwrap_or("-"), d.title, d.version);
+            }
+            return Ok(());
+        }
+        _ => {}
+    }
+    let source = match &args.id {
+        Some(id) => {
+            let register = open(db).await?;
+            let sp = register.require_tlpt_programme(id).await.map_err(app_err)?;
+            Source::Stored(register, Box::new(sp))
+        }
+        None => Source::File(args.programme.clone()),
+    };
+    let catalogue = match (&args.attack, &source) {
+        (Some(path), _) => load_catalogue(path, true)?,
+        (None, Source::Stored(register, _)) => register.default_attack_catalogue().await.map_err(app_err)?,
+        (None, Source::File(_)) => load_catalogue(Path::new("opres-attack.json"), false)?,
+    };
+    let result = command(args.command, &source, catalogue.as_ref(), lang).await;
+    if let Source::Stored(register, _) = &source {
+        register.store().close().await;
+    }
+    result
+}
+
+async fn command(
+    cmd: TlptCommand,
+    source: &Source,
+    catalogue: Option<&AttackCatalogue>,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    let mut p = match source {
+        Source::Stored(_, sp) => sp.programme.clone(),
+        Source::File(path) => load_programme(path)?,
     };
     let mut opts = AssessOptions::new(today());
-    opts.catalogue = catalogue.as_ref();
-    let tlpt_err = |e: opres_tlpt::TlptError| InputError::err(e.message(Lang::Ja), e.message(Lang::En));
-    match args.command {
-        TlptCommand::Demo { .. } => Ok(()),
+    opts.catalogue = catalogue;
+    match cmd {
+        TlptCommand::Demo { .. } | TlptCommand::Import { .. } | TlptCommand::Programmes => Ok(()),
         TlptCommand::List => {
             for e in &p.engagements {
                 println!("{}  {}  {}", e.id, e.entity, e.title.get(lang));
             }
+            Ok(())
+        }
+        TlptCommand::Export { out } => {
+            std::fs::write(&out, p.to_json()).with_context(|| format!("cannot write {}", out.display()))?;
+            eprintln!("{}", out.display());
             Ok(())
         }
         TlptCommand::Assess { engagement, json } => {
@@ -137,15 +282,29 @@ pub fn tlpt(args: TlptArgs, lang: Lang) -> anyhow::Result<()> {
         }
         TlptCommand::Metrics { engagement } => {
             let e = p.require_engagement(&engagement).map_err(tlpt_err)?;
-            println!("{}", serde_json::to_string_pretty(&metrics::compute(e, catalogue.as_ref()))?);
+            println!("{}", serde_json::to_string_pretty(&metrics::compute(e, catalogue))?);
             Ok(())
         }
         TlptCommand::Recurrences { engagement, link } => {
-            let candidates = recurrence::find_recurrences(&p, &engagement, &opts.matching).map_err(tlpt_err)?;
             if link {
-                let n = recurrence::link(&mut p, &candidates, today());
-                std::fs::write(&args.programme, p.to_json())
-                    .with_context(|| format!("cannot write {}", args.programme.display()))?;
+                let n = match source {
+                    Source::Stored(register, sp) => {
+                        let (n, _) = register
+                            .link_tlpt_recurrences(&sp.key, sp.version, &engagement, &cli_actor())
+                            .await
+                            .map_err(app_err)?;
+                        p = register.require_tlpt_programme(&sp.key).await.map_err(app_err)?.programme;
+                        n
+                    }
+                    Source::File(path) => {
+                        let candidates =
+                            recurrence::find_recurrences(&p, &engagement, &opts.matching).map_err(tlpt_err)?;
+                        let n = recurrence::link(&mut p, &candidates, today());
+                        std::fs::write(path, p.to_json())
+                            .with_context(|| format!("cannot write {}", path.display()))?;
+                        n
+                    }
+                };
                 eprintln!(
                     "{}",
                     match lang {
@@ -180,9 +339,9 @@ pub fn tlpt(args: TlptArgs, lang: Lang) -> anyhow::Result<()> {
         TlptCommand::Layer { engagement, actor, out } => {
             let e = p.require_engagement(&engagement).map_err(tlpt_err)?;
             let layer = if actor.is_empty() {
-                navigator::coverage_layer(&[e], catalogue.as_ref(), lang)
+                navigator::coverage_layer(&[e], catalogue, lang)
             } else {
-                let Some(cat) = catalogue.as_ref() else {
+                let Some(cat) = catalogue else {
                     return Err(InputError::err(
                         "攻撃者の重ね合わせには ATT&CK データが必要です（opres attack import）",
                         "an actor overlay needs ATT&CK data (opres attack import)",
