@@ -577,6 +577,14 @@ mod chromium {
         let check = text(&c, "#evaluation\\.blue_team_not_told").await;
         assert!(check.contains("不十分") && check.contains("根拠"), "{check}");
         shot(&c, "tlpt-assessment-ja").await;
+        // The other pages of the good engagement, for the reviewer.
+        for (tab, name) in
+            [("", "engagement"), ("/metrics", "metrics"), ("/findings", "findings"), ("/rollout", "rollout")]
+        {
+            c.goto(&app.url(&format!("/tlpt/{key}/{GOOD}{tab}"))).await.unwrap();
+            assert!(text(&c, "h1").await.contains(GOOD));
+            shot(&c, &format!("tlpt-{name}-ja")).await;
+        }
         c.close().await.unwrap();
         db.finish().await;
     }
