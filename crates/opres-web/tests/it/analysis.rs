@@ -305,41 +305,10 @@ engine_tests!(overview_and_yearly_report_in_both_languages, |db| {
 
 mod chromium {
     use super::*;
-    use fantoccini::{ClientBuilder, Locator};
+    use crate::chromium::{client, shot, sign_in, start_driver};
+    use fantoccini::Locator;
     use opres_store::testkit::TestDb;
-    use std::process::{Command, Stdio};
     use std::time::Duration;
-
-    struct Driver {
-        child: std::process::Child,
-        port: u16,
-        profile: tempfile::TempDir,
-    }
-
-    impl Drop for Driver {
-        fn drop(&mut self) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-
-    async fn start_driver() -> Driver {
-        let bin = std::env::var("OPRES_TEST_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new(&bin)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start chromedriver '{bin}': {e}"));
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Driver { child, port, profile: tempfile::tempdir().unwrap() }
-    }
 
     #[tokio::test]
     #[cfg_attr(
@@ -361,42 +330,8 @@ mod chromium {
         add_user(&app.register, "sato", Role::Analyst, UserScope::All).await;
         let fy = opres_domain::FiscalYear::of(&now);
         let driver = start_driver().await;
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-            .into_iter()
-            .find(|p| std::path::Path::new(p).exists())
-            .unwrap_or("/usr/bin/chromium");
-        let args = vec![
-            "--headless".to_string(),
-            "--no-sandbox".into(),
-            "--disable-gpu".into(),
-            "--disable-dev-shm-usage".into(),
-            "--disable-background-networking".into(),
-            "--disable-component-update".into(),
-            "--disable-sync".into(),
-            "--no-first-run".into(),
-            "--disable-quic".into(),
-            "--lang=ja".into(),
-            "--window-size=1366,1000".into(),
-            format!("--user-data-dir={}", driver.profile.path().display()),
-        ];
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({ "binary": chromium, "args": args, "prefs": { "intl.accept_languages": "ja,en" } }),
-        );
-        let c = ClientBuilder::rustls()
-            .unwrap()
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", driver.port))
-            .await
-            .expect("WebDriver session");
-
-        c.goto(&app.url("/login")).await.unwrap();
-        c.find(Locator::Id("username")).await.unwrap().send_keys("sato").await.unwrap();
-        c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
-        c.find(Locator::Id("sign-in")).await.unwrap().click().await.unwrap();
-        c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("header nav")).await.unwrap();
+        let c = client(&driver).await;
+        sign_in(&c, &app, "sato").await;
 
         c.goto(&app.url(&format!("/analysis/report?fy={}&lang=ja", fy.0))).await.unwrap();
         let h1 = c
@@ -424,25 +359,12 @@ mod chromium {
         let arr = label.as_array().expect("a Japanese label in a chart");
         assert!(arr[1].as_f64().unwrap() > 10.0, "{label:?}");
 
-        // Full-page screenshot.
-        let h = c.execute("return document.documentElement.scrollHeight", vec![]).await.unwrap();
-        let h = h.as_u64().unwrap_or(1000).clamp(700, 6000) as u32;
-        c.set_window_size(1366, h).await.unwrap();
-        let png = c.screenshot().await.unwrap();
-        let target = std::env::var("CARGO_TARGET_DIR")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|_| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-        let dir = target.join("screenshots");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("analysis-report-ja.png"), png).unwrap();
+        shot(&c, "analysis-report-ja").await;
 
         // The overview's charts, too.
-        c.set_window_size(1366, 1000).await.unwrap();
         c.goto(&app.url("/analysis?lang=ja")).await.unwrap();
         c.wait().at_most(Duration::from_secs(60)).for_element(Locator::Css("#chart-years svg")).await.unwrap();
-        let h = c.execute("return document.documentElement.scrollHeight", vec![]).await.unwrap();
-        c.set_window_size(1366, h.as_u64().unwrap_or(1000).clamp(700, 6000) as u32).await.unwrap();
-        std::fs::write(dir.join("analysis-overview-ja.png"), c.screenshot().await.unwrap()).unwrap();
+        shot(&c, "analysis-overview-ja").await;
         c.close().await.unwrap();
     }
 }

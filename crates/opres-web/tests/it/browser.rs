@@ -2,118 +2,15 @@
 //! (first with a validation error), find it with a filter, switch language and back, and see it
 //! on the audit trail. Screenshots of the main pages go to `target/screenshots/`.
 //!
-//! Runs when `OPRES_TEST_CHROMEDRIVER` names a chromedriver binary (Debian: chromium-driver) at
-//! build time; otherwise it is listed as ignored. It starts chromedriver on a free port itself.
+//! Runs when `OPRES_TEST_CHROMEDRIVER` names a chromedriver binary (see `chromium.rs`).
 
+use crate::chromium::{client, shot, start_driver, text};
 use crate::support::{PASSWORD, add_user, spawn_app};
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use opres_store::testkit::TestDb;
 use opres_store::{AuditContext, Role, UserScope};
 use serde_json::json;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-
-struct Driver {
-    child: Child,
-    port: u16,
-    _profile: tempfile::TempDir,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-async fn start_driver() -> Driver {
-    let bin = std::env::var("OPRES_TEST_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-    let port = free_port();
-    let child = Command::new(&bin)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start chromedriver '{bin}': {e}"));
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Driver { child, port, _profile: tempfile::tempdir().unwrap() }
-}
-
-async fn browser(driver: &Driver) -> Client {
-    // The WebDriver client's TLS stack needs a process-wide provider; ring is the one we build.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-        .unwrap_or("/usr/bin/chromium");
-    let args = vec![
-        "--headless".to_string(),
-        "--no-sandbox".into(),
-        "--disable-gpu".into(),
-        "--disable-dev-shm-usage".into(),
-        "--disable-background-networking".into(),
-        "--disable-component-update".into(),
-        "--disable-sync".into(),
-        "--no-first-run".into(),
-        "--disable-quic".into(),
-        "--lang=ja".into(),
-        "--window-size=1366,1000".into(),
-        format!("--user-data-dir={}", driver._profile.path().display()),
-    ];
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({ "binary": chromium, "args": args, "prefs": { "intl.accept_languages": "ja,en" } }),
-    );
-    ClientBuilder::rustls()
-        .unwrap()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("WebDriver session")
-}
-
-fn shots_dir() -> PathBuf {
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-    let dir = target.join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-async fn shot(c: &Client, name: &str) {
-    // Full page: grow the window to the document's height first.
-    let h = c.execute("return document.documentElement.scrollHeight", vec![]).await.unwrap();
-    let h = h.as_u64().unwrap_or(1000).clamp(700, 4000) as u32;
-    c.set_window_size(1366, h).await.unwrap();
-    let png = c.screenshot().await.unwrap();
-    std::fs::write(shots_dir().join(format!("{name}.png")), png).unwrap();
-    c.set_window_size(1366, 1000).await.unwrap();
-}
-
-/// The element's text; retried when the page replaces the element between finding and reading it
-/// (a navigation still in progress makes the first handle stale).
-async fn text(c: &Client, css: &str) -> String {
-    for _ in 0..20 {
-        let el = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap();
-        match el.text().await {
-            Ok(t) => return t,
-            Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
-        }
-    }
-    panic!("element {css} kept going stale");
-}
 
 async fn set(c: &Client, id: &str, value: &str) {
     // datetime-local inputs take typing in the browser's locale; set them like a date picker would.
@@ -146,7 +43,7 @@ async fn an_analyst_registers_and_finds_an_incident_in_both_languages() {
     add_user(&app.register, "sato", Role::Admin, UserScope::All).await;
     let institution = db.store.list_institutions().await.unwrap()[0].value.code.to_string();
     let driver = start_driver().await;
-    let c = browser(&driver).await;
+    let c = client(&driver).await;
 
     // Sign in (Japanese from the browser's Accept-Language).
     c.goto(&app.url("/incidents")).await.unwrap();

@@ -5,6 +5,7 @@
 mod analysis;
 mod api;
 mod browser;
+mod chromium;
 mod matrix;
 mod resilience;
 mod security;

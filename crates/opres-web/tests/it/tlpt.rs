@@ -450,103 +450,8 @@ mod chromium {
     //! The assessment page in a real headless Chromium, in Japanese (setup as in browser.rs).
 
     use super::*;
-    use fantoccini::{Client, ClientBuilder, Locator};
-    use std::path::PathBuf;
-    use std::process::{Child, Command, Stdio};
-    use std::time::Duration;
-
-    struct Driver {
-        child: Child,
-        port: u16,
-        _profile: tempfile::TempDir,
-    }
-
-    impl Drop for Driver {
-        fn drop(&mut self) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-
-    async fn start_driver() -> Driver {
-        let bin = std::env::var("OPRES_TEST_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new(&bin)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start chromedriver '{bin}': {e}"));
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Driver { child, port, _profile: tempfile::tempdir().unwrap() }
-    }
-
-    async fn client(driver: &Driver) -> Client {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-            .into_iter()
-            .find(|p| std::path::Path::new(p).exists())
-            .unwrap_or("/usr/bin/chromium");
-        let args = vec![
-            "--headless".to_string(),
-            "--no-sandbox".into(),
-            "--disable-gpu".into(),
-            "--disable-dev-shm-usage".into(),
-            "--disable-background-networking".into(),
-            "--disable-component-update".into(),
-            "--disable-sync".into(),
-            "--no-first-run".into(),
-            "--disable-quic".into(),
-            "--lang=ja".into(),
-            "--window-size=1366,1000".into(),
-            format!("--user-data-dir={}", driver._profile.path().display()),
-        ];
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({ "binary": chromium, "args": args, "prefs": { "intl.accept_languages": "ja,en" } }),
-        );
-        ClientBuilder::rustls()
-            .unwrap()
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", driver.port))
-            .await
-            .expect("WebDriver session")
-    }
-
-    async fn text(c: &Client, css: &str) -> String {
-        for _ in 0..20 {
-            let el = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap();
-            match el.text().await {
-                Ok(t) => return t,
-                Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
-            }
-        }
-        panic!("element {css} kept going stale");
-    }
-
-    fn shots_dir() -> PathBuf {
-        let target = std::env::var("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-        let dir = target.join("screenshots");
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
-    async fn shot(c: &Client, name: &str) {
-        let h = c.execute("return document.documentElement.scrollHeight", vec![]).await.unwrap();
-        let h = h.as_u64().unwrap_or(1000).clamp(700, 6000) as u32;
-        c.set_window_size(1366, h).await.unwrap();
-        let png = c.screenshot().await.unwrap();
-        std::fs::write(shots_dir().join(format!("{name}.png")), png).unwrap();
-        c.set_window_size(1366, 1000).await.unwrap();
-    }
+    use crate::chromium::{client, shot, sign_in, start_driver, text};
+    use fantoccini::Locator;
 
     #[tokio::test]
     #[cfg_attr(
@@ -560,11 +465,7 @@ mod chromium {
         add_user(&app.register, "sato", Role::Analyst, UserScope::All).await;
         let driver = start_driver().await;
         let c = client(&driver).await;
-        c.goto(&app.url("/login")).await.unwrap();
-        c.find(Locator::Id("username")).await.unwrap().send_keys("sato").await.unwrap();
-        c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
-        c.find(Locator::Id("sign-in")).await.unwrap().click().await.unwrap();
-        text(&c, "h1").await;
+        sign_in(&c, &app, "sato").await;
 
         c.goto(&app.url("/tlpt")).await.unwrap();
         assert!(text(&c, "h1").await.starts_with("TLPT"));
