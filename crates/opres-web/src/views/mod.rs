@@ -29,6 +29,10 @@ use opres_domain::{JST, Lang};
 use opres_store::{DisplayZone, StoreError};
 use tower_sessions::Session;
 
+/// Largest file upload (a programme, an ATT&CK bundle — the full enterprise one is ~45 MB — or a
+/// CMDB export); axum's default of 2 MB is too small for these.
+pub(crate) const UPLOAD_LIMIT: usize = 128 * 1024 * 1024;
+
 pub(crate) fn routes(r: Routes) -> Routes {
     let r = login::routes(r);
     let r = dashboard::routes(r);

@@ -12,6 +12,8 @@ use super::{Ctx, OrPage, PageError};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::routes::Routes;
+use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
 use opres_app::resilience::ResilienceError;
 use opres_domain::{InstitutionCode, JST, Lang};
 
@@ -20,7 +22,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/resilience/formats", pages::formats)
         .get("/resilience/{code}", pages::overview)
         .get("/resilience/{code}/import", pages::import_form)
-        .post("/resilience/{code}/import", pages::import)
+        .post("/resilience/{code}/import", pages::import.layer(DefaultBodyLimit::max(super::UPLOAD_LIMIT)))
         .get("/resilience/{code}/export/{format}", pages::export)
         .get("/resilience/{code}/services/new", pages::new_service)
         .post("/resilience/{code}/services", pages::create_service)

@@ -16,13 +16,10 @@ use axum::handler::Handler;
 use opres_app::tlpt::{StoredProgramme, TlptAppError};
 use opres_domain::{InstitutionCode, Lang};
 
-/// ATT&CK bundles are large (Enterprise ATT&CK is about 40 MB); programmes far smaller.
-const UPLOAD_LIMIT: usize = 128 * 1024 * 1024;
-
 pub(crate) fn routes(r: Routes) -> Routes {
     r.get("/tlpt", pages::list)
-        .post("/tlpt/programmes", pages::import_programme.layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
-        .post("/tlpt/attack", pages::import_attack.layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+        .post("/tlpt/programmes", pages::import_programme.layer(DefaultBodyLimit::max(super::UPLOAD_LIMIT)))
+        .post("/tlpt/attack", pages::import_attack.layer(DefaultBodyLimit::max(super::UPLOAD_LIMIT)))
         .get("/tlpt/{prog}", pages::programme)
         .get("/tlpt/{prog}/export", pages::export)
         .get("/tlpt/{prog}/{eng}", pages::engagement)
