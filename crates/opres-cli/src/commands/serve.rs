@@ -11,6 +11,14 @@ pub async fn run(register: Register, args: ServeArgs, lang: Lang) -> anyhow::Res
         load_demo(&register, lang).await?;
     }
     let state = AppState::new(register.clone());
+    // Build the search index now rather than on the first search or incident page: at 100k
+    // incidents that takes seconds, and a user should not wait for it.
+    let (analysis, warm_register) = (state.analysis.clone(), register.clone());
+    tokio::spawn(async move {
+        if let Err(e) = analysis.sync(&warm_register).await {
+            tracing::warn!(error = %e, "search index not built at start; the first search builds it");
+        }
+    });
     let (server, scheme) = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => {
             let files = TlsFiles { cert: cert.clone(), key: key.clone() };
