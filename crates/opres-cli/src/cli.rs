@@ -603,6 +603,10 @@ pub struct GenArgs {
     /// Fiscal years (April–March) up to today that the incidents cover.
     #[arg(long, default_value_t = 5)]
     pub fiscal_years: u32,
+    /// Also write a generated resilience dependency map of this many resources (at least 20) as
+    /// `<name>.map.json`, for `opres resilience import … --institution CODE` or the benchmark.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(20..=1_000_000))]
+    pub resources: Option<u64>,
     /// Output file; the format follows the extension (.jsonl, .json, .csv, .xlsx).
     #[arg(long, short)]
     pub out: PathBuf,

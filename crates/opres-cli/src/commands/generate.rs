@@ -32,8 +32,12 @@ pub fn run(args: GenArgs, lang: Lang) -> anyhow::Result<()> {
     let written = opres_interchange::write_file(&args.out, &data)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     let tlpt = write_tlpt(&args.out, &data, params.now)?;
+    let map = match args.resources {
+        Some(n) => Some(write_map(&args.out, n, args.seed)?),
+        None => None,
+    };
     spinner.finish_and_clear();
-    for path in written.iter().chain(tlpt.iter()) {
+    for path in written.iter().chain(tlpt.iter()).chain(map.iter()) {
         eprintln!("{}", path.display());
     }
     eprintln!(
@@ -54,6 +58,19 @@ pub fn run(args: GenArgs, lang: Lang) -> anyhow::Result<()> {
         }
     );
     Ok(())
+}
+
+/// A generated dependency map of `resources` resources (services grow with it, as in the resilience
+/// benchmark), written beside the data as `<name>.map.json`.
+fn write_map(out: &Path, resources: u64, seed: u64) -> anyhow::Result<PathBuf> {
+    let resources = usize::try_from(resources).context("too many resources")?;
+    let services = (resources / 500).clamp(20, 200);
+    let map = opres_resilience::generate::generate_map(resources, services, seed)
+        .map_err(|e| anyhow::anyhow!("generated resilience map: {e}"))?;
+    let path = out.with_extension("map.json");
+    std::fs::write(&path, opres_resilience::interchange::to_json(&map))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
 }
 
 /// The generated institutions' TLPT programme: a bank, a securities company and a third company

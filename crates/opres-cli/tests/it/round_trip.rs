@@ -1,7 +1,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn opres(db: &str, args: &[&str], dir: &Path) -> Output {
+pub(crate) fn opres(db: &str, args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_opres"))
         .args(["--db", db, "--lang", "en"])
         .args(args)
@@ -11,7 +11,7 @@ fn opres(db: &str, args: &[&str], dir: &Path) -> Output {
         .expect("run opres")
 }
 
-fn ok(out: &Output) -> String {
+pub(crate) fn ok(out: &Output) -> String {
     assert!(out.status.success(), "exit {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
