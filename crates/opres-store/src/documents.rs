@@ -48,6 +48,18 @@ impl DocumentKind {
         }
     }
 
+    /// What error messages call it (English; `StoreError::message` translates it).
+    pub fn noun(self) -> &'static str {
+        match self {
+            DocumentKind::ResilienceMap => "dependency map",
+            DocumentKind::ResilienceScenario => "scenario",
+            DocumentKind::ResilienceRun => "scenario run",
+            DocumentKind::TlptProgramme => "TLPT programme",
+            DocumentKind::AttackCatalogue => "ATT&CK data",
+            DocumentKind::ClassifierModel => "classification model",
+        }
+    }
+
     /// The kind for a stored code.
     pub fn from_code(code: &str) -> Option<DocumentKind> {
         DocumentKind::ALL.into_iter().find(|k| k.code() == code)

@@ -71,6 +71,12 @@ impl StoreError {
                 "institution" => "金融機関",
                 "system" => "システム",
                 "incident" => "障害",
+                "dependency map" => "依存関係マップ",
+                "scenario" => "シナリオ",
+                "scenario run" => "シナリオ実行結果",
+                "TLPT programme" => "TLPT プログラム",
+                "ATT&CK data" => "ATT&CK データ",
+                "classification model" => "分類モデル",
                 other => other,
             }
             .to_string()

@@ -118,7 +118,7 @@ pub(crate) async fn save_document(
     expected_version: Option<i64>,
     ctx: &AuditContext,
 ) -> Result<DocumentSummary, StoreError> {
-    let what = doc.kind.code();
+    let what = doc.kind.noun();
     let bytes = to_i64("document size", doc.body.len() as u64)?;
     let now = Utc::now();
     let mut tx = begin_write(pool).await?;
@@ -134,7 +134,7 @@ pub(crate) async fn save_document(
                 "INSERT INTO documents (kind, key, institution, title, body, bytes, version, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
             )
-            .bind(what)
+            .bind(doc.kind.code())
             .bind(doc.key.clone())
             .bind(doc.institution.clone())
             .bind(doc.title.clone())
@@ -178,7 +178,7 @@ pub(crate) async fn delete_document(
     expected_version: i64,
     ctx: &AuditContext,
 ) -> Result<(), StoreError> {
-    let what = kind.code();
+    let what = kind.noun();
     let mut tx = begin_write(pool).await?;
     let current =
         document_in(&mut *tx, kind, key).await?.ok_or_else(|| StoreError::NotFound { what, key: key.to_string() })?;

@@ -1,4 +1,5 @@
 use crate::fixtures::*;
+use opres_domain::Lang;
 use opres_store::{AuditQuery, Document, DocumentKind, StoreError, engine_tests};
 
 fn map(body: &str) -> Document {
@@ -28,7 +29,12 @@ engine_tests!(documents_are_saved_whole_with_versions, |db| {
     assert_eq!(saved.version, 2);
     // A second editor still holding version 1 is refused, and the document is unchanged.
     match store.save_document(&map("[]"), Some(1), &ctx()).await {
-        Err(StoreError::Conflict { current_version, .. }) => assert_eq!(current_version, 2),
+        Err(e @ StoreError::Conflict { current_version, .. }) => {
+            assert_eq!(current_version, 2);
+            // Worded for the people who read it, in both languages.
+            assert!(e.message(Lang::Ja).starts_with("依存関係マップ「BANK-A」は他の利用者が先に更新しました"), "{e:?}");
+            assert!(e.message(Lang::En).starts_with("dependency map 'BANK-A' was changed by someone else"), "{e:?}");
+        }
         r => panic!("expected a conflict, got {r:?}"),
     }
     assert_eq!(store.document(DocumentKind::ResilienceMap, "BANK-A").await.unwrap().unwrap().value.body, "{}");

@@ -15,6 +15,23 @@ pub(super) fn routes(r: Routes) -> Routes {
     r.get("/audit", list)
 }
 
+/// Every kind of object the audit trail records: the register's own, then the stored documents
+/// (`opres_store::DocumentKind` codes, checked by a test below).
+const OBJECT_KINDS: [&str; 12] = [
+    "incident",
+    "institution",
+    "system",
+    "user",
+    "api_token",
+    "register",
+    "resilience_map",
+    "resilience_scenario",
+    "resilience_run",
+    "tlpt_programme",
+    "attack_catalogue",
+    "classifier_model",
+];
+
 #[derive(Deserialize)]
 struct Params {
     page: Option<u64>,
@@ -38,28 +55,11 @@ struct AuditPage {
 
 impl AuditPage {
     fn action(&self, a: &str) -> &'static str {
-        match a {
-            "create"
-            | "update"
-            | "delete"
-            | "sign_in"
-            | "sign_in_failed"
-            | "sign_out"
-            | "role_change"
-            | "import"
-            | "revoke"
-            | "password_change"
-            | "add_timeline"
-            | "add_report_submission" => self.p.t(&format!("action.{a}")),
-            _ => self.p.t("action.other"),
-        }
+        self.p.action(a)
     }
 
     fn kind_label(&self, k: &str) -> &'static str {
-        match k {
-            "incident" | "institution" | "system" | "user" | "api_token" | "register" => self.p.t(&format!("kind.{k}")),
-            _ => self.p.t("action.other"),
-        }
+        if OBJECT_KINDS.contains(&k) { self.p.t(&format!("kind.{k}")) } else { self.p.t("action.other") }
     }
 
     fn kind_is(&self, k: &str) -> bool {
@@ -71,7 +71,7 @@ impl AuditPage {
     }
 
     fn kinds(&self) -> &'static [&'static str] {
-        &["incident", "institution", "system", "user", "api_token", "register"]
+        &OBJECT_KINDS
     }
 
     fn pretty(&self, json: &Option<String>) -> String {
@@ -136,4 +136,24 @@ async fn list(
             key: key.unwrap_or_default(),
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OBJECT_KINDS;
+    use crate::i18n::Catalogue;
+    use opres_domain::Lang;
+    use opres_store::DocumentKind;
+
+    #[test]
+    fn every_object_kind_has_a_label_in_both_languages() {
+        for kind in DocumentKind::ALL {
+            assert!(OBJECT_KINDS.contains(&kind.code()), "{} is missing from the audit page's kinds", kind.code());
+        }
+        for lang in [Lang::Ja, Lang::En] {
+            for kind in OBJECT_KINDS {
+                assert_ne!(Catalogue(lang).t(&format!("kind.{kind}")), "?", "kind.{kind} in {lang:?}");
+            }
+        }
+    }
 }
