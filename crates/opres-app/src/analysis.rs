@@ -16,8 +16,8 @@ use opres_analysis::report::{AnalysisReport, ReportOptions};
 use opres_analysis::search::{SearchIndex, SearchPage, SimilarIncident};
 use opres_analysis::trends::{TrendAnalysis, TrendParams};
 use opres_domain::{Classification, FiscalYear, Incident, IncidentRef, Institution, InstitutionCode, Lang, Trend};
-use opres_store::{AuditQuery, Document, DocumentKind, IncidentFilter, StoreError, Stored, User};
-use std::collections::BTreeMap;
+use opres_store::{Document, DocumentKind, IncidentFilter, StoreError, Stored, User};
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 /// The key of the register's classification model document.
@@ -164,28 +164,21 @@ impl AnalysisService {
             *synced = Some(Synced { index: index.clone(), watermark });
             return Ok((index, SyncOutcome::Rebuilt));
         };
-        let seen = current.watermark;
-        // Newest first, down to the watermark. Entries appended meanwhile only shift later pages
-        // (some are read twice, none missed); anything newer than the first page waits for the next sync.
-        let mut changed: BTreeMap<String, ()> = BTreeMap::new();
-        let mut newest = seen;
+        // Oldest first from the watermark: an indexed range read of four columns, so the common
+        // case (nothing new) costs one small query.
+        let mut changed: BTreeSet<String> = BTreeSet::new();
+        let mut newest = current.watermark;
         let mut rebuild = false;
-        let mut offset = 0u64;
         let mut read = 0usize;
-        'pages: loop {
-            let page = store.list_audit(&AuditQuery { limit: AUDIT_PAGE, offset, ..Default::default() }).await?.items;
-            if page.is_empty() {
-                break;
-            }
+        loop {
+            let page = store.audit_marks_after(newest, AUDIT_PAGE).await?;
+            let Some(last) = page.last() else { break };
+            newest = last.seq;
+            read += page.len();
             for e in &page {
-                if e.seq <= seen {
-                    break 'pages;
-                }
-                newest = newest.max(e.seq);
-                read += 1;
                 match (e.object_kind.as_str(), e.action.as_str()) {
                     ("incident", _) => {
-                        changed.insert(e.object_key.clone(), ());
+                        changed.insert(e.object_key.clone());
                     }
                     ("register", "import") => rebuild = true,
                     _ => {}
@@ -195,7 +188,6 @@ impl AnalysisService {
                 rebuild = true;
                 break;
             }
-            offset += page.len() as u64;
         }
         if rebuild {
             // Into a fresh index, swapped in whole: reusing the old one (delete-all, then add) was
@@ -212,7 +204,7 @@ impl AnalysisService {
         }
         let mut upserts = Vec::new();
         let mut deletes = Vec::new();
-        for key in changed.keys() {
+        for key in &changed {
             let Ok(r) = IncidentRef::parse(key) else { continue };
             match store.incident_by_reference(&r).await? {
                 Some(i) => upserts.push(i.value),
@@ -240,8 +232,7 @@ impl AnalysisService {
     /// changes made during the rebuild are applied again by the next sync, never lost).
     async fn rebuild(index: &Arc<SearchIndex>, register: &Register) -> Result<i64, AnalysisAppError> {
         let store = register.store();
-        let head = store.list_audit(&AuditQuery { limit: 1, ..Default::default() }).await?.items;
-        let head = head.first().map_or(0, |e| e.seq);
+        let head = store.latest_audit_seq().await?;
         let incidents = store.all_incidents(&IncidentFilter::default()).await?;
         let index = index.clone();
         tokio::task::spawn_blocking(move || index.rebuild(incidents.iter().map(|s| &s.value)))

@@ -211,6 +211,20 @@ impl AuditEvent {
     }
 }
 
+/// What one audit-trail entry changed, without who, when or the values: enough for a reader that
+/// follows the trail (the search index) to know what to read again.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditMark {
+    /// Position in the chain.
+    pub seq: i64,
+    /// What was done.
+    pub action: String,
+    /// To what kind of object.
+    pub object_kind: String,
+    /// Which object.
+    pub object_key: String,
+}
+
 /// One audit-trail entry as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {

@@ -15,8 +15,8 @@ mod query;
 pub mod testkit;
 
 pub use access::{
-    ApiToken, AuditBreak, AuditContext, AuditEntry, AuditEvent, AuditPage, AuditQuery, AuditVerification, DisplayZone,
-    Role, User, UserScope,
+    ApiToken, AuditBreak, AuditContext, AuditEntry, AuditEvent, AuditMark, AuditPage, AuditQuery, AuditVerification,
+    DisplayZone, Role, User, UserScope,
 };
 pub use documents::{Document, DocumentKind, DocumentSummary};
 pub use error::StoreError;
@@ -421,6 +421,17 @@ impl Store {
     /// A page of the audit trail, newest first.
     pub async fn list_audit(&self, query: &AuditQuery) -> Result<AuditPage, StoreError> {
         dispatch!(self.list_audit(query))
+    }
+
+    /// Up to `limit` entries after `after_seq`, oldest first, without their values: an indexed
+    /// range read, cheap enough to run before every search.
+    pub async fn audit_marks_after(&self, after_seq: i64, limit: u32) -> Result<Vec<AuditMark>, StoreError> {
+        dispatch!(self.audit_marks_after(after_seq, limit))
+    }
+
+    /// The newest entry's position in the chain (0 when the trail is empty).
+    pub async fn latest_audit_seq(&self) -> Result<i64, StoreError> {
+        dispatch!(self.latest_audit_seq())
     }
 
     /// Checks the whole hash chain and names the first entry that does not hold.

@@ -2,7 +2,7 @@
 // (which this file is included beside; it uses that file's imports and helpers).
 
 use crate::access::{
-    ApiToken, AuditBreak, AuditEntry, AuditPage, AuditQuery, AuditVerification, DisplayZone,
+    ApiToken, AuditBreak, AuditEntry, AuditMark, AuditPage, AuditQuery, AuditVerification, DisplayZone,
     GENESIS_HASH, Role, User, UserScope, audit_now,
 };
 use opres_domain::Lang;
@@ -122,6 +122,21 @@ fn push_audit_filter(qb: &mut QueryBuilder<DB>, q: &AuditQuery) {
     if let Some(key) = &q.object_key {
         qb.push(" AND object_key = ").push_bind(key.clone());
     }
+}
+
+pub(crate) async fn audit_marks_after(pool: &Pool, after_seq: i64, limit: u32) -> Result<Vec<AuditMark>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT seq, action, object_kind, object_key FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+    )
+    .bind(after_seq)
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?)
+}
+
+pub(crate) async fn latest_audit_seq(pool: &Pool) -> Result<i64, StoreError> {
+    let seq: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit_log").fetch_one(pool).await?;
+    Ok(seq.unwrap_or(0))
 }
 
 pub(crate) async fn list_audit(pool: &Pool, q: &AuditQuery) -> Result<AuditPage, StoreError> {

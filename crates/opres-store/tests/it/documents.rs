@@ -61,4 +61,17 @@ engine_tests!(documents_are_saved_whole_with_versions, |db| {
     assert!(trail.items.iter().all(|e| !e.after.as_deref().unwrap_or("").contains("勘定系")));
     assert!(trail.items.iter().all(|e| e.institution.as_deref() == Some("BANK-A")));
     assert_eq!(store.verify_audit().await.unwrap().first_bad, None);
+    // Followers of the trail read what changed after a position, oldest first, without the values.
+    let head = store.latest_audit_seq().await.unwrap();
+    let marks = store.audit_marks_after(head - 3, 10).await.unwrap();
+    let marks: Vec<_> = marks.iter().map(|m| (m.seq, m.action.as_str(), m.object_kind.as_str())).collect();
+    assert_eq!(
+        marks,
+        [
+            (head - 2, "create", "resilience_map"),
+            (head - 1, "update", "resilience_map"),
+            (head, "delete", "resilience_map")
+        ]
+    );
+    assert!(store.audit_marks_after(head, 10).await.unwrap().is_empty());
 });
