@@ -221,6 +221,11 @@ impl Graph {
         &self.topo
     }
 
+    /// A node's position in [`Graph::topo_order`]: every dependency of a node has a lower one.
+    pub fn topo_pos(&self, node: usize) -> usize {
+        self.topo_pos[node] as usize
+    }
+
     /// The gate code of a node (see `G_*`).
     pub(crate) fn gate_kind(&self, node: usize) -> u8 {
         self.gate_kind[node]

@@ -7,7 +7,7 @@
 
 use crate::graph::Graph;
 use crate::model::{DependencyMap, Gate, NodeKind, ResourceKind};
-use opres_domain::Lang;
+use opres_domain::{Lang, html};
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -44,22 +44,6 @@ fn colour(kind: NodeKind) -> (&'static str, &'static str) {
         NodeKind::Resource(ResourceKind::ThirdParty) => ("#fbe0e0", "#6b1010"),
         NodeKind::Resource(ResourceKind::Facility) => ("#e6e6e6", "#2b2b2b"),
     }
-}
-
-/// Escapes text for XML.
-pub fn xml_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(c),
-        }
-    }
-    o
 }
 
 /// Approximate width in pixels of text at 12px: full-width (CJK) characters count double.
@@ -182,7 +166,7 @@ pub fn service_svg(map: &DependencyMap, service_id: &str, opts: &SvgOptions) -> 
     let _ = write!(
         svg,
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="'Hiragino Sans','Noto Sans CJK JP','Yu Gothic','Meiryo',sans-serif" font-size="12" role="img" aria-label="{t}"><title>{t}</title><defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs><rect width="100%" height="100%" fill="#ffffff"/><text x="12" y="26" font-size="16" font-weight="bold" fill="#1f3b73">{t}</text>"##,
-        t = xml_escape(&title)
+        t = html::escape(&title)
     );
     for (li, &l) in lanes_used.iter().enumerate() {
         let h = lane_rows[li] as f64 * ROW_H + 8.0;
@@ -193,7 +177,7 @@ pub fn service_svg(map: &DependencyMap, service_id: &str, opts: &SvgOptions) -> 
             y = lane_y[li],
             w = width - 8.0,
             ty = lane_y[li] + 24.0,
-            label = xml_escape(&truncate_to(lane_label(LANES[l], lang), LANE_LABEL - 14.0))
+            label = html::escape(&truncate_to(lane_label(LANES[l], lang), LANE_LABEL - 14.0))
         );
     }
     // Edges first so boxes sit on top.
@@ -220,7 +204,7 @@ pub fn service_svg(map: &DependencyMap, service_id: &str, opts: &SvgOptions) -> 
                 r##"<text x="{x:.1}" y="{y:.1}" font-size="10" fill="#8a4b00">{t}</text>"##,
                 x = x1 + BOX_W + 4.0,
                 y = y1 - 3.0,
-                t = xml_escape(&gt)
+                t = html::escape(&gt)
             );
         }
     }
@@ -235,12 +219,12 @@ pub fn service_svg(map: &DependencyMap, service_id: &str, opts: &SvgOptions) -> 
         let _ = write!(
             svg,
             r##"<g><title>{full}</title><rect x="{x:.1}" y="{y:.1}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" stroke="{stroke}" stroke-width="{sw}"/><text x="{tx:.1}" y="{ty:.1}" fill="{ink}">{label}</text><text x="{tx:.1}" y="{ty2:.1}" font-size="9" fill="{ink}" opacity="0.75">{id_e}</text></g>"##,
-            full = xml_escape(&format!("{name} ({id})")),
+            full = html::escape(&format!("{name} ({id})")),
             tx = x + 8.0,
             ty = y + 17.0,
             ty2 = y + 32.0,
-            label = xml_escape(&truncate_to(name, BOX_W - 16.0)),
-            id_e = xml_escape(id),
+            label = html::escape(&truncate_to(name, BOX_W - 16.0)),
+            id_e = html::escape(id),
         );
     }
     svg.push_str("</svg>");

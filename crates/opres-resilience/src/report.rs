@@ -5,12 +5,12 @@
 
 use crate::concentration::{self, ConcentrationReport};
 use crate::engine::{DeterministicResult, Metric, MonteCarloResult, duration_threshold};
-use crate::maps::{self, SvgOptions, xml_escape};
+use crate::maps::{self, SvgOptions};
 use crate::model::{DependencyMap, NodeKind, ResourceKind};
 use crate::scenario::{Scenario, fmt_minutes};
 use crate::spof::{self, SpofReport};
 use chrono::{Duration, NaiveDate};
-use opres_domain::{JST, Lang, Timestamp};
+use opres_domain::{JST, Lang, Timestamp, html};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -252,7 +252,7 @@ pub fn gantt_svg(map: &DependencyMap, result: &DeterministicResult, lang: Lang) 
     let _ = write!(
         s,
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.0} {h:.0}" font-family="'Hiragino Sans','Noto Sans CJK JP','Yu Gothic','Meiryo',sans-serif" font-size="12" role="img"><rect width="100%" height="100%" fill="#fff"/><text x="8" y="18" font-weight="bold" fill="#1f3b73">{title}</text>"##,
-        title = xml_escape(&format!(
+        title = html::escape(&format!(
             "{} {}",
             lang.pick("停止と耐性度（開始", "Outages against tolerances (start"),
             jst_hm(onset) + lang.pick(" JST）", " JST)")
@@ -272,7 +272,7 @@ pub fn gantt_svg(map: &DependencyMap, result: &DeterministicResult, lang: Lang) 
             y1 = top - 6.0,
             y2 = h - 30.0,
             ty = h - 16.0,
-            t = xml_escape(&jst_hm(onset + Duration::minutes(m as i64)))
+            t = html::escape(&jst_hm(onset + Duration::minutes(m as i64)))
         );
         m += step;
     }
@@ -290,12 +290,12 @@ pub fn gantt_svg(map: &DependencyMap, result: &DeterministicResult, lang: Lang) 
             s,
             r##"<text x="8" y="{ty:.1}" fill="#222">{label}</text><rect x="{x0:.1}" y="{y:.1}" width="{bw:.1}" height="{bh:.1}" fill="{colour}" rx="3"><title>{tip}</title></rect>"##,
             ty = y + 16.0,
-            label = xml_escape(&maps_truncate(&format!("{prefix}{}", b.label))),
+            label = html::escape(&maps_truncate(&format!("{prefix}{}", b.label))),
             x0 = x_of(0.0),
             y = y + 4.0,
             bw = (x_of(b.minutes) - x_of(0.0)).max(1.0),
             bh = row_h - 8.0,
-            tip = xml_escape(&fmt_minutes(b.minutes, lang)),
+            tip = html::escape(&fmt_minutes(b.minutes, lang)),
         );
         if let Some(l) = b.limit {
             let x = x_of(l);
@@ -304,7 +304,7 @@ pub fn gantt_svg(map: &DependencyMap, result: &DeterministicResult, lang: Lang) 
                 r##"<line x1="{x:.1}" y1="{y1:.1}" x2="{x:.1}" y2="{y2:.1}" stroke="#000" stroke-width="2" stroke-dasharray="3,2"><title>{t}</title></line>"##,
                 y1 = y + 1.0,
                 y2 = y + row_h - 1.0,
-                t = xml_escape(&format!(
+                t = html::escape(&format!(
                     "{} {}",
                     lang.pick("最大許容停止時間", "Maximum tolerable duration"),
                     fmt_minutes(l, lang)
@@ -318,14 +318,14 @@ pub fn gantt_svg(map: &DependencyMap, result: &DeterministicResult, lang: Lang) 
                 r##"<line x1="{x:.1}" y1="{y1:.1}" x2="{x:.1}" y2="{y2:.1}" stroke="#ff7f0e" stroke-width="2.5"><title>{t}</title></line><text x="{tx:.1}" y="{ty:.1}" font-size="10" fill="#ff7f0e">{lab}</text>"##,
                 y1 = y - 2.0,
                 y2 = y + row_h + 2.0,
-                t = xml_escape(&format!(
+                t = html::escape(&format!(
                     "{} {}",
                     lang.pick("締め時刻", "Cut-off"),
                     jst_hm(onset + Duration::minutes(c as i64))
                 )),
                 tx = x + 3.0,
                 ty = y + 11.0,
-                lab = xml_escape(lang.pick("締め", "cut-off"))
+                lab = html::escape(lang.pick("締め", "cut-off"))
             );
         }
     }
@@ -333,7 +333,7 @@ pub fn gantt_svg(map: &DependencyMap, result: &DeterministicResult, lang: Lang) 
         s,
         r##"<text x="8" y="{y:.0}" font-size="10" fill="#555">{legend}</text></svg>"##,
         y = h - 2.0,
-        legend = xml_escape(lang.pick(
+        legend = html::escape(lang.pick(
             "灰: 喪失した経営資源 / 緑: 耐性度内 / 赤: 超過 / 黒破線: 耐性度（最大許容停止時間・件数等の上限の時間換算） / 橙: 締め時刻",
             "grey: lost resource / green: within tolerance / red: breach / black dashes: tolerance (maximum duration or volume limit as time) / orange: cut-off"
         ))
@@ -750,7 +750,7 @@ pub fn render_html(sa: &SelfAssessment<'_>, lang: Lang) -> String {
         o,
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>body{{font-family:'Hiragino Sans','Noto Sans CJK JP','Yu Gothic','Meiryo',sans-serif;margin:2em;color:#222;max-width:1200px}}h1{{color:#1f3b73}}h2{{border-bottom:2px solid #1f3b73;padding-bottom:.2em;margin-top:2em}}table{{border-collapse:collapse;margin:1em 0;font-size:13px}}th,td{{border:1px solid #c8cfdb;padding:4px 8px;vertical-align:top;text-align:left}}th{{background:#eef2f8}}.svg{{overflow-x:auto;margin:1em 0}}.svg svg{{max-width:100%;height:auto}}</style></head><body>",
         lang.code(),
-        xml_escape(lang.pick("オペレーショナル・レジリエンス自己評価", "Operational resilience self-assessment"))
+        html::escape(lang.pick("オペレーショナル・レジリエンス自己評価", "Operational resilience self-assessment"))
     );
     o.push_str(&render_html_body(sa, lang));
     o.push_str("</body></html>\n");
@@ -764,21 +764,21 @@ pub fn render_html_body(sa: &SelfAssessment<'_>, lang: Lang) -> String {
     for block in blocks(sa, lang, true) {
         match block {
             Block::Heading(n, t) => {
-                let _ = write!(o, "<h{n}>{}</h{n}>", xml_escape(&t));
+                let _ = write!(o, "<h{n}>{}</h{n}>", html::escape(&t));
             }
             Block::Para(t) => {
-                let _ = write!(o, "<p>{}</p>", xml_escape(&t));
+                let _ = write!(o, "<p>{}</p>", html::escape(&t));
             }
             Block::Table(t) => {
                 o.push_str("<table><thead><tr>");
                 for h in &t.header {
-                    let _ = write!(o, "<th>{}</th>", xml_escape(h));
+                    let _ = write!(o, "<th>{}</th>", html::escape(h));
                 }
                 o.push_str("</tr></thead><tbody>");
                 for r in &t.rows {
                     o.push_str("<tr>");
                     for c in r {
-                        let _ = write!(o, "<td>{}</td>", xml_escape(c));
+                        let _ = write!(o, "<td>{}</td>", html::escape(c));
                     }
                     o.push_str("</tr>");
                 }
@@ -788,12 +788,12 @@ pub fn render_html_body(sa: &SelfAssessment<'_>, lang: Lang) -> String {
                 let _ = write!(o, "<div class=\"svg\">{s}</div>");
             }
             Block::Mermaid(m) => {
-                let _ = write!(o, "<pre>{}</pre>", xml_escape(&m));
+                let _ = write!(o, "<pre>{}</pre>", html::escape(&m));
             }
             Block::List(items) => {
                 o.push_str("<ol>");
                 for i in items {
-                    let _ = write!(o, "<li>{}</li>", xml_escape(&i));
+                    let _ = write!(o, "<li>{}</li>", html::escape(&i));
                 }
                 o.push_str("</ol>");
             }

@@ -101,6 +101,60 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+    /// The same on larger maps, where kill sets are deep enough that the walks stop early and generators
+    /// overlap (several resources of one kill set found by different dependencies).
+    #[test]
+    fn kill_sets_match_brute_force_on_larger_maps(seed in any::<u64>()) {
+        let map = random_map(seed, 40);
+        let report = spof::analyse(&map);
+        for s in &report.services {
+            let brute: BTreeSet<String> = map
+                .resources()
+                .iter()
+                .filter(|r| down_oracle(&map, &s.service, &[r.id.to_string()].into(), &mut HashMap::new()))
+                .map(|r| r.id.to_string())
+                .collect();
+            let got: BTreeSet<String> = s.resources.iter().cloned().collect();
+            prop_assert_eq!(got, brute, "service {}", s.service);
+        }
+    }
+}
+
+/// A chain of `n` resources, each depending on the one before, with a failover pair over the two newest and a
+/// service on top: every resource of the chain is a single point of failure of the service.
+fn chain_map(n: usize) -> DependencyMap {
+    let mut resources = Vec::with_capacity(n + 1);
+    resources.push(sys("R0", Gate::And, &[]));
+    for i in 1..n {
+        let prev = format!("R{}", i - 1);
+        resources.push(sys(&format!("R{i}"), Gate::And, &[prev.as_str()]));
+    }
+    let (a, b) = (format!("R{}", n - 1), format!("R{}", n - 2));
+    resources.push(sys(
+        "PAIR",
+        Gate::Failover { switchover_probability: 0.9, switchover_minutes: 15.0 },
+        &[a.as_str(), b.as_str()],
+    ));
+    build(vec![svc("S", Gate::And, &["PAIR"], 60.0)], resources)
+}
+
+#[test]
+fn deep_chain_kill_sets_stay_linear() {
+    // Regression: dense kill sets held n²/2 entries for this shape (20 GB at 100,000; the process aborted).
+    let n = 100_000;
+    let map = chain_map(n);
+    let ks = spof::kill_sets(map.graph());
+    assert!(ks.stored() <= 2 * map.graph().len(), "{} generator entries for {} nodes", ks.stored(), map.graph().len());
+    let r = spof::analyse(&map);
+    // The pair's two members cover each other's own loss; everything below the older one, and the pair, not.
+    assert_eq!(r.services[0].resources.len(), n);
+    assert!(r.services[0].resources.contains(&"PAIR".to_string()));
+    assert!(r.services[0].resources.contains(&"R0".to_string()));
+    assert!(!r.services[0].resources.contains(&format!("R{}", n - 1)));
+}
+
 #[test]
 fn demo_funds_transfer_single_points() {
     let map = demo_map().unwrap();
