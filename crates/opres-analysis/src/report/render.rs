@@ -3,8 +3,8 @@
 use super::svg::{FONT_FAMILY, hbar_chart, stacked_columns};
 use super::{AnalysisReport, CaseExample};
 use crate::error::AnalysisError;
-use crate::search::html_escape;
 use crate::trends::Dimension;
+use opres_domain::html;
 use opres_domain::{Lang, Trigger};
 use std::fmt::Write as _;
 
@@ -130,7 +130,7 @@ impl AnalysisReport {
     /// Self-contained HTML: inline CSS and SVG, no external resources.
     pub fn to_html(&self) -> String {
         let lang = self.options.lang;
-        let e = html_escape;
+        let e = html::escape;
         let mut s = String::new();
         let _ = write!(
             s,
@@ -151,7 +151,7 @@ figure{{margin:1em 0}}.case{{border-left:4px solid #0072B2;padding-left:1em;marg
     pub fn to_html_body(&self) -> String {
         let lang = self.options.lang;
         let h = headings(lang);
-        let e = html_escape;
+        let e = html::escape;
         let mut s = String::new();
         let _ = writeln!(s, "<h1>{}</h1>", e(&self.title()));
         let _ = writeln!(s, "<h2 id=\"summary\">1. {}</h2>", h[0]);
@@ -500,7 +500,7 @@ fn case_labels(lang: Lang) -> [&'static str; 4] {
 
 fn case_html(c: &CaseExample, lang: Lang) -> String {
     let l = case_labels(lang);
-    let e = html_escape;
+    let e = html::escape;
     let mut s = format!("<div class=\"case\"><p><b>{}</b>（{}）</p><dl>", e(&c.label), e(&c.institution));
     for (k, v) in [(l[0], &c.event), (l[1], &c.cause), (l[2], &c.response)] {
         if !v.is_empty() {

@@ -2,7 +2,7 @@
 //! the viewer's fonts, so the font-family list names the Japanese fonts Chromium finds on Linux,
 //! macOS and Windows before the generic fallback.
 
-use crate::search::html_escape;
+use opres_domain::html;
 use std::fmt::Write as _;
 
 /// Font families for Japanese and English labels.
@@ -34,7 +34,7 @@ pub fn hbar_chart(title: &str, items: &[(String, f64)], unit: &str) -> String {
     let _ = write!(
         s,
         r##"<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="{FONT_FAMILY}"><title>{t}</title><text x="4" y="20" font-size="15" font-weight="bold">{t}</text>"##,
-        t = html_escape(title)
+        t = html::escape(title)
     );
     for (i, (label, v)) in items.iter().enumerate() {
         let y = top + row_h * i as f64;
@@ -44,12 +44,12 @@ pub fn hbar_chart(title: &str, items: &[(String, f64)], unit: &str) -> String {
             r##"<text x="{lx:.1}" y="{ty:.1}" font-size="{font}" text-anchor="end">{l}</text><rect x="{label_w:.1}" y="{y:.1}" width="{w:.1}" height="{bh:.1}" fill="{c}"/><text x="{vx:.1}" y="{ty:.1}" font-size="{font}">{v}{u}</text>"##,
             lx = label_w - 6.0,
             ty = y + row_h * 0.62,
-            l = html_escape(label),
+            l = html::escape(label),
             bh = row_h - 6.0,
             c = PALETTE[0],
             vx = label_w + w + 4.0,
             v = fmt_num(*v),
-            u = html_escape(unit),
+            u = html::escape(unit),
         );
     }
     s.push_str("</svg>");
@@ -71,7 +71,7 @@ pub fn stacked_columns(title: &str, categories: &[String], series: &[(String, Ve
     let _ = write!(
         s,
         r##"<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="{FONT_FAMILY}"><title>{t}</title><text x="4" y="20" font-size="15" font-weight="bold">{t}</text><line x1="{left}" y1="{base}" x2="{x2}" y2="{base}" stroke="#333"/>"##,
-        t = html_escape(title),
+        t = html::escape(title),
         base = top + plot_h,
         x2 = left + plot_w,
     );
@@ -95,7 +95,7 @@ pub fn stacked_columns(title: &str, categories: &[String], series: &[(String, Ve
             r##"<text x="{cx:.1}" y="{ly:.1}" font-size="{font}" text-anchor="middle">{l}</text><text x="{cx:.1}" y="{ty:.1}" font-size="{font}" text-anchor="middle">{t}</text>"##,
             cx = x + col_w / 2.0,
             ly = top + plot_h + 16.0,
-            l = html_escape(cat),
+            l = html::escape(cat),
             ty = y - 4.0,
             t = fmt_num(totals[c]),
         );
@@ -109,7 +109,7 @@ pub fn stacked_columns(title: &str, categories: &[String], series: &[(String, Ve
             PALETTE[k % PALETTE.len()],
             tx = lx + 18.0,
             ty = y + 11.0,
-            l = html_escape(label),
+            l = html::escape(label),
         );
     }
     s.push_str("</svg>");
