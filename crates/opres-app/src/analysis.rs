@@ -532,18 +532,19 @@ mod tests {
         let register = Register::new(store.clone());
         let service = AnalysisService::new();
 
-        // First query builds the index; both languages are found.
-        let ja = service.search(&register, "容量不足", None, 0, 10).await.unwrap();
+        // First query builds the index; both languages are found. (Quoted: exact words, no
+        // synonyms, so each query names one incident.)
+        let ja = service.search(&register, "\"容量不足\"", None, 0, 10).await.unwrap();
         assert_eq!(refs(&ja), ["A-1"]);
         assert!(ja.hits[0].snippet_html.contains("<mark>"), "{}", ja.hits[0].snippet_html);
-        let en = service.search(&register, "disk", None, 0, 10).await.unwrap();
+        let en = service.search(&register, "\"disk\"", None, 0, 10).await.unwrap();
         assert_eq!(refs(&en), ["B-1"]);
         assert_eq!(service.sync(&register).await.unwrap(), SyncOutcome::UpToDate);
 
         // Scope: BANK-A's staff do not see BANK-B's incidents, and an empty scope sees nothing.
-        let scoped = service.search(&register, "disk", Some(&[code("BANK-A")]), 0, 10).await.unwrap();
+        let scoped = service.search(&register, "\"disk\"", Some(&[code("BANK-A")]), 0, 10).await.unwrap();
         assert_eq!(scoped.total, 0);
-        assert_eq!(service.search(&register, "disk", Some(&[]), 0, 10).await.unwrap().total, 0);
+        assert_eq!(service.search(&register, "\"disk\"", Some(&[]), 0, 10).await.unwrap().total, 0);
 
         // Another process (a second store on the same database, as the CLI would be) edits.
         let other = Store::connect(&db.url).await.unwrap();
@@ -553,12 +554,12 @@ mod tests {
         other.update_incident(a.id, a.version, &changed, &ctx()).await.unwrap();
         let c = incident("A-2", "BANK-A", "2024-09-01T09:00:00+09:00", "cyber.malware", "感染", "マルウェア感染");
         other.create_incident(&c, &ctx()).await.unwrap();
-        assert!(service.search(&register, "容量不足", None, 0, 10).await.unwrap().hits.is_empty());
-        assert_eq!(refs(&service.search(&register, "ランサムウェア", None, 0, 10).await.unwrap()), ["A-1"]);
-        assert_eq!(refs(&service.search(&register, "マルウェア", None, 0, 10).await.unwrap()), ["A-2"]);
+        assert!(service.search(&register, "\"容量不足\"", None, 0, 10).await.unwrap().hits.is_empty());
+        assert_eq!(refs(&service.search(&register, "\"ランサムウェア\"", None, 0, 10).await.unwrap()), ["A-1"]);
+        assert_eq!(refs(&service.search(&register, "\"マルウェア\"", None, 0, 10).await.unwrap()), ["A-2"]);
         let a2 = other.incident_by_reference(&IncidentRef::parse("A-2").unwrap()).await.unwrap().unwrap();
         other.delete_incident(a2.id, a2.version, &ctx()).await.unwrap();
-        assert!(service.search(&register, "マルウェア", None, 0, 10).await.unwrap().hits.is_empty());
+        assert!(service.search(&register, "\"マルウェア\"", None, 0, 10).await.unwrap().hits.is_empty());
 
         // A bulk import rebuilds.
         let data = opres_synthetic::generate(&opres_synthetic::GenParams {

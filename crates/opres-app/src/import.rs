@@ -1,8 +1,8 @@
 //! Importing register files: every file is read and checked — each row on its own, then against
 //! each other and the register — and only a clean set is written, in one transaction.
 
-use crate::Register;
-use opres_domain::{IncidentRef, InstitutionCode, Lang, Problem, SystemCode};
+use crate::{Actor, AppError, FilterParams, Permission, Register};
+use opres_domain::{DataSet, IncidentRef, InstitutionCode, Lang, Problem, SystemCode};
 use opres_interchange::{Issue, ParsedFile, ReadError, RecordKind, RowProblem};
 use opres_store::{AuditContext, ImportSummary, StoreError};
 use std::collections::{HashMap, HashSet};
@@ -60,6 +60,28 @@ fn problem(at: &opres_interchange::Location, record: RecordKind, field: &str, p:
 }
 
 impl Register {
+    /// Imports register files for the actor (who may register institutions): all or nothing.
+    pub async fn import(&self, actor: &Actor, paths: &[PathBuf]) -> Result<ImportReport, AppError> {
+        actor.require(Permission::ManageInstitutions)?;
+        Ok(self.import_files(paths, &actor.audit()).await?)
+    }
+
+    /// Writes a generated demo data set into the register as it is, in one transaction; the
+    /// audit trail records it as `system:demo`, like the modules' demo data.
+    pub async fn import_demo_data(&self, actor: &Actor, data: &DataSet) -> Result<ImportReport, AppError> {
+        actor.require(Permission::ManageInstitutions)?;
+        let summary = self.store.import(data, &AuditContext::new("system:demo")).await?;
+        Ok(ImportReport { summary })
+    }
+
+    /// The institutions, systems and incidents matching `filter` that the actor sees, as files
+    /// hold them.
+    pub async fn export(&self, actor: &Actor, filter: &FilterParams) -> Result<DataSet, AppError> {
+        actor.require(Permission::ReadRegister)?;
+        let filter = filter.parse(actor.scope_filter())?;
+        Ok(self.store.export(&filter).await?)
+    }
+
     /// Reads every file (format by extension) and imports them together: all or nothing.
     #[tracing::instrument(skip_all, fields(files = paths.len()))]
     pub async fn import_files(&self, paths: &[PathBuf], ctx: &AuditContext) -> Result<ImportReport, ImportError> {
@@ -81,7 +103,7 @@ impl Register {
     /// Imports files already read: checks them against each other and the register, then writes
     /// everything in one transaction, or nothing.
     pub async fn import_parsed(&self, files: Vec<ParsedFile>, ctx: &AuditContext) -> Result<ImportReport, ImportError> {
-        let store = self.store();
+        let store = &self.store;
         let registered_institutions: HashMap<InstitutionCode, _> =
             store.list_institutions().await?.into_iter().map(|i| (i.value.code.clone(), i.value)).collect();
         let registered_systems: HashMap<(InstitutionCode, SystemCode), _> = store

@@ -4,17 +4,31 @@
 //! live in the domain, the SQL in the store, and the checks that need both live here.
 
 pub mod access;
+mod actor;
 pub mod analysis;
+mod dashboard;
+mod error;
 pub mod filter;
 mod import;
+mod incidents;
+mod institutions;
 mod reporting;
 pub mod resilience;
+mod sessions;
 pub mod tlpt;
+mod users;
 
 pub use access::{AccessError, NewUser, Permission, allows};
-pub use filter::FilterParams;
+pub use actor::{Actor, Channel};
+pub use dashboard::DashboardSummary;
+pub use error::{AppError, Located, Message, Noun};
+pub use filter::{FilterParams, IncidentListRequest, ListQuery};
 pub use import::{ImportError, ImportReport};
+pub use incidents::{COUNT_CAP, IncidentKey, IncidentList};
+pub use institutions::{institution_code, system_code, system_of};
 pub use reporting::DueReport;
+pub use sessions::Sessions;
+pub use users::{AUDIT_PAGE, AuditRequest, UserChange, can_verify_audit};
 
 use opres_domain::ReportingPolicy;
 use opres_store::Store;
@@ -32,9 +46,16 @@ impl Register {
         Register { store, policy: ReportingPolicy::default() }
     }
 
-    /// The store, for plain reads and edits that need no further rules.
+    /// The store, for tests that set up or inspect the database directly. Front ends never call
+    /// it: they reach the register through the use cases (`grep '\.store()'` over
+    /// `crates/opres-web/src` and `crates/opres-cli/src` finds nothing).
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Closes the database connections (the command line, before it exits).
+    pub async fn close(&self) {
+        self.store.close().await;
     }
 
     /// The reporting policy in force.

@@ -305,6 +305,11 @@ impl Register {
         Ok(self.store().list_documents(DocumentKind::ResilienceMap).await?)
     }
 
+    /// Every stored scenario (summaries; the caller filters by scope).
+    pub async fn resilience_scenario_summaries(&self) -> Result<Vec<DocumentSummary>, ResilienceError> {
+        Ok(self.store().list_documents(DocumentKind::ResilienceScenario).await?)
+    }
+
     /// An institution's map, validated again on reading.
     #[tracing::instrument(skip_all, fields(institution = %institution))]
     pub async fn resilience_map(&self, institution: &InstitutionCode) -> Result<Option<StoredMap>, ResilienceError> {

@@ -391,6 +391,27 @@ pub struct SearchArgs {
     /// Maximum results.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+    /// Only these fiscal years (repeat).
+    #[arg(long)]
+    pub fy: Vec<i32>,
+    /// Only these institutions (code; repeat).
+    #[arg(long)]
+    pub institution: Vec<String>,
+    /// Only these triggers (cyber, change, operations, work, unknown; repeat).
+    #[arg(long, value_parser = clap::builder::ValueParser::new(str::parse::<opres_domain::Trigger>))]
+    pub trigger: Vec<opres_domain::Trigger>,
+    /// Only these trends (e.g. operations.storage; repeat).
+    #[arg(long, value_parser = clap::builder::ValueParser::new(str::parse::<opres_domain::Trend>))]
+    pub trend: Vec<opres_domain::Trend>,
+    /// Only cyber attacks (true) or only the others (false).
+    #[arg(long)]
+    pub cyber: Option<bool>,
+    /// Only incidents affecting these channels (e.g. atm, internet_banking; repeat).
+    #[arg(long, value_parser = clap::builder::ValueParser::new(str::parse::<opres_domain::Channel>))]
+    pub channel: Vec<opres_domain::Channel>,
+    /// Also print the counts per fiscal year, institution, trigger, trend, cyber and channel.
+    #[arg(long)]
+    pub facets: bool,
 }
 
 /// Table for people, JSON for programs.
@@ -644,9 +665,18 @@ pub enum IncidentCommand {
 pub struct ListArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
-    /// Maximum rows.
+    /// Sort by: occurred_at (default), detected_at, reference, institution, trend, customers_affected.
+    #[arg(long)]
+    pub sort: Option<String>,
+    /// asc, or desc (default).
+    #[arg(long)]
+    pub order: Option<String>,
+    /// Maximum rows (1–1000).
     #[arg(long, default_value_t = 50)]
     pub limit: u32,
+    /// Rows to skip.
+    #[arg(long)]
+    pub offset: Option<u64>,
     /// Print JSON lines instead of a table.
     #[arg(long)]
     pub json: bool,

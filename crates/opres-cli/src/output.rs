@@ -1,6 +1,6 @@
 //! How errors reach the person at the terminal, and which exit code they get.
 
-use opres_app::ImportError;
+use opres_app::{AppError, ImportError};
 use opres_domain::{Lang, ValidationErrors};
 
 /// An error in what the user gave us (exit code 2), as opposed to a failure while running (1).
@@ -33,6 +33,9 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     if e.downcast_ref::<InputError>().is_some() {
         return 2;
     }
+    if let Some(app) = e.downcast_ref::<AppError>() {
+        return if matches!(app, AppError::Invalid { .. } | AppError::Malformed { .. }) { 2 } else { 1 };
+    }
     match e.downcast_ref::<ImportError>() {
         Some(ImportError::Invalid { .. } | ImportError::Unreadable(_)) => 2,
         _ => 1,
@@ -43,6 +46,18 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
 pub fn report_error(e: &anyhow::Error, lang: Lang) {
     if let Some(input) = e.downcast_ref::<InputError>() {
         eprintln!("opres: {}", lang.pick(&input.ja, &input.en));
+        return;
+    }
+    if let Some(app) = e.downcast_ref::<AppError>() {
+        let summary = app.message(lang);
+        // Every problem on its own line (a refused import's rows, each bad option), then the whole.
+        for p in app.problems().iter().map(|p| p.message.get(lang)).filter(|m| *m != summary) {
+            eprintln!("{p}");
+        }
+        match app {
+            AppError::Internal(detail) => eprintln!("opres: {summary}: {detail}"),
+            _ => eprintln!("opres: {summary}"),
+        }
         return;
     }
     if let Some(import) = e.downcast_ref::<ImportError>() {

@@ -14,7 +14,7 @@ use crate::model::{Finding, TlptProgramme};
 use crate::recurrence;
 use crate::rollout;
 use chrono::NaiveDate;
-use opres_domain::{Lang, Yen};
+use opres_domain::{Lang, Yen, html};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -695,21 +695,6 @@ fn md_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('|', "\\|").replace('\n', " ")
 }
 
-fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 const STYLE: &str = "body{font-family:'Hiragino Sans','Noto Sans JP','Yu Gothic',Meiryo,sans-serif;margin:2rem auto;max-width:1100px;color:#1d2733;line-height:1.6;padding:0 1rem}\
 h1{font-size:1.6rem;border-bottom:3px solid #1d4e89;padding-bottom:.3rem}h2{font-size:1.2rem;margin-top:2rem;color:#1d4e89}\
 .sub{color:#556;margin-top:-.5rem}table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.9rem}\
@@ -776,13 +761,13 @@ impl ManagementReport {
             s,
             "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
             self.lang.code(),
-            html_escape(&self.title)
+            html::escape(&self.title)
         );
         let _ = writeln!(
             s,
             "<h1>{}</h1>\n<p class=\"sub\">{}<br>{}: {}</p>",
-            html_escape(&self.title),
-            html_escape(&self.subtitle),
+            html::escape(&self.title),
+            html::escape(&self.subtitle),
             self.lang.pick("作成日", "As of"),
             self.as_of
         );
@@ -793,11 +778,11 @@ impl ManagementReport {
             Tone::Bad => " class=\"bad\"",
         };
         for sec in &self.sections {
-            let _ = writeln!(s, "<section>\n<h2>{}</h2>", html_escape(&sec.heading));
+            let _ = writeln!(s, "<section>\n<h2>{}</h2>", html::escape(&sec.heading));
             for b in &sec.blocks {
                 match b {
                     Block::Paragraph { text } => {
-                        let _ = writeln!(s, "<p>{}</p>", html_escape(text));
+                        let _ = writeln!(s, "<p>{}</p>", html::escape(text));
                     }
                     Block::Callout { tone, text } => {
                         let t = match tone {
@@ -806,25 +791,25 @@ impl ManagementReport {
                             Tone::Good => "good",
                             Tone::Plain => "",
                         };
-                        let _ = writeln!(s, "<div class=\"callout {t}\">{}</div>", html_escape(text));
+                        let _ = writeln!(s, "<div class=\"callout {t}\">{}</div>", html::escape(text));
                     }
                     Block::List { items } => {
                         s.push_str("<ul>");
                         for i in items {
-                            let _ = write!(s, "<li>{}</li>", html_escape(i));
+                            let _ = write!(s, "<li>{}</li>", html::escape(i));
                         }
                         s.push_str("</ul>\n");
                     }
                     Block::Table { headers, rows } => {
                         s.push_str("<table>\n<thead><tr>");
                         for h in headers {
-                            let _ = write!(s, "<th>{}</th>", html_escape(h));
+                            let _ = write!(s, "<th>{}</th>", html::escape(h));
                         }
                         s.push_str("</tr></thead>\n<tbody>\n");
                         for r in rows {
                             s.push_str("<tr>");
                             for c in r {
-                                let _ = write!(s, "<td{}>{}</td>", class(c.tone), html_escape(&c.text));
+                                let _ = write!(s, "<td{}>{}</td>", class(c.tone), html::escape(&c.text));
                             }
                             s.push_str("</tr>\n");
                         }
@@ -845,7 +830,7 @@ mod tests {
 
     #[test]
     fn escapes() {
-        assert_eq!(html_escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(html::escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
         assert_eq!(md_escape("a|b\nc"), "a\\|b c");
     }
 }

@@ -65,6 +65,16 @@ impl Catalogue {
         }
     }
 
+    /// The text for `key`, if there is one (for words that may or may not be field names).
+    pub fn get(&self, key: &str) -> Option<&'static str> {
+        let [ja, en] = &*CATALOGUES;
+        let map = match self.0 {
+            Lang::Ja => ja,
+            Lang::En => en,
+        };
+        map.get(key).copied()
+    }
+
     /// The language.
     pub fn lang(&self) -> Lang {
         self.0

@@ -1,20 +1,7 @@
 //! The caller's language: `?lang=` first, then `Accept-Language`, then Japanese.
 
-use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use opres_domain::Lang;
-
-/// The language to answer in.
-#[derive(Debug, Clone, Copy)]
-pub struct UserLang(pub Lang);
-
-impl<S: Send + Sync> FromRequestParts<S> for UserLang {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(UserLang(lang_of(parts)))
-    }
-}
 
 pub(crate) fn lang_of(parts: &Parts) -> Lang {
     lang_from(&parts.uri, &parts.headers)

@@ -7,6 +7,7 @@
 mod api;
 mod assets;
 mod auth;
+mod edge;
 mod error;
 mod i18n;
 mod lang;
@@ -17,7 +18,6 @@ mod tls;
 mod views;
 
 pub use auth::{Caller, Throttle};
-pub use error::ApiError;
 pub use i18n::{Catalogue, catalogue_keys};
 pub use openapi::openapi_json;
 pub use routes::{RouteInfo, route_table};
@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
     routes
         .fallback(|| async { axum::http::StatusCode::NOT_FOUND })
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), edge::language))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
         .with_state(state)

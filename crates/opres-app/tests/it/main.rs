@@ -4,4 +4,5 @@
 
 mod access;
 mod import;
+mod register;
 mod resilience;

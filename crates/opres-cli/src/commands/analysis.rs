@@ -8,11 +8,10 @@ use crate::output::InputError;
 use anyhow::Context;
 use opres_analysis::classify::{Classifier, Example, StoredModel, TrainParams, classify_jsonl, eval_set};
 use opres_analysis::report::{AnalysisReport, ReportOptions};
-use opres_analysis::search::SearchIndex;
+use opres_analysis::search::{SearchFilters, SearchIndex, SearchRequest};
 use opres_analysis::trends::{TrendAnalysis, TrendParams};
 use opres_app::Register;
-use opres_domain::{FiscalYear, Incident, IncidentRef, Lang};
-use opres_store::IncidentFilter;
+use opres_domain::{FiscalYear, IncidentRef, Lang};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
@@ -34,7 +33,7 @@ async fn load_classifier(db: &str, model: Option<&Path>, lang: Lang) -> anyhow::
     if is_url || Path::new(db).exists() {
         let register = super::open(db).await?;
         let stored = register.stored_classifier().await.map_err(|e| anyhow::anyhow!(e.message(lang)))?;
-        register.store().close().await;
+        register.close().await;
         if let Some((_, stored)) = stored {
             eprintln!("{}", stored.explain(lang));
             return Ok(stored.classifier());
@@ -57,8 +56,8 @@ fn model_file(path: &Path, lang: Lang) -> anyhow::Result<Classifier> {
 }
 
 async fn accepted_examples(register: &Register) -> anyhow::Result<Vec<Example>> {
-    let incidents = register.store().all_incidents(&IncidentFilter::default()).await?;
-    Ok(incidents.iter().filter_map(|i| Example::from_incident(&i.value)).collect())
+    let (incidents, _) = register.analysis_input(None).await?;
+    Ok(incidents.iter().filter_map(Example::from_incident).collect())
 }
 
 pub async fn classify(db: &str, args: ClassifyArgs, lang: Lang) -> anyhow::Result<()> {
@@ -69,7 +68,7 @@ pub async fn classify(db: &str, args: ClassifyArgs, lang: Lang) -> anyhow::Resul
             let trained = register
                 .train_classifier(TrainParams { folds, seed, ..TrainParams::default() }, &super::cli_actor())
                 .await;
-            register.store().close().await;
+            register.close().await;
             let stored = trained.map_err(|e| {
                 InputError::err(
                     format!("学習できません: {}", e.message(Lang::Ja)),
@@ -97,7 +96,7 @@ pub async fn classify(db: &str, args: ClassifyArgs, lang: Lang) -> anyhow::Resul
             } else {
                 let register = super::open(db).await?;
                 let e = accepted_examples(&register).await?;
-                register.store().close().await;
+                register.close().await;
                 e
             };
             let stored = Classifier::train(&examples, &TrainParams { folds, seed, ..TrainParams::default() })
@@ -156,10 +155,8 @@ fn fiscal_years(args: &[i32]) -> Vec<FiscalYear> {
 
 pub async fn analyze(register: Register, args: AnalyzeArgs, lang: Lang) -> anyhow::Result<()> {
     let filter = crate::cli::FilterArgs { institution: args.institution.clone(), ..Default::default() }.to_filter()?;
-    let incidents: Vec<Incident> =
-        register.store().all_incidents(&filter).await?.into_iter().map(|s| s.value).collect();
-    let institutions: Vec<_> = register.store().list_institutions().await?.into_iter().map(|s| s.value).collect();
-    register.store().close().await;
+    let (incidents, institutions) = register.analysis_input(filter.institutions.as_deref()).await?;
+    register.close().await;
     let analysis = TrendAnalysis::compute(
         &incidents,
         &institutions,
@@ -174,10 +171,8 @@ pub async fn analyze(register: Register, args: AnalyzeArgs, lang: Lang) -> anyho
 
 pub async fn report(register: Register, args: ReportAnalysisArgs, lang: Lang) -> anyhow::Result<()> {
     // The report compares with the year before and lists recurrences that started earlier.
-    let incidents: Vec<Incident> =
-        register.store().all_incidents(&IncidentFilter::default()).await?.into_iter().map(|s| s.value).collect();
-    let institutions: Vec<_> = register.store().list_institutions().await?.into_iter().map(|s| s.value).collect();
-    register.store().close().await;
+    let (incidents, institutions) = register.analysis_input(None).await?;
+    register.close().await;
     let mut opts = ReportOptions::new(FiscalYear(args.fy), lang);
     opts.anonymise = args.anonymise;
     let report = AnalysisReport::build(&incidents, &institutions, &opts);
@@ -198,9 +193,8 @@ pub async fn report(register: Register, args: ReportAnalysisArgs, lang: Lang) ->
 }
 
 pub async fn search(register: Register, args: SearchArgs, lang: Lang) -> anyhow::Result<()> {
-    let incidents: Vec<Incident> =
-        register.store().all_incidents(&IncidentFilter::default()).await?.into_iter().map(|s| s.value).collect();
-    register.store().close().await;
+    let (incidents, _) = register.analysis_input(None).await?;
+    register.close().await;
     // The index is built from the register on each run, so it can never lag behind it.
     let index = SearchIndex::in_ram()?;
     index.rebuild(incidents.iter())?;
@@ -226,19 +220,73 @@ pub async fn search(register: Register, args: SearchArgs, lang: Lang) -> anyhow:
             "give a query, e.g. opres search \"disk full\"",
         ));
     };
-    let hits = index.search(query, args.limit)?;
-    if hits.is_empty() {
+    let mut institutions = Vec::with_capacity(args.institution.len());
+    for code in &args.institution {
+        institutions.push(opres_domain::InstitutionCode::parse(code).map_err(|e| {
+            InputError::err(format!("金融機関コード「{code}」: {e}"), format!("institution code '{code}': {e}"))
+        })?);
+    }
+    let request = SearchRequest {
+        query: query.to_string(),
+        filters: SearchFilters {
+            fiscal_years: fiscal_years(&args.fy),
+            institutions,
+            triggers: args.trigger.clone(),
+            trends: args.trend.clone(),
+            cyber: args.cyber,
+            channels: args.channel.clone(),
+        },
+        scope: None,
+        offset: 0,
+        limit: args.limit,
+    };
+    let page = index.search_request(&request)?;
+    if !page.expansions.is_empty() {
+        let also: Vec<String> =
+            page.expansions.iter().map(|e| format!("{} → {}", e.term, e.synonyms.join(" / "))).collect();
+        eprintln!("{} {}", lang.pick("同義語でも検索:", "also searched:"), also.join("; "));
+    }
+    if page.hits.is_empty() {
         println!("{}", lang.pick("該当する障害はありません", "No incidents match"));
     }
-    for h in hits {
+    for h in &page.hits {
+        let mark = if h.exact_reference {
+            lang.pick("  ［管理番号に一致］", "  [reference match]")
+        } else if h.negated_only {
+            lang.pick("  ［否定の記述のみ］", "  [only mentioned as ruled out]")
+        } else {
+            ""
+        };
         println!(
-            "{:>7.2}  {}  {}  {}\n         {}",
+            "{:>7.2}  {}  {}  {}  FY{}{mark}\n         {}",
             h.score,
             h.reference,
             h.institution,
             h.trend,
+            h.fiscal_year,
             h.snippet.replace('\n', " ")
         );
     }
+    if args.facets {
+        let f = &page.facets;
+        for (name, counts) in [
+            (lang.pick("年度", "fiscal year"), &f.fiscal_year),
+            (lang.pick("金融機関", "institution"), &f.institution),
+            (lang.pick("端緒", "trigger"), &f.trigger),
+            (lang.pick("傾向", "trend"), &f.trend),
+            (lang.pick("サイバー", "cyber"), &f.cyber),
+            (lang.pick("チャネル", "channel"), &f.channel),
+        ] {
+            let list: Vec<String> = counts.iter().map(|c| format!("{} {}", c.value, c.count)).collect();
+            println!("{name}: {}", list.join(", "));
+        }
+    }
+    println!(
+        "{}",
+        match lang {
+            Lang::Ja => format!("{} 件中 {} 件", page.total, page.hits.len()),
+            Lang::En => format!("{} of {} matches", page.hits.len(), page.total),
+        }
+    );
     Ok(())
 }

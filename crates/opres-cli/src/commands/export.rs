@@ -1,19 +1,20 @@
 use crate::cli::{ExportArgs, ExportCommand, ExportFormat};
 use crate::output::InputError;
 use anyhow::Context;
-use opres_app::Register;
+use opres_app::{Actor, Register};
 use opres_domain::{DataSet, Lang};
 use opres_interchange::{Format, HeaderLang};
 use std::io::Write;
 
-pub async fn run(register: Register, cmd: ExportCommand, lang: Lang) -> anyhow::Result<()> {
+pub async fn run(register: Register, actor: &Actor, cmd: ExportCommand) -> anyhow::Result<()> {
     let ExportCommand::Incidents(args) = cmd;
-    let result = export(&register, args, lang).await;
-    register.store().close().await;
+    let result = export(&register, actor, args).await;
+    register.close().await;
     result
 }
 
-async fn export(register: &Register, args: ExportArgs, lang: Lang) -> anyhow::Result<()> {
+async fn export(register: &Register, actor: &Actor, args: ExportArgs) -> anyhow::Result<()> {
+    let lang = actor.lang();
     let format = match (args.format, args.out.as_deref().and_then(Format::from_path)) {
         (Some(f), _) => match f {
             ExportFormat::Jsonl => Format::Jsonl,
@@ -24,12 +25,11 @@ async fn export(register: &Register, args: ExportArgs, lang: Lang) -> anyhow::Re
         (None, Some(f)) => f,
         (None, None) => Format::Jsonl,
     };
-    let filter = args.filter.to_filter()?;
     let header = match args.headers {
         Lang::Ja => HeaderLang::Ja,
         Lang::En => HeaderLang::En,
     };
-    let data = register.store().export(&filter).await?;
+    let data = register.export(actor, &args.filter.params()).await?;
     let n = data.incidents.len();
     match (&args.out, format) {
         (None, Format::Xlsx) => {

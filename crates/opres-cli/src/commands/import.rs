@@ -1,14 +1,15 @@
 use crate::cli::ImportArgs;
-use opres_app::Register;
+use opres_app::{Actor, Register};
 use opres_domain::Lang;
 
-pub async fn run(register: Register, args: ImportArgs, lang: Lang) -> anyhow::Result<()> {
+pub async fn run(register: Register, actor: &Actor, args: ImportArgs) -> anyhow::Result<()> {
+    let lang = actor.lang();
     let spinner = indicatif::ProgressBar::new_spinner();
     spinner.set_message(lang.pick("読み込み・検証しています…", "reading and checking…").to_string());
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let result = register.import_files(&args.files, &super::cli_actor()).await;
+    let result = register.import(actor, &args.files).await;
     spinner.finish_and_clear();
-    register.store().close().await;
+    register.close().await;
     let s = result?.summary;
     match lang {
         Lang::Ja => eprintln!(

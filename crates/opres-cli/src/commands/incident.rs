@@ -1,18 +1,20 @@
-use crate::cli::{IncidentCommand, ListArgs};
+//! `opres incident …`: the register's incidents through the same use cases as the web pages
+//! and the REST API (the list through the same request, parsed the same way).
+
+use crate::cli::{FilterArgs, IncidentCommand, ListArgs};
 use crate::output::InputError;
 use chrono::Utc;
-use opres_app::Register;
+use opres_app::{Actor, IncidentKey, IncidentListRequest, Register};
 use opres_domain::time::format_jst;
 use opres_domain::{IncidentRecord, IncidentRef, Lang};
-use opres_store::{IncidentQuery, StoreError};
 
-pub async fn run(register: Register, cmd: IncidentCommand, lang: Lang) -> anyhow::Result<()> {
+pub async fn run(register: Register, actor: &Actor, cmd: IncidentCommand) -> anyhow::Result<()> {
     let result = match cmd {
-        IncidentCommand::List(args) => list(&register, args, lang).await,
-        IncidentCommand::Show { reference, json } => show(&register, &reference, json, lang).await,
-        IncidentCommand::Due { overdue, filter } => due(&register, overdue, filter.to_filter()?, lang).await,
+        IncidentCommand::List(args) => list(&register, actor, args).await,
+        IncidentCommand::Show { reference, json } => show(&register, actor, &reference, json).await,
+        IncidentCommand::Due { overdue, filter } => due(&register, actor, overdue, &filter).await,
     };
-    register.store().close().await;
+    register.close().await;
     result
 }
 
@@ -45,10 +47,18 @@ fn print_table(rows: &[Vec<String>]) {
     }
 }
 
-async fn list(register: &Register, args: ListArgs, lang: Lang) -> anyhow::Result<()> {
-    let query =
-        IncidentQuery { filter: args.filter.to_filter()?, limit: args.limit.clamp(1, 1000), ..Default::default() };
-    let page = register.store().list_incidents(&query).await?;
+async fn list(register: &Register, actor: &Actor, args: ListArgs) -> anyhow::Result<()> {
+    let lang = actor.lang();
+    let request = IncidentListRequest {
+        filter: args.filter.params(),
+        sort: args.sort,
+        order: args.order,
+        limit: Some(args.limit.clamp(1, 1000).to_string()),
+        offset: args.offset.map(|n| n.to_string()),
+        count: Some("exact".into()),
+        ..IncidentListRequest::default()
+    };
+    let page = register.list_incidents(actor, &request).await?.page;
     if args.json {
         for i in &page.items {
             println!("{}", serde_json::to_string(&IncidentRecord::from(&i.value))?);
@@ -92,17 +102,14 @@ async fn list(register: &Register, args: ListArgs, lang: Lang) -> anyhow::Result
     Ok(())
 }
 
-async fn show(register: &Register, reference: &str, json: bool, lang: Lang) -> anyhow::Result<()> {
+async fn show(register: &Register, actor: &Actor, reference: &str, json: bool) -> anyhow::Result<()> {
+    let lang = actor.lang();
     let r = IncidentRef::parse(reference).map_err(|e| {
         InputError::err(format!("管理番号「{reference}」: {e}"), format!("reference '{reference}': {e}"))
     })?;
-    let found = register
-        .store()
-        .incident_by_reference(&r)
-        .await?
-        .ok_or(StoreError::NotFound { what: "incident", key: reference.to_string() })?;
+    let found = register.find_incident(actor, &IncidentKey::Reference(r)).await?;
     let v = &found.value;
-    let stages = register.policy().stages(v, Utc::now());
+    let stages = register.report_stages(v, Utc::now());
     if json {
         let mut value = serde_json::to_value(IncidentRecord::from(v))?;
         value["report_stages"] = serde_json::to_value(&stages)?;
@@ -157,14 +164,9 @@ fn human(d: chrono::Duration, lang: Lang) -> String {
     }
 }
 
-async fn due(
-    register: &Register,
-    overdue_only: bool,
-    filter: opres_store::IncidentFilter,
-    lang: Lang,
-) -> anyhow::Result<()> {
-    let due = register.due_reports(&filter, Utc::now()).await?;
-    let due: Vec<_> = due.into_iter().filter(|d| !overdue_only || d.stage.is_overdue()).collect();
+async fn due(register: &Register, actor: &Actor, overdue_only: bool, filter: &FilterArgs) -> anyhow::Result<()> {
+    let lang = actor.lang();
+    let due = register.due(actor, &filter.params(), overdue_only, Utc::now()).await?;
     if due.is_empty() {
         println!("{}", lang.pick("提出待ちの報告はありません", "No reports outstanding"));
         return Ok(());

@@ -13,25 +13,27 @@ mod user;
 use crate::cli::{Cli, Command, DbCommand, FilterArgs, ReportCommand};
 use crate::output::InputError;
 use anyhow::Context;
-use opres_app::{FilterParams, Register};
+use opres_app::{Actor, FilterParams, Register};
 use opres_store::{IncidentFilter, Store};
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let lang = cli.lang();
+    // Whoever runs the binary against the database holds every right over it.
+    let actor = Actor::cli(lang);
     match cli.command {
         Command::Gen(args) => generate::run(args, lang),
         Command::Serve(args) => serve::run(open(&cli.db).await?, args, lang).await,
-        Command::User(cmd) => user::run(open(&cli.db).await?, cmd, lang).await,
-        Command::Audit(cmd) => user::audit(open(&cli.db).await?, cmd, lang).await,
-        Command::Import(args) => import::run(open(&cli.db).await?, args, lang).await,
-        Command::Export(cmd) => export::run(open(&cli.db).await?, cmd, lang).await,
+        Command::User(cmd) => user::run(open(&cli.db).await?, &actor, cmd).await,
+        Command::Audit(cmd) => user::audit(open(&cli.db).await?, &actor, cmd).await,
+        Command::Import(args) => import::run(open(&cli.db).await?, &actor, args).await,
+        Command::Export(cmd) => export::run(open(&cli.db).await?, &actor, cmd).await,
         Command::Db(DbCommand::Migrate) => {
             let register = open(&cli.db).await?;
-            register.store().close().await;
+            register.close().await;
             eprintln!("{}", lang.pick("データベースは最新です", "The database schema is up to date"));
             Ok(())
         }
-        Command::Incident(cmd) => incident::run(open(&cli.db).await?, cmd, lang).await,
+        Command::Incident(cmd) => incident::run(open(&cli.db).await?, &actor, cmd).await,
         Command::Classify(args) => analysis::classify(&cli.db, args, lang).await,
         Command::Search(args) => analysis::search(open(&cli.db).await?, args, lang).await,
         Command::Analyze(args) => analysis::analyze(open(&cli.db).await?, args, lang).await,
@@ -42,10 +44,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// Who the command line acts as on the audit trail: the operating-system account.
+/// Who the command line acts as on the audit trail: the operating-system account (for the
+/// module commands that still take an audit context rather than the [`Actor`]).
 pub fn cli_actor() -> opres_store::AuditContext {
-    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
-    opres_store::AuditContext::new(format!("cli:{user}"))
+    Actor::cli(opres_domain::Lang::default()).audit()
 }
 
 /// The present to whole seconds: generated times then survive every engine exactly
@@ -70,9 +72,9 @@ fn redact(url: &str) -> String {
 }
 
 impl FilterArgs {
-    /// The incident filter these options describe, or every problem with them.
-    pub fn to_filter(&self) -> anyhow::Result<IncidentFilter> {
-        let params = FilterParams {
+    /// The options as the application's filter request (parsed, with every problem, there).
+    pub fn params(&self) -> FilterParams {
+        FilterParams {
             institutions: self.institution.clone(),
             fy: self.fy.map(|y| y.to_string()),
             trigger: self.trigger.clone(),
@@ -82,8 +84,12 @@ impl FilterArgs {
             cyber: self.cyber.map(|c| c.to_string()),
             text: self.text.clone(),
             ..FilterParams::default()
-        };
-        params.parse(None).map_err(|e| InputError::from_validation(&e))
+        }
+    }
+
+    /// The incident filter these options describe, or every problem with them.
+    pub fn to_filter(&self) -> anyhow::Result<IncidentFilter> {
+        self.params().parse(None).map_err(|e| InputError::from_validation(&e))
     }
 }
 

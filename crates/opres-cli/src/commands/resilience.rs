@@ -111,7 +111,7 @@ impl Source {
 
     async fn close(self) {
         if let Source::Register(r, _) = self {
-            r.store().close().await;
+            r.close().await;
         }
     }
 }

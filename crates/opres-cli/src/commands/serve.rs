@@ -1,14 +1,14 @@
-use super::cli_actor;
 use crate::cli::ServeArgs;
 use anyhow::Context;
-use opres_app::{NewUser, Register};
+use opres_app::{Actor, NewUser, Register};
 use opres_domain::Lang;
 use opres_store::{Role, UserScope};
 use opres_web::{AppState, Server, TlsFiles};
 
 pub async fn run(register: Register, args: ServeArgs, lang: Lang) -> anyhow::Result<()> {
+    let actor = Actor::cli(lang);
     if args.demo {
-        load_demo(&register, lang).await?;
+        load_demo(&register, &actor).await?;
     }
     let state = AppState::new(register.clone());
     // Build the search index now rather than on the first search or incident page: at 100k
@@ -31,7 +31,7 @@ pub async fn run(register: Register, args: ServeArgs, lang: Lang) -> anyhow::Res
     };
     let addr = server.local_addr()?;
     println!("opres is running at {scheme}://{addr}/");
-    if register.store().list_users().await?.is_empty() {
+    if register.users(&actor).await?.is_empty() {
         eprintln!(
             "{}",
             lang.pick(
@@ -46,7 +46,7 @@ pub async fn run(register: Register, args: ServeArgs, lang: Lang) -> anyhow::Res
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
-    register.store().close().await;
+    register.close().await;
     Ok(())
 }
 
@@ -55,8 +55,9 @@ pub const DEMO_PASSWORD: &str = "opres-demo-2024";
 
 /// Fills an empty register with the demo data set (five fiscal years up to today) and one demo
 /// user per role, and prints how to sign in.
-async fn load_demo(register: &Register, lang: Lang) -> anyhow::Result<()> {
-    if !register.store().list_institutions().await?.is_empty() {
+async fn load_demo(register: &Register, actor: &Actor) -> anyhow::Result<()> {
+    let lang = actor.lang();
+    if !register.institutions(actor).await?.is_empty() {
         eprintln!(
             "{}",
             lang.pick(
@@ -64,14 +65,14 @@ async fn load_demo(register: &Register, lang: Lang) -> anyhow::Result<()> {
                 "The database already holds data: demo data not loaded"
             )
         );
-        print_demo_users(register, lang).await?;
+        print_demo_users(register, actor).await?;
         return Ok(());
     }
     let spinner = indicatif::ProgressBar::new_spinner();
     spinner.set_message(lang.pick("デモデータを読み込んでいます…", "loading demo data…").to_string());
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     let data = opres_synthetic::generate(&opres_synthetic::GenParams::demo(super::whole_seconds_now()));
-    let summary = register.store().import(&data, &opres_store::AuditContext::new("system:demo")).await?;
+    let summary = register.import_demo_data(actor, &data).await?.summary;
     spinner.finish_and_clear();
     eprintln!(
         "{}",
@@ -100,7 +101,7 @@ async fn load_demo(register: &Register, lang: Lang) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!(e.message(Lang::En)))?;
     }
-    if register.store().list_users().await?.is_empty() {
+    if register.users(actor).await?.is_empty() {
         let first = data.institutions.first().map(|i| i.code.clone());
         for (name, role) in [
             ("admin", Role::Admin),
@@ -116,20 +117,16 @@ async fn load_demo(register: &Register, lang: Lang) -> anyhow::Result<()> {
             let display = format!("demo {name}");
             let new =
                 NewUser { username: name.into(), display_name: display, password: DEMO_PASSWORD.into(), role, scope };
-            register.add_user(new, &cli_actor()).await.map_err(|e| anyhow::anyhow!(e.message(Lang::En)))?;
+            register.create_user(actor, new).await?;
         }
     }
-    print_demo_users(register, lang).await
+    print_demo_users(register, actor).await
 }
 
-async fn print_demo_users(register: &Register, lang: Lang) -> anyhow::Result<()> {
-    let demo: Vec<_> = register
-        .store()
-        .list_users()
-        .await?
-        .into_iter()
-        .filter(|u| u.value.display_name.starts_with("demo "))
-        .collect();
+async fn print_demo_users(register: &Register, actor: &Actor) -> anyhow::Result<()> {
+    let lang = actor.lang();
+    let demo: Vec<_> =
+        register.users(actor).await?.into_iter().filter(|u| u.value.display_name.starts_with("demo ")).collect();
     if demo.is_empty() {
         return Ok(());
     }

@@ -102,7 +102,7 @@ pub async fn attack(cmd: AttackCommand, db: &str, lang: Lang) -> anyhow::Result<
             let text = read(&file)?;
             let register = open(db).await?;
             let result = register.import_attack_catalogue(&text, &cli_actor()).await;
-            register.store().close().await;
+            register.close().await;
             let (cat, saved) = result.map_err(|e| match e {
                 TlptAppError::Stix(s) => InputError::err(
                     format!("{}: {}", file.display(), s.message(Lang::Ja)),
@@ -120,7 +120,7 @@ pub async fn attack(cmd: AttackCommand, db: &str, lang: Lang) -> anyhow::Result<
         AttackCommand::List => {
             let register = open(db).await?;
             let list = register.attack_catalogues().await.map_err(app_err);
-            register.store().close().await;
+            register.close().await;
             for d in list? {
                 println!(
                     "{}  {}  v{}  {}",
@@ -174,7 +174,7 @@ pub async fn tlpt(args: TlptArgs, db: &str, lang: Lang) -> anyhow::Result<()> {
             })?;
             let register = open(db).await?;
             let result = register.import_tlpt_programme(&text, &code, *replace, None, &cli_actor()).await;
-            register.store().close().await;
+            register.close().await;
             let done = result.map_err(|e| match e {
                 TlptAppError::Engine(inner) => InputError::err(
                     format!("{}: {}", file.display(), inner.message(Lang::Ja)),
@@ -210,7 +210,7 @@ pub async fn tlpt(args: TlptArgs, db: &str, lang: Lang) -> anyhow::Result<()> {
         TlptCommand::Programmes => {
             let register = open(db).await?;
             let list = register.tlpt_programmes(None).await.map_err(app_err);
-            register.store().close().await;
+            register.close().await;
             for d in list? {
                 println!("{}  {}  {}  v{}", d.key, d.institution.as_deref().unwrap_or("-"), d.title, d.version);
             }
@@ -233,7 +233,7 @@ pub async fn tlpt(args: TlptArgs, db: &str, lang: Lang) -> anyhow::Result<()> {
     };
     let result = command(args.command, &source, catalogue.as_ref(), lang).await;
     if let Source::Stored(register, _) = &source {
-        register.store().close().await;
+        register.close().await;
     }
     result
 }

@@ -1,35 +1,27 @@
 //! `opres user …` and `opres audit verify`.
 
-use super::cli_actor;
 use crate::cli::{AuditCommand, UserAddArgs, UserCommand, UserSetRoleArgs};
 use crate::output::InputError;
-use opres_app::{AccessError, NewUser, Register};
+use opres_app::{Actor, AppError, NewUser, Register, UserChange};
 use opres_domain::{InstitutionCode, Lang};
 use opres_store::{Role, Stored, User, UserScope};
 use rand::RngExt;
 use std::io::BufRead;
 
-pub async fn run(register: Register, cmd: UserCommand, lang: Lang) -> anyhow::Result<()> {
+pub async fn run(register: Register, actor: &Actor, cmd: UserCommand) -> anyhow::Result<()> {
     let result = match cmd {
-        UserCommand::Add(args) => add(&register, args, lang).await,
-        UserCommand::List => list(&register, lang).await,
-        UserCommand::SetRole(args) => set_role(&register, args, lang).await,
+        UserCommand::Add(args) => add(&register, actor, args).await,
+        UserCommand::List => list(&register, actor).await,
+        UserCommand::SetRole(args) => set_role(&register, actor, args).await,
         UserCommand::Password { username, password_stdin } => {
-            password(&register, &username, password_stdin, lang).await
+            password(&register, actor, &username, password_stdin).await
         }
-        UserCommand::Disable { username } => set_active(&register, &username, false, lang).await,
-        UserCommand::Enable { username } => set_active(&register, &username, true, lang).await,
-        UserCommand::Token { username, name } => token(&register, &username, &name, lang).await,
+        UserCommand::Disable { username } => set_active(&register, actor, &username, false).await,
+        UserCommand::Enable { username } => set_active(&register, actor, &username, true).await,
+        UserCommand::Token { username, name } => token(&register, actor, &username, &name).await,
     };
-    register.store().close().await;
+    register.close().await;
     result
-}
-
-fn access(e: AccessError) -> anyhow::Error {
-    match e {
-        AccessError::Store(s) => anyhow::Error::new(s),
-        other => InputError::err(other.message(Lang::Ja), other.message(Lang::En)),
-    }
 }
 
 fn role(code: &str) -> anyhow::Result<Role> {
@@ -77,23 +69,19 @@ pub fn generate_password() -> String {
     (0..20).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
 }
 
-async fn add(register: &Register, args: UserAddArgs, lang: Lang) -> anyhow::Result<()> {
+async fn add(register: &Register, actor: &Actor, args: UserAddArgs) -> anyhow::Result<()> {
+    let lang = actor.lang();
     let role = role(&args.role)?;
     let scope = scope(args.all_institutions, &args.institution)?;
     let (password, generated) = password_from(args.password_stdin)?;
-    let user = register
-        .add_user(
-            NewUser {
-                username: args.username.clone(),
-                display_name: args.display_name,
-                password: password.clone(),
-                role,
-                scope,
-            },
-            &cli_actor(),
-        )
-        .await
-        .map_err(access)?;
+    let new = NewUser {
+        username: args.username.clone(),
+        display_name: args.display_name,
+        password: password.clone(),
+        role,
+        scope,
+    };
+    let user = register.create_user(actor, new).await?;
     match lang {
         Lang::Ja => {
             println!("ユーザー {} を作成しました（役割: {}）", user.value.username, user.value.role.label(lang))
@@ -116,8 +104,9 @@ fn scope_text(s: &UserScope, lang: Lang) -> String {
     }
 }
 
-async fn list(register: &Register, lang: Lang) -> anyhow::Result<()> {
-    let users = register.store().list_users().await?;
+async fn list(register: &Register, actor: &Actor) -> anyhow::Result<()> {
+    let lang = actor.lang();
+    let users = register.users(actor).await?;
     println!("{:<24} {:<10} {:<8} {:<24} display name", "username", "role", "active", "institutions");
     for u in users {
         let v = &u.value;
@@ -133,25 +122,31 @@ async fn list(register: &Register, lang: Lang) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn find(register: &Register, username: &str) -> anyhow::Result<Stored<User>> {
-    match register.store().user_by_username(username).await? {
-        Some((u, _)) => Ok(u),
-        None => {
-            Err(InputError::err(format!("ユーザー「{username}」はいません"), format!("there is no user '{username}'")))
+/// A user name that names nobody is a mistake in the command (exit code 2).
+fn unknown_user(username: &str) -> impl Fn(AppError) -> anyhow::Error + '_ {
+    move |e| match e {
+        AppError::NotFound { .. } => {
+            InputError::err(format!("ユーザー「{username}」はいません"), format!("there is no user '{username}'"))
         }
+        other => other.into(),
     }
 }
 
-async fn set_role(register: &Register, args: UserSetRoleArgs, lang: Lang) -> anyhow::Result<()> {
-    let current = find(register, &args.username).await?;
-    let mut user = current.value.clone();
-    if let Some(r) = &args.role {
-        user.role = role(r)?;
-    }
-    if args.all_institutions || !args.institution.is_empty() {
-        user.scope = scope(args.all_institutions, &args.institution)?;
-    }
-    let saved = register.update_user(current.id, current.version, &user, &cli_actor()).await.map_err(access)?;
+async fn find(register: &Register, actor: &Actor, username: &str) -> anyhow::Result<Stored<User>> {
+    register.user_named(actor, username).await.map_err(unknown_user(username))
+}
+
+async fn set_role(register: &Register, actor: &Actor, args: UserSetRoleArgs) -> anyhow::Result<()> {
+    let lang = actor.lang();
+    let current = find(register, actor, &args.username).await?;
+    let change = UserChange {
+        role: args.role.as_deref().map(role).transpose()?,
+        scope: (args.all_institutions || !args.institution.is_empty())
+            .then(|| scope(args.all_institutions, &args.institution))
+            .transpose()?,
+        ..UserChange::default()
+    };
+    let saved = register.change_user(actor, current.id, Some(current.version), change).await?;
     println!(
         "{} {} {} / {}",
         saved.value.username,
@@ -162,10 +157,11 @@ async fn set_role(register: &Register, args: UserSetRoleArgs, lang: Lang) -> any
     Ok(())
 }
 
-async fn password(register: &Register, username: &str, stdin: bool, lang: Lang) -> anyhow::Result<()> {
-    let user = find(register, username).await?;
+async fn password(register: &Register, actor: &Actor, username: &str, stdin: bool) -> anyhow::Result<()> {
+    let lang = actor.lang();
+    let user = find(register, actor, username).await?;
     let (password, generated) = password_from(stdin)?;
-    register.set_password(user.id, &password, &cli_actor()).await.map_err(access)?;
+    register.reset_password(actor, user.id, &password).await?;
     if generated {
         println!(
             "{}: {password}",
@@ -177,11 +173,11 @@ async fn password(register: &Register, username: &str, stdin: bool, lang: Lang) 
     Ok(())
 }
 
-async fn set_active(register: &Register, username: &str, active: bool, lang: Lang) -> anyhow::Result<()> {
-    let current = find(register, username).await?;
-    let mut user = current.value.clone();
-    user.active = active;
-    register.update_user(current.id, current.version, &user, &cli_actor()).await.map_err(access)?;
+async fn set_active(register: &Register, actor: &Actor, username: &str, active: bool) -> anyhow::Result<()> {
+    let lang = actor.lang();
+    let current = find(register, actor, username).await?;
+    let change = UserChange { active: Some(active), ..UserChange::default() };
+    register.change_user(actor, current.id, Some(current.version), change).await?;
     println!(
         "{username}: {}",
         if active {
@@ -193,18 +189,19 @@ async fn set_active(register: &Register, username: &str, active: bool, lang: Lan
     Ok(())
 }
 
-async fn token(register: &Register, username: &str, name: &str, lang: Lang) -> anyhow::Result<()> {
-    let user = find(register, username).await?;
-    let (_, secret) = register.create_token(&user, name, &cli_actor()).await.map_err(access)?;
+async fn token(register: &Register, actor: &Actor, username: &str, name: &str) -> anyhow::Result<()> {
+    let lang = actor.lang();
+    let (_, secret) = register.create_token_for(actor, username, name).await.map_err(unknown_user(username))?;
     eprintln!("{}", lang.pick("API トークン（この画面にだけ表示されます）:", "API token (shown only now):"));
     println!("{secret}");
     Ok(())
 }
 
-pub async fn audit(register: Register, cmd: AuditCommand, lang: Lang) -> anyhow::Result<()> {
+pub async fn audit(register: Register, actor: &Actor, cmd: AuditCommand) -> anyhow::Result<()> {
+    let lang = actor.lang();
     let AuditCommand::Verify = cmd;
-    let result = register.verify_audit().await;
-    register.store().close().await;
+    let result = register.verify_audit_trail(actor).await;
+    register.close().await;
     let v = result?;
     match v.first_bad {
         None => {

@@ -32,7 +32,7 @@ pub const SESSION_COOKIE: &str = "opres_session";
 
 /// Sessions end after eight hours without a request.
 pub(crate) fn session_layer(state: &AppState) -> SessionManagerLayer<StoreSessions> {
-    SessionManagerLayer::new(StoreSessions::new(state.register.store().clone()))
+    SessionManagerLayer::new(StoreSessions::new(state.register.sessions()))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -85,11 +85,6 @@ impl Caller {
             Via::Session => AuditContext::new(format!("user:{}", self.user.value.username)),
             Via::Token { name, .. } => AuditContext::new(format!("token:{}/{name}", self.user.value.username)),
         }
-    }
-
-    /// `Ok` if the role allows `p`, else a 403.
-    pub(crate) fn require(&self, p: Permission) -> Result<(), ApiError> {
-        if self.can(p) { Ok(()) } else { Err(ApiError::Forbidden) }
     }
 }
 
@@ -159,8 +154,8 @@ impl FromRequestParts<AppState> for Caller {
         }
         let Some(session) = parts.extensions.get::<Session>().cloned() else { return Err(reject(false)) };
         let Ok(Some(id)) = session.get::<i64>(USER_ID).await else { return Err(reject(false)) };
-        match state.register.store().user_by_id(id).await {
-            Ok(Some((user, _))) if user.value.active => {
+        match state.register.session_user(id).await {
+            Ok(Some(user)) => {
                 let c = Caller { user, via: Via::Session };
                 parts.extensions.insert(c.clone());
                 Ok(c)

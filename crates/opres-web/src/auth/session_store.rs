@@ -1,15 +1,15 @@
-//! tower-sessions' store over the register's own database (sqlx 0.9), so sessions survive a
-//! restart and several servers can share one PostgreSQL.
+//! tower-sessions' store over the register's own database (sqlx 0.9, through `opres_app::Sessions`), so
+//! sessions survive a restart and several servers can share one PostgreSQL.
 
 use chrono::{DateTime, Utc};
-use opres_store::Store;
+use opres_app::Sessions;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 /// Sessions in the `sessions` table.
 #[derive(Clone)]
 pub(crate) struct StoreSessions {
-    store: Store,
+    sessions: Sessions,
 }
 
 impl std::fmt::Debug for StoreSessions {
@@ -19,8 +19,8 @@ impl std::fmt::Debug for StoreSessions {
 }
 
 impl StoreSessions {
-    pub(crate) fn new(store: Store) -> StoreSessions {
-        StoreSessions { store }
+    pub(crate) fn new(sessions: Sessions) -> StoreSessions {
+        StoreSessions { sessions }
     }
 }
 
@@ -42,8 +42,8 @@ impl SessionStore for StoreSessions {
         let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         // A colliding id (2^-128) gets a new one rather than another user's session.
         while !self
-            .store
-            .session_create(&record.id.to_string(), &data, to_chrono(record.expiry_date))
+            .sessions
+            .create(&record.id.to_string(), &data, to_chrono(record.expiry_date))
             .await
             .map_err(backend)?
         {
@@ -54,11 +54,11 @@ impl SessionStore for StoreSessions {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        self.store.session_save(&record.id.to_string(), &data, to_chrono(record.expiry_date)).await.map_err(backend)
+        self.sessions.save(&record.id.to_string(), &data, to_chrono(record.expiry_date)).await.map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let Some((data, expires)) = self.store.session_load(&id.to_string()).await.map_err(backend)? else {
+        let Some((data, expires)) = self.sessions.load(&id.to_string()).await.map_err(backend)? else {
             return Ok(None);
         };
         let data = serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
@@ -66,6 +66,6 @@ impl SessionStore for StoreSessions {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        self.store.session_delete(&id.to_string()).await.map_err(backend)
+        self.sessions.delete(&id.to_string()).await.map_err(backend)
     }
 }

@@ -1,15 +1,15 @@
 //! The signed-in user's own account: language and time zone, password, personal API tokens.
 
-use super::{Ctx, OrPage, Page, PageError, render};
+use super::{Ctx, Page, render};
 use crate::AppState;
-use crate::auth::Caller;
+use crate::edge::Failed;
 use crate::middleware::form_pairs;
 use crate::routes::Routes;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use opres_app::access::password_matches;
+use opres_app::{Actor, AppError};
 use opres_store::ApiToken;
 
 pub(super) fn routes(r: Routes) -> Routes {
@@ -23,7 +23,7 @@ pub(super) fn routes(r: Routes) -> Routes {
 #[template(path = "account.html")]
 struct AccountPage {
     p: Page,
-    caller: Caller,
+    actor: Actor,
     tokens: Vec<ApiToken>,
     new_secret: Option<String>,
     errors: Vec<String>,
@@ -32,68 +32,59 @@ struct AccountPage {
 async fn page(
     s: &AppState,
     ctx: &Ctx,
-    caller: Caller,
+    actor: Actor,
     new_secret: Option<String>,
     errors: Vec<String>,
-) -> Result<Response, PageError> {
-    let tokens = s.register.store().list_api_tokens(caller.user.id).await.or_page(ctx.lang)?;
+) -> Result<Response, Failed> {
+    let tokens = s.register.own_tokens(&actor).await?;
     let p = ctx.page("account").await;
     let status =
         if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, render(ctx.lang, &AccountPage { p, caller, tokens, new_secret, errors })).into_response())
+    Ok((status, render(ctx.lang, &AccountPage { p, actor, tokens, new_secret, errors })).into_response())
 }
 
-async fn show(State(s): State<AppState>, ctx: Ctx, caller: Caller) -> Result<Response, PageError> {
-    page(&s, &ctx, caller, None, vec![]).await
+async fn show(State(s): State<AppState>, ctx: Ctx, actor: Actor) -> Result<Response, Failed> {
+    page(&s, &ctx, actor, None, vec![]).await
 }
 
 fn get<'a>(f: &'a [(String, String)], k: &str) -> &'a str {
     f.iter().find(|(a, _)| a == k).map(|(_, b)| b.as_str()).unwrap_or("")
 }
 
-async fn change_password(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    caller: Caller,
-    body: Bytes,
-) -> Result<Response, PageError> {
+async fn change_password(State(s): State<AppState>, ctx: Ctx, actor: Actor, body: Bytes) -> Result<Response, Failed> {
     let f = form_pairs(&body);
-    let lang = ctx.lang;
-    let (_, hash) =
-        s.register.store().user_by_id(caller.user.id).await.or_page(lang)?.ok_or(PageError::NotFound(lang))?;
-    let cat = crate::i18n::Catalogue(lang);
-    if !password_matches(get(&f, "current"), &hash).await {
-        return page(&s, &ctx, caller, None, vec![cat.t("account.wrong_password").into()]).await;
+    let cat = crate::i18n::Catalogue(ctx.lang);
+    match s.register.change_own_password(&actor, get(&f, "current"), get(&f, "new"), get(&f, "confirm")).await {
+        Ok(()) => {
+            ctx.flash("flash.saved").await;
+            Ok(Redirect::to("/account").into_response())
+        }
+        Err(AppError::Refused { kind: "wrong_password", .. }) => {
+            page(&s, &ctx, actor, None, vec![cat.t("account.wrong_password").into()]).await
+        }
+        Err(e @ AppError::Invalid { .. }) => {
+            let mismatch = e.problems().iter().any(|p| p.kind == "mismatch");
+            let msg = if mismatch { cat.t("account.mismatch").to_string() } else { e.message(ctx.lang) };
+            page(&s, &ctx, actor, None, vec![msg]).await
+        }
+        Err(e) => Err(e.into()),
     }
-    if get(&f, "new") != get(&f, "confirm") {
-        return page(&s, &ctx, caller, None, vec![cat.t("account.mismatch").into()]).await;
-    }
-    if let Err(e) = s.register.set_password(caller.user.id, get(&f, "new"), &caller.audit()).await {
-        return page(&s, &ctx, caller, None, vec![e.message(lang)]).await;
-    }
-    ctx.flash("flash.saved").await;
-    Ok(Redirect::to("/account").into_response())
 }
 
-async fn create_token(State(s): State<AppState>, ctx: Ctx, caller: Caller, body: Bytes) -> Result<Response, PageError> {
+async fn create_token(State(s): State<AppState>, ctx: Ctx, actor: Actor, body: Bytes) -> Result<Response, Failed> {
     let f = form_pairs(&body);
-    let name: String = get(&f, "name").trim().chars().take(64).collect();
-    let (_, secret) = s
-        .register
-        .create_token(&caller.user, &name, &caller.audit())
-        .await
-        .map_err(|e| PageError::internal(ctx.lang, e))?;
+    let (_, secret) = s.register.create_own_token(&actor, get(&f, "name")).await?;
     // The secret is shown on this response only; it is not stored anywhere.
-    page(&s, &ctx, caller, Some(secret), vec![]).await
+    page(&s, &ctx, actor, Some(secret), vec![]).await
 }
 
 async fn revoke_token(
     State(s): State<AppState>,
     ctx: Ctx,
-    caller: Caller,
+    actor: Actor,
     Path(id): Path<i64>,
-) -> Result<Response, PageError> {
-    s.register.store().revoke_api_token(caller.user.id, id, &caller.audit()).await.or_page(ctx.lang)?;
+) -> Result<Response, Failed> {
+    s.register.revoke_own_token(&actor, id).await?;
     ctx.flash("flash.revoked").await;
     Ok(Redirect::to("/account").into_response())
 }

@@ -1,14 +1,14 @@
 //! The audit trail, newest first, with the chain's verification on request.
 
-use super::{Ctx, OrPage, Page, PageError, render, require};
+use super::{Ctx, Page, render};
 use crate::AppState;
-use crate::auth::Caller;
+use crate::edge::Failed;
 use crate::routes::Routes;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use opres_app::Permission;
-use opres_store::{AuditEntry, AuditQuery};
+use opres_app::{AUDIT_PAGE, Actor, AuditRequest, can_verify_audit};
+use opres_store::AuditEntry;
 use serde::Deserialize;
 
 pub(super) fn routes(r: Routes) -> Routes {
@@ -51,6 +51,7 @@ struct AuditPage {
     verified: Option<(u64, Option<String>)>,
     kind: String,
     key: String,
+    can_verify: bool,
 }
 
 impl AuditPage {
@@ -67,7 +68,7 @@ impl AuditPage {
     }
 
     fn can_verify(&self) -> bool {
-        self.p.caller.as_ref().is_some_and(|c| c.scope().is_none())
+        self.can_verify
     }
 
     fn kinds(&self) -> &'static [&'static str] {
@@ -82,34 +83,16 @@ impl AuditPage {
     }
 }
 
-const PAGE: u32 = 50;
-
-async fn list(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    caller: Caller,
-    Query(q): Query<Params>,
-) -> Result<Response, PageError> {
+async fn list(State(s): State<AppState>, ctx: Ctx, actor: Actor, Query(q): Query<Params>) -> Result<Response, Failed> {
     let lang = ctx.lang;
-    require(&caller, Permission::ReadAudit, lang)?;
     let page_no = q.page.unwrap_or(1).max(1);
+    let request = AuditRequest { kind: q.kind.clone(), key: q.key.clone(), page: page_no };
+    let result = s.register.audit_trail(&actor, &request).await?;
     let kind = q.kind.clone().filter(|k| !k.trim().is_empty());
     let key = q.key.clone().filter(|k| !k.trim().is_empty());
-    let result = s
-        .register
-        .store()
-        .list_audit(&AuditQuery {
-            institutions: caller.scope().map(<[_]>::to_vec),
-            object_kind: kind.clone(),
-            object_key: key.clone(),
-            limit: PAGE,
-            offset: (page_no - 1) * u64::from(PAGE),
-        })
-        .await
-        .or_page(lang)?;
-    // Only an all-institution auditor sees the whole chain, so only they can check it.
-    let verified = if q.verify.is_some() && caller.scope().is_none() {
-        let v = s.register.verify_audit().await.or_page(lang)?;
+    let can_verify = can_verify_audit(&actor);
+    let verified = if q.verify.is_some() && can_verify {
+        let v = s.register.verify_audit_trail(&actor).await?;
         Some((v.entries, v.first_bad.map(|(seq, why)| format!("#{seq}: {}", why.message(lang)))))
     } else {
         None
@@ -121,7 +104,7 @@ async fn list(
             crate::auth::urlencode(key.as_deref().unwrap_or(""))
         )
     };
-    let pages = result.total.div_ceil(u64::from(PAGE)).max(1);
+    let pages = result.total.div_ceil(u64::from(AUDIT_PAGE)).max(1);
     let p = ctx.page("audit").await;
     Ok(render(
         lang,
@@ -134,6 +117,7 @@ async fn list(
             verified,
             kind: kind.unwrap_or_default(),
             key: key.unwrap_or_default(),
+            can_verify,
         },
     ))
 }

@@ -1,16 +1,17 @@
 //! The dashboard: open incidents, report stages due and overdue, this fiscal year's counts by
 //! trigger and trend (a chart), and recent changes.
 
-use super::{OrPage, Page, PageError, render};
+use super::{Page, render};
 use crate::AppState;
-use crate::auth::Caller;
+use crate::edge::Failed;
 use crate::routes::Routes;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use chrono::Utc;
-use opres_domain::{FiscalYear, IncidentStatus, Trend, Trigger};
-use opres_store::{AuditEntry, AuditQuery, IncidentFilter, IncidentQuery};
+use opres_app::Actor;
+use opres_domain::{FiscalYear, Trend, Trigger, html};
+use opres_store::AuditEntry;
 
 pub(super) fn routes(r: Routes) -> Routes {
     r.get("/", show)
@@ -47,69 +48,52 @@ struct Dashboard {
     recent: Vec<AuditEntry>,
 }
 
-async fn show(State(s): State<AppState>, ctx: super::Ctx, caller: Caller) -> Result<Response, PageError> {
+async fn show(State(s): State<AppState>, ctx: super::Ctx, actor: Actor) -> Result<Response, Failed> {
     let lang = ctx.lang;
-    let store = s.register.store();
-    let scope = caller.scope().map(<[_]>::to_vec);
-    let now = Utc::now();
-    let fy = FiscalYear::of(&now);
-    let base = IncidentFilter { institutions: scope.clone(), ..Default::default() };
-    let open = store
-        .list_incidents(&IncidentQuery {
-            filter: IncidentFilter { status: Some(IncidentStatus::Open), ..base.clone() },
-            limit: 1,
-            ..Default::default()
-        })
-        .await
-        .or_page(lang)?
-        .total;
-    let year = |fy: FiscalYear| IncidentFilter {
-        occurred_from: Some(fy.start()),
-        occurred_before: Some(fy.end()),
-        ..base.clone()
-    };
-    let counts = store.incident_counts(&year(fy)).await.or_page(lang)?;
-    let last = store.incident_counts(&year(fy.previous())).await.or_page(lang)?;
+    let d = s.register.dashboard(&actor, Utc::now()).await?;
+    let sum = |counts: &[(Trigger, Trend, u64)], t: Trigger| counts.iter().filter(|c| c.0 == t).map(|c| c.2).sum();
     let triggers = Trigger::ALL
         .iter()
         .map(|t| TriggerRow {
             code: t.code(),
             label: t.short_label(lang),
-            this_year: counts.iter().filter(|c| c.0 == *t).map(|c| c.2).sum(),
-            last_year: last.iter().filter(|c| c.0 == *t).map(|c| c.2).sum(),
+            this_year: sum(&d.this_year, *t),
+            last_year: sum(&d.last_year, *t),
         })
         .collect();
-    let this_year = counts.iter().map(|c| c.2).sum();
-    let chart = trend_chart(&counts, lang);
-    // Stages still due come from recent incidents: two fiscal years back is ample.
-    let recent_filter = IncidentFilter { occurred_from: Some(fy.previous().start()), ..base.clone() };
-    let due_all = s.register.due_reports(&recent_filter, now).await.or_page(lang)?;
-    let overdue = due_all.iter().filter(|d| d.stage.is_overdue()).count();
-    let outstanding = due_all.len();
+    let this_year = d.this_year.iter().map(|c| c.2).sum();
+    let chart = trend_chart(&d.this_year, lang);
+    let overdue = d.due.iter().filter(|r| r.stage.is_overdue()).count();
+    let outstanding = d.due.len();
     let p = ctx.page("dashboard").await;
-    let due = due_all
+    let due = d
+        .due
         .iter()
         .take(10)
-        .map(|d| DueRow {
-            incident_id: d.incident_id,
-            reference: d.reference.to_string(),
-            institution: d.institution.to_string(),
-            stage: d.stage.kind.label(lang),
-            due: p.dt(d.stage.due_at),
-            overdue: d.stage.is_overdue(),
+        .map(|r| DueRow {
+            incident_id: r.incident_id,
+            reference: r.reference.to_string(),
+            institution: r.institution.to_string(),
+            stage: r.stage.kind.label(lang),
+            due: p.dt(r.stage.due_at),
+            overdue: r.stage.is_overdue(),
         })
         .collect();
-    let recent = store
-        .list_audit(&AuditQuery {
-            institutions: scope,
-            object_kind: Some("incident".into()),
-            limit: 8,
-            ..Default::default()
-        })
-        .await
-        .or_page(lang)?
-        .items;
-    Ok(render(lang, &Dashboard { p, fy, open, this_year, overdue, outstanding, due, triggers, chart, recent }))
+    Ok(render(
+        lang,
+        &Dashboard {
+            p,
+            fy: d.fiscal_year,
+            open: d.open,
+            this_year,
+            overdue,
+            outstanding,
+            due,
+            triggers,
+            chart,
+            recent: d.recent,
+        },
+    ))
 }
 
 fn colour(t: Trigger) -> &'static str {
@@ -120,10 +104,6 @@ fn colour(t: Trigger) -> &'static str {
         Trigger::Work => "#b45309",
         Trigger::Unknown => "#6b7280",
     }
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// A horizontal bar chart of counts per trend, coloured by trigger, as inline SVG (no script,
@@ -143,7 +123,7 @@ pub(crate) fn trend_chart(counts: &[(Trigger, Trend, u64)], lang: opres_domain::
     let mut svg = format!(
         "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 {w} {height}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\"><title>{title}</title>",
         w = label_w + bar_w + 70.0,
-        title = esc(lang.pick("障害傾向別件数", "Incidents by trend")),
+        title = html::escape(lang.pick("障害傾向別件数", "Incidents by trend")),
     );
     for (i, (trend, n)) in rows.iter().enumerate() {
         let y = i as f64 * row_h + 5.0;
@@ -154,7 +134,7 @@ pub(crate) fn trend_chart(counts: &[(Trigger, Trend, u64)], lang: opres_domain::
              <text x=\"{nx:.1}\" y=\"{ty}\" font-size=\"13\">{n}</text>",
             lx = label_w - 8.0,
             ty = y + 14.0,
-            label = esc(trend.label(lang)),
+            label = html::escape(trend.label(lang)),
             bx = label_w,
             c = colour(trend.trigger()),
             nx = label_w + w + 6.0,

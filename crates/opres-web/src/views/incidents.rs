@@ -1,9 +1,10 @@
 //! Incidents: the filtered list (with export of the current view), the detail page with its
 //! timeline and report stages, and the create and edit forms.
 
-use super::{Ctx, OrPage, Page, PageError, render, require};
+use super::{Ctx, Page, PageError, form_problems, render};
 use crate::AppState;
 use crate::auth::Caller;
+use crate::edge::Failed;
 use crate::middleware::form_pairs;
 use crate::routes::Routes;
 use askama::Template;
@@ -11,15 +12,14 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
-use opres_app::{FilterParams, Permission};
-use opres_domain::System;
-use opres_domain::record::{IncidentRecord, RawScalar};
+use chrono::{NaiveDateTime, Utc};
+use opres_app::{Actor, AppError, FilterParams, IncidentKey, IncidentListRequest, Permission};
+use opres_domain::record::{IncidentRecord, RawScalar, ReportSubmissionRecord, TimelineRecord};
 use opres_domain::{
-    Channel, FiscalYear, Incident, IncidentStatus, JST, Lang, Problem, ReportStage, ReportStageKind, ReportSubmission,
-    SettlementImpact, TimelineEntry, Trend, Trigger, ValidationErrors,
+    Channel, FiscalYear, Incident, IncidentStatus, JST, Lang, ReportStage, ReportStageKind, SettlementImpact, Trend,
+    Trigger,
 };
-use opres_store::{AuditEntry, AuditQuery, DisplayZone, IncidentQuery, IncidentSort, StoreError, Stored};
+use opres_store::{AuditEntry, DisplayZone, IncidentSort, Stored};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -35,10 +35,6 @@ pub(super) fn routes(r: Routes) -> Routes {
         .post("/incidents/{id}/timeline", add_timeline)
         .post("/incidents/{id}/submissions", add_submission)
 }
-
-const PAGE_SIZE: u32 = 50;
-/// Counting stops here: beyond it the list says "10,000+" and asks for a narrower filter.
-pub(crate) const COUNT_CAP: u64 = 10_000;
 
 /// An option of a select: code, label.
 pub(crate) struct Opt {
@@ -76,45 +72,28 @@ fn v(o: &Option<String>) -> String {
     o.as_deref().unwrap_or("").trim().to_string()
 }
 
-/// `YYYY-MM-DD` in the user's zone → RFC 3339 at that day's midnight (plus `days`).
-fn day_start(raw: &str, zone: DisplayZone, days: i64) -> Option<String> {
-    let d = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok()? + chrono::Duration::days(days);
-    let t = d.and_hms_opt(0, 0, 0)?;
-    Some(match zone {
-        DisplayZone::Jst => JST.from_local_datetime(&t).single()?.to_rfc3339(),
-        DisplayZone::Utc => Utc.from_utc_datetime(&t).to_rfc3339(),
-    })
-}
-
 impl ListQuery {
-    fn params(&self, zone: DisplayZone) -> (FilterParams, ValidationErrors) {
-        let mut errs = ValidationErrors::default();
-        let mut date = |field: &str, raw: &Option<String>, days: i64| {
-            let raw = v(raw);
-            if raw.is_empty() {
-                return None;
-            }
-            let t = day_start(&raw, zone, days);
-            if t.is_none() {
-                errs.push(field, Problem::TimestampMalformed { value: raw });
-            }
-            t
-        };
-        let from = date("from", &self.from, 0);
-        let to = date("to", &self.to, 1);
-        let params = FilterParams {
-            institutions: self.institution.iter().filter(|s| !s.trim().is_empty()).cloned().collect(),
-            fy: self.fy.clone(),
-            from,
-            to,
-            trigger: self.trigger.clone(),
-            trend: self.trend.clone(),
-            channel: self.channel.clone(),
-            status: self.status.clone(),
-            cyber: self.cyber.clone(),
-            text: self.q.clone(),
-        };
-        (params, errs)
+    /// The shared list request this query string describes; dates are days in the user's zone.
+    fn request(&self, zone: DisplayZone) -> IncidentListRequest {
+        IncidentListRequest {
+            filter: FilterParams {
+                institutions: self.institution.iter().filter(|s| !s.trim().is_empty()).cloned().collect(),
+                fy: self.fy.clone(),
+                from: self.from.clone(),
+                to: self.to.clone(),
+                trigger: self.trigger.clone(),
+                trend: self.trend.clone(),
+                channel: self.channel.clone(),
+                status: self.status.clone(),
+                cyber: self.cyber.clone(),
+                text: self.q.clone(),
+                days_in: Some(zone),
+            },
+            sort: self.sort.clone(),
+            order: self.order.clone(),
+            page: self.page.map(|n| n.to_string()),
+            ..IncidentListRequest::default()
+        }
     }
 
     /// The query string of this view, without paging and sorting (for links that change those).
@@ -204,13 +183,11 @@ impl ListPage {
     }
 }
 
-async fn institution_opts(s: &AppState, caller: &Caller, lang: Lang) -> Result<Vec<Opt>, StoreError> {
+async fn institution_opts(s: &AppState, actor: &Actor, lang: Lang) -> Result<Vec<Opt>, AppError> {
     Ok(s.register
-        .store()
-        .list_institutions()
+        .institutions(actor)
         .await?
         .into_iter()
-        .filter(|i| caller.sees(&i.value.code))
         .map(|i| Opt { code: i.value.code.to_string(), label: format!("{} {}", i.value.code, i.value.name(lang)) })
         .collect())
 }
@@ -218,50 +195,52 @@ async fn institution_opts(s: &AppState, caller: &Caller, lang: Lang) -> Result<V
 async fn list(
     State(s): State<AppState>,
     ctx: Ctx,
-    caller: Caller,
+    actor: Actor,
     Query(q): Query<ListQuery>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Failed> {
     let lang = ctx.lang;
-    let zone = caller.user.value.time_zone;
-    let (params, mut errs) = q.params(zone);
-    let filter = match params.parse(caller.scope()) {
-        Ok(f) => Some(f),
-        Err(e) => {
-            errs.0.extend(e.0);
-            None
-        }
-    };
-    let sort = q.sort.as_deref().and_then(IncidentSort::parse).unwrap_or_default();
-    let descending = q.order.as_deref() != Some("asc");
-    let page_no = q.page.unwrap_or(1).max(1);
     let p = ctx.page("incidents").await;
-    let (rows, total, total_capped) = match &filter {
-        Some(filter) if errs.is_empty() => {
-            let page = s
-                .register
-                .store()
-                .list_incidents_capped(
-                    &IncidentQuery {
-                        filter: filter.clone(),
-                        sort,
-                        descending,
-                        limit: PAGE_SIZE,
-                        offset: (page_no - 1) * u64::from(PAGE_SIZE),
-                    },
-                    COUNT_CAP,
+    // A bad filter, sort or page is refused as the API and the command line refuse it: every
+    // problem listed above an empty result.
+    let (rows, total, total_capped, errors, sort, descending, page_no, limit) =
+        match s.register.list_incidents(&actor, &q.request(ctx.zone())).await {
+            Ok(list) => {
+                let rows = list.page.items.iter().map(|i| row(&p, i)).collect();
+                let query = list.query.query;
+                (
+                    rows,
+                    list.page.total,
+                    list.page.total_capped,
+                    vec![],
+                    query.sort,
+                    query.descending,
+                    list.query.page_no,
+                    query.limit,
                 )
-                .await
-                .or_page(lang)?;
-            let rows = page.items.iter().map(|i| row(&p, i)).collect();
-            (rows, page.total, page.total_capped)
-        }
-        _ => (vec![], 0, false),
-    };
+            }
+            Err(e @ AppError::Invalid { .. }) => {
+                let errors = e.problems().iter().map(|p| p.message.get(lang).to_string()).collect();
+                let sort = q.sort.as_deref().and_then(IncidentSort::parse).unwrap_or_default();
+                let page_no = q.page.unwrap_or(1).max(1);
+                (
+                    vec![],
+                    0,
+                    false,
+                    errors,
+                    sort,
+                    q.order.as_deref() != Some("asc"),
+                    page_no,
+                    opres_app::filter::DEFAULT_LIMIT,
+                )
+            }
+            Err(e) => return Err(e.into()),
+        };
+    let page_size = u64::from(limit);
     let base = q.filter_qs();
     let with = |extra: String| if base.is_empty() { format!("?{extra}") } else { format!("?{base}&{extra}") };
     let order = if descending { "desc" } else { "asc" };
     let sort_qs = format!("sort={}&order={order}", sort.code());
-    let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+    let pages = total.div_ceil(page_size).max(1);
     let prev = (page_no > 1).then(|| with(format!("{sort_qs}&page={}", page_no - 1)));
     let next = (page_no < pages).then(|| with(format!("{sort_qs}&page={}", page_no + 1)));
     let sorts = [
@@ -287,8 +266,8 @@ async fn list(
         }
     })
     .collect();
-    let first = if total == 0 { 0 } else { (page_no - 1) * u64::from(PAGE_SIZE) + 1 };
-    let last = (page_no * u64::from(PAGE_SIZE)).min(total);
+    let first = if total == 0 { 0 } else { (page_no - 1) * page_size + 1 };
+    let last = (page_no * page_size).min(total);
     let mut f = HashMap::new();
     for (k, val) in [
         ("institution", &q.institution),
@@ -307,7 +286,7 @@ async fn list(
     let this_fy = FiscalYear::of(&Utc::now()).0;
     let results = Results {
         p: p.clone(),
-        errors: errs.iter().map(|e| format!("{}: {}", e.field, e.problem.message(lang))).collect(),
+        errors,
         export_qs: with(sort_qs),
         rows,
         total,
@@ -323,7 +302,7 @@ async fn list(
     }
     let page = ListPage {
         results,
-        institutions: institution_opts(&s, &caller, lang).await.or_page(lang)?,
+        institutions: institution_opts(&s, &actor, lang).await?,
         triggers: opts(&Trigger::ALL, Trigger::code, |t| t.short_label(lang).to_string()),
         trends: opts(&Trend::ALL, Trend::code, |t| t.label(lang).to_string()),
         channels: opts(&Channel::ALL, Channel::code, |c| c.label(lang).to_string()),
@@ -358,17 +337,18 @@ fn row(p: &Page, i: &Stored<Incident>) -> Row {
 async fn export(
     State(s): State<AppState>,
     ctx: Ctx,
-    caller: Caller,
+    actor: Actor,
     Query(q): Query<ListQuery>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Failed> {
     let lang = ctx.lang;
-    let (params, errs) = q.params(caller.user.value.time_zone);
-    let filter = params.parse(caller.scope()).ok().filter(|_| errs.is_empty());
-    let Some(filter) = filter else {
-        return Ok(Redirect::to(&format!("/incidents?{}", q.filter_qs())).into_response());
+    let incidents: Vec<Incident> = match s.register.matching_incidents(&actor, &q.request(ctx.zone())).await {
+        Ok(found) => found.into_iter().map(|i| i.value).collect(),
+        // The list page shows what is wrong with the filter.
+        Err(AppError::Invalid { .. }) => {
+            return Ok(Redirect::to(&format!("/incidents?{}", q.filter_qs())).into_response());
+        }
+        Err(e) => return Err(e.into()),
     };
-    let incidents: Vec<Incident> =
-        s.register.store().all_incidents(&filter).await.or_page(lang)?.into_iter().map(|i| i.value).collect();
     let (format, ext) = match q.format.as_deref() {
         Some("xlsx") => (opres_interchange::Format::Xlsx, "xlsx"),
         _ => (opres_interchange::Format::Csv, "csv"),
@@ -378,7 +358,7 @@ async fn export(
         out.extend_from_slice("\u{feff}".as_bytes()); // so Excel reads the CSV as UTF-8
     }
     opres_interchange::write_incidents_with(format, &incidents, lang.into(), &mut out)
-        .map_err(|e| PageError::internal(lang, e))?;
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let name = format!("incidents-{}.{ext}", Utc::now().with_timezone(&JST).format("%Y%m%d-%H%M"));
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
         .unwrap_or(HeaderValue::from_static("attachment"));
@@ -462,11 +442,11 @@ fn duration(d: chrono::Duration, lang: Lang) -> String {
     }
 }
 
+/// One incident for a page of another module (by a [`Caller`]; the incident pages themselves
+/// take an [`Actor`]).
 pub(crate) async fn load(s: &AppState, caller: &Caller, id: i64, lang: Lang) -> Result<Stored<Incident>, PageError> {
-    match s.register.store().incident(id).await.or_page(lang)? {
-        Some(i) if caller.sees(&i.value.institution) => Ok(i),
-        _ => Err(PageError::NotFound(lang)),
-    }
+    let actor = crate::edge::actor_of(caller, lang);
+    s.register.incident(&actor, id).await.map_err(|e| PageError::app(lang, e))
 }
 
 fn stage_rows(p: &Page, stages: &[ReportStage]) -> Vec<StageRow> {
@@ -482,38 +462,23 @@ fn stage_rows(p: &Page, stages: &[ReportStage]) -> Vec<StageRow> {
         .collect()
 }
 
-pub(crate) async fn detail_page(
+/// The incident's page, with a message above its forms when one was refused. Generic in its
+/// error so that pages of other modules can show it too.
+pub(crate) async fn detail_page<E: From<Failed>>(
     s: &AppState,
     ctx: &Ctx,
-    caller: &Caller,
+    actor: &Actor,
     i: Stored<Incident>,
     form_error: Option<String>,
-) -> Result<Response, PageError> {
+) -> Result<Response, E> {
     let lang = ctx.lang;
     let p = ctx.page("incidents").await;
-    let stages = stage_rows(&p, &s.register.policy().stages(&i.value, Utc::now()));
-    let institution_name = s
-        .register
-        .store()
-        .institution(&i.value.institution)
-        .await
-        .or_page(lang)?
-        .map(|x| x.value.name(lang).to_string())
-        .unwrap_or_default();
-    let history = if caller.can(Permission::ReadAudit) {
-        s.register
-            .store()
-            .list_audit(&AuditQuery {
-                object_kind: Some("incident".into()),
-                object_key: Some(i.value.reference.to_string()),
-                limit: 50,
-                ..Default::default()
-            })
-            .await
-            .or_page(lang)?
-            .items
-    } else {
-        vec![]
+    let stages = stage_rows(&p, &s.register.report_stages(&i.value, Utc::now()));
+    let institution_name = s.register.institution(actor, &i.value.institution).await.map_err(Failed)?;
+    let institution_name = institution_name.value.name(lang).to_string();
+    let history = s.register.incident_history(actor, &i.value).await.map_err(Failed)?;
+    let Some(caller) = &ctx.caller else {
+        return Err(Failed(AppError::Internal("incident page without a signed-in caller".into())).into());
     };
     let panel = super::analysis::incident_panel(s, caller, &i, &p).await;
     let page = DetailPage {
@@ -531,14 +496,9 @@ pub(crate) async fn detail_page(
     Ok(render(lang, &page))
 }
 
-async fn detail(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> Result<Response, PageError> {
-    let i = load(&s, &caller, id, ctx.lang).await?;
-    detail_page(&s, &ctx, &caller, i, None).await
+async fn detail(State(s): State<AppState>, ctx: Ctx, actor: Actor, Path(id): Path<i64>) -> Result<Response, Failed> {
+    let i = s.register.incident(&actor, id).await?;
+    detail_page(&s, &ctx, &actor, i, None).await
 }
 
 fn pair<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
@@ -571,76 +531,83 @@ fn local_value(t: &chrono::DateTime<Utc>, zone: DisplayZone) -> String {
     }
 }
 
+/// After a refused timeline entry or submission: the incident's page with what to correct.
+async fn refused_on_detail(
+    s: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: i64,
+    e: AppError,
+    message_key: &str,
+) -> Result<Response, Failed> {
+    match e {
+        AppError::Invalid { .. } | AppError::Conflict { .. } => {
+            let i = s.register.incident(actor, id).await?;
+            let message = ctx.page("").await.t(message_key).to_string();
+            detail_page(s, ctx, actor, i, Some(message)).await
+        }
+        other => Err(other.into()),
+    }
+}
+
 async fn add_timeline(
     State(s): State<AppState>,
     ctx: Ctx,
-    caller: Caller,
+    actor: Actor,
     Path(id): Path<i64>,
     body: Bytes,
-) -> Result<Response, PageError> {
-    let lang = ctx.lang;
-    require(&caller, Permission::EditIncident, lang)?;
-    let i = load(&s, &caller, id, lang).await?;
+) -> Result<Response, Failed> {
     let pairs = form_pairs(&body);
-    let at = local_time(pair(&pairs, "at"), caller.user.value.time_zone).unwrap_or_default();
-    let text = pair(&pairs, "text").to_string();
-    let at = opres_domain::time::parse_timestamp(&at).ok();
-    let (Some(at), false) = (at, text.is_empty()) else {
-        return detail_page(&s, &ctx, &caller, i, Some(ctx.page("").await.t("incident.timeline_invalid").into())).await;
+    let record = TimelineRecord {
+        at: local_time(pair(&pairs, "at"), ctx.zone()).unwrap_or_default(),
+        text: pair(&pairs, "text").to_string(),
     };
-    s.register.store().add_timeline_entry(id, &TimelineEntry { at, text }, &caller.audit()).await.or_page(lang)?;
-    ctx.flash("flash.saved").await;
-    Ok(Redirect::to(&format!("/incidents/{id}#timeline")).into_response())
+    match s.register.add_timeline_entry(&actor, &IncidentKey::Id(id), record).await {
+        Ok(_) => {
+            ctx.flash("flash.saved").await;
+            Ok(Redirect::to(&format!("/incidents/{id}#timeline")).into_response())
+        }
+        Err(e) => refused_on_detail(&s, &ctx, &actor, id, e, "incident.timeline_invalid").await,
+    }
 }
 
 async fn add_submission(
     State(s): State<AppState>,
     ctx: Ctx,
-    caller: Caller,
+    actor: Actor,
     Path(id): Path<i64>,
     body: Bytes,
-) -> Result<Response, PageError> {
-    let lang = ctx.lang;
-    require(&caller, Permission::EditIncident, lang)?;
-    let i = load(&s, &caller, id, lang).await?;
+) -> Result<Response, Failed> {
     let pairs = form_pairs(&body);
-    let at = local_time(pair(&pairs, "submitted_at"), caller.user.value.time_zone).unwrap_or_default();
-    let at = opres_domain::time::parse_timestamp(&at).ok().filter(|t| *t >= i.value.times.detected_at());
-    let stage = pair(&pairs, "stage").parse::<ReportStageKind>().ok();
-    let (Some(submitted_at), Some(stage)) = (at, stage) else {
-        return detail_page(&s, &ctx, &caller, i, Some(ctx.page("").await.t("incident.submission_invalid").into()))
-            .await;
+    let record = ReportSubmissionRecord {
+        stage: pair(&pairs, "stage").to_string(),
+        submitted_at: local_time(pair(&pairs, "submitted_at"), ctx.zone()).unwrap_or_default(),
     };
-    s.register
-        .store()
-        .add_report_submission(id, &ReportSubmission { stage, submitted_at }, &caller.audit())
-        .await
-        .or_page(lang)?;
-    ctx.flash("flash.saved").await;
-    Ok(Redirect::to(&format!("/incidents/{id}#stages")).into_response())
+    match s.register.add_report_submission(&actor, &IncidentKey::Id(id), record).await {
+        Ok(_) => {
+            ctx.flash("flash.saved").await;
+            Ok(Redirect::to(&format!("/incidents/{id}#stages")).into_response())
+        }
+        Err(e) => refused_on_detail(&s, &ctx, &actor, id, e, "incident.submission_invalid").await,
+    }
 }
 
 async fn delete(
     State(s): State<AppState>,
     ctx: Ctx,
-    caller: Caller,
+    actor: Actor,
     Path(id): Path<i64>,
     body: Bytes,
-) -> Result<Response, PageError> {
-    let lang = ctx.lang;
-    require(&caller, Permission::DeleteIncident, lang)?;
-    let i = load(&s, &caller, id, lang).await?;
+) -> Result<Response, Failed> {
     let pairs = form_pairs(&body);
-    let version = pair(&pairs, "version").parse::<i64>().unwrap_or(i.version);
-    match s.register.store().delete_incident(id, version, &caller.audit()).await {
+    let version = pair(&pairs, "version").parse::<i64>().ok();
+    match s.register.delete_incident(&actor, &IncidentKey::Id(id), version).await {
         Ok(()) => {
             ctx.flash("flash.deleted").await;
             Ok(Redirect::to("/incidents").into_response())
         }
-        Err(StoreError::Conflict { .. }) => {
-            detail_page(&s, &ctx, &caller, i, Some(ctx.page("").await.t("form.conflict").into())).await
-        }
-        Err(e) => Err(PageError::store(lang, e)),
+        Err(e @ AppError::Conflict { .. }) => refused_on_detail(&s, &ctx, &actor, id, e, "form.conflict").await,
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -728,12 +695,11 @@ impl FormState {
     }
 
     /// The record the form describes; times are read in the user's zone.
-    fn record(&self, zone: DisplayZone, keep: Option<&Incident>) -> IncidentRecord {
+    fn record(&self, zone: DisplayZone) -> IncidentRecord {
         let opt = |k: &str| Some(self.v(k).trim().to_string()).filter(|s| !s.is_empty());
         let num = |k: &str| opt(k).map(|s| RawScalar::Text(s.replace(',', "")));
         let time = |k: &str| local_time(self.v(k), zone);
         let multi = |k: &str| self.multi.get(k).cloned().unwrap_or_default();
-        let kept = keep.map(IncidentRecord::from).unwrap_or_default();
         IncidentRecord {
             reference: self.v("reference").trim().to_string(),
             institution: self.v("institution").trim().to_string(),
@@ -765,21 +731,18 @@ impl FormState {
             publicly_announced: Some(RawScalar::Bool(self.checked("publicly_announced"))),
             good_practice: Some(RawScalar::Bool(self.checked("good_practice"))),
             good_practice_note: opt("good_practice_note"),
-            // The form edits the incident itself; timeline and submissions have their own forms.
-            timeline: kept.timeline,
-            report_submissions: kept.report_submissions,
+            // The form edits the incident itself; timeline and submissions have their own forms
+            // (the edit use case keeps them).
+            timeline: vec![],
+            report_submissions: vec![],
         }
     }
 
-    fn add_errors(&mut self, errs: &ValidationErrors, lang: Lang) {
-        let cat = crate::i18n::Catalogue(lang);
-        for e in errs.iter() {
-            let mut msg = e.problem.message(lang);
-            // The domain names the other field by its code; the form shows its label.
-            if let Problem::Before { other_field } | Problem::Requires { other_field } = &e.problem {
-                msg = msg.replace(other_field, cat.t(&format!("f.{other_field}")));
-            }
-            self.errors.entry(e.field.clone()).or_default().push(msg);
+    /// Puts each problem of a refused form next to its field (those of no field next to the
+    /// reference, the form's first field).
+    fn add_problems(&mut self, e: &AppError, lang: Lang) {
+        for (field, message) in form_problems(e, crate::i18n::Catalogue(lang)) {
+            self.errors.entry(field.unwrap_or_else(|| "reference".into())).or_default().push(message);
         }
     }
 }
@@ -820,28 +783,20 @@ impl FormPage {
 async fn form_page(
     s: &AppState,
     ctx: &Ctx,
-    caller: &Caller,
+    actor: &Actor,
     f: FormState,
     id: Option<i64>,
     version: i64,
     conflict: Option<i64>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Failed> {
     let lang = ctx.lang;
     let p = ctx.page("incidents").await;
-    let systems: Vec<Stored<System>> = s
-        .register
-        .store()
-        .list_systems(None)
-        .await
-        .or_page(lang)?
-        .into_iter()
-        .filter(|x| caller.sees(&x.value.institution))
-        .collect();
+    let systems = s.register.all_systems(actor).await?;
     let mut summary: Vec<String> =
         f.errors.iter().map(|(k, v)| format!("{}: {}", p.t(&format!("f.{k}")), v.join(" "))).collect();
     summary.sort();
     let page = FormPage {
-        institutions: institution_opts(s, caller, lang).await.or_page(lang)?,
+        institutions: institution_opts(s, actor, lang).await?,
         systems: systems
             .iter()
             .map(|x| Opt {
@@ -859,7 +814,7 @@ async fn form_page(
             .collect(),
         channels: opts(&Channel::ALL, Channel::code, |c| c.label(lang).to_string()),
         impacts: opts(&SettlementImpact::ALL, SettlementImpact::code, |c| c.label(lang).to_string()),
-        can_classify: caller.can(Permission::Classify) || id.is_none(),
+        can_classify: actor.can(Permission::Classify) || id.is_none(),
         p,
         f,
         id,
@@ -875,133 +830,72 @@ async fn form_page(
     Ok((status, render(lang, &page)).into_response())
 }
 
-async fn new_form(State(s): State<AppState>, ctx: Ctx, caller: Caller) -> Result<Response, PageError> {
-    require(&caller, Permission::CreateIncident, ctx.lang)?;
+async fn new_form(State(s): State<AppState>, ctx: Ctx, actor: Actor) -> Result<Response, Failed> {
+    actor.require(Permission::CreateIncident)?;
     let mut f = FormState::default();
-    if let Some(only) = caller.scope().filter(|v| v.len() == 1) {
+    if let Some(only) = actor.scope_filter().filter(|v| v.len() == 1) {
         f.values.insert("institution".into(), only[0].to_string());
     }
     f.values.insert("settlement_impact".into(), "none".into());
-    form_page(&s, &ctx, &caller, f, None, 0, None).await
+    form_page(&s, &ctx, &actor, f, None, 0, None).await
 }
 
-async fn edit_form(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> Result<Response, PageError> {
-    require(&caller, Permission::EditIncident, ctx.lang)?;
-    let i = load(&s, &caller, id, ctx.lang).await?;
-    let f = FormState::from_incident(&i.value, caller.user.value.time_zone);
-    form_page(&s, &ctx, &caller, f, Some(id), i.version, None).await
+async fn edit_form(State(s): State<AppState>, ctx: Ctx, actor: Actor, Path(id): Path<i64>) -> Result<Response, Failed> {
+    let i = s.register.incident_to_edit(&actor, &IncidentKey::Id(id)).await?;
+    let f = FormState::from_incident(&i.value, ctx.zone());
+    form_page(&s, &ctx, &actor, f, Some(id), i.version, None).await
 }
 
-/// Checks the parts the domain cannot: scope and, for reporters, the classification.
-fn access_problems(caller: &Caller, value: &Incident, before: Option<&Incident>) -> ValidationErrors {
-    let mut e = ValidationErrors::default();
-    if !caller.sees(&value.institution) {
-        e.push("institution", Problem::UnknownReference { value: value.institution.to_string() });
-    }
-    if let Some(before) = before
-        && !caller.can(Permission::Classify)
-        && (before.classification != value.classification || before.secondary_trends != value.secondary_trends)
-    {
-        e.push(
-            "trend",
-            Problem::BadFormat {
-                value: value.classification.trend().code().into(),
-                hint: "only analysts change the classification",
-            },
-        );
-    }
-    e
-}
-
-async fn create(State(s): State<AppState>, ctx: Ctx, caller: Caller, body: Bytes) -> Result<Response, PageError> {
-    let lang = ctx.lang;
-    require(&caller, Permission::CreateIncident, lang)?;
-    let zone = caller.user.value.time_zone;
-    let mut f = FormState::from_pairs(form_pairs(&body));
-    let value = match f.record(zone, None).validate() {
-        Ok(v) => v,
-        Err(errs) => {
-            f.add_errors(&errs, lang);
-            return form_page(&s, &ctx, &caller, f, None, 0, None).await;
-        }
-    };
-    let errs = access_problems(&caller, &value, None);
-    if !errs.is_empty() {
-        f.add_errors(&errs, lang);
-        return form_page(&s, &ctx, &caller, f, None, 0, None).await;
-    }
-    match s.register.store().create_incident(&value, &caller.audit()).await {
+async fn create(State(s): State<AppState>, ctx: Ctx, actor: Actor, body: Bytes) -> Result<Response, Failed> {
+    let f = FormState::from_pairs(form_pairs(&body));
+    match s.register.create_incident(&actor, f.record(ctx.zone())).await {
         Ok(created) => {
             ctx.flash("flash.created").await;
             Ok(Redirect::to(&format!("/incidents/{}", created.id)).into_response())
         }
-        Err(e) => store_problem(&s, &ctx, &caller, f, None, 0, e).await,
+        Err(e) => refused_form(&s, &ctx, &actor, f, None, 0, e).await,
     }
 }
 
-/// Refusals the user can fix become field messages; anything else is an internal error.
-async fn store_problem(
+/// Refusals the user can fix are shown on the form, field by field, with what they typed;
+/// anything else is the error page.
+async fn refused_form(
     s: &AppState,
     ctx: &Ctx,
-    caller: &Caller,
+    actor: &Actor,
     mut f: FormState,
     id: Option<i64>,
     version: i64,
-    e: StoreError,
-) -> Result<Response, PageError> {
-    let lang = ctx.lang;
-    let mut errs = ValidationErrors::default();
-    match e {
-        StoreError::AlreadyExists { key, .. } => errs.push("reference", Problem::AlreadyRegistered { value: key }),
-        StoreError::UnknownReference { what: "system", key } => {
-            errs.push("affected_systems", Problem::UnknownReference { value: key })
+    e: AppError,
+) -> Result<Response, Failed> {
+    match &e {
+        AppError::Invalid { .. } => f.add_problems(&e, ctx.lang),
+        AppError::Refused { kind: "already_exists", .. } => {
+            f.errors.entry("reference".into()).or_default().push(e.message(ctx.lang));
         }
-        StoreError::UnknownReference { key, .. } => errs.push("institution", Problem::UnknownReference { value: key }),
-        StoreError::Conflict { current_version, .. } => {
-            return form_page(s, ctx, caller, f, id, version, Some(current_version)).await;
+        AppError::Conflict { current_version, .. } => {
+            return form_page(s, ctx, actor, f, id, version, Some(current_version.unwrap_or(version))).await;
         }
-        other => return Err(PageError::store(lang, other)),
+        _ => return Err(e.into()),
     }
-    f.add_errors(&errs, lang);
-    form_page(s, ctx, caller, f, id, version, None).await
+    form_page(s, ctx, actor, f, id, version, None).await
 }
 
 async fn update(
     State(s): State<AppState>,
     ctx: Ctx,
-    caller: Caller,
+    actor: Actor,
     Path(id): Path<i64>,
     body: Bytes,
-) -> Result<Response, PageError> {
-    let lang = ctx.lang;
-    require(&caller, Permission::EditIncident, lang)?;
-    let current = load(&s, &caller, id, lang).await?;
-    let zone = caller.user.value.time_zone;
-    let mut f = FormState::from_pairs(form_pairs(&body));
+) -> Result<Response, Failed> {
+    let f = FormState::from_pairs(form_pairs(&body));
     let version = f.v("version").parse::<i64>().unwrap_or(0);
-    let value = match f.record(zone, Some(&current.value)).validate() {
-        Ok(v) => v,
-        Err(errs) => {
-            f.add_errors(&errs, lang);
-            return form_page(&s, &ctx, &caller, f, Some(id), version, None).await;
-        }
-    };
-    let errs = access_problems(&caller, &value, Some(&current.value));
-    if !errs.is_empty() {
-        f.add_errors(&errs, lang);
-        return form_page(&s, &ctx, &caller, f, Some(id), version, None).await;
-    }
-    match s.register.store().update_incident(id, version, &value, &caller.audit()).await {
+    match s.register.edit_incident(&actor, &IncidentKey::Id(id), Some(version), f.record(ctx.zone())).await {
         Ok(_) => {
             ctx.flash("flash.saved").await;
             Ok(Redirect::to(&format!("/incidents/{id}")).into_response())
         }
-        Err(e) => store_problem(&s, &ctx, &caller, f, Some(id), version, e).await,
+        Err(e) => refused_form(&s, &ctx, &actor, f, Some(id), version, e).await,
     }
 }
 
@@ -1017,7 +911,6 @@ mod tests {
         assert_eq!(local_time(" ", DisplayZone::Jst), None);
         let t = opres_domain::time::parse_timestamp("2024-05-01T00:30:00Z").unwrap();
         assert_eq!(local_value(&t, DisplayZone::Jst), "2024-05-01T09:30");
-        assert_eq!(day_start("2024-05-01", DisplayZone::Jst, 1).as_deref(), Some("2024-05-02T00:00:00+09:00"));
         assert_eq!(duration(chrono::Duration::minutes(65), Lang::Ja), "1時間05分");
         assert_eq!(duration(chrono::Duration::minutes(1505), Lang::En), "1 d 1 h 05 min");
     }

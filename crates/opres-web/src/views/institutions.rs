@@ -1,18 +1,18 @@
 //! Institutions and their systems.
 
-use super::{Ctx, OrPage, Page, PageError, render, require};
+use super::{Ctx, Page, form_problems, render};
 use crate::AppState;
-use crate::auth::Caller;
+use crate::edge::Failed;
 use crate::middleware::form_pairs;
 use crate::routes::Routes;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use opres_app::Permission;
+use opres_app::{Actor, AppError, Noun};
 use opres_domain::record::{InstitutionRecord, SystemRecord};
-use opres_domain::{Criticality, Institution, InstitutionCode, InstitutionType, Problem, System, ValidationErrors};
-use opres_store::{StoreError, Stored};
+use opres_domain::{Criticality, Institution, InstitutionCode, InstitutionType, System};
+use opres_store::Stored;
 use std::collections::HashMap;
 
 pub(super) fn routes(r: Routes) -> Routes {
@@ -70,19 +70,17 @@ impl DetailPage {
 async fn list_page(
     s: &AppState,
     ctx: &Ctx,
-    caller: &Caller,
+    actor: &Actor,
     errors: Vec<String>,
     form: HashMap<String, String>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Failed> {
     let lang = ctx.lang;
-    let store = s.register.store();
-    let systems = store.list_systems(None).await.or_page(lang)?;
-    let rows = store
-        .list_institutions()
-        .await
-        .or_page(lang)?
+    let systems = s.register.all_systems(actor).await?;
+    let rows = s
+        .register
+        .institutions(actor)
+        .await?
         .into_iter()
-        .filter(|i| caller.sees(&i.value.code))
         .map(|i| InstRow {
             systems: systems.iter().filter(|x| x.value.institution == i.value.code).count(),
             code: i.value.code.to_string(),
@@ -97,26 +95,27 @@ async fn list_page(
     Ok((status, render(lang, &ListPage { p, rows, types, errors, form })).into_response())
 }
 
-async fn list(State(s): State<AppState>, ctx: Ctx, caller: Caller) -> Result<Response, PageError> {
-    list_page(&s, &ctx, &caller, vec![], HashMap::new()).await
+async fn list(State(s): State<AppState>, ctx: Ctx, actor: Actor) -> Result<Response, Failed> {
+    list_page(&s, &ctx, &actor, vec![], HashMap::new()).await
 }
 
-fn messages(errs: &ValidationErrors, page: &Page) -> Vec<String> {
-    errs.iter().map(|e| format!("{}: {}", page.t(&format!("f.{}", e.field)), e.problem.message(page.lang))).collect()
-}
-
-fn store_messages(e: StoreError, page: &Page) -> Result<Vec<String>, PageError> {
-    match e {
-        StoreError::AlreadyExists { .. } | StoreError::UnknownReference { .. } | StoreError::Conflict { .. } => {
-            Ok(vec![e.message(page.lang)])
-        }
-        other => Err(PageError::store(page.lang, other)),
+/// What the user can correct, one line each (under the field's label); anything else is the
+/// error page.
+fn refusal(e: AppError, page: &Page) -> Result<Vec<String>, Failed> {
+    match &e {
+        AppError::Invalid { .. } => Ok(form_problems(&e, page.cat)
+            .into_iter()
+            .map(|(field, message)| match field {
+                Some(f) => format!("{}: {message}", page.t(&format!("f.{f}"))),
+                None => message,
+            })
+            .collect()),
+        AppError::Refused { .. } | AppError::Conflict { .. } => Ok(vec![e.message(page.lang)]),
+        _ => Err(e.into()),
     }
 }
 
-async fn create(State(s): State<AppState>, ctx: Ctx, caller: Caller, body: Bytes) -> Result<Response, PageError> {
-    let lang = ctx.lang;
-    require(&caller, Permission::ManageInstitutions, lang)?;
+async fn create(State(s): State<AppState>, ctx: Ctx, actor: Actor, body: Bytes) -> Result<Response, Failed> {
     let form: HashMap<String, String> = form_pairs(&body).into_iter().collect();
     let get = |k: &str| form.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let record = InstitutionRecord {
@@ -126,44 +125,35 @@ async fn create(State(s): State<AppState>, ctx: Ctx, caller: Caller, body: Bytes
         institution_type: get("institution_type"),
         lei: Some(get("lei")).filter(|v| !v.is_empty()),
     };
-    let page = ctx.page("institutions").await;
-    let value = match record.validate() {
-        Ok(v) if caller.sees(&v.code) => v,
-        Ok(v) => {
-            let mut e = ValidationErrors::default();
-            e.push("code", Problem::UnknownReference { value: v.code.to_string() });
-            return list_page(&s, &ctx, &caller, messages(&e, &page), form).await;
-        }
-        Err(e) => return list_page(&s, &ctx, &caller, messages(&e, &page), form).await,
-    };
-    match s.register.store().create_institution(&value, &caller.audit()).await {
-        Ok(_) => {
+    match s.register.create_institution(&actor, record).await {
+        Ok(created) => {
             ctx.flash("flash.created").await;
-            Ok(Redirect::to(&format!("/institutions/{}", value.code)).into_response())
+            Ok(Redirect::to(&format!("/institutions/{}", created.value.code)).into_response())
         }
         Err(e) => {
-            let msgs = store_messages(e, &page)?;
-            list_page(&s, &ctx, &caller, msgs, form).await
+            let msgs = refusal(e, &ctx.page("institutions").await)?;
+            list_page(&s, &ctx, &actor, msgs, form).await
         }
     }
+}
+
+/// An institution code in a page's URL: one that cannot be a code names no institution.
+fn code_in_path(code: &str) -> Result<InstitutionCode, AppError> {
+    InstitutionCode::parse(code).map_err(|_| AppError::not_found(Noun::Institution, code))
 }
 
 async fn detail_page(
     s: &AppState,
     ctx: &Ctx,
-    caller: &Caller,
+    actor: &Actor,
     code: &str,
     errors: Vec<String>,
     form: HashMap<String, String>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Failed> {
     let lang = ctx.lang;
-    let code = InstitutionCode::parse(code).map_err(|_| PageError::NotFound(lang))?;
-    if !caller.sees(&code) {
-        return Err(PageError::NotFound(lang));
-    }
-    let store = s.register.store();
-    let i = store.institution(&code).await.or_page(lang)?.ok_or(PageError::NotFound(lang))?;
-    let systems = store.list_systems(Some(&code)).await.or_page(lang)?;
+    let code = code_in_path(code)?;
+    let i = s.register.institution(actor, &code).await?;
+    let systems = s.register.systems(actor, &code).await?;
     let p = ctx.page("institutions").await;
     let criticalities = Criticality::ALL.iter().map(|c| Opt { code: c.code(), label: c.label(lang) }).collect();
     let status =
@@ -174,25 +164,20 @@ async fn detail_page(
 async fn detail(
     State(s): State<AppState>,
     ctx: Ctx,
-    caller: Caller,
+    actor: Actor,
     Path(code): Path<String>,
-) -> Result<Response, PageError> {
-    detail_page(&s, &ctx, &caller, &code, vec![], HashMap::new()).await
+) -> Result<Response, Failed> {
+    detail_page(&s, &ctx, &actor, &code, vec![], HashMap::new()).await
 }
 
 async fn create_system(
     State(s): State<AppState>,
     ctx: Ctx,
-    caller: Caller,
+    actor: Actor,
     Path(code): Path<String>,
     body: Bytes,
-) -> Result<Response, PageError> {
-    let lang = ctx.lang;
-    require(&caller, Permission::EditInstitution, lang)?;
-    let inst = InstitutionCode::parse(&code).map_err(|_| PageError::NotFound(lang))?;
-    if !caller.sees(&inst) {
-        return Err(PageError::NotFound(lang));
-    }
+) -> Result<Response, Failed> {
+    let institution = code_in_path(&code)?;
     let form: HashMap<String, String> = form_pairs(&body).into_iter().collect();
     let get = |k: &str| form.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let record = SystemRecord {
@@ -202,19 +187,14 @@ async fn create_system(
         owner: Some(get("owner")).filter(|v| !v.is_empty()),
         criticality: get("criticality"),
     };
-    let page = ctx.page("institutions").await;
-    let value = match record.validate() {
-        Ok(v) => v,
-        Err(e) => return detail_page(&s, &ctx, &caller, &code, messages(&e, &page), form).await,
-    };
-    match s.register.store().create_system(&value, &caller.audit()).await {
+    match s.register.create_system(&actor, &institution, record).await {
         Ok(_) => {
             ctx.flash("flash.created").await;
             Ok(Redirect::to(&format!("/institutions/{code}")).into_response())
         }
         Err(e) => {
-            let msgs = store_messages(e, &page)?;
-            detail_page(&s, &ctx, &caller, &code, msgs, form).await
+            let msgs = refusal(e, &ctx.page("institutions").await)?;
+            detail_page(&s, &ctx, &actor, &code, msgs, form).await
         }
     }
 }

@@ -3,13 +3,14 @@
 use super::{Ctx, Page, render};
 use crate::AppState;
 use crate::auth::{CSRF, ClientAddr, LANG, THROTTLED, USER_ID, random_token};
+use crate::edge::Failed;
 use crate::routes::Routes;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use opres_app::AccessError;
+use opres_app::{AccessError, AppError};
 use opres_domain::Lang;
-use opres_store::{AuditEvent, DisplayZone};
+use opres_store::DisplayZone;
 use serde::Deserialize;
 
 pub(super) fn routes(r: Routes) -> Routes {
@@ -83,11 +84,11 @@ async fn submit(
         Ok(user) => {
             s.throttle.succeeded(&f.username);
             let Some(session) = &ctx.session else {
-                return super::PageError::internal(lang, "no session layer").into_response();
+                return Failed(AppError::Internal("no session layer".into())).into_response();
             };
             // A new session id at sign-in: an id planted before sign-in is worth nothing after it.
             if let Err(e) = session.cycle_id().await {
-                return super::PageError::internal(lang, e).into_response();
+                return Failed(AppError::Internal(e.to_string())).into_response();
             }
             let _ = session.insert(USER_ID, user.id).await;
             let _ = session.insert(CSRF, random_token()).await;
@@ -102,7 +103,7 @@ async fn submit(
             let key = match e {
                 AccessError::Disabled => "login.disabled",
                 AccessError::InvalidCredentials => "login.invalid",
-                other => return super::PageError::internal(lang, other).into_response(),
+                other => return Failed(other.into()).into_response(),
             };
             again(p, key, axum::http::StatusCode::UNAUTHORIZED)
         }
@@ -110,12 +111,8 @@ async fn submit(
 }
 
 async fn logout(State(s): State<AppState>, ctx: Ctx) -> Response {
-    if let Some(c) = &ctx.caller {
-        let _ = s
-            .register
-            .store()
-            .record_event(&c.audit(), AuditEvent::new("sign_out", "user", c.user.value.username.clone()))
-            .await;
+    if let Some(actor) = ctx.actor() {
+        let _ = s.register.sign_out(&actor).await;
     }
     if let Some(session) = &ctx.session {
         let _ = session.flush().await;
@@ -137,11 +134,11 @@ async fn preferences(State(s): State<AppState>, ctx: Ctx, body: axum::body::Byte
     if let (Some(session), Some(l)) = (&ctx.session, lang) {
         let _ = session.insert(LANG, l).await;
     }
-    if let Some(c) = &ctx.caller {
+    if let (Some(c), Some(actor)) = (&ctx.caller, ctx.actor()) {
         let zone = f.zone.as_deref().and_then(DisplayZone::parse).unwrap_or(c.user.value.time_zone);
         let lang = lang.or(c.user.value.lang);
-        if let Err(e) = s.register.store().set_preferences(c.user.id, lang, zone).await {
-            return super::PageError::internal(ctx.lang, e).into_response();
+        if let Err(e) = s.register.set_own_preferences(&actor, lang, zone).await {
+            return Failed(e).into_response();
         }
     }
     // Drop a ?lang= from the page we return to, or it would override the choice just saved.

@@ -13,10 +13,10 @@ mod tlpt;
 mod users;
 
 use crate::AppState;
-use crate::auth::{Caller, LANG, MaybeCaller, csrf_token};
+use crate::auth::{Caller, MaybeCaller, csrf_token};
+use crate::edge::RequestLang;
 use crate::error::error_id;
 use crate::i18n::Catalogue;
-use crate::lang::{accept_language, query_lang};
 use crate::routes::Routes;
 use askama::Template;
 use axum::extract::FromRequestParts;
@@ -206,15 +206,8 @@ impl FromRequestParts<AppState> for Ctx {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let MaybeCaller(caller) = MaybeCaller::from_request_parts(parts, state).await?;
         let session = parts.extensions.get::<Session>().cloned();
-        let session_lang = match &session {
-            Some(s) => s.get::<Lang>(LANG).await.ok().flatten(),
-            None => None,
-        };
-        let lang = query_lang(&parts.uri)
-            .or_else(|| caller.as_ref().and_then(|c| c.user.value.lang))
-            .or(session_lang)
-            .or_else(|| accept_language(&parts.headers))
-            .unwrap_or_default();
+        // Resolved once per request by the edge's middleware.
+        let RequestLang(lang) = RequestLang::from_request_parts(parts, state).await?;
         let path = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
         let htmx = parts.headers.contains_key("hx-request");
         Ok(Ctx { caller, session, lang, path, htmx })
@@ -253,6 +246,16 @@ impl Ctx {
             path: self.path.clone(),
             flash,
         }
+    }
+
+    /// The signed-in user's time zone for dates (JST when signed out).
+    pub fn zone(&self) -> DisplayZone {
+        self.caller.as_ref().map(|c| c.user.value.time_zone).unwrap_or_default()
+    }
+
+    /// The signed-in user as the application sees them (pages that also serve signed-out visitors).
+    pub fn actor(&self) -> Option<opres_app::Actor> {
+        self.caller.as_ref().map(|c| crate::edge::actor_of(c, self.lang))
     }
 
     /// Leaves a one-time message for the next page.
@@ -295,15 +298,44 @@ impl IntoResponse for PageError {
     }
 }
 
-/// Maps any displayable error into an internal page error (logged with an id).
-pub(crate) trait OrPage<T> {
-    fn or_page(self, lang: Lang) -> Result<T, PageError>;
+impl PageError {
+    /// An application error on a page of a module that still answers with [`PageError`]:
+    /// refusals keep their status, the rest is internal (logged with an id).
+    pub fn app(lang: Lang, e: opres_app::AppError) -> PageError {
+        match e {
+            opres_app::AppError::NotFound { .. } => PageError::NotFound(lang),
+            opres_app::AppError::Forbidden => PageError::Forbidden(lang),
+            other => PageError::internal(lang, other),
+        }
+    }
 }
 
-impl<T> OrPage<T> for Result<T, StoreError> {
-    fn or_page(self, lang: Lang) -> Result<T, PageError> {
-        self.map_err(|e| PageError::store(lang, e))
+/// The problems of a refused form, each with its field (`None`: the form as a whole) and its
+/// message without the field's name (the form shows it next to the field, under its label).
+/// Where a time is compared with another field, that field is named by its label too.
+pub(crate) fn form_problems(e: &opres_app::AppError, cat: Catalogue) -> Vec<(Option<String>, String)> {
+    let lang = cat.lang();
+    let mut out: Vec<(Option<String>, String)> = e
+        .problems()
+        .iter()
+        .map(|p| {
+            let text = p.message.get(lang);
+            let reason = match &p.field {
+                Some(f) => text.strip_prefix(&format!("{f}: ")).unwrap_or(text),
+                None => text,
+            };
+            let reason = if matches!(p.kind.as_str(), "before" | "requires") {
+                reason.split(' ').map(|w| cat.get(&format!("f.{w}")).unwrap_or(w)).collect::<Vec<_>>().join(" ")
+            } else {
+                reason.to_string()
+            };
+            (p.field.clone(), reason)
+        })
+        .collect();
+    if out.is_empty() {
+        out.push((None, e.message(lang)));
     }
+    out
 }
 
 #[derive(Template)]
@@ -314,6 +346,7 @@ struct ErrorPage {
     status: u16,
     message_key: &'static str,
     error_id: Option<String>,
+    details: Vec<String>,
 }
 
 impl ErrorPage {
@@ -329,7 +362,18 @@ pub(crate) fn error_page(
     message_key: &'static str,
     error_id: Option<String>,
 ) -> Response {
-    let page = ErrorPage { lang, cat: Catalogue(lang), status: status.as_u16(), message_key, error_id };
+    error_page_with(lang, status, message_key, error_id, vec![])
+}
+
+/// An error page with the application's own words under the headline (what was refused and why).
+pub(crate) fn error_page_with(
+    lang: Lang,
+    status: StatusCode,
+    message_key: &'static str,
+    error_id: Option<String>,
+    details: Vec<String>,
+) -> Response {
+    let page = ErrorPage { lang, cat: Catalogue(lang), status: status.as_u16(), message_key, error_id, details };
     let html = page.render().unwrap_or_else(|_| "<!doctype html><title>opres</title><p>Error</p>".into());
     (status, Html(html)).into_response()
 }

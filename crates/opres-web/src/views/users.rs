@@ -1,18 +1,18 @@
 //! Users and roles (administrators only). An administrator scoped to some institutions sees and
 //! manages only users inside that scope.
 
-use super::{Ctx, OrPage, Page, PageError, render, require};
+use super::{Ctx, Page, render};
 use crate::AppState;
-use crate::auth::Caller;
+use crate::edge::Failed;
 use crate::middleware::form_pairs;
 use crate::routes::Routes;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use opres_app::{AccessError, NewUser, Permission};
+use opres_app::{Actor, AppError, NewUser, Permission, UserChange};
 use opres_domain::InstitutionCode;
-use opres_store::{Role, StoreError, Stored, User, UserScope};
+use opres_store::{Role, Stored, User, UserScope};
 
 pub(super) fn routes(r: Routes) -> Routes {
     r.get("/users", list).post("/users", create).get("/users/{id}", detail).post("/users/{id}", update)
@@ -90,14 +90,11 @@ fn role_opts(p: &Page) -> Vec<RoleOpt> {
     Role::ALL.iter().map(|r| RoleOpt { code: r.code(), label: r.label(p.lang) }).collect()
 }
 
-async fn inst_opts(s: &AppState, caller: &Caller, p: &Page) -> Result<Vec<InstOpt>, PageError> {
+async fn inst_opts(s: &AppState, actor: &Actor, p: &Page) -> Result<Vec<InstOpt>, Failed> {
     Ok(s.register
-        .store()
-        .list_institutions()
-        .await
-        .or_page(p.lang)?
+        .institutions(actor)
+        .await?
         .into_iter()
-        .filter(|i| caller.sees(&i.value.code))
         .map(|i| InstOpt {
             code: i.value.code.to_string(),
             label: format!("{} {}", i.value.code, i.value.name(p.lang)),
@@ -108,34 +105,25 @@ async fn inst_opts(s: &AppState, caller: &Caller, p: &Page) -> Result<Vec<InstOp
 async fn list_page(
     s: &AppState,
     ctx: &Ctx,
-    caller: &Caller,
+    actor: &Actor,
     errors: Vec<String>,
     f: Vec<(String, String)>,
-) -> Result<Response, PageError> {
+) -> Result<Response, Failed> {
     let lang = ctx.lang;
-    let users = s
-        .register
-        .store()
-        .list_users()
-        .await
-        .or_page(lang)?
-        .into_iter()
-        .filter(|u| caller.user.value.scope.covers(&u.value.scope))
-        .collect();
+    let users = s.register.users(actor).await?;
     let p = ctx.page("users").await;
-    let page = ListPage { roles: role_opts(&p), institutions: inst_opts(s, caller, &p).await?, p, users, errors, f };
+    let page = ListPage { roles: role_opts(&p), institutions: inst_opts(s, actor, &p).await?, p, users, errors, f };
     let status =
         if page.errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, render(lang, &page)).into_response())
 }
 
-async fn list(State(s): State<AppState>, ctx: Ctx, caller: Caller) -> Result<Response, PageError> {
-    require(&caller, Permission::ManageUsers, ctx.lang)?;
-    list_page(&s, &ctx, &caller, vec![], vec![]).await
+async fn list(State(s): State<AppState>, ctx: Ctx, actor: Actor) -> Result<Response, Failed> {
+    list_page(&s, &ctx, &actor, vec![], vec![]).await
 }
 
-/// Role and scope from a form; the scope may not reach beyond the administrator's own.
-fn role_and_scope(caller: &Caller, f: &[(String, String)]) -> Result<(Role, UserScope), String> {
+/// Role and scope as the form gives them, or the form field that does not read.
+fn role_and_scope(f: &[(String, String)]) -> Result<(Role, UserScope), &'static str> {
     let role = Role::parse(get(f, "role")).ok_or("role")?;
     let scope = if get(f, "all_institutions") == "true" {
         UserScope::All
@@ -146,29 +134,31 @@ fn role_and_scope(caller: &Caller, f: &[(String, String)]) -> Result<(Role, User
         }
         UserScope::Institutions(codes)
     };
-    if !caller.user.value.scope.covers(&scope) {
-        return Err("institutions".into());
-    }
     Ok((role, scope))
 }
 
-fn access_message(p: &Page, e: AccessError) -> Result<String, PageError> {
-    match e {
-        AccessError::Store(StoreError::AlreadyExists { .. }) => Ok(p.t("users.exists").to_string()),
-        AccessError::Store(other) => Err(PageError::store(p.lang, other)),
-        other => Ok(other.message(p.lang)),
+/// A refusal the administrator can act on, in the page's words; anything else is the error page.
+fn refusal(p: &Page, e: AppError) -> Result<String, Failed> {
+    match &e {
+        AppError::Refused { kind: "already_exists", .. } => Ok(p.t("users.exists").to_string()),
+        AppError::Refused { kind: "not_self", .. } => Ok(p.t("users.not_self").to_string()),
+        AppError::Invalid { problems, .. } if problems.iter().any(|x| x.field.as_deref() == Some("institutions")) => {
+            Ok(p.t("users.bad_institutions").to_string())
+        }
+        AppError::Invalid { .. } => Ok(e.message(p.lang)),
+        _ => Err(e.into()),
     }
 }
 
-async fn create(State(s): State<AppState>, ctx: Ctx, caller: Caller, body: Bytes) -> Result<Response, PageError> {
-    let lang = ctx.lang;
-    require(&caller, Permission::ManageUsers, lang)?;
+async fn create(State(s): State<AppState>, ctx: Ctx, actor: Actor, body: Bytes) -> Result<Response, Failed> {
+    // Refused before the form is read, as the use case would.
+    actor.require(Permission::ManageUsers)?;
     let f = form_pairs(&body);
     let p = ctx.page("users").await;
-    let (role, scope) = match role_and_scope(&caller, &f) {
+    let (role, scope) = match role_and_scope(&f) {
         Ok(x) => x,
         Err(field) => {
-            return list_page(&s, &ctx, &caller, vec![p.t(&format!("users.bad_{field}")).to_string()], f).await;
+            return list_page(&s, &ctx, &actor, vec![p.t(&format!("users.bad_{field}")).to_string()], f).await;
         }
     };
     let new = NewUser {
@@ -178,36 +168,29 @@ async fn create(State(s): State<AppState>, ctx: Ctx, caller: Caller, body: Bytes
         role,
         scope,
     };
-    match s.register.add_user(new, &caller.audit()).await {
+    match s.register.create_user(&actor, new).await {
         Ok(u) => {
             ctx.flash("flash.created").await;
             Ok(Redirect::to(&format!("/users/{}", u.id)).into_response())
         }
         Err(e) => {
-            let msg = access_message(&p, e)?;
-            list_page(&s, &ctx, &caller, vec![msg], f).await
+            let msg = refusal(&p, e)?;
+            list_page(&s, &ctx, &actor, vec![msg], f).await
         }
-    }
-}
-
-async fn load(s: &AppState, caller: &Caller, id: i64, lang: opres_domain::Lang) -> Result<Stored<User>, PageError> {
-    match s.register.store().user_by_id(id).await.or_page(lang)? {
-        Some((u, _)) if caller.user.value.scope.covers(&u.value.scope) => Ok(u),
-        _ => Err(PageError::NotFound(lang)),
     }
 }
 
 async fn detail_page(
     s: &AppState,
     ctx: &Ctx,
-    caller: &Caller,
+    actor: &Actor,
     u: Stored<User>,
     errors: Vec<String>,
     conflict: bool,
-) -> Result<Response, PageError> {
+) -> Result<Response, Failed> {
     let p = ctx.page("users").await;
     let page =
-        DetailPage { roles: role_opts(&p), institutions: inst_opts(s, caller, &p).await?, p, u, errors, conflict };
+        DetailPage { roles: role_opts(&p), institutions: inst_opts(s, actor, &p).await?, p, u, errors, conflict };
     let status = if page.errors.is_empty() && !conflict {
         axum::http::StatusCode::OK
     } else {
@@ -216,72 +199,50 @@ async fn detail_page(
     Ok((status, render(ctx.lang, &page)).into_response())
 }
 
-async fn detail(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> Result<Response, PageError> {
-    require(&caller, Permission::ManageUsers, ctx.lang)?;
-    let u = load(&s, &caller, id, ctx.lang).await?;
-    detail_page(&s, &ctx, &caller, u, vec![], false).await
+async fn detail(State(s): State<AppState>, ctx: Ctx, actor: Actor, Path(id): Path<i64>) -> Result<Response, Failed> {
+    let u = s.register.user(&actor, id).await?;
+    detail_page(&s, &ctx, &actor, u, vec![], false).await
 }
 
 async fn update(
     State(s): State<AppState>,
     ctx: Ctx,
-    caller: Caller,
+    actor: Actor,
     Path(id): Path<i64>,
     body: Bytes,
-) -> Result<Response, PageError> {
-    let lang = ctx.lang;
-    require(&caller, Permission::ManageUsers, lang)?;
-    let current = load(&s, &caller, id, lang).await?;
+) -> Result<Response, Failed> {
+    let current = s.register.user(&actor, id).await?;
     let f = form_pairs(&body);
     let p = ctx.page("users").await;
-    let (role, scope) = match role_and_scope(&caller, &f) {
+    let (role, scope) = match role_and_scope(&f) {
         Ok(x) => x,
         Err(field) => {
-            return detail_page(
-                &s,
-                &ctx,
-                &caller,
-                current,
-                vec![p.t(&format!("users.bad_{field}")).to_string()],
-                false,
-            )
-            .await;
+            let msg = p.t(&format!("users.bad_{field}")).to_string();
+            return detail_page(&s, &ctx, &actor, current, vec![msg], false).await;
         }
     };
     let version = get(&f, "version").parse::<i64>().unwrap_or(0);
-    let mut user = current.value.clone();
-    user.display_name =
-        Some(get(&f, "display_name").to_string()).filter(|d| !d.is_empty()).unwrap_or(user.display_name);
-    user.role = role;
-    user.scope = scope;
-    user.active = get(&f, "active") == "true";
-    if current.id == caller.user.id && (!user.active || user.role != Role::Admin) {
-        // An administrator cannot lock themselves out.
-        return detail_page(&s, &ctx, &caller, current, vec![p.t("users.not_self").to_string()], false).await;
-    }
-    let result = s.register.update_user(id, version, &user, &caller.audit()).await;
-    match result {
+    let change = UserChange {
+        display_name: Some(get(&f, "display_name").to_string()),
+        role: Some(role),
+        scope: Some(scope),
+        active: Some(get(&f, "active") == "true"),
+    };
+    match s.register.change_user(&actor, id, Some(version), change).await {
         Ok(_) => {}
-        Err(AccessError::Store(StoreError::Conflict { .. })) => {
-            return detail_page(&s, &ctx, &caller, current, vec![], true).await;
-        }
+        Err(AppError::Conflict { .. }) => return detail_page(&s, &ctx, &actor, current, vec![], true).await,
         Err(e) => {
-            let msg = access_message(&p, e)?;
-            return detail_page(&s, &ctx, &caller, current, vec![msg], false).await;
+            let msg = refusal(&p, e)?;
+            return detail_page(&s, &ctx, &actor, current, vec![msg], false).await;
         }
     }
     let password = get(&f, "password");
     if !password.is_empty()
-        && let Err(e) = s.register.set_password(id, password, &caller.audit()).await
+        && let Err(e) = s.register.reset_password(&actor, id, password).await
     {
-        let msg = access_message(&p, e)?;
-        let u = load(&s, &caller, id, lang).await?;
-        return detail_page(&s, &ctx, &caller, u, vec![msg], false).await;
+        let msg = refusal(&p, e)?;
+        let u = s.register.user(&actor, id).await?;
+        return detail_page(&s, &ctx, &actor, u, vec![msg], false).await;
     }
     ctx.flash("flash.saved").await;
     Ok(Redirect::to(&format!("/users/{id}")).into_response())

@@ -1,5 +1,5 @@
-use crate::support::spawn_app;
-use opres_store::engine_tests;
+use crate::support::{add_user, spawn_app, token_client};
+use opres_store::{AuditContext, Role, UserScope, engine_tests};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -195,4 +195,106 @@ engine_tests!(list_filters_and_bad_parameters, |db| {
         .await
         .unwrap();
     assert!(page.contains("INC-4") && page.contains("Incidents"), "{page}");
+});
+
+engine_tests!(an_incident_is_reached_by_its_reference_as_by_its_id, |db| {
+    let app = spawn_app(db).await;
+    seed(&app).await;
+    let reference = "RB-AOIURA-2026-9001";
+    let r = app.http.post(app.url("/api/v1/incidents")).json(&incident(reference)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let created: Value = r.json().await.unwrap();
+    let by_ref = |path: &str| app.url(&format!("/api/v1/incidents/{reference}{path}"));
+
+    let r = app.http.get(by_ref("")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["etag"], "\"1\"");
+    let found: Value = r.json().await.unwrap();
+    assert_eq!(found["id"], created["id"]);
+    assert_eq!(found["reference"], reference);
+    let by_id: Value = app
+        .http
+        .get(app.url(&format!("/api/v1/incidents/{}", created["id"])))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found, by_id, "the same incident either way");
+
+    // The timeline, stages and edits take the reference too, with the same version rules.
+    let r = app
+        .http
+        .post(by_ref("/timeline"))
+        .json(&json!({"at": "2024-06-03T10:30:00+09:00", "text": "DDoS対策サービスを発動"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let timeline: Value = app.http.get(by_ref("/timeline")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(timeline["items"].as_array().unwrap().len(), 1);
+    let stages = app.http.get(by_ref("/report-stages")).send().await.unwrap();
+    assert_eq!(stages.status(), StatusCode::OK);
+    let mut edit = incident(reference);
+    edit["root_cause"] = json!("the mitigation contract did not cover the new range");
+    let r = app.http.put(by_ref("")).json(&edit).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PRECONDITION_REQUIRED);
+    let r = app.http.put(by_ref("")).header("If-Match", "\"1\"").json(&edit).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED, "the timeline entry made it version 2");
+    let r = app.http.put(by_ref("")).header("If-Match", "\"2\"").json(&edit).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let saved: Value = r.json().await.unwrap();
+    assert_eq!(saved["root_cause"], edit["root_cause"]);
+    assert_eq!(saved["version"], 3);
+
+    // Another institution's user cannot learn that the reference exists.
+    let other = opres_domain::InstitutionCode::parse("BANK-Z").unwrap();
+    let user = add_user(&app.register, "zed", Role::Analyst, UserScope::Institutions(vec![other])).await;
+    let (_, secret) = app.register.create_token(&user, "t", &AuditContext::new("test")).await.unwrap();
+    let outsider = token_client(&secret);
+    for r in [
+        outsider.get(by_ref("")).send().await.unwrap(),
+        outsider.delete(by_ref("")).header("If-Match", "\"3\"").send().await.unwrap(),
+    ] {
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    }
+    let missing = app.http.get(app.url("/api/v1/incidents/RB-AOIURA-2026-0000")).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let body: Value = missing.json().await.unwrap();
+    assert!(body["detail"].as_str().unwrap().contains("RB-AOIURA-2026-0000"), "{body}");
+
+    let r = app.http.delete(by_ref("")).header("If-Match", "\"3\"").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.http.get(by_ref("")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+});
+
+engine_tests!(a_bad_sort_is_refused_by_the_page_and_the_api_alike, |db| {
+    let app = spawn_app(db).await;
+    seed(&app).await;
+    let r = app.http.post(app.url("/api/v1/incidents")).json(&incident("INC-SORT")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    // What the shared request says about the sort, in English.
+    let request = opres_app::IncidentListRequest { sort: Some("colour".into()), ..Default::default() };
+    let problems = request.parse(None).unwrap_err();
+    let expected: Vec<String> = problems.iter().map(|p| p.message(opres_domain::Lang::En)).collect();
+    assert_eq!(problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), ["sort"]);
+
+    let r = app.http.get(app.url("/api/v1/incidents?sort=colour&lang=en")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    let api: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
+    assert_eq!(api, expected);
+    assert_eq!(body["errors"][0]["field"], "sort");
+
+    // The page lists the same problem above an empty result instead of sorting some other way.
+    let page = app.http.get(app.url("/incidents?sort=colour&lang=en")).send().await.unwrap().text().await.unwrap();
+    let shown = page.replace("&#39;", "'").replace("&#34;", "\"").replace("&quot;", "\"").replace("&amp;", "&");
+    assert!(shown.contains(&expected[0]), "{page}");
+    assert!(!page.contains("INC-SORT"), "no rows under a refused sort");
+    let sorted = app.http.get(app.url("/incidents?sort=reference&lang=en")).send().await.unwrap().text().await.unwrap();
+    assert!(sorted.contains("INC-SORT") && !sorted.contains(&expected[0]));
+    // So is a bad order, which the page used to read as "descending".
+    let r = app.http.get(app.url("/api/v1/incidents?order=sideways")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 });

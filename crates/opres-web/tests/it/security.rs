@@ -206,7 +206,14 @@ engine_tests!(pages_carry_security_headers_and_never_raw_errors, |db| {
         assert!(body.contains("This page cannot be shown"), "{path}: {body}");
         assert!(!body.contains("Cannot parse") && !body.contains("Failed to deserialize"), "{path}: {body}");
     }
-    let r = app.http.get(app.url("/api/v1/incidents/not-a-number")).send().await.unwrap();
+    // An incident key that is neither an id nor a reference is a bad request; one shaped like a
+    // reference is looked up as one (and not found).
+    let r = app.http.get(app.url("/api/v1/incidents/not%20a%20key")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let body = r.text().await.unwrap();
+    assert!(!body.contains("Cannot parse") && body.contains("not a key"), "{body}");
+    let r = app.http.get(app.url("/api/v1/incidents/not-a-number")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
 });

@@ -5,7 +5,7 @@
 mod charts;
 
 use super::incidents::{Opt, TrendGroup};
-use super::{Ctx, OrPage, Page, PageError, render, require};
+use super::{Ctx, Page, PageError, render, require};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::middleware::form_pairs;
@@ -19,7 +19,7 @@ use chrono::Utc;
 use opres_analysis::report::ReportOptions;
 use opres_app::Permission;
 use opres_app::analysis::AnalysisAppError;
-use opres_domain::{FiscalYear, Incident, IncidentRef, Lang, Trend, Trigger};
+use opres_domain::{FiscalYear, Incident, Lang, Trend, Trigger};
 use opres_store::{StoreError, Stored};
 use serde::Deserialize;
 
@@ -299,12 +299,9 @@ async fn search(
             .search(&s.register, &query, caller.scope(), offset, SEARCH_PAGE)
             .await
             .map_err(|e| app_error(lang, e))?;
-        let store = s.register.store();
+        let actor = crate::edge::actor_of(&caller, lang);
         for h in found.hits {
-            let id = match IncidentRef::parse(&h.reference) {
-                Ok(r) => store.incident_by_reference(&r).await.or_page(lang)?.map(|i| i.id),
-                Err(_) => None,
-            };
+            let id = hit_id(&s, &actor, &h.reference).await.map_err(|e| PageError::app(lang, e))?;
             let trend = h.trend.parse::<Trend>().map(|t| t.label(lang).to_string()).unwrap_or(h.trend);
             view.hits.push(HitRow {
                 id,
@@ -522,15 +519,12 @@ pub(crate) async fn incident_panel(s: &AppState, caller: &Caller, i: &Stored<Inc
             None
         }
     };
-    let store = s.register.store();
+    let actor = crate::edge::actor_of(caller, lang);
     let mut similar = Vec::new();
     match s.analysis.similar(&s.register, &i.value, caller.scope(), 5).await {
         Ok(found) => {
             for h in found {
-                let id = match IncidentRef::parse(&h.reference) {
-                    Ok(r) => store.incident_by_reference(&r).await.ok().flatten().map(|x| x.id),
-                    Err(_) => None,
-                };
+                let id = hit_id(s, &actor, &h.reference).await.ok().flatten();
                 let trend = h.trend.parse::<Trend>().map(|t| t.label(lang).to_string()).unwrap_or(h.trend);
                 similar.push(SimilarRow {
                     id,
@@ -548,7 +542,7 @@ pub(crate) async fn incident_panel(s: &AppState, caller: &Caller, i: &Stored<Inc
     match s.register.recurrence_of(&i.value).await {
         Ok(Some(c)) => {
             for (k, r) in c.incidents.iter().enumerate() {
-                let id = store.incident_by_reference(r).await.ok().flatten().map(|x| x.id);
+                let id = hit_id(s, &actor, &r.to_string()).await.ok().flatten();
                 chain.push(ChainRow {
                     id,
                     reference: r.to_string(),
@@ -608,7 +602,9 @@ async fn classify(
     let trend = field("trend").parse::<Trend>().ok();
     let (Some(version), Some(trend)) = (version, trend) else {
         let msg = ctx.page("").await.t("analysis.classification_invalid").to_string();
-        return super::incidents::detail_page(&s, &ctx, &caller, i, Some(msg)).await;
+        return super::incidents::detail_page(&s, &ctx, &crate::edge::actor_of(&caller, lang), i, Some(msg))
+            .await
+            .map_err(|crate::edge::Failed(e)| PageError::app(lang, e));
     };
     match s.register.set_classification(&caller.user.value, id, version, trend, &caller.audit()).await {
         Ok(_) => {
@@ -617,8 +613,21 @@ async fn classify(
         }
         Err(AnalysisAppError::Store(StoreError::Conflict { .. })) => {
             let msg = ctx.page("").await.t("form.conflict").to_string();
-            super::incidents::detail_page(&s, &ctx, &caller, i, Some(msg)).await
+            super::incidents::detail_page(&s, &ctx, &crate::edge::actor_of(&caller, lang), i, Some(msg))
+                .await
+                .map_err(|crate::edge::Failed(e)| PageError::app(lang, e))
         }
         Err(e) => Err(app_error(lang, e)),
+    }
+}
+
+/// The row id of a search hit's incident, for its link (`None`: the reference no longer reads or
+/// the incident has gone since the index saw it).
+async fn hit_id(s: &AppState, actor: &opres_app::Actor, reference: &str) -> Result<Option<i64>, opres_app::AppError> {
+    let Ok(key) = opres_app::IncidentKey::parse(reference) else { return Ok(None) };
+    match s.register.find_incident(actor, &key).await {
+        Ok(i) => Ok(Some(i.id)),
+        Err(opres_app::AppError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
     }
 }

@@ -8,7 +8,7 @@
 mod forms;
 mod pages;
 
-use super::{Ctx, OrPage, PageError};
+use super::{Ctx, PageError};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::routes::Routes;
@@ -49,10 +49,8 @@ pub(crate) fn routes(r: Routes) -> Routes {
 async fn scoped(s: &AppState, ctx: &Ctx, caller: &Caller, code: &str) -> Result<(InstitutionCode, String), PageError> {
     let lang = ctx.lang;
     let code = InstitutionCode::parse(code).map_err(|_| PageError::NotFound(lang))?;
-    if !caller.sees(&code) {
-        return Err(PageError::NotFound(lang));
-    }
-    let inst = s.register.store().institution(&code).await.or_page(lang)?.ok_or(PageError::NotFound(lang))?;
+    let actor = crate::edge::actor_of(caller, lang);
+    let inst = s.register.institution(&actor, &code).await.map_err(|e| PageError::app(lang, e))?;
     let name = inst.value.name(lang).to_string();
     Ok((code, name))
 }

@@ -5,7 +5,7 @@ use super::{messages, read_error, scoped, today};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::middleware::form_pairs;
-use crate::views::{Ctx, OrPage, Page, PageError, group, render, require};
+use crate::views::{Ctx, Page, PageError, group, render, require};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
@@ -73,14 +73,12 @@ pub(super) async fn index(State(s): State<AppState>, ctx: Ctx, caller: Caller) -
     let lang = ctx.lang;
     let reg = &s.register;
     let maps = reg.resilience_maps().await.map_err(|e| read_error(e, lang))?;
-    let scenarios = reg.store().list_documents(opres_store::DocumentKind::ResilienceScenario).await.or_page(lang)?;
+    let scenarios = reg.resilience_scenario_summaries().await.map_err(|e| read_error(e, lang))?;
     let rows: Vec<InstRow> = reg
-        .store()
-        .list_institutions()
+        .institutions(&crate::edge::actor_of(&caller, lang))
         .await
-        .or_page(lang)?
+        .map_err(|e| PageError::app(lang, e))?
         .into_iter()
-        .filter(|i| caller.sees(&i.value.code))
         .map(|i| {
             let code = i.value.code.to_string();
             let m = maps.iter().find(|m| m.key == code);

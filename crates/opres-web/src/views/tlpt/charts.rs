@@ -1,10 +1,7 @@
 //! Charts of the TLPT pages, drawn by the server as inline SVG (no script, nothing fetched).
 
+use opres_domain::html;
 use opres_tlpt::metrics::RateRow;
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 /// Colour by how much of what was executed the blue team detected: all, some, none.
 fn colour(r: &RateRow) -> &'static str {
@@ -28,7 +25,7 @@ pub(crate) fn detection_rate_chart(rows: &[RateRow], label: impl Fn(&str) -> Str
     let mut svg = format!(
         "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 {w} {height}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\"><title>{title}</title>",
         w = label_w + bar_w + 110.0,
-        title = esc(title),
+        title = html::escape(title),
     );
     // Axis ticks at 0, 50 and 100 %.
     for pct in [0.0, 50.0, 100.0] {
@@ -43,7 +40,7 @@ pub(crate) fn detection_rate_chart(rows: &[RateRow], label: impl Fn(&str) -> Str
     for (i, r) in rows.iter().enumerate() {
         let y = i as f64 * row_h + 5.0;
         let w = (r.rate * bar_w).max(2.0);
-        let name = esc(&label(&r.key));
+        let name = html::escape(&label(&r.key));
         svg.push_str(&format!(
             "<text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" font-size=\"13\">{name}</text>\
              <rect x=\"{bx}\" y=\"{y}\" width=\"{w:.1}\" height=\"18\" rx=\"2\" fill=\"{c}\"><title>{name}: {d}/{e}</title></rect>\

@@ -4,7 +4,7 @@ use super::{charts, is_user_error, load, messages, page, visible};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::middleware::form_pairs;
-use crate::views::{Ctx, OrPage, Page, PageError, render, require};
+use crate::views::{Ctx, Page, PageError, render, require};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
@@ -204,12 +204,10 @@ async fn list_page(
         .collect();
     let institutions = s
         .register
-        .store()
-        .list_institutions()
+        .institutions(&crate::edge::actor_of(caller, lang))
         .await
-        .or_page(lang)?
+        .map_err(|e| PageError::app(lang, e))?
         .into_iter()
-        .filter(|i| caller.sees(&i.value.code))
         .map(|i| Opt { code: i.value.code.to_string(), label: format!("{} {}", i.value.code, i.value.name(lang)) })
         .collect();
     let status =

@@ -1,0 +1,53 @@
+//! The dashboard's figures for the incidents the actor sees.
+
+use crate::{Actor, AppError, DueReport, Permission, Register};
+use opres_domain::{FiscalYear, IncidentStatus, Timestamp, Trend, Trigger};
+use opres_store::{AuditEntry, IncidentFilter, IncidentQuery};
+
+/// What the dashboard shows.
+#[derive(Debug, Clone)]
+pub struct DashboardSummary {
+    /// The fiscal year `now` falls in.
+    pub fiscal_year: FiscalYear,
+    /// Incidents not yet recovered.
+    pub open: u64,
+    /// This fiscal year's incidents per trigger and trend.
+    pub this_year: Vec<(Trigger, Trend, u64)>,
+    /// Last fiscal year's, the same way.
+    pub last_year: Vec<(Trigger, Trend, u64)>,
+    /// Report stages still due (overdue first), of incidents since the start of last fiscal year.
+    pub due: Vec<DueReport>,
+    /// The latest changes to incidents.
+    pub recent: Vec<AuditEntry>,
+}
+
+impl Register {
+    /// The dashboard as of `now`.
+    #[tracing::instrument(skip_all)]
+    pub async fn dashboard(&self, actor: &Actor, now: Timestamp) -> Result<DashboardSummary, AppError> {
+        actor.require(Permission::ReadRegister)?;
+        let fiscal_year = FiscalYear::of(&now);
+        let base = IncidentFilter { institutions: actor.scope_filter().map(<[_]>::to_vec), ..Default::default() };
+        let open = self
+            .store
+            .list_incidents(&IncidentQuery {
+                filter: IncidentFilter { status: Some(IncidentStatus::Open), ..base.clone() },
+                limit: 1,
+                ..Default::default()
+            })
+            .await?
+            .total;
+        let year = |fy: FiscalYear| IncidentFilter {
+            occurred_from: Some(fy.start()),
+            occurred_before: Some(fy.end()),
+            ..base.clone()
+        };
+        let this_year = self.store.incident_counts(&year(fiscal_year)).await?;
+        let last_year = self.store.incident_counts(&year(fiscal_year.previous())).await?;
+        // Stages still due come from recent incidents: two fiscal years back is ample.
+        let recent_filter = IncidentFilter { occurred_from: Some(fiscal_year.previous().start()), ..base };
+        let due = self.due_reports(&recent_filter, now).await?;
+        let recent = self.recent_incident_changes(actor, 8).await?;
+        Ok(DashboardSummary { fiscal_year, open, this_year, last_year, due, recent })
+    }
+}

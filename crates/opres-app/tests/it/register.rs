@@ -1,0 +1,165 @@
+//! The register's use cases through the door: every rule of role, scope and version is checked
+//! by the use case itself, whichever front end calls it.
+
+use opres_app::{
+    Actor, AppError, Channel, FilterParams, IncidentKey, IncidentListRequest, NewUser, Register, UserChange,
+};
+use opres_domain::record::{IncidentRecord, InstitutionRecord, SystemRecord, TimelineRecord};
+use opres_domain::{InstitutionCode, Lang};
+use opres_store::{AuditContext, Role, UserScope, engine_tests};
+use serde_json::json;
+
+fn code(c: &str) -> InstitutionCode {
+    InstitutionCode::parse(c).unwrap()
+}
+
+fn institution(c: &str) -> InstitutionRecord {
+    serde_json::from_value(json!({"code": c, "name_ja": "銀行", "institution_type": "regional_bank"})).unwrap()
+}
+
+fn incident(reference: &str, inst: &str, trend: &str) -> IncidentRecord {
+    serde_json::from_value(json!({
+        "reference": reference, "institution": inst, "title_ja": "勘定系の遅延",
+        "occurred_at": "2024-06-03T10:00:00+09:00", "detected_at": "2024-06-03T10:05:00+09:00",
+        "affected_systems": ["CORE"], "trend": trend
+    }))
+    .unwrap()
+}
+
+async fn person(register: &Register, name: &str, role: Role, scope: UserScope) -> Actor {
+    let new = NewUser {
+        username: name.into(),
+        display_name: String::new(),
+        password: "a long enough pass".into(),
+        role,
+        scope,
+    };
+    let user = register.add_user(new, &AuditContext::new("test")).await.unwrap();
+    Actor::user(&user, Channel::Web, Lang::En)
+}
+
+/// Two institutions with a system each and one incident each; the actors of the test.
+async fn register_with_two_banks(register: &Register) -> (Actor, Actor, Actor) {
+    let admin = Actor::cli(Lang::En);
+    for c in ["BANK-A", "BANK-B"] {
+        register.create_institution(&admin, institution(c)).await.unwrap();
+        let system: SystemRecord =
+            serde_json::from_value(json!({"code": "CORE", "name": "Core", "criticality": "critical"})).unwrap();
+        register.create_system(&admin, &code(c), system).await.unwrap();
+        register.create_incident(&admin, incident(&format!("INC-{c}"), c, "operations.capacity")).await.unwrap();
+    }
+    let reporter = person(register, "hanako", Role::Reporter, UserScope::Institutions(vec![code("BANK-A")])).await;
+    let analyst = person(register, "taro", Role::Analyst, UserScope::Institutions(vec![code("BANK-A")])).await;
+    (admin, reporter, analyst)
+}
+
+fn reference(r: &str) -> IncidentKey {
+    IncidentKey::parse(r).unwrap()
+}
+
+engine_tests!(scope_and_role_are_checked_by_the_use_cases, |db| {
+    let register = Register::new(db.store.clone());
+    let (admin, reporter, analyst) = register_with_two_banks(&register).await;
+
+    // Another institution's incident reads as missing, by reference and by id alike.
+    let theirs = register.find_incident(&admin, &reference("INC-BANK-B")).await.unwrap();
+    for key in [reference("INC-BANK-B"), IncidentKey::Id(theirs.id)] {
+        assert!(matches!(register.find_incident(&reporter, &key).await, Err(AppError::NotFound { .. })), "{key}");
+    }
+    let list = register.list_incidents(&reporter, &IncidentListRequest::default()).await.unwrap();
+    let refs: Vec<_> = list.page.items.iter().map(|i| i.value.reference.to_string()).collect();
+    assert_eq!(refs, ["INC-BANK-A"]);
+    let asked = IncidentListRequest {
+        filter: FilterParams { institutions: vec!["BANK-B".into()], ..Default::default() },
+        ..Default::default()
+    };
+    assert_eq!(register.list_incidents(&reporter, &asked).await.unwrap().page.total, 0, "asking is not seeing");
+    let due = register.due(&reporter, &FilterParams::default(), false, chrono::Utc::now()).await.unwrap();
+    assert!(due.iter().all(|d| d.institution == code("BANK-A")) && !due.is_empty());
+
+    // A reporter corrects an incident but does not re-classify it; an analyst does.
+    let ours = register.find_incident(&reporter, &reference("INC-BANK-A")).await.unwrap();
+    let mut corrected = incident("INC-BANK-A", "BANK-A", "operations.capacity");
+    corrected.root_cause = Some("a batch ran late".into());
+    let saved = register.update_incident(&reporter, &reference("INC-BANK-A"), Some(ours.version), corrected).await;
+    let saved = saved.unwrap();
+    let reclassified = incident("INC-BANK-A", "BANK-A", "operations.storage");
+    let e = register.update_incident(&reporter, &reference("INC-BANK-A"), Some(saved.version), reclassified).await;
+    assert_eq!(e.unwrap_err().problems().iter().map(|p| p.field.as_deref()).collect::<Vec<_>>(), [Some("trend")]);
+    let trend = "operations.storage".parse().unwrap();
+    let e = register.reclassify_incident(&reporter, &reference("INC-BANK-A"), Some(saved.version), trend).await;
+    assert!(matches!(e, Err(AppError::Forbidden)));
+    let done = register.reclassify_incident(&analyst, &reference("INC-BANK-A"), Some(saved.version), trend).await;
+    assert_eq!(done.unwrap().value.classification.trend(), trend);
+
+    // Every change names the version it was based on, and a stale one is a conflict.
+    let key = reference("INC-BANK-A");
+    assert!(matches!(register.delete_incident(&analyst, &key, None).await, Err(AppError::VersionRequired)));
+    let e = register.delete_incident(&analyst, &key, Some(1)).await.unwrap_err();
+    assert_eq!(e.current_version(), Some(3));
+    assert!(matches!(register.delete_incident(&reporter, &key, Some(3)).await, Err(AppError::Forbidden)));
+
+    // Nothing is registered for an institution outside the scope, and the refusal is located.
+    let e = register.create_incident(&reporter, incident("INC-NEW", "BANK-B", "operations.capacity")).await;
+    assert_eq!(e.unwrap_err().problems()[0].field.as_deref(), Some("institution"));
+    let e = register
+        .add_timeline_entry(&reporter, &reference("INC-BANK-B"), TimelineRecord { at: String::new(), text: "x".into() })
+        .await;
+    assert!(matches!(e, Err(AppError::NotFound { .. })), "scope before the body");
+    let e =
+        register.add_timeline_entry(&reporter, &key, TimelineRecord { at: String::new(), text: String::new() }).await;
+    let fields: Vec<_> = e.unwrap_err().problems().iter().filter_map(|p| p.field.clone()).collect();
+    assert_eq!(fields, ["at", "text"]);
+    assert!(matches!(register.institution(&reporter, &code("BANK-B")).await, Err(AppError::NotFound { .. })));
+    assert_eq!(register.institutions(&reporter).await.unwrap().len(), 1);
+    assert!(matches!(register.create_institution(&analyst, institution("BANK-C")).await, Err(AppError::Forbidden)));
+});
+
+engine_tests!(accounts_and_the_audit_trail_stay_within_the_scope, |db| {
+    let register = Register::new(db.store.clone());
+    let (_, reporter, _) = register_with_two_banks(&register).await;
+    let scoped = UserScope::Institutions(vec![code("BANK-A")]);
+    let admin_a = person(&register, "kanri", Role::Admin, scoped.clone()).await;
+    let auditor_a = person(&register, "kansa", Role::Auditor, scoped.clone()).await;
+    person(&register, "bob", Role::Reporter, UserScope::Institutions(vec![code("BANK-B")])).await;
+
+    // A scoped administrator manages users inside the scope only, and never locks themselves out.
+    let names: Vec<_> = register.users(&admin_a).await.unwrap().into_iter().map(|u| u.value.username).collect();
+    assert!(names.contains(&"hanako".to_string()) && !names.contains(&"bob".to_string()));
+    let wider = NewUser {
+        username: "wide".into(),
+        display_name: String::new(),
+        password: "a long enough pass".into(),
+        role: Role::Executive,
+        scope: UserScope::All,
+    };
+    let e = register.create_user(&admin_a, wider).await.unwrap_err();
+    assert_eq!(e.problems()[0].field.as_deref(), Some("institutions"));
+    let me = admin_a.user_id().unwrap();
+    let current = register.user(&admin_a, me).await.unwrap();
+    let off = UserChange { active: Some(false), ..Default::default() };
+    let e = register.change_user(&admin_a, me, Some(current.version), off).await;
+    assert!(matches!(e, Err(AppError::Refused { kind: "not_self", .. })));
+    assert!(matches!(register.users(&reporter).await, Err(AppError::Forbidden)));
+
+    // The audit trail: a scoped auditor reads their institution's part but cannot verify the chain.
+    let page = register.audit_trail(&auditor_a, &Default::default()).await.unwrap();
+    assert!(page.items.iter().all(|e| e.institution.as_deref().is_none_or(|i| i == "BANK-A")));
+    assert!(page.items.iter().any(|e| e.object_key == "INC-BANK-A"));
+    assert!(matches!(register.verify_audit_trail(&auditor_a).await, Err(AppError::Forbidden)));
+    assert!(register.verify_audit_trail(&Actor::cli(Lang::En)).await.unwrap().first_bad.is_none());
+    assert!(matches!(register.audit_trail(&reporter, &Default::default()).await, Err(AppError::Forbidden)));
+
+    // One's own tokens and password.
+    let (token, _) = register.create_own_token(&reporter, "mine").await.unwrap();
+    assert_eq!(register.own_tokens(&reporter).await.unwrap()[0].id, token.id);
+    let e = register.change_own_password(&reporter, "not it at all", "another long one", "another long one").await;
+    assert!(matches!(e, Err(AppError::Refused { kind: "wrong_password", .. })));
+    let e = register.change_own_password(&reporter, "a long enough pass", "another long one", "typo").await;
+    assert_eq!(e.unwrap_err().problems()[0].kind, "mismatch");
+    register
+        .change_own_password(&reporter, "a long enough pass", "another long one", "another long one")
+        .await
+        .unwrap();
+    assert!(register.sign_in("hanako", "another long one", "test").await.is_ok());
+});
