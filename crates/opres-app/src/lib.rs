@@ -18,6 +18,11 @@ mod sessions;
 pub mod tlpt;
 mod users;
 
+/// Today in Japan: the one clock for due, review and rollout dates (they are JST calendar days).
+pub fn today() -> chrono::NaiveDate {
+    opres_domain::jst_date(&chrono::Utc::now())
+}
+
 pub use access::{AccessError, NewUser, Permission, allows};
 pub use actor::{Actor, Channel};
 pub use dashboard::DashboardSummary;

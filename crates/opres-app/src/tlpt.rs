@@ -8,7 +8,7 @@
 //! programme that breaks a rule is never stored. ATT&CK catalogues are documents of kind
 //! `attack_catalogue`, keyed by their domain (`enterprise-attack`, `ics-attack`), shared by everyone.
 
-use crate::Register;
+use crate::{Register, today};
 use chrono::{DateTime, NaiveDate, Utc};
 use opres_domain::{FieldError, InstitutionCode, JST, Lang, Problem, ValidationErrors, Yen};
 use opres_store::{AuditContext, Document, DocumentKind, DocumentSummary, StoreError};
@@ -147,11 +147,6 @@ pub struct ProgrammeImported {
 
 /// Key of the ATT&CK catalogue the programme pages use by default.
 pub const ENTERPRISE: &str = "enterprise-attack";
-
-/// Today in Japan: due dates and rollout dates are JST calendar days.
-pub fn today() -> NaiveDate {
-    Utc::now().with_timezone(&JST).date_naive()
-}
 
 fn title_of(p: &TlptProgramme) -> String {
     let ja = p.group.name.get(Lang::Ja);

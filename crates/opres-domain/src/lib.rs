@@ -23,7 +23,7 @@ pub use lang::Lang;
 pub use record::{IncidentRecord, InstitutionRecord, ReportSubmissionRecord, SystemRecord, TimelineRecord};
 pub use reporting::{ReportStage, ReportStageKind, ReportStageStatus, ReportSubmission, ReportingPolicy};
 pub use taxonomy::{Classification, Trend, Trigger};
-pub use time::{FiscalYear, JST, Timestamp};
+pub use time::{FiscalYear, JST, Timestamp, jst_date};
 pub use validation::{FieldError, Problem, ValidationErrors};
 
 /// A register extract: what a file imports or an export writes, in dependency order.

@@ -53,6 +53,11 @@ pub fn format_jst(t: &Timestamp) -> String {
     t.with_timezone(&JST).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
 
+/// The calendar date (JST) of an instant: due dates, review dates and rollout dates are JST days.
+pub fn jst_date(t: &Timestamp) -> NaiveDate {
+    t.with_timezone(&JST).date_naive()
+}
+
 /// A Japanese fiscal year (年度): FY2024 runs from 1 April 2024 to 31 March 2025, JST.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]

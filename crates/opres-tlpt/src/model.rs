@@ -626,10 +626,7 @@ pub fn jst_start_of(d: NaiveDate) -> Timestamp {
     JST.from_local_datetime(&naive).single().map(|t| t.with_timezone(&Utc)).unwrap_or_default()
 }
 
-/// The calendar date (JST) of an instant.
-pub fn jst_date(t: &Timestamp) -> NaiveDate {
-    t.with_timezone(&JST).date_naive()
-}
+pub use opres_domain::jst_date;
 
 impl TlptProgramme {
     /// An empty programme for a group.

@@ -8,7 +8,7 @@ use crate::output::InputError;
 use anyhow::Context;
 use opres_app::Register;
 use opres_app::resilience::{MapExport, MapFile, ReportFormat, ResilienceError};
-use opres_domain::{InstitutionCode, JST, Lang};
+use opres_domain::{InstitutionCode, Lang};
 use opres_resilience::engine::{CompiledScenario, FailoverAssumption, MonteCarloOptions};
 use opres_resilience::maps::{self, SvgOptions};
 use opres_resilience::report::{self, ScenarioRun};
@@ -258,7 +258,7 @@ async fn command(args: ResilienceArgs, source: &Source, lang: Lang) -> anyhow::R
             Ok(())
         }
         ResilienceCommand::Report { scenarios, samples, seed, format, out } => {
-            let today = chrono::Utc::now().with_timezone(&JST).date_naive();
+            let today = opres_app::today();
             if let (Source::Register(r, code), None) = (source, &scenarios) {
                 // The register's latest saved runs of each scenario.
                 let f = match format {

@@ -7,18 +7,14 @@ use super::{cli_actor, open};
 use crate::cli::{AttackCommand, TlptArgs, TlptCommand, TlptReportFormat};
 use crate::output::InputError;
 use anyhow::Context;
-use opres_app::Register;
 use opres_app::tlpt::{StoredProgramme, TlptAppError};
+use opres_app::{Register, today};
 use opres_domain::{InstitutionCode, JST, Lang};
 use opres_tlpt::assess::{self, AssessOptions};
 use opres_tlpt::attack::{AttackCatalogue, navigator};
 use opres_tlpt::report::{self, Format};
 use opres_tlpt::{TlptProgramme, metrics, recurrence, rollout};
 use std::path::{Path, PathBuf};
-
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&JST).date_naive()
-}
 
 fn read(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).map_err(|e| {

@@ -15,7 +15,7 @@ use crate::routes::Routes;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use opres_app::resilience::ResilienceError;
-use opres_domain::{InstitutionCode, JST, Lang};
+use opres_domain::{InstitutionCode, Lang};
 
 pub(crate) fn routes(r: Routes) -> Routes {
     r.get("/resilience", pages::index)
@@ -53,11 +53,6 @@ async fn scoped(s: &AppState, ctx: &Ctx, caller: &Caller, code: &str) -> Result<
     let inst = s.register.institution(&actor, &code).await.map_err(|e| PageError::app(lang, e))?;
     let name = inst.value.name(lang).to_string();
     Ok((code, name))
-}
-
-/// Today in Japan (review dates are calendar dates in JST).
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&JST).date_naive()
 }
 
 /// What a refused change shows on the form: the summary and every problem; failures of the system

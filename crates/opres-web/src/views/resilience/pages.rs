@@ -1,7 +1,7 @@
 //! Handlers and view models of the resilience pages.
 
 use super::forms::{self, Form};
-use super::{messages, read_error, scoped, today};
+use super::{messages, read_error, scoped};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::middleware::form_pairs;
@@ -15,6 +15,7 @@ use opres_app::Permission;
 use opres_app::resilience::{
     MapExport, MapFile, ReportFormat, ResilienceError, RunDoc, ScenarioDoc, StoredMap, invalid_input,
 };
+use opres_app::today;
 use opres_domain::{InstitutionCode, JST, Lang};
 use opres_resilience::engine::{Metric, MetricCheck};
 use opres_resilience::maps::{self, SvgOptions};

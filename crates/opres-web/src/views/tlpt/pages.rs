@@ -11,10 +11,8 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use opres_app::Permission;
-use opres_app::tlpt::{
-    BlueTeamForm, FindingForm, RolloutCheckForm, StoredProgramme, TlptAppError, assess_options, today,
-};
+use opres_app::tlpt::{BlueTeamForm, FindingForm, RolloutCheckForm, StoredProgramme, TlptAppError, assess_options};
+use opres_app::{Permission, today};
 use opres_domain::{InstitutionCode, Lang, Problem, ValidationErrors};
 use opres_tlpt::assess::{self, Verdict};
 use opres_tlpt::attack::AttackCatalogue;
