@@ -67,11 +67,11 @@ impl Actor {
         }
     }
 
-    /// opres itself (demo data at start-up).
-    pub fn system(lang: Lang) -> Actor {
+    /// opres itself loading demo data at start-up (`system:demo` on the audit trail).
+    pub fn demo(lang: Lang) -> Actor {
         Actor {
             user_id: None,
-            username: "system".into(),
+            username: "demo".into(),
             display_name: "opres".into(),
             role: Role::Admin,
             scope: UserScope::All,
@@ -147,7 +147,7 @@ impl Actor {
             Channel::Web => AuditContext::new(format!("user:{}", self.username)),
             Channel::Api { token_name, .. } => AuditContext::new(format!("token:{}/{token_name}", self.username)),
             Channel::Cli { os_user } => AuditContext::new(format!("cli:{os_user}")),
-            Channel::System => AuditContext::system(),
+            Channel::System => AuditContext::new(format!("system:{}", self.username)),
         }
     }
 }

@@ -8,6 +8,7 @@ use crate::tlpt::TlptAppError;
 use crate::{AccessError, ImportError};
 use opres_domain::{Lang, ValidationErrors};
 use opres_store::StoreError;
+use opres_tlpt::TlptError;
 
 /// A message in both languages (errors are always written in both, unlike data texts).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -401,11 +402,17 @@ impl From<TlptAppError> for AppError {
                 AppError::Conflict { message, current_version: Some(current_version) }
             }
             TlptAppError::Store(s) => s.into(),
+            TlptAppError::Forbidden => AppError::Forbidden,
+            TlptAppError::NoCatalogue => AppError::Refused { kind: "no_attack_catalogue", message },
             TlptAppError::Corrupt { .. } => AppError::Internal(message.en),
-            TlptAppError::Engine(_) | TlptAppError::Stix(_) | TlptAppError::Form(_) => AppError::Invalid {
-                summary: message.clone(),
-                problems: vec![Located { field: None, kind: "invalid".into(), message }],
-            },
+            TlptAppError::Engine(TlptError::UnknownEngagement(key)) => AppError::not_found(Noun::Engagement, key),
+            TlptAppError::Engine(TlptError::UnknownFinding(key)) => AppError::not_found(Noun::Finding, key),
+            TlptAppError::Engine(_) | TlptAppError::Stix(_) | TlptAppError::Form(_) | TlptAppError::Overlay(_) => {
+                AppError::Invalid {
+                    summary: message.clone(),
+                    problems: vec![Located { field: None, kind: "invalid".into(), message }],
+                }
+            }
         }
     }
 }

@@ -8,17 +8,20 @@
 //! programme that breaks a rule is never stored. ATT&CK catalogues are documents of kind
 //! `attack_catalogue`, keyed by their domain (`enterprise-attack`, `ics-attack`), shared by everyone.
 
-use crate::{Register, today};
+use crate::{Actor, Permission, Register, today};
 use chrono::{DateTime, NaiveDate, Utc};
 use opres_domain::{FieldError, InstitutionCode, JST, Lang, Problem, ValidationErrors, Yen};
 use opres_store::{AuditContext, Document, DocumentKind, DocumentSummary, StoreError};
-use opres_tlpt::assess::AssessOptions;
+use opres_tlpt::assess::{self, AssessOptions, Assessment};
+use opres_tlpt::attack::navigator::{self, NavigatorLayer, OverlayError};
 use opres_tlpt::attack::{AttackCatalogue, StixError};
 use opres_tlpt::codes::{FindingStatus, RootCause, Severity};
+use opres_tlpt::metrics::{self, EngagementMetrics};
 use opres_tlpt::model::{BlueTeamDisclosure, ResourceEstimate};
+use opres_tlpt::report::{self, ManagementReport};
 use opres_tlpt::rollout::{self, CheckAnswer};
 use opres_tlpt::{
-    EngagementId, Finding, FindingId, SystemRef, TechniqueId, Text, TlptError, TlptProgramme, recurrence,
+    Engagement, EngagementId, Finding, FindingId, SystemRef, TechniqueId, Text, TlptError, TlptProgramme, recurrence,
 };
 
 /// Why a TLPT use case refused or failed.
@@ -63,6 +66,15 @@ pub enum TlptAppError {
         /// Why.
         reason: String,
     },
+    /// An actor overlay was asked for without imported ATT&CK data.
+    #[error("an actor overlay needs ATT&CK data (opres attack import)")]
+    NoCatalogue,
+    /// The actor overlay names no intrusion set, or one the catalogue does not hold.
+    #[error("{}", .0.message(Lang::En))]
+    Overlay(#[from] OverlayError),
+    /// The actor's role does not allow changing TLPT programmes or the ATT&CK catalogue.
+    #[error("your role does not allow changing TLPT programmes or the ATT&CK catalogue")]
+    Forbidden,
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
@@ -97,6 +109,13 @@ impl TlptAppError {
             (TlptAppError::Conflict { key, current_version }, Lang::Ja) => format!(
                 "TLPTプログラム「{key}」は他の利用者が先に更新しました（現在の版: {current_version}）。再読み込みしてから変更し直してください"
             ),
+            (TlptAppError::Overlay(e), _) => e.message(lang),
+            (TlptAppError::NoCatalogue, Lang::Ja) => {
+                "攻撃者の重ね合わせには ATT&CK データが必要です（opres attack import）".to_string()
+            }
+            (TlptAppError::Forbidden, Lang::Ja) => {
+                "この役割では TLPT プログラムや ATT&CK データを変更できません".to_string()
+            }
             (TlptAppError::Corrupt { what, key, reason }, Lang::Ja) => {
                 let what = if *what == "ATT&CK catalogue" { "ATT&CKデータ" } else { "TLPTプログラム" };
                 format!("保存されている{what}「{key}」を読み込めません: {reason}")
@@ -159,25 +178,39 @@ fn form_error(field: &str, problem: Problem) -> TlptAppError {
 }
 
 impl Register {
-    /// Programmes the caller may see (`scope` `None`: all), by key.
-    pub async fn tlpt_programmes(
-        &self,
-        scope: Option<&[InstitutionCode]>,
-    ) -> Result<Vec<DocumentSummary>, TlptAppError> {
+    /// Programmes the actor may see, by key.
+    pub async fn tlpt_programmes(&self, actor: &Actor) -> Result<Vec<DocumentSummary>, TlptAppError> {
         let all = self.store().list_documents(DocumentKind::TlptProgramme).await?;
-        Ok(all
-            .into_iter()
-            .filter(|d| match (scope, &d.institution) {
-                (None, _) => true,
-                (Some(codes), Some(i)) => codes.iter().any(|c| c.as_str() == i),
-                (Some(_), None) => false,
-            })
-            .collect())
+        Ok(all.into_iter().filter(|d| visible(actor, d.institution.as_deref())).collect())
     }
 
-    /// One programme, validated on reading; `None` when no programme has the key.
+    /// One programme the actor may see, validated on reading; `None` when no programme has the key
+    /// or it belongs to an institution outside the actor's scope (so its existence does not leak).
+    pub async fn tlpt_programme(&self, actor: &Actor, key: &str) -> Result<Option<StoredProgramme>, TlptAppError> {
+        Ok(self.load_programme(key).await?.filter(|p| visible(actor, p.institution.as_deref())))
+    }
+
+    /// One programme the actor may see, or [`TlptAppError::NoProgramme`].
+    pub async fn require_tlpt_programme(&self, actor: &Actor, key: &str) -> Result<StoredProgramme, TlptAppError> {
+        self.tlpt_programme(actor, key).await?.ok_or_else(|| TlptAppError::NoProgramme(key.to_string()))
+    }
+
+    /// One engagement of a programme the actor may see, with the ATT&CK catalogue its pages use:
+    /// what the engagement's pages, the API and the command line read.
+    pub async fn tlpt_engagement(
+        &self,
+        actor: &Actor,
+        key: &str,
+        engagement: &str,
+    ) -> Result<EngagementRead, TlptAppError> {
+        let stored = self.require_tlpt_programme(actor, key).await?;
+        let catalogue = self.default_attack_catalogue().await?;
+        EngagementRead::new(stored, engagement, catalogue)
+    }
+
+    /// A programme regardless of scope (for the checks inside the use cases).
     #[tracing::instrument(skip(self))]
-    pub async fn tlpt_programme(&self, key: &str) -> Result<Option<StoredProgramme>, TlptAppError> {
+    async fn load_programme(&self, key: &str) -> Result<Option<StoredProgramme>, TlptAppError> {
         let Some(doc) = self.store().document(DocumentKind::TlptProgramme, key).await? else { return Ok(None) };
         let programme = TlptProgramme::from_json(&doc.value.body).map_err(|e| TlptAppError::Corrupt {
             what: "TLPT programme",
@@ -193,39 +226,67 @@ impl Register {
         }))
     }
 
-    /// One programme, or [`TlptAppError::NoProgramme`].
-    pub async fn require_tlpt_programme(&self, key: &str) -> Result<StoredProgramme, TlptAppError> {
-        self.tlpt_programme(key).await?.ok_or_else(|| TlptAppError::NoProgramme(key.to_string()))
-    }
-
     /// Imports a programme file for a register institution: validated whole (every problem by path), then
     /// stored in one transaction. An existing programme of the same group is replaced only when `replace`
-    /// is set; `expected_version` (when given) must match the stored one.
-    #[tracing::instrument(skip(self, json, ctx))]
+    /// is set; `expected_version` (when given) must match the stored one. The institution must be in
+    /// the actor's scope, and a programme of another institution is never theirs to replace.
+    #[tracing::instrument(skip(self, actor, json))]
     pub async fn import_tlpt_programme(
         &self,
+        actor: &Actor,
         json: &str,
         institution: &InstitutionCode,
         replace: bool,
         expected_version: Option<i64>,
-        ctx: &AuditContext,
     ) -> Result<ProgrammeImported, TlptAppError> {
+        require_edit(actor)?;
         let p = TlptProgramme::from_json(json)?;
-        if self.store().institution(institution).await?.is_none() {
+        if !actor.sees(institution) || self.store().institution(institution).await?.is_none() {
             return Err(TlptAppError::UnknownInstitution(institution.to_string()));
         }
         let key = p.group.code.to_string();
         let current = self.store().document(DocumentKind::TlptProgramme, &key).await?;
         let expected = match (&current, replace) {
             (None, _) => None,
-            (Some(_), false) => return Err(TlptAppError::AlreadyExists(key)),
-            (Some(c), true) => Some(expected_version.unwrap_or(c.version)),
+            (Some(c), true) if visible(actor, c.value.institution.as_deref()) => {
+                Some(expected_version.unwrap_or(c.version))
+            }
+            (Some(_), _) => return Err(TlptAppError::AlreadyExists(key)),
         };
-        let saved = self.save_programme(&p, Some(institution.to_string()), expected, ctx).await?;
+        let saved = self.save_programme(&p, Some(institution.to_string()), expected, &actor.audit()).await?;
         Ok(ProgrammeImported {
             key,
             version: saved.version,
             replaced: current.is_some(),
+            engagements: p.engagements.len(),
+            findings: p.findings.len(),
+        })
+    }
+
+    /// Replaces a stored programme with a new file, based on `version`: the file's group code must
+    /// be the key, and the programme stays with the institution it belongs to.
+    #[tracing::instrument(skip(self, actor, json))]
+    pub async fn replace_tlpt_programme(
+        &self,
+        actor: &Actor,
+        key: &str,
+        json: &str,
+        version: i64,
+    ) -> Result<ProgrammeImported, TlptAppError> {
+        require_edit(actor)?;
+        let current = self.require_tlpt_programme(actor, key).await?;
+        let p = TlptProgramme::from_json(json)?;
+        if p.group.code.as_str() != key {
+            return Err(form_error("group.code", Problem::UnknownReference { value: p.group.code.to_string() }));
+        }
+        if current.version != version {
+            return Err(TlptAppError::Conflict { key: key.to_string(), current_version: current.version });
+        }
+        let saved = self.save_programme(&p, current.institution, Some(version), &actor.audit()).await?;
+        Ok(ProgrammeImported {
+            key: key.to_string(),
+            version: saved.version,
+            replaced: true,
             engagements: p.engagements.len(),
             findings: p.findings.len(),
         })
@@ -251,8 +312,8 @@ impl Register {
     }
 
     /// The programme file as stored (`opres-tlpt/1` JSON), for export.
-    pub async fn export_tlpt_programme(&self, key: &str) -> Result<String, TlptAppError> {
-        Ok(self.require_tlpt_programme(key).await?.programme.to_json())
+    pub async fn export_tlpt_programme(&self, actor: &Actor, key: &str) -> Result<String, TlptAppError> {
+        Ok(self.require_tlpt_programme(actor, key).await?.programme.to_json())
     }
 
     /// Applies one edit to a stored programme, based on `version`: the edit runs on the loaded
@@ -260,12 +321,13 @@ impl Register {
     /// and the new version.
     pub async fn edit_tlpt_programme<T>(
         &self,
+        actor: &Actor,
         key: &str,
         version: i64,
-        ctx: &AuditContext,
         edit: impl FnOnce(&mut TlptProgramme) -> Result<T, TlptAppError>,
     ) -> Result<(T, i64), TlptAppError> {
-        let stored = self.require_tlpt_programme(key).await?;
+        require_edit(actor)?;
+        let stored = self.require_tlpt_programme(actor, key).await?;
         if stored.version != version {
             return Err(TlptAppError::Conflict { key: key.to_string(), current_version: stored.version });
         }
@@ -274,7 +336,7 @@ impl Register {
         if p.group.code.as_str() != key {
             return Err(form_error("group.code", Problem::UnknownReference { value: p.group.code.to_string() }));
         }
-        let saved = self.save_programme(&p, stored.institution, Some(version), ctx).await?;
+        let saved = self.save_programme(&p, stored.institution, Some(version), &actor.audit()).await?;
         Ok((out, saved.version))
     }
 
@@ -282,12 +344,12 @@ impl Register {
     /// it recurs (links only: nothing is merged or hidden). Returns the number of recurrence links added.
     pub async fn record_tlpt_finding(
         &self,
+        actor: &Actor,
         key: &str,
         version: i64,
         form: &FindingForm,
-        ctx: &AuditContext,
     ) -> Result<(usize, i64), TlptAppError> {
-        self.edit_tlpt_programme(key, version, ctx, |p| {
+        self.edit_tlpt_programme(actor, key, version, |p| {
             let f = form.apply(p)?;
             let id = f.id.clone();
             let engagement = f.engagement.clone();
@@ -305,30 +367,26 @@ impl Register {
     /// Links every recurrence the similarity search finds for an engagement's findings.
     pub async fn link_tlpt_recurrences(
         &self,
+        actor: &Actor,
         key: &str,
         version: i64,
         engagement: &str,
-        ctx: &AuditContext,
     ) -> Result<(usize, i64), TlptAppError> {
-        self.edit_tlpt_programme(key, version, ctx, |p| {
-            let cands = recurrence::find_recurrences(p, engagement, &Default::default())?;
-            Ok(recurrence::link(p, &cands, today()))
-        })
-        .await
+        self.edit_tlpt_programme(actor, key, version, |p| link_recurrences(p, engagement)).await
     }
 
     /// Instructs the horizontal rollout of a finding: a not-checked record for every other system and group
     /// company that has none yet. Returns how many records were added.
     pub async fn plan_tlpt_rollout(
         &self,
+        actor: &Actor,
         key: &str,
         version: i64,
         finding: &str,
         due: Option<NaiveDate>,
-        ctx: &AuditContext,
     ) -> Result<(usize, i64), TlptAppError> {
         let finding = FindingId::parse(finding).map_err(|_| TlptError::UnknownFinding(finding.to_string()))?;
-        self.edit_tlpt_programme(key, version, ctx, |p| {
+        self.edit_tlpt_programme(actor, key, version, |p| {
             let records = rollout::plan(p, &finding, today(), due)?;
             let n = records.len();
             p.rollout.extend(records);
@@ -341,12 +399,12 @@ impl Register {
     /// `new_finding` as its id (or the next free `<original>-R<n>`). Returns the new finding's id.
     pub async fn record_tlpt_rollout_check(
         &self,
+        actor: &Actor,
         key: &str,
         version: i64,
         form: &RolloutCheckForm,
-        ctx: &AuditContext,
     ) -> Result<(Option<FindingId>, i64), TlptAppError> {
-        self.edit_tlpt_programme(key, version, ctx, |p| {
+        self.edit_tlpt_programme(actor, key, version, |p| {
             let (index, answer, checked_on) = form.parse(p)?;
             Ok(rollout::record_check(p, index, answer, checked_on)?)
         })
@@ -356,14 +414,14 @@ impl Register {
     /// Records (or clears, with an empty time) when the blue team was told about an engagement, and whom.
     pub async fn record_tlpt_blue_team_notice(
         &self,
+        actor: &Actor,
         key: &str,
         version: i64,
         engagement: &str,
         form: &BlueTeamForm,
-        ctx: &AuditContext,
     ) -> Result<((), i64), TlptAppError> {
         let notice = form.parse()?;
-        self.edit_tlpt_programme(key, version, ctx, |p| {
+        self.edit_tlpt_programme(actor, key, version, |p| {
             let e = p
                 .engagements
                 .iter_mut()
@@ -377,12 +435,13 @@ impl Register {
 
     /// Imports an ATT&CK STIX bundle (2.0 or 2.1) and stores it under its domain, replacing an earlier
     /// import of the same domain.
-    #[tracing::instrument(skip(self, json, ctx))]
+    #[tracing::instrument(skip(self, actor, json))]
     pub async fn import_attack_catalogue(
         &self,
+        actor: &Actor,
         json: &str,
-        ctx: &AuditContext,
     ) -> Result<(AttackCatalogue, DocumentSummary), TlptAppError> {
+        require_edit(actor)?;
         let cat = AttackCatalogue::from_stix_json(json)?;
         let body = serde_json::to_string(&cat).map_err(|e| TlptAppError::Corrupt {
             what: "ATT&CK catalogue",
@@ -396,7 +455,7 @@ impl Register {
         };
         let doc =
             Document { kind: DocumentKind::AttackCatalogue, key: cat.domain.clone(), institution: None, title, body };
-        let saved = self.store().save_document(&doc, current.map(|c| c.version), ctx).await?;
+        let saved = self.store().save_document(&doc, current.map(|c| c.version), &actor.audit()).await?;
         Ok((cat, saved))
     }
 
@@ -438,15 +497,149 @@ pub fn assess_options(catalogue: Option<&AttackCatalogue>) -> AssessOptions<'_> 
 /// institution, unless a programme of that group is already stored. Returns whether it was stored.
 pub async fn load_demo(
     register: &Register,
+    actor: &Actor,
     institution: &InstitutionCode,
-    ctx: &AuditContext,
 ) -> Result<bool, TlptAppError> {
     let p = opres_tlpt::demo::demo_programme(Utc::now());
     if register.store().document(DocumentKind::TlptProgramme, p.group.code.as_str()).await?.is_some() {
         return Ok(false);
     }
-    register.import_tlpt_programme(&p.to_json(), institution, false, None, ctx).await?;
+    register.import_tlpt_programme(actor, &p.to_json(), institution, false, None).await?;
     Ok(true)
+}
+
+/// Links every recurrence the similarity search finds for an engagement's findings, in the
+/// programme (links only: nothing is merged or hidden). Returns the number of links added.
+pub fn link_recurrences(p: &mut TlptProgramme, engagement: &str) -> Result<usize, TlptAppError> {
+    let cands = recurrence::find_recurrences(p, engagement, &Default::default())?;
+    Ok(recurrence::link(p, &cands, today()))
+}
+
+/// Whether the actor may see a programme stored for this institution (none: only actors who see
+/// every institution).
+fn visible(actor: &Actor, institution: Option<&str>) -> bool {
+    match institution.map(InstitutionCode::parse) {
+        Some(Ok(code)) => actor.sees(&code),
+        _ => actor.scope_filter().is_none(),
+    }
+}
+
+/// Changing programmes and the catalogue needs [`Permission::EditTlpt`], whatever the object.
+fn require_edit(actor: &Actor) -> Result<(), TlptAppError> {
+    if actor.can(Permission::EditTlpt) { Ok(()) } else { Err(TlptAppError::Forbidden) }
+}
+
+/// Which ATT&CK Navigator layer of an engagement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LayerKind {
+    /// The techniques the engagement tested, and whether they were detected.
+    Coverage,
+    /// The techniques of the named intrusion sets over the tested ones (the engagement's own
+    /// threat-intelligence actors when the list is empty).
+    Actors(Vec<String>),
+}
+
+/// One engagement of a programme and the ATT&CK catalogue, read once: every engine read of the
+/// engagement (assessment, metrics, management report, Navigator layers) for the pages, the API
+/// and the command line, with today's date in JST.
+#[derive(Debug, Clone)]
+pub struct EngagementRead {
+    /// The programme as stored (or as read from a file by the command line).
+    pub stored: StoredProgramme,
+    /// The imported ATT&CK catalogue the reads use, if any.
+    pub catalogue: Option<AttackCatalogue>,
+    index: usize,
+}
+
+impl EngagementRead {
+    /// The engagement `engagement` of a programme, or [`TlptError::UnknownEngagement`].
+    pub fn new(
+        stored: StoredProgramme,
+        engagement: &str,
+        catalogue: Option<AttackCatalogue>,
+    ) -> Result<EngagementRead, TlptAppError> {
+        let index = stored
+            .programme
+            .engagements
+            .iter()
+            .position(|e| e.id.as_str() == engagement)
+            .ok_or_else(|| TlptError::UnknownEngagement(engagement.to_string()))?;
+        Ok(EngagementRead { stored, catalogue, index })
+    }
+
+    /// An engagement of a programme read from a file (the command line without `--id`): not
+    /// stored, so version 0 and no institution.
+    pub fn from_file(
+        programme: TlptProgramme,
+        engagement: &str,
+        catalogue: Option<AttackCatalogue>,
+    ) -> Result<EngagementRead, TlptAppError> {
+        let stored = StoredProgramme {
+            key: programme.group.code.to_string(),
+            institution: None,
+            version: 0,
+            updated_at: Utc::now(),
+            programme,
+        };
+        EngagementRead::new(stored, engagement, catalogue)
+    }
+
+    /// The programme.
+    pub fn programme(&self) -> &TlptProgramme {
+        &self.stored.programme
+    }
+
+    /// The engagement.
+    pub fn engagement(&self) -> &Engagement {
+        &self.stored.programme.engagements[self.index]
+    }
+
+    fn options(&self) -> AssessOptions<'_> {
+        assess_options(self.catalogue.as_ref())
+    }
+
+    /// The assessment against the source's good practices.
+    pub fn assessment(&self) -> Result<Assessment, TlptAppError> {
+        Ok(assess::assess(self.programme(), self.engagement().id.as_str(), &self.options())?)
+    }
+
+    /// Detection, response and phishing metrics.
+    pub fn metrics(&self) -> EngagementMetrics {
+        metrics::compute(self.engagement(), self.catalogue.as_ref())
+    }
+
+    /// The management report as a document.
+    pub fn report(&self, lang: Lang) -> Result<ManagementReport, TlptAppError> {
+        Ok(report::build(self.programme(), self.engagement().id.as_str(), lang, &self.options())?)
+    }
+
+    /// The management report rendered (Markdown or HTML).
+    pub fn render_report(&self, lang: Lang, format: report::Format) -> Result<String, TlptAppError> {
+        Ok(report::render(self.programme(), self.engagement().id.as_str(), lang, format, &self.options())?)
+    }
+
+    /// An ATT&CK Navigator layer. An actor overlay needs the imported catalogue and intrusion
+    /// sets it holds.
+    pub fn layer(&self, kind: &LayerKind, lang: Lang) -> Result<NavigatorLayer, TlptAppError> {
+        let e = self.engagement();
+        match kind {
+            LayerKind::Coverage => Ok(navigator::coverage_layer(&[e], self.catalogue.as_ref(), lang)),
+            LayerKind::Actors(sets) => {
+                let cat = self.catalogue.as_ref().ok_or(TlptAppError::NoCatalogue)?;
+                let chosen = if sets.is_empty() { actor_sets(e) } else { sets.clone() };
+                let names: Vec<&str> = chosen.iter().map(String::as_str).collect();
+                Ok(navigator::actor_overlay(&[e], cat, &names, lang)?)
+            }
+        }
+    }
+}
+
+/// The intrusion sets an engagement's threat intelligence names (the default actor overlay).
+pub fn actor_sets(e: &Engagement) -> Vec<String> {
+    let mut sets: Vec<String> = e.actors.iter().flat_map(|a| a.intrusion_sets.iter().cloned()).collect();
+    sets.sort();
+    sets.dedup();
+    sets
 }
 
 fn opt(s: &str) -> Option<&str> {
@@ -501,8 +694,10 @@ fn number(errs: &mut ValidationErrors, field: &str, raw: &str) -> Option<u64> {
     }
 }
 
-/// A finding as entered in a form (every field text; checked by [`FindingForm::apply`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A finding as entered in a form or an API body (every field text; checked by
+/// [`FindingForm::apply`]). Fields left out of a body are empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
 pub struct FindingForm {
     /// Finding id: new, or an existing finding's to change it.
     pub id: String,
@@ -540,7 +735,9 @@ pub struct FindingForm {
     pub person_days: String,
     /// Cost in yen.
     pub cost: String,
-    /// Language the free texts were written in (they fill that language only).
+    /// Language the free texts were written in (they fill that language only); an API body
+    /// takes the request's language.
+    #[serde(skip)]
     pub lang: Option<Lang>,
 }
 
@@ -814,12 +1011,34 @@ pub fn engagement_ids(p: &TlptProgramme) -> Vec<EngagementId> {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly by design
 mod tests {
     use super::*;
-    use opres_store::engine_tests;
+    use opres_store::{Role, UserScope, engine_tests};
     use opres_tlpt::codes::{FindingOrigin, RolloutStatus};
     use opres_tlpt::demo::{GOOD_ENGAGEMENT, POOR_ENGAGEMENT};
 
     fn ctx() -> AuditContext {
         AuditContext::new("test")
+    }
+
+    fn admin() -> Actor {
+        Actor::cli(Lang::En)
+    }
+
+    /// A signed-in user of one institution.
+    async fn user(r: &Register, name: &str, role: Role, inst: &str) -> Actor {
+        let u = r
+            .add_user(
+                crate::NewUser {
+                    username: name.into(),
+                    display_name: name.into(),
+                    password: "correct horse battery".into(),
+                    role,
+                    scope: UserScope::Institutions(vec![code(inst)]),
+                },
+                &ctx(),
+            )
+            .await
+            .unwrap();
+        Actor::user(&u, crate::Channel::Web, Lang::En)
     }
 
     fn code(s: &str) -> InstitutionCode {
@@ -848,48 +1067,75 @@ mod tests {
         let mut bad: serde_json::Value = serde_json::from_str(&demo_json()).unwrap();
         bad["engagements"][0]["steps"][0]["path"] = serde_json::json!("P9");
         bad["findings"][0]["due"] = serde_json::json!("2025-13-01");
-        let e = r.import_tlpt_programme(&bad.to_string(), &code("BANK-A"), false, None, &ctx()).await.unwrap_err();
+        let e = r.import_tlpt_programme(&admin(), &bad.to_string(), &code("BANK-A"), false, None).await.unwrap_err();
         // A value serde cannot read is located by line and column (the engine reports rule breaks by path).
         assert!(e.message(Lang::En).contains("column") && e.message(Lang::Ja).contains("列"), "{e}");
         bad["findings"][0]["due"] = serde_json::json!("2025-12-01");
-        let e = r.import_tlpt_programme(&bad.to_string(), &code("BANK-A"), false, None, &ctx()).await.unwrap_err();
+        let e = r.import_tlpt_programme(&admin(), &bad.to_string(), &code("BANK-A"), false, None).await.unwrap_err();
         assert!(e.message(Lang::En).contains("'P9' does not exist"), "{}", e.message(Lang::En));
         assert!(e.message(Lang::Ja).contains("P9"), "{}", e.message(Lang::Ja));
-        assert!(r.tlpt_programmes(None).await.unwrap().is_empty());
+        assert!(r.tlpt_programmes(&admin()).await.unwrap().is_empty());
         // The institution must be registered.
-        let e = r.import_tlpt_programme(&demo_json(), &code("BANK-Z"), false, None, &ctx()).await.unwrap_err();
+        let e = r.import_tlpt_programme(&admin(), &demo_json(), &code("BANK-Z"), false, None).await.unwrap_err();
         assert!(matches!(e, TlptAppError::UnknownInstitution(_)));
         assert!(e.message(Lang::Ja).contains("BANK-Z"));
 
-        let done = r.import_tlpt_programme(&demo_json(), &code("BANK-A"), false, None, &ctx()).await.unwrap();
+        let done = r.import_tlpt_programme(&admin(), &demo_json(), &code("BANK-A"), false, None).await.unwrap();
         assert_eq!((done.key.as_str(), done.version, done.replaced, done.engagements), ("MINATO-FG", 1, false, 3));
-        let e = r.import_tlpt_programme(&demo_json(), &code("BANK-A"), false, None, &ctx()).await.unwrap_err();
+        let e = r.import_tlpt_programme(&admin(), &demo_json(), &code("BANK-A"), false, None).await.unwrap_err();
         assert!(matches!(e, TlptAppError::AlreadyExists(_)));
         assert!(e.message(Lang::Ja).contains("--replace"));
-        let again = r.import_tlpt_programme(&demo_json(), &code("BANK-A"), true, None, &ctx()).await.unwrap();
+        let again = r.import_tlpt_programme(&admin(), &demo_json(), &code("BANK-A"), true, None).await.unwrap();
         assert_eq!((again.version, again.replaced), (2, true));
         // A replace based on a stale version is a conflict.
-        let e = r.import_tlpt_programme(&demo_json(), &code("BANK-A"), true, Some(1), &ctx()).await.unwrap_err();
+        let e = r.import_tlpt_programme(&admin(), &demo_json(), &code("BANK-A"), true, Some(1)).await.unwrap_err();
         assert!(matches!(e, TlptAppError::Conflict { current_version: 2, .. }), "{e:?}");
 
-        let sp = r.require_tlpt_programme("MINATO-FG").await.unwrap();
+        let sp = r.require_tlpt_programme(&admin(), "MINATO-FG").await.unwrap();
         assert_eq!(sp.institution.as_deref(), Some("BANK-A"));
         assert_eq!(
             sp.programme.to_json(),
-            TlptProgramme::from_json(&r.export_tlpt_programme("MINATO-FG").await.unwrap()).unwrap().to_json()
+            TlptProgramme::from_json(&r.export_tlpt_programme(&admin(), "MINATO-FG").await.unwrap()).unwrap().to_json()
         );
         // Scoping: BANK-B's users do not see it; all-institution users and BANK-A's do.
-        assert_eq!(r.tlpt_programmes(None).await.unwrap().len(), 1);
-        assert_eq!(r.tlpt_programmes(Some(&[code("BANK-A")])).await.unwrap().len(), 1);
-        assert!(r.tlpt_programmes(Some(&[code("BANK-B")])).await.unwrap().is_empty());
-        assert!(matches!(r.require_tlpt_programme("NOPE").await, Err(TlptAppError::NoProgramme(_))));
+        assert_eq!(r.tlpt_programmes(&admin()).await.unwrap().len(), 1);
+        let in_a = user(&r, "analyst-a", Role::Analyst, "BANK-A").await;
+        let in_b = user(&r, "analyst-b", Role::Analyst, "BANK-B").await;
+        assert_eq!(r.tlpt_programmes(&in_a).await.unwrap().len(), 1);
+        assert!(r.tlpt_programmes(&in_b).await.unwrap().is_empty());
+        // For BANK-B's analyst the programme does not exist: not readable, not replaceable, and
+        // BANK-A is not theirs to import for.
+        assert!(r.tlpt_programme(&in_b, "MINATO-FG").await.unwrap().is_none());
+        assert!(matches!(
+            r.tlpt_engagement(&in_b, "MINATO-FG", POOR_ENGAGEMENT).await,
+            Err(TlptAppError::NoProgramme(_))
+        ));
+        let e = r.replace_tlpt_programme(&in_b, "MINATO-FG", &demo_json(), 2).await.unwrap_err();
+        assert!(matches!(e, TlptAppError::NoProgramme(_)), "{e:?}");
+        let e = r.import_tlpt_programme(&in_b, &demo_json(), &code("BANK-B"), true, None).await.unwrap_err();
+        assert!(matches!(e, TlptAppError::AlreadyExists(_)), "another institution's programme: {e:?}");
+        let e = r.import_tlpt_programme(&in_b, &demo_json(), &code("BANK-A"), false, None).await.unwrap_err();
+        assert!(matches!(e, TlptAppError::UnknownInstitution(_)), "{e:?}");
+        // An executive reads but changes nothing, whatever the object.
+        let exec = user(&r, "exec-a", Role::Executive, "BANK-A").await;
+        assert!(r.tlpt_engagement(&exec, "MINATO-FG", POOR_ENGAGEMENT).await.unwrap().assessment().is_ok());
+        let e = r.replace_tlpt_programme(&exec, "MINATO-FG", &demo_json(), 2).await.unwrap_err();
+        assert!(matches!(e, TlptAppError::Forbidden));
+        let e = r.link_tlpt_recurrences(&exec, "NOPE", 1, POOR_ENGAGEMENT).await.unwrap_err();
+        assert!(matches!(e, TlptAppError::Forbidden), "the role is checked before the object");
+        // Replacing through the use case: the key must match, the version must be current.
+        let e = r.replace_tlpt_programme(&in_a, "MINATO-FG", &demo_json(), 1).await.unwrap_err();
+        assert!(matches!(e, TlptAppError::Conflict { current_version: 2, .. }), "{e:?}");
+        let done = r.replace_tlpt_programme(&in_a, "MINATO-FG", &demo_json(), 2).await.unwrap();
+        assert_eq!((done.version, done.replaced), (3, true));
+        assert!(matches!(r.require_tlpt_programme(&admin(), "NOPE").await, Err(TlptAppError::NoProgramme(_))));
     });
 
     engine_tests!(edits_are_versioned_validated_and_never_merge, |db| {
         let r = register_with(db, &["BANK-A"]).await;
-        assert!(load_demo(&r, &code("BANK-A"), &ctx()).await.unwrap());
-        assert!(!load_demo(&r, &code("BANK-A"), &ctx()).await.unwrap());
-        let sp = r.require_tlpt_programme("MINATO-FG").await.unwrap();
+        assert!(load_demo(&r, &admin(), &code("BANK-A")).await.unwrap());
+        assert!(!load_demo(&r, &admin(), &code("BANK-A")).await.unwrap());
+        let sp = r.require_tlpt_programme(&admin(), "MINATO-FG").await.unwrap();
         let v = sp.version;
 
         // A form based on an old version is refused and nothing changes.
@@ -898,16 +1144,16 @@ mod tests {
         form.id = "F-NEW".into();
         form.engagement = GOOD_ENGAGEMENT.into();
         form.identified_on = String::new();
-        let e = r.record_tlpt_finding("MINATO-FG", v + 1, &form, &ctx()).await.unwrap_err();
+        let e = r.record_tlpt_finding(&admin(), "MINATO-FG", v + 1, &form).await.unwrap_err();
         assert!(matches!(e, TlptAppError::Conflict { current_version, .. } if current_version == v));
         assert!(e.message(Lang::Ja).contains("他の利用者"));
-        assert_eq!(r.require_tlpt_programme("MINATO-FG").await.unwrap().version, v);
+        assert_eq!(r.require_tlpt_programme(&admin(), "MINATO-FG").await.unwrap().version, v);
 
         // Recorded: linked to the earlier finding it recurs, nothing merged.
-        let (links, v2) = r.record_tlpt_finding("MINATO-FG", v, &form, &ctx()).await.unwrap();
+        let (links, v2) = r.record_tlpt_finding(&admin(), "MINATO-FG", v, &form).await.unwrap();
         assert!(links >= 1);
         assert_eq!(v2, v + 1);
-        let p = r.require_tlpt_programme("MINATO-FG").await.unwrap().programme;
+        let p = r.require_tlpt_programme(&admin(), "MINATO-FG").await.unwrap().programme;
         let new = p.findings.iter().find(|f| f.id.as_str() == "F-NEW").unwrap();
         assert!(new.recurrence_of.iter().any(|l| l.finding == earlier.id));
         assert_eq!(p.findings.len(), sp.programme.findings.len() + 1);
@@ -924,7 +1170,7 @@ mod tests {
             cost: "-5".into(),
             ..FindingForm::default()
         };
-        let e = r.record_tlpt_finding("MINATO-FG", v2, &bad, &ctx()).await.unwrap_err();
+        let e = r.record_tlpt_finding(&admin(), "MINATO-FG", v2, &bad).await.unwrap_err();
         let fields: Vec<&str> = e.fields().unwrap().iter().map(|f| f.field.as_str()).collect();
         for f in ["id", "engagement", "title", "severity", "root_cause", "technique", "systems", "due", "cost"] {
             assert!(fields.contains(&f), "{f} in {fields:?}");
@@ -932,21 +1178,21 @@ mod tests {
 
         // Rollout: instruct, then a "present" answer becomes a new finding.
         let poor_finding = p.findings.iter().find(|f| f.engagement.as_str() == POOR_ENGAGEMENT).unwrap().id.clone();
-        let (n, v3) = r.plan_tlpt_rollout("MINATO-FG", v2, poor_finding.as_str(), None, &ctx()).await.unwrap();
+        let (n, v3) = r.plan_tlpt_rollout(&admin(), "MINATO-FG", v2, poor_finding.as_str(), None).await.unwrap();
         assert!(n > 0);
-        let p = r.require_tlpt_programme("MINATO-FG").await.unwrap().programme;
+        let p = r.require_tlpt_programme(&admin(), "MINATO-FG").await.unwrap().programme;
         let index = p.rollout.iter().position(|x| x.finding == poor_finding).unwrap();
         let check =
             RolloutCheckForm { index: index.to_string(), status: "checked_present".into(), ..Default::default() };
-        let (created, v4) = r.record_tlpt_rollout_check("MINATO-FG", v3, &check, &ctx()).await.unwrap();
+        let (created, v4) = r.record_tlpt_rollout_check(&admin(), "MINATO-FG", v3, &check).await.unwrap();
         let created = created.unwrap();
         assert_eq!(created.as_str(), format!("{poor_finding}-R1"));
-        let p = r.require_tlpt_programme("MINATO-FG").await.unwrap().programme;
+        let p = r.require_tlpt_programme(&admin(), "MINATO-FG").await.unwrap().programme;
         assert_eq!(p.rollout[index].status, RolloutStatus::CheckedPresent);
         assert_eq!(p.finding(&created).unwrap().origin, FindingOrigin::Rollout);
         // The same record cannot be answered twice with a clashing id.
         let dup = RolloutCheckForm { new_finding: created.to_string(), ..check };
-        let e = r.record_tlpt_rollout_check("MINATO-FG", v4, &dup, &ctx()).await.unwrap_err();
+        let e = r.record_tlpt_rollout_check(&admin(), "MINATO-FG", v4, &dup).await.unwrap_err();
         assert_eq!(e.fields().unwrap().iter().next().unwrap().field, "new_finding");
 
         // Blue-team notice from a browser's local time (JST), and cleared again.
@@ -956,31 +1202,33 @@ mod tests {
             reason: "調整".into(),
             lang: Some(Lang::Ja),
         };
-        let (_, v5) = r.record_tlpt_blue_team_notice("MINATO-FG", v4, GOOD_ENGAGEMENT, &told, &ctx()).await.unwrap();
-        let p = r.require_tlpt_programme("MINATO-FG").await.unwrap().programme;
+        let (_, v5) = r.record_tlpt_blue_team_notice(&admin(), "MINATO-FG", v4, GOOD_ENGAGEMENT, &told).await.unwrap();
+        let p = r.require_tlpt_programme(&admin(), "MINATO-FG").await.unwrap().programme;
         let e = p.engagements.iter().find(|e| e.id.as_str() == GOOD_ENGAGEMENT).unwrap();
         assert_eq!(e.blue_team_told.as_ref().unwrap().at.to_rfc3339(), "2024-04-01T00:00:00+00:00");
         let missing_whom = BlueTeamForm { at: "2024-04-01T09:00".into(), ..Default::default() };
-        let e =
-            r.record_tlpt_blue_team_notice("MINATO-FG", v5, GOOD_ENGAGEMENT, &missing_whom, &ctx()).await.unwrap_err();
+        let e = r
+            .record_tlpt_blue_team_notice(&admin(), "MINATO-FG", v5, GOOD_ENGAGEMENT, &missing_whom)
+            .await
+            .unwrap_err();
         assert_eq!(e.fields().unwrap().iter().next().unwrap().field, "whom");
-        r.record_tlpt_blue_team_notice("MINATO-FG", v5, GOOD_ENGAGEMENT, &BlueTeamForm::default(), &ctx())
+        r.record_tlpt_blue_team_notice(&admin(), "MINATO-FG", v5, GOOD_ENGAGEMENT, &BlueTeamForm::default())
             .await
             .unwrap();
-        let p = r.require_tlpt_programme("MINATO-FG").await.unwrap().programme;
+        let p = r.require_tlpt_programme(&admin(), "MINATO-FG").await.unwrap().programme;
         assert!(p.engagements.iter().find(|e| e.id.as_str() == GOOD_ENGAGEMENT).unwrap().blue_team_told.is_none());
     });
 
     engine_tests!(attack_catalogues_are_stored_by_domain, |db| {
         let r = register_with(db, &[]).await;
         assert!(r.default_attack_catalogue().await.unwrap().is_none());
-        let e = r.import_attack_catalogue("{\"type\": \"bundle\", \"objects\": 1}", &ctx()).await.unwrap_err();
+        let e = r.import_attack_catalogue(&admin(), "{\"type\": \"bundle\", \"objects\": 1}").await.unwrap_err();
         assert!(matches!(e, TlptAppError::Stix(_)) && !e.message(Lang::Ja).is_empty());
         let path = format!("{}/../../../shared/data/attack/ics-attack.json", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(path).unwrap();
-        let (cat, saved) = r.import_attack_catalogue(&text, &ctx()).await.unwrap();
+        let (cat, saved) = r.import_attack_catalogue(&admin(), &text).await.unwrap();
         assert_eq!((cat.domain.as_str(), saved.version, saved.institution.as_deref()), ("ics-attack", 1, None));
-        let (_, again) = r.import_attack_catalogue(&text, &ctx()).await.unwrap();
+        let (_, again) = r.import_attack_catalogue(&admin(), &text).await.unwrap();
         assert_eq!(again.version, 2, "a second import replaces the first");
         assert_eq!(r.attack_catalogue("ics-attack").await.unwrap().unwrap(), cat);
         assert_eq!(r.default_attack_catalogue().await.unwrap().unwrap().domain, "ics-attack");

@@ -31,6 +31,9 @@ Errors are RFC 9457 problem details in the language of `Accept-Language` (ja or 
         api::incidents::list, api::incidents::show, api::incidents::create, api::incidents::update,
         api::incidents::remove, api::incidents::timeline, api::incidents::add_timeline, api::incidents::stages,
         api::incidents::add_submission, api::incidents::due,
+        api::tlpt::list, api::tlpt::import, api::tlpt::show, api::tlpt::replace, api::tlpt::assessment,
+        api::tlpt::metrics, api::tlpt::report, api::tlpt::layer, api::tlpt::record_finding,
+        api::tlpt::link_recurrences, api::tlpt::catalogues, api::tlpt::import_catalogue,
     ),
     components(schemas(IncidentRecordDoc, InstitutionRecordDoc, SystemRecordDoc, TimelineRecordDoc, ReportSubmissionRecordDoc, ProblemDoc, FieldProblemDoc)),
     modifiers(&BearerAuth),
@@ -38,6 +41,7 @@ Errors are RFC 9457 problem details in the language of `Accept-Language` (ja or 
     tags(
         (name = "incidents", description = "Incidents, their timeline and report stages"),
         (name = "institutions", description = "Institutions and their systems"),
+        (name = "tlpt", description = "TLPT programmes: engagements' assessment, metrics, management report, Navigator layers, findings; the ATT&CK catalogue"),
         (name = "meta", description = "Server status"),
     )
 )]

@@ -90,7 +90,7 @@ async fn load_demo(register: &Register, actor: &Actor) -> anyhow::Result<()> {
     // The TLPT demo group (TLPT-BK-2 falls short) belongs to the first demo institution, which the
     // demo reporter is scoped to. ATT&CK data is never downloaded: users import the bundles they have.
     if let Some(first) = data.institutions.first() {
-        opres_app::tlpt::load_demo(register, &first.code, &opres_store::AuditContext::new("system:demo"))
+        opres_app::tlpt::load_demo(register, &Actor::demo(lang), &first.code)
             .await
             .map_err(|e| anyhow::anyhow!(e.message(Lang::En)))?;
     }

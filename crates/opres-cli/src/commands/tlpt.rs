@@ -3,17 +3,16 @@
 //! (docs/tlpt-format.md); imported ATT&CK data in the register, or in a file with `--out`. Both are
 //! checked on every read.
 
-use super::{cli_actor, open};
+use super::open;
 use crate::cli::{AttackCommand, TlptArgs, TlptCommand, TlptReportFormat};
 use crate::output::InputError;
 use anyhow::Context;
-use opres_app::tlpt::{StoredProgramme, TlptAppError};
-use opres_app::{Register, today};
+use opres_app::tlpt::{EngagementRead, LayerKind, StoredProgramme, TlptAppError};
+use opres_app::{Actor, Register, today};
 use opres_domain::{InstitutionCode, JST, Lang};
-use opres_tlpt::assess::{self, AssessOptions};
-use opres_tlpt::attack::{AttackCatalogue, navigator};
-use opres_tlpt::report::{self, Format};
-use opres_tlpt::{TlptProgramme, metrics, recurrence, rollout};
+use opres_tlpt::attack::AttackCatalogue;
+use opres_tlpt::report::Format;
+use opres_tlpt::{TlptProgramme, recurrence, rollout};
 use std::path::{Path, PathBuf};
 
 fn read(path: &Path) -> anyhow::Result<String> {
@@ -97,7 +96,7 @@ pub async fn attack(cmd: AttackCommand, db: &str, lang: Lang) -> anyhow::Result<
         AttackCommand::Import { file, out: None } => {
             let text = read(&file)?;
             let register = open(db).await?;
-            let result = register.import_attack_catalogue(&text, &cli_actor()).await;
+            let result = register.import_attack_catalogue(&Actor::cli(lang), &text).await;
             register.close().await;
             let (cat, saved) = result.map_err(|e| match e {
                 TlptAppError::Stix(s) => InputError::err(
@@ -169,7 +168,7 @@ pub async fn tlpt(args: TlptArgs, db: &str, lang: Lang) -> anyhow::Result<()> {
                 )
             })?;
             let register = open(db).await?;
-            let result = register.import_tlpt_programme(&text, &code, *replace, None, &cli_actor()).await;
+            let result = register.import_tlpt_programme(&Actor::cli(lang), &text, &code, *replace, None).await;
             register.close().await;
             let done = result.map_err(|e| match e {
                 TlptAppError::Engine(inner) => InputError::err(
@@ -205,7 +204,7 @@ pub async fn tlpt(args: TlptArgs, db: &str, lang: Lang) -> anyhow::Result<()> {
         }
         TlptCommand::Programmes => {
             let register = open(db).await?;
-            let list = register.tlpt_programmes(None).await.map_err(app_err);
+            let list = register.tlpt_programmes(&Actor::cli(lang)).await.map_err(app_err);
             register.close().await;
             for d in list? {
                 println!("{}  {}  {}  v{}", d.key, d.institution.as_deref().unwrap_or("-"), d.title, d.version);
@@ -217,7 +216,7 @@ pub async fn tlpt(args: TlptArgs, db: &str, lang: Lang) -> anyhow::Result<()> {
     let source = match &args.id {
         Some(id) => {
             let register = open(db).await?;
-            let sp = register.require_tlpt_programme(id).await.map_err(app_err)?;
+            let sp = register.require_tlpt_programme(&Actor::cli(lang), id).await.map_err(app_err)?;
             Source::Stored(register, Box::new(sp))
         }
         None => Source::File(args.programme.clone()),
@@ -227,7 +226,7 @@ pub async fn tlpt(args: TlptArgs, db: &str, lang: Lang) -> anyhow::Result<()> {
         (None, Source::Stored(register, _)) => register.default_attack_catalogue().await.map_err(app_err)?,
         (None, Source::File(_)) => load_catalogue(Path::new("opres-attack.json"), false)?,
     };
-    let result = command(args.command, &source, catalogue.as_ref(), lang).await;
+    let result = command(args.command, &source, catalogue, lang).await;
     if let Source::Stored(register, _) = &source {
         register.close().await;
     }
@@ -237,15 +236,25 @@ pub async fn tlpt(args: TlptArgs, db: &str, lang: Lang) -> anyhow::Result<()> {
 async fn command(
     cmd: TlptCommand,
     source: &Source,
-    catalogue: Option<&AttackCatalogue>,
+    catalogue: Option<AttackCatalogue>,
     lang: Lang,
 ) -> anyhow::Result<()> {
     let mut p = match source {
         Source::Stored(_, sp) => sp.programme.clone(),
         Source::File(path) => load_programme(path)?,
     };
-    let mut opts = AssessOptions::new(today());
-    opts.catalogue = catalogue;
+    // Every read of one engagement goes through the application's `EngagementRead`.
+    let read = |p: &TlptProgramme, engagement: &str| -> anyhow::Result<EngagementRead> {
+        let r = match source {
+            Source::Stored(_, sp) => EngagementRead::new(
+                StoredProgramme { programme: p.clone(), ..(**sp).clone() },
+                engagement,
+                catalogue.clone(),
+            ),
+            Source::File(_) => EngagementRead::from_file(p.clone(), engagement, catalogue.clone()),
+        };
+        r.map_err(app_err)
+    };
     match cmd {
         TlptCommand::Demo { .. } | TlptCommand::Import { .. } | TlptCommand::Programmes => Ok(()),
         TlptCommand::List => {
@@ -260,7 +269,7 @@ async fn command(
             Ok(())
         }
         TlptCommand::Assess { engagement, json } => {
-            let a = assess::assess(&p, &engagement, &opts).map_err(tlpt_err)?;
+            let a = read(&p, &engagement)?.assessment().map_err(app_err)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&a)?);
                 return Ok(());
@@ -277,8 +286,7 @@ async fn command(
             Ok(())
         }
         TlptCommand::Metrics { engagement } => {
-            let e = p.require_engagement(&engagement).map_err(tlpt_err)?;
-            println!("{}", serde_json::to_string_pretty(&metrics::compute(e, catalogue))?);
+            println!("{}", serde_json::to_string_pretty(&read(&p, &engagement)?.metrics())?);
             Ok(())
         }
         TlptCommand::Recurrences { engagement, link } => {
@@ -286,16 +294,18 @@ async fn command(
                 let n = match source {
                     Source::Stored(register, sp) => {
                         let (n, _) = register
-                            .link_tlpt_recurrences(&sp.key, sp.version, &engagement, &cli_actor())
+                            .link_tlpt_recurrences(&Actor::cli(lang), &sp.key, sp.version, &engagement)
                             .await
                             .map_err(app_err)?;
-                        p = register.require_tlpt_programme(&sp.key).await.map_err(app_err)?.programme;
+                        p = register
+                            .require_tlpt_programme(&Actor::cli(lang), &sp.key)
+                            .await
+                            .map_err(app_err)?
+                            .programme;
                         n
                     }
                     Source::File(path) => {
-                        let candidates =
-                            recurrence::find_recurrences(&p, &engagement, &opts.matching).map_err(tlpt_err)?;
-                        let n = recurrence::link(&mut p, &candidates, today());
+                        let n = opres_app::tlpt::link_recurrences(&mut p, &engagement).map_err(app_err)?;
                         std::fs::write(path, p.to_json())
                             .with_context(|| format!("cannot write {}", path.display()))?;
                         n
@@ -327,26 +337,14 @@ async fn command(
                 TlptReportFormat::Html => Format::Html,
                 TlptReportFormat::Md => Format::Markdown,
             };
-            let text = report::render(&p, &engagement, lang, format, &opts).map_err(tlpt_err)?;
+            let text = read(&p, &engagement)?.render_report(lang, format).map_err(app_err)?;
             std::fs::write(&out, text).with_context(|| format!("cannot write {}", out.display()))?;
             eprintln!("{}", out.display());
             Ok(())
         }
         TlptCommand::Layer { engagement, actor, out } => {
-            let e = p.require_engagement(&engagement).map_err(tlpt_err)?;
-            let layer = if actor.is_empty() {
-                navigator::coverage_layer(&[e], catalogue, lang)
-            } else {
-                let Some(cat) = catalogue else {
-                    return Err(InputError::err(
-                        "攻撃者の重ね合わせには ATT&CK データが必要です（opres attack import）",
-                        "an actor overlay needs ATT&CK data (opres attack import)",
-                    ));
-                };
-                let names: Vec<&str> = actor.iter().map(String::as_str).collect();
-                navigator::actor_overlay(&[e], cat, &names, lang)
-                    .map_err(|e| InputError::err(e.message(Lang::Ja), e.message(Lang::En)))?
-            };
+            let kind = if actor.is_empty() { LayerKind::Coverage } else { LayerKind::Actors(actor) };
+            let layer = read(&p, &engagement)?.layer(&kind, lang).map_err(app_err)?;
             std::fs::write(&out, layer.to_json()).with_context(|| format!("cannot write {}", out.display()))?;
             eprintln!("{}", out.display());
             Ok(())

@@ -7,6 +7,7 @@
 
 pub(crate) mod incidents;
 pub(crate) mod institutions;
+pub(crate) mod tlpt;
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -16,6 +17,7 @@ use opres_app::AppError;
 pub(crate) fn routes(r: crate::routes::Routes) -> crate::routes::Routes {
     let r = r.get("/api/v1/health", health);
     let r = institutions::routes(r);
+    let r = tlpt::routes(r);
     incidents::routes(r)
 }
 

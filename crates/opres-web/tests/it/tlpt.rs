@@ -5,7 +5,8 @@
 
 use crate::matrix::{Body, Case, case};
 use crate::support::{PASSWORD, TestApp, add_user, browser, spawn_app};
-use opres_app::{Permission, Register};
+use opres_app::{Actor, Permission, Register};
+use opres_domain::Lang;
 use opres_store::testkit::TestDb;
 use opres_store::{AuditContext, Role, UserScope, engine_tests};
 use opres_tlpt::TlptProgramme;
@@ -37,6 +38,8 @@ pub(crate) fn matrix(method: &str, path: &str, inst: &str) -> Option<Case> {
         Some(Body::Form(pairs))
     };
     let read = |suffix: &str| Case { path: at(suffix), ..case(None, true, 200) };
+    let api = |suffix: &str| Some(format!("/api/v1/tlpt/programmes/{key}{suffix}"));
+    let api_read = |suffix: &str| Case { path: api(suffix), ..case(None, true, 200) };
     let edit =
         |suffix: &str, extra| Case { path: at(suffix), body: stale(extra), ..case(Some(P::EditTlpt), true, 409) };
     Some(match (method, path) {
@@ -68,6 +71,47 @@ pub(crate) fn matrix(method: &str, path: &str, inst: &str) -> Option<Case> {
         ("POST", "/tlpt/{prog}/{eng}/rollout/plan") => {
             edit(&format!("/{POOR}/rollout/plan"), vec![("finding", "F-NONE".into())])
         }
+        // The REST API: the same use cases, so the same rights; changes carry a stale If-Match
+        // (412 for an allowed, in-scope caller) or a body the engine refuses (422).
+        ("GET", "/api/v1/tlpt/programmes") | ("GET", "/api/v1/attack-catalogues") => case(None, false, 200),
+        ("POST", "/api/v1/tlpt/programmes") => Case {
+            path: Some(format!("/api/v1/tlpt/programmes?institution={inst}")),
+            body: Some(Body::Json(json!({}))),
+            ..case(Some(P::EditTlpt), false, 422)
+        },
+        ("POST", "/api/v1/attack-catalogues") => {
+            Case { body: Some(Body::Json(json!({}))), ..case(Some(P::EditTlpt), false, 422) }
+        }
+        ("GET", "/api/v1/tlpt/programmes/{key}") => api_read(""),
+        ("PUT", "/api/v1/tlpt/programmes/{key}") => Case {
+            path: api(""),
+            body: Some(Body::Json(json!({}))),
+            if_match: true,
+            ..case(Some(P::EditTlpt), true, 422)
+        },
+        ("GET", "/api/v1/tlpt/programmes/{key}/engagements/{eng}/assessment") => {
+            api_read(&format!("/engagements/{POOR}/assessment"))
+        }
+        ("GET", "/api/v1/tlpt/programmes/{key}/engagements/{eng}/metrics") => {
+            api_read(&format!("/engagements/{POOR}/metrics"))
+        }
+        ("GET", "/api/v1/tlpt/programmes/{key}/engagements/{eng}/report") => {
+            api_read(&format!("/engagements/{POOR}/report?format=md"))
+        }
+        ("GET", "/api/v1/tlpt/programmes/{key}/engagements/{eng}/layers/{kind}") => {
+            api_read(&format!("/engagements/{GOOD}/layers/actors"))
+        }
+        ("POST", "/api/v1/tlpt/programmes/{key}/engagements/{eng}/findings") => Case {
+            path: api(&format!("/engagements/{POOR}/findings")),
+            body: Some(Body::Json(json!({"id": "F-MATRIX", "severity": "high"}))),
+            if_match: true,
+            ..case(Some(P::EditTlpt), true, 412)
+        },
+        ("POST", "/api/v1/tlpt/programmes/{key}/engagements/{eng}/recurrences") => Case {
+            path: api(&format!("/engagements/{POOR}/recurrences")),
+            if_match: true,
+            ..case(Some(P::EditTlpt), true, 412)
+        },
         _ => return None,
     })
 }
@@ -81,13 +125,13 @@ fn demo_as(key: &str) -> String {
 
 /// Module data the matrix's requests refer to, for institutions BANK-IN and BANK-OUT.
 pub(crate) async fn matrix_fixture(register: &Register) {
-    let ctx = AuditContext::new("test");
+    let admin = Actor::cli(Lang::En);
     for inst in ["BANK-IN", "BANK-OUT"] {
         let code = opres_domain::InstitutionCode::parse(inst).unwrap();
-        register.import_tlpt_programme(&demo_as(&key_of(inst)), &code, false, None, &ctx).await.unwrap();
+        register.import_tlpt_programme(&admin, &demo_as(&key_of(inst)), &code, false, None).await.unwrap();
     }
     let bundle = std::fs::read_to_string(attack_file("enterprise-attack-subset.json")).unwrap();
-    register.import_attack_catalogue(&bundle, &ctx).await.unwrap();
+    register.import_attack_catalogue(&admin, &bundle).await.unwrap();
 }
 
 /// A registered institution with the demo programme stored for it; returns the programme key.
@@ -99,8 +143,9 @@ async fn seed(app: &TestApp, inst: &str) -> String {
     .unwrap();
     app.register.store().create_institution(&record.validate().unwrap(), &ctx).await.unwrap();
     let code = opres_domain::InstitutionCode::parse(inst).unwrap();
-    assert!(opres_app::tlpt::load_demo(&app.register, &code, &ctx).await.unwrap());
-    assert!(!opres_app::tlpt::load_demo(&app.register, &code, &ctx).await.unwrap(), "loaded once only");
+    let demo = Actor::demo(Lang::En);
+    assert!(opres_app::tlpt::load_demo(&app.register, &demo, &code).await.unwrap());
+    assert!(!opres_app::tlpt::load_demo(&app.register, &demo, &code).await.unwrap(), "loaded once only");
     "MINATO-FG".into()
 }
 
@@ -126,7 +171,7 @@ async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, Str
 }
 
 async fn stored(app: &TestApp, key: &str) -> (TlptProgramme, i64) {
-    let sp = app.register.require_tlpt_programme(key).await.unwrap();
+    let sp = app.register.require_tlpt_programme(&Actor::cli(Lang::En), key).await.unwrap();
     (sp.programme, sp.version)
 }
 
@@ -382,7 +427,7 @@ engine_tests!(uploads_are_checked_whole_and_scoping_holds, |db| {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text().await.unwrap();
     assert!(page.contains("severe"), "{page}");
-    assert!(app.register.tlpt_programme("GRP-B").await.unwrap().is_none());
+    assert!(app.register.tlpt_programme(&Actor::cli(Lang::En), "GRP-B").await.unwrap().is_none());
     bad["findings"][0]["severity"] = json!("high");
     let (ct, body) = multipart(&[("institution", "BANK-B")], Some(("bad.json", bad.to_string().as_bytes())));
     let page = post("/tlpt/programmes", ct, body).await.unwrap().text().await.unwrap();
@@ -399,7 +444,7 @@ engine_tests!(uploads_are_checked_whole_and_scoping_holds, |db| {
     let (ct, body) =
         multipart(&[("institution", "BANK-B"), ("replace", "on")], Some(("ok.json", demo_as("GRP-B").as_bytes())));
     assert_eq!(post("/tlpt/programmes", ct, body).await.unwrap().status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.register.require_tlpt_programme("GRP-B").await.unwrap().version, 2);
+    assert_eq!(app.register.require_tlpt_programme(&Actor::cli(Lang::En), "GRP-B").await.unwrap().version, 2);
 
     // ATT&CK: a broken bundle is refused with a message; the STIX 2.1 ICS bundle is stored.
     let (ct, body) = multipart(&[], Some(("x.json", b"{\"type\": \"bundle\", \"objects\": 3}")));
@@ -490,3 +535,139 @@ mod chromium {
         db.finish().await;
     }
 }
+
+/// An API client with a personal token for a new user of this role and scope.
+async fn api_client(app: &TestApp, name: &str, role: Role, scope: UserScope) -> reqwest::Client {
+    let user = add_user(&app.register, name, role, scope).await;
+    let (_, secret) = app.register.create_token(&user, "t", &AuditContext::new("test")).await.unwrap();
+    crate::support::token_client(&secret)
+}
+
+engine_tests!(the_rest_api_serves_the_tlpt_use_cases_within_scope, |db| {
+    let app = spawn_app(db).await;
+    let minato = seed(&app, "BANK-A").await;
+    let record: opres_domain::InstitutionRecord = serde_json::from_value(
+        json!({"code": "BANK-B", "name_ja": "あおば銀行", "name_en": "Aoba Bank", "institution_type": "regional_bank"}),
+    )
+    .unwrap();
+    app.register.store().create_institution(&record.validate().unwrap(), &AuditContext::new("test")).await.unwrap();
+    let admin = &app.http;
+    let url = |p: &str| app.url(&format!("/api/v1{p}"));
+
+    // Import for BANK-B; a second import of the same group is refused, not replaced.
+    let r = admin.post(url("/tlpt/programmes?institution=BANK-B")).body(demo_as("GRP-B")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(r.headers()["etag"], "\"1\"");
+    assert_eq!(r.headers()["location"], "/api/v1/tlpt/programmes/GRP-B");
+    let r = admin.post(url("/tlpt/programmes?institution=BANK-B")).body(demo_as("GRP-B")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/problem+json"));
+    // A file that breaks a rule: 422, every problem named, nothing stored.
+    let mut bad: serde_json::Value = serde_json::from_str(&demo_as("GRP-C")).unwrap();
+    bad["findings"][0]["severity"] = json!("severe");
+    let r = admin.post(url("/tlpt/programmes?institution=BANK-B")).json(&bad).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("severe"));
+    assert!(app.register.tlpt_programme(&Actor::cli(Lang::En), "GRP-C").await.unwrap().is_none());
+
+    let list: serde_json::Value = admin.get(url("/tlpt/programmes")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["total"], 2);
+    let r = admin.get(url("/tlpt/programmes/GRP-B")).send().await.unwrap();
+    assert_eq!(r.headers()["etag"], "\"1\"");
+    let file = TlptProgramme::from_json(&r.text().await.unwrap()).unwrap();
+    assert_eq!(file.group.code.as_str(), "GRP-B");
+
+    // Reads answer exactly what the use case computes for the pages and the CLI.
+    let read = app.register.tlpt_engagement(&Actor::cli(Lang::En), "GRP-B", POOR).await.unwrap();
+    let eng = format!("/tlpt/programmes/GRP-B/engagements/{POOR}");
+    let got: serde_json::Value =
+        admin.get(url(&format!("{eng}/assessment"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(got, serde_json::to_value(read.assessment().unwrap()).unwrap());
+    assert!(got["checks"].as_array().is_some_and(|c| !c.is_empty()));
+    let got: serde_json::Value = admin.get(url(&format!("{eng}/metrics"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(got, serde_json::to_value(read.metrics()).unwrap());
+    let md = admin
+        .get(url(&format!("{eng}/report?format=md")))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(md, read.render_report(Lang::En, opres_tlpt::report::Format::Markdown).unwrap());
+    let r = admin.get(url(&format!("{eng}/report?format=pdf"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = admin.get(url(&format!("{eng}/layers/coverage"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.json::<serde_json::Value>().await.unwrap()["techniques"].is_array());
+    assert_eq!(admin.get(url(&format!("{eng}/layers/heatmap"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let r = admin.get(url("/tlpt/programmes/GRP-B/engagements/NOPE/metrics")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // Findings: If-Match is required and must be current; a bad field is named; links are counted.
+    let finding = json!({"id": "F-API-1", "identified_on": "2026-04-01", "title_en": "Weak admin password",
+        "severity": "high", "root_cause": "configuration", "status": "open"});
+    let post = |v: Option<&str>, body: &serde_json::Value| {
+        let mut req = admin.post(url(&format!("{eng}/findings"))).json(body);
+        if let Some(v) = v {
+            req = req.header("if-match", v);
+        }
+        req.send()
+    };
+    assert_eq!(post(None, &finding).await.unwrap().status(), StatusCode::PRECONDITION_REQUIRED);
+    assert_eq!(post(Some("\"7\""), &finding).await.unwrap().status(), StatusCode::PRECONDITION_FAILED);
+    let mut wrong = finding.clone();
+    wrong["severity"] = json!("severe");
+    let r = post(Some("\"1\""), &wrong).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("severity"));
+    let r = post(Some("\"1\""), &finding).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let sp = app.register.require_tlpt_programme(&Actor::cli(Lang::En), "GRP-B").await.unwrap();
+    assert_eq!(sp.version, 2);
+    assert!(sp.programme.findings.iter().any(|f| f.id.as_str() == "F-API-1"));
+
+    // Replace: the file's group code must be the key; the version is checked.
+    let r = admin.put(url("/tlpt/programmes/GRP-B")).header("if-match", "\"2\"").body(demo_as("GRP-X")).send().await;
+    assert_eq!(r.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = admin.put(url("/tlpt/programmes/GRP-B")).header("if-match", "\"1\"").body(demo_as("GRP-B")).send().await;
+    assert_eq!(r.unwrap().status(), StatusCode::PRECONDITION_FAILED);
+    let r = admin.put(url("/tlpt/programmes/GRP-B")).header("if-match", "\"2\"").body(demo_as("GRP-B")).send().await;
+    let r = r.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["etag"], "\"3\"");
+
+    // A user scoped to BANK-B sees only GRP-B; BANK-A's programme does not exist for them.
+    let scoped = UserScope::Institutions(vec![opres_domain::InstitutionCode::parse("BANK-B").unwrap()]);
+    let analyst = api_client(&app, "api-analyst-b", Role::Analyst, scoped.clone()).await;
+    let list: serde_json::Value = analyst.get(url("/tlpt/programmes")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["key"], "GRP-B");
+    for path in [
+        format!("/tlpt/programmes/{minato}"),
+        format!("/tlpt/programmes/{minato}/engagements/{POOR}/assessment"),
+        format!("/tlpt/programmes/{minato}/engagements/{POOR}/report?format=md"),
+    ] {
+        assert_eq!(analyst.get(url(&path)).send().await.unwrap().status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let r = analyst.post(url("/tlpt/programmes?institution=BANK-A")).body(demo_as("GRP-D")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "another institution is not theirs to import for");
+    let r = analyst
+        .post(url(&format!("/tlpt/programmes/{minato}/engagements/{POOR}/findings")))
+        .header("if-match", "\"1\"")
+        .json(&finding)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // A reporter may read but not change.
+    let reporter = api_client(&app, "api-reporter-b", Role::Reporter, scoped).await;
+    let r = reporter.post(url(&format!("{eng}/recurrences"))).header("if-match", "\"3\"").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(reporter.get(url(&format!("{eng}/metrics"))).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        reporter.post(url("/attack-catalogues")).body("{}").send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+});

@@ -14,7 +14,7 @@ use crate::routes::Routes;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use opres_app::tlpt::{StoredProgramme, TlptAppError};
-use opres_domain::{InstitutionCode, Lang};
+use opres_domain::Lang;
 
 pub(crate) fn routes(r: Routes) -> Routes {
     r.get("/tlpt", pages::list)
@@ -37,14 +37,6 @@ pub(crate) fn routes(r: Routes) -> Routes {
         .get("/tlpt/{prog}/{eng}/layer/{kind}", pages::layer)
 }
 
-/// Whether the caller may see a programme stored for this institution (none: only all-institution users).
-pub(crate) fn visible(caller: &Caller, institution: Option<&str>) -> bool {
-    match institution.map(InstitutionCode::parse) {
-        Some(Ok(code)) => caller.sees(&code),
-        _ => caller.scope().is_none(),
-    }
-}
-
 /// Loads a programme the caller may see; any other is "not found", so its existence does not leak.
 pub(crate) async fn load(
     s: &crate::AppState,
@@ -52,9 +44,9 @@ pub(crate) async fn load(
     key: &str,
     lang: Lang,
 ) -> Result<StoredProgramme, PageError> {
-    match s.register.tlpt_programme(key).await {
-        Ok(Some(p)) if visible(caller, p.institution.as_deref()) => Ok(p),
-        Ok(_) => Err(PageError::NotFound(lang)),
+    match s.register.tlpt_programme(&crate::edge::actor_of(caller, lang), key).await {
+        Ok(Some(p)) => Ok(p),
+        Ok(None) => Err(PageError::NotFound(lang)),
         Err(TlptAppError::Store(e)) => Err(PageError::store(lang, e)),
         Err(e) => Err(PageError::internal(lang, e)),
     }

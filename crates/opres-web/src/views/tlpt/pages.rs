@@ -1,8 +1,9 @@
 //! Handlers and page models of the TLPT section.
 
-use super::{charts, is_user_error, load, messages, page, visible};
+use super::{charts, is_user_error, load, messages, page};
 use crate::AppState;
 use crate::auth::Caller;
+use crate::edge::actor_of;
 use crate::middleware::form_pairs;
 use crate::views::{Ctx, Page, PageError, render, require};
 use askama::Template;
@@ -11,12 +12,14 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use opres_app::tlpt::{BlueTeamForm, FindingForm, RolloutCheckForm, StoredProgramme, TlptAppError, assess_options};
+use opres_app::tlpt::{
+    BlueTeamForm, EngagementRead, FindingForm, LayerKind, RolloutCheckForm, StoredProgramme, TlptAppError, actor_sets,
+    assess_options,
+};
 use opres_app::{Permission, today};
 use opres_domain::{InstitutionCode, Lang, Problem, ValidationErrors};
 use opres_tlpt::assess::{self, Verdict};
 use opres_tlpt::attack::AttackCatalogue;
-use opres_tlpt::attack::navigator;
 use opres_tlpt::codes::{FindingStatus, RolloutStatus, RootCause, Severity};
 use opres_tlpt::metrics::{self, format_duration};
 use opres_tlpt::report::{self, Block, Tone};
@@ -118,6 +121,17 @@ fn version_of(form: &HashMap<String, String>) -> i64 {
     form.get("version").and_then(|v| v.trim().parse().ok()).unwrap_or(0)
 }
 
+/// One engagement of a programme the caller may see, read through the application (404 otherwise).
+async fn engagement_read(
+    s: &AppState,
+    caller: &Caller,
+    prog: &str,
+    eng: &str,
+    lang: Lang,
+) -> Result<EngagementRead, PageError> {
+    s.register.tlpt_engagement(&actor_of(caller, lang), prog, eng).await.map_err(|e| PageError::app(lang, e.into()))
+}
+
 /// Checks the permission first (a 403 whatever the object), then that the programme is visible.
 async fn load_for_edit(
     s: &AppState,
@@ -170,11 +184,12 @@ async fn list_page(
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let p = page(ctx).await;
-    let docs = s.register.tlpt_programmes(caller.scope()).await.map_err(|e| PageError::internal(lang, e))?;
+    let actor = actor_of(caller, lang);
+    let docs = s.register.tlpt_programmes(&actor).await.map_err(|e| PageError::internal(lang, e))?;
     let mut rows = Vec::new();
     for d in docs {
         // The list reads each programme once: a stored programme that no longer reads shows as such.
-        let (engagements, findings, title) = match s.register.tlpt_programme(&d.key).await {
+        let (engagements, findings, title) = match s.register.tlpt_programme(&actor, &d.key).await {
             Ok(Some(sp)) => (
                 sp.programme.engagements.len(),
                 sp.programme.findings.len(),
@@ -202,7 +217,7 @@ async fn list_page(
         .collect();
     let institutions = s
         .register
-        .institutions(&crate::edge::actor_of(caller, lang))
+        .institutions(&actor)
         .await
         .map_err(|e| PageError::app(lang, e))?
         .into_iter()
@@ -277,24 +292,14 @@ pub(crate) async fn import_programme(
         let up = read_upload(mp).await.map_err(|pr| field_problem("file", pr))?;
         let inst_raw = up.fields.get("institution").cloned().unwrap_or_default();
         let institution = match InstitutionCode::parse(inst_raw.trim()) {
-            Ok(c) if caller.sees(&c) => c,
-            Ok(_) | Err(_) if inst_raw.trim().is_empty() => {
-                return Err(field_problem("institution", Problem::Required));
-            }
-            _ => return Err(field_problem("institution", Problem::UnknownReference { value: inst_raw.clone() })),
+            Ok(c) => c,
+            Err(_) if inst_raw.trim().is_empty() => return Err(field_problem("institution", Problem::Required)),
+            Err(_) => return Err(field_problem("institution", Problem::UnknownReference { value: inst_raw.clone() })),
         };
         let text = file_text(&up)?;
         let replace = up.fields.get("replace").is_some_and(|v| v == "on");
         let version = up.fields.get("version").and_then(|v| v.trim().parse().ok());
-        // A programme of another institution the caller cannot see is not theirs to replace.
-        if replace
-            && let Ok(probe) = opres_tlpt::TlptProgramme::from_json(&text)
-            && let Ok(Some(existing)) = s.register.tlpt_programme(probe.group.code.as_str()).await
-            && !visible(&caller, existing.institution.as_deref())
-        {
-            return Err(TlptAppError::AlreadyExists(probe.group.code.to_string()));
-        }
-        s.register.import_tlpt_programme(&text, &institution, replace, version, &caller.audit()).await
+        s.register.import_tlpt_programme(&actor_of(&caller, lang), &text, &institution, replace, version).await
     }
     .await;
     match result {
@@ -319,7 +324,7 @@ pub(crate) async fn import_attack(
     let result = async {
         let up = read_upload(mp).await.map_err(|pr| field_problem("file", pr))?;
         let text = file_text(&up)?;
-        s.register.import_attack_catalogue(&text, &caller.audit()).await
+        s.register.import_attack_catalogue(&actor_of(&caller, lang), &text).await
     }
     .await;
     match result {
@@ -735,7 +740,7 @@ pub(crate) async fn record_blue_team(
     let form = form_map(&body);
     let f =
         BlueTeamForm { at: get(&form, "at"), whom: get(&form, "whom"), reason: get(&form, "reason"), lang: Some(lang) };
-    match s.register.record_tlpt_blue_team_notice(&prog, version_of(&form), &eng, &f, &caller.audit()).await {
+    match s.register.record_tlpt_blue_team_notice(&actor_of(&caller, lang), &prog, version_of(&form), &eng, &f).await {
         Ok(_) => {
             ctx.flash("flash.saved").await;
             Ok(Redirect::to(&format!("/tlpt/{prog}/{eng}")).into_response())
@@ -840,10 +845,9 @@ pub(crate) async fn metrics(
     Path((prog, eng)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
-    let sp = load(&s, &caller, &prog, lang).await?;
-    let e = find_engagement(&sp, &eng, lang)?;
-    let cat = catalogue(&s, lang).await?;
-    let m = metrics::compute(e, cat.as_ref());
+    let read = engagement_read(&s, &caller, &prog, &eng, lang).await?;
+    let (sp, e, cat) = (&read.stored, read.engagement(), &read.catalogue);
+    let m = read.metrics();
     let p = page(&ctx).await;
     let tiles = vec![
         KV { k: p.t("tlpt.m.steps").into(), v: format!("{} / {}", m.steps_detected, m.steps_executed) },
@@ -919,7 +923,7 @@ pub(crate) async fn metrics(
         phishing.push(phish_row(o, lang, all));
     }
     let page = MetricsPage {
-        nav: Nav::new(&sp, e, "metrics", lang),
+        nav: Nav::new(sp, e, "metrics", lang),
         tiles,
         steps,
         scenarios,
@@ -1150,7 +1154,7 @@ pub(crate) async fn record_finding(
         cost: g("cost"),
         lang: Some(lang),
     };
-    match s.register.record_tlpt_finding(&prog, version_of(&form), &f, &caller.audit()).await {
+    match s.register.record_tlpt_finding(&actor_of(&caller, lang), &prog, version_of(&form), &f).await {
         Ok((links, _)) => {
             ctx.flash(if links > 0 { "tlpt.flash.finding_recurs" } else { "flash.saved" }).await;
             Ok(Redirect::to(&format!("/tlpt/{prog}/{eng}/findings#f-{}", f.id.trim())).into_response())
@@ -1174,7 +1178,7 @@ pub(crate) async fn link_recurrences(
     let lang = ctx.lang;
     load_for_edit(&s, &caller, &prog, &eng, lang).await?;
     let form = form_map(&body);
-    match s.register.link_tlpt_recurrences(&prog, version_of(&form), &eng, &caller.audit()).await {
+    match s.register.link_tlpt_recurrences(&actor_of(&caller, lang), &prog, version_of(&form), &eng).await {
         Ok(_) => {
             ctx.flash("tlpt.flash.linked").await;
             Ok(Redirect::to(&format!("/tlpt/{prog}/{eng}/findings")).into_response())
@@ -1312,7 +1316,7 @@ pub(crate) async fn record_rollout(
         checked_on: get(&form, "checked_on"),
         new_finding: get(&form, "new_finding"),
     };
-    match s.register.record_tlpt_rollout_check(&prog, version_of(&form), &f, &caller.audit()).await {
+    match s.register.record_tlpt_rollout_check(&actor_of(&caller, lang), &prog, version_of(&form), &f).await {
         Ok((new, _)) => {
             ctx.flash(if new.is_some() { "tlpt.flash.rollout_present" } else { "flash.saved" }).await;
             Ok(Redirect::to(&format!("/tlpt/{prog}/{eng}/rollout")).into_response())
@@ -1348,7 +1352,9 @@ pub(crate) async fn plan_rollout(
         },
     };
     let result = if errs.is_empty() {
-        s.register.plan_tlpt_rollout(&prog, version_of(&form), &get(&form, "finding"), due, &caller.audit()).await
+        s.register
+            .plan_tlpt_rollout(&actor_of(&caller, lang), &prog, version_of(&form), &get(&form, "finding"), due)
+            .await
     } else {
         Err(TlptAppError::Form(errs))
     };
@@ -1401,11 +1407,9 @@ pub(crate) async fn assessment(
     Path((prog, eng)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
-    let sp = load(&s, &caller, &prog, lang).await?;
-    let e = find_engagement(&sp, &eng, lang)?;
-    let cat = catalogue(&s, lang).await?;
-    let a = assess::assess(&sp.programme, e.id.as_str(), &assess_options(cat.as_ref()))
-        .map_err(|x| PageError::internal(lang, x))?;
+    let read = engagement_read(&s, &caller, &prog, &eng, lang).await?;
+    let (sp, e, cat) = (&read.stored, read.engagement(), &read.catalogue);
+    let a = read.assessment().map_err(|x| PageError::internal(lang, x))?;
     let checks = a
         .checks
         .iter()
@@ -1424,7 +1428,7 @@ pub(crate) async fn assessment(
         .collect();
     let p = page(&ctx).await;
     let page = AssessmentPage {
-        nav: Nav::new(&sp, e, "assessment", lang),
+        nav: Nav::new(sp, e, "assessment", lang),
         good: a.count(Verdict::Good),
         insufficient: a.count(Verdict::Insufficient),
         not_enough: a.count(Verdict::NotEnoughData),
@@ -1496,13 +1500,6 @@ fn block_view(b: &Block) -> BlockView {
     }
 }
 
-fn actor_sets(e: &Engagement) -> Vec<String> {
-    let mut v: Vec<String> = e.actors.iter().flat_map(|a| a.intrusion_sets.iter().cloned()).collect();
-    v.sort();
-    v.dedup();
-    v
-}
-
 pub(crate) async fn report(
     State(s): State<AppState>,
     ctx: Ctx,
@@ -1510,14 +1507,12 @@ pub(crate) async fn report(
     Path((prog, eng)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
-    let sp = load(&s, &caller, &prog, lang).await?;
-    let e = find_engagement(&sp, &eng, lang)?;
-    let cat = catalogue(&s, lang).await?;
-    let r = report::build(&sp.programme, e.id.as_str(), lang, &assess_options(cat.as_ref()))
-        .map_err(|x| PageError::internal(lang, x))?;
+    let read = engagement_read(&s, &caller, &prog, &eng, lang).await?;
+    let (sp, e, cat) = (&read.stored, read.engagement(), &read.catalogue);
+    let r = read.report(lang).map_err(|x| PageError::internal(lang, x))?;
     let p = page(&ctx).await;
     let page = ReportPage {
-        nav: Nav::new(&sp, e, "report", lang),
+        nav: Nav::new(sp, e, "report", lang),
         title: r.title.clone(),
         subtitle: r.subtitle.clone(),
         as_of: r.as_of.to_string(),
@@ -1543,16 +1538,14 @@ pub(crate) async fn report_download(
     Path((prog, eng, format)): Path<(String, String, String)>,
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
-    let sp = load(&s, &caller, &prog, lang).await?;
-    let e = find_engagement(&sp, &eng, lang)?;
+    let read = engagement_read(&s, &caller, &prog, &eng, lang).await?;
+    let e = read.engagement();
     let (fmt, mime, ext) = match format.as_str() {
         "md" => (report::Format::Markdown, "text/markdown", "md"),
         "html" => (report::Format::Html, "text/html", "html"),
         _ => return Err(PageError::NotFound(lang)),
     };
-    let cat = catalogue(&s, lang).await?;
-    let text = report::render(&sp.programme, e.id.as_str(), lang, fmt, &assess_options(cat.as_ref()))
-        .map_err(|x| PageError::internal(lang, x))?;
+    let text = read.render_report(lang, fmt).map_err(|x| PageError::internal(lang, x))?;
     Ok(download(text, mime, &format!("tlpt-report-{}-{}.{ext}", e.id, lang.code())))
 }
 
@@ -1564,26 +1557,19 @@ pub(crate) async fn layer(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
-    let sp = load(&s, &caller, &prog, lang).await?;
-    let e = find_engagement(&sp, &eng, lang)?;
-    let cat = catalogue(&s, lang).await?;
-    let layer = match kind.as_str() {
-        "coverage.json" => navigator::coverage_layer(&[e], cat.as_ref(), lang),
-        "actors.json" => {
-            // Without imported ATT&CK data there is nothing to overlay: the page says so, no download.
-            let Some(cat) = cat.as_ref() else { return Err(PageError::NotFound(lang)) };
-            let chosen: Vec<String> = match q.get("sets").map(|v| v.trim()).filter(|v| !v.is_empty()) {
-                Some(v) => v.split([',', ' ']).filter(|x| !x.is_empty()).map(str::to_string).collect(),
-                None => actor_sets(e),
-            };
-            let names: Vec<&str> = chosen.iter().map(String::as_str).collect();
-            match navigator::actor_overlay(&[e], cat, &names, lang) {
-                Ok(l) => l,
-                Err(_) => return Err(PageError::NotFound(lang)),
-            }
-        }
+    let read = engagement_read(&s, &caller, &prog, &eng, lang).await?;
+    let e = read.engagement();
+    let which = match kind.as_str() {
+        "coverage.json" => LayerKind::Coverage,
+        "actors.json" => LayerKind::Actors(match q.get("sets").map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            Some(v) => v.split([',', ' ']).filter(|x| !x.is_empty()).map(str::to_string).collect(),
+            None => vec![],
+        }),
         _ => return Err(PageError::NotFound(lang)),
     };
+    // Without imported ATT&CK data (or with unknown intrusion sets) there is nothing to overlay:
+    // the page says so, no download.
+    let Ok(layer) = read.layer(&which, lang) else { return Err(PageError::NotFound(lang)) };
     let stem = kind.trim_end_matches(".json");
     Ok(download(layer.to_json(), "application/json", &format!("tlpt-{}-{stem}-layer.json", e.id)))
 }
