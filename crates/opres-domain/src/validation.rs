@@ -29,8 +29,13 @@ pub enum Problem {
     TrendNotOfTrigger { trend: String, trigger: String },
     /// An incident whose trigger is `cyber` must be marked as a cyber attack.
     CyberTriggerNotMarkedCyber,
-    /// Too long.
+    /// Too long: more than `max` characters.
     TooLong { max: usize },
+    /// A list with more than `max` entries.
+    TooMany { max: usize },
+    /// A control character other than tab and line breaks (NUL, escape, …), at `position`
+    /// (1-based, in characters).
+    ControlCharacter { code_point: u32, position: usize },
     /// Malformed identifier (LEI, code).
     BadFormat { value: String, hint: &'static str },
     /// The same value twice where it must be unique.
@@ -91,6 +96,14 @@ impl Problem {
             }
             (Problem::TooLong { max }, Lang::Ja) => format!("{max} 文字以内にしてください"),
             (Problem::TooLong { max }, Lang::En) => format!("must be at most {max} characters"),
+            (Problem::TooMany { max }, Lang::Ja) => format!("{max} 件以内にしてください"),
+            (Problem::TooMany { max }, Lang::En) => format!("must have at most {max} entries"),
+            (Problem::ControlCharacter { code_point, position }, Lang::Ja) => format!(
+                "{position} 文字目に制御文字（U+{code_point:04X}）が含まれています。使用できる制御文字はタブと改行だけです"
+            ),
+            (Problem::ControlCharacter { code_point, position }, Lang::En) => format!(
+                "contains the control character U+{code_point:04X} at character {position}; only tabs and line breaks are allowed"
+            ),
             (Problem::BadFormat { value, hint }, Lang::Ja) => format!("「{value}」の形式が正しくありません（{hint}）"),
             (Problem::BadFormat { value, hint }, Lang::En) => format!("'{value}' is not well-formed ({hint})"),
             (Problem::Duplicate { value }, Lang::Ja) => format!("「{value}」が重複しています"),
@@ -121,6 +134,8 @@ impl Problem {
             Problem::TrendNotOfTrigger { .. } => "trend_not_of_trigger",
             Problem::CyberTriggerNotMarkedCyber => "cyber_trigger_not_marked_cyber",
             Problem::TooLong { .. } => "too_long",
+            Problem::TooMany { .. } => "too_many",
+            Problem::ControlCharacter { .. } => "control_character",
             Problem::BadFormat { .. } => "bad_format",
             Problem::Duplicate { .. } => "duplicate",
             Problem::UnknownReference { .. } => "unknown_reference",
