@@ -16,9 +16,9 @@ pub const TITLE_MAX: usize = 500;
 /// handling (characters, in each field).
 pub const TEXT_MAX: usize = 20_000;
 /// Short notes: the good-practice note and one timeline entry's text (characters).
-pub const NOTE_MAX: usize = 4_000;
+pub const NOTE_MAX: usize = 2_000;
 /// Entries of one incident's timeline.
-pub const TIMELINE_MAX: usize = 500;
+pub const TIMELINE_MAX: usize = 200;
 /// Report submissions of one incident.
 pub const REPORT_SUBMISSIONS_MAX: usize = 50;
 /// Systems one incident names as affected.

@@ -31,6 +31,8 @@ pub enum Problem {
     CyberTriggerNotMarkedCyber,
     /// Too long: more than `max` characters.
     TooLong { max: usize },
+    /// A file (an upload) larger than `max_bytes`.
+    FileTooLarge { max_bytes: u64 },
     /// A list with more than `max` entries.
     TooMany { max: usize },
     /// A control character other than tab and line breaks (NUL, escape, …), at `position`
@@ -96,6 +98,12 @@ impl Problem {
             }
             (Problem::TooLong { max }, Lang::Ja) => format!("{max} 文字以内にしてください"),
             (Problem::TooLong { max }, Lang::En) => format!("must be at most {max} characters"),
+            (Problem::FileTooLarge { max_bytes }, Lang::Ja) => {
+                format!("ファイルが上限の {} MB を超えています", max_bytes / (1024 * 1024))
+            }
+            (Problem::FileTooLarge { max_bytes }, Lang::En) => {
+                format!("the file is larger than the limit of {} MB", max_bytes / (1024 * 1024))
+            }
             (Problem::TooMany { max }, Lang::Ja) => format!("{max} 件以内にしてください"),
             (Problem::TooMany { max }, Lang::En) => format!("must have at most {max} entries"),
             (Problem::ControlCharacter { code_point, position }, Lang::Ja) => format!(
@@ -135,6 +143,7 @@ impl Problem {
             Problem::CyberTriggerNotMarkedCyber => "cyber_trigger_not_marked_cyber",
             Problem::TooLong { .. } => "too_long",
             Problem::TooMany { .. } => "too_many",
+            Problem::FileTooLarge { .. } => "file_too_large",
             Problem::ControlCharacter { .. } => "control_character",
             Problem::BadFormat { .. } => "bad_format",
             Problem::Duplicate { .. } => "duplicate",
