@@ -19,8 +19,9 @@ pub const TEXT_MAX: usize = 20_000;
 pub const NOTE_MAX: usize = 2_000;
 /// Entries of one incident's timeline.
 pub const TIMELINE_MAX: usize = 200;
-/// Report submissions of one incident.
-pub const REPORT_SUBMISSIONS_MAX: usize = 50;
+/// Report submissions of one incident: status reports are due every few months while an incident
+/// is open, and generated registers already hold incidents open for years with 50 and more.
+pub const REPORT_SUBMISSIONS_MAX: usize = 500;
 /// Systems one incident names as affected.
 pub const AFFECTED_SYSTEMS_MAX: usize = 200;
 /// Codes in a code list (channels, secondary trends) as written, duplicates included.
