@@ -41,6 +41,22 @@ fn blank(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// Free search text without control characters (a NUL reaching PostgreSQL is a server error, and no
+/// stored text holds one: validation refuses them); `None` when nothing else is left.
+pub fn search_text(raw: &Option<String>) -> Option<String> {
+    let cleaned: String = raw
+        .as_deref()?
+        .chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect();
+    let cleaned = cleaned.trim();
+    (!cleaned.is_empty()).then(|| cleaned.to_string())
+}
+
 /// Parses a code from its list, recording an unknown one.
 pub fn code_param<T: Copy>(
     errs: &mut ValidationErrors,
@@ -155,7 +171,7 @@ impl FilterParams {
             channel: code_param(&mut e, "channel", &self.channel, &Channel::ALL, Channel::code),
             status: code_param(&mut e, "status", &self.status, &IncidentStatus::ALL, IncidentStatus::code),
             cyber_attack,
-            text: blank(&self.text).map(str::to_string),
+            text: search_text(&self.text),
         };
         e.into_result(|| filter)
     }

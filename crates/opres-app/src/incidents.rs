@@ -6,7 +6,7 @@ use crate::{Actor, AppError, Noun, Permission, Register};
 use opres_domain::record::{IncidentRecord, ReportSubmissionRecord, TimelineRecord};
 use opres_domain::{
     Classification, Incident, IncidentRef, Problem, ReportStage, ReportStageKind, ReportSubmission, TimelineEntry,
-    Timestamp, Trend, ValidationErrors,
+    Timestamp, Trend, ValidationErrors, limits,
 };
 use opres_store::{AuditEntry, AuditQuery, IncidentPage, Stored};
 use std::fmt;
@@ -248,6 +248,10 @@ impl Register {
         if text.is_empty() {
             e.push("text", Problem::Required);
         }
+        // The same limits as a whole incident's validation, so that entries added one by one
+        // cannot grow a timeline past what an import would accept.
+        limits::check_text(&mut e, "text", &text, limits::NOTE_MAX);
+        limits::check_count(&mut e, "timeline", current.value.timeline.len() + 1, limits::TIMELINE_MAX);
         let at = e.into_result(|| at)?.ok_or_else(|| AppError::invalid_field("at", Problem::Required))?;
         Ok(self.store.add_timeline_entry(current.id, &TimelineEntry { at, text }, &actor.audit()).await?)
     }
@@ -267,6 +271,12 @@ impl Register {
             e.push("stage", Problem::Required);
         }
         let at = required_time(&mut e, "submitted_at", &record.submitted_at);
+        limits::check_count(
+            &mut e,
+            "report_submissions",
+            current.value.report_submissions.len() + 1,
+            limits::REPORT_SUBMISSIONS_MAX,
+        );
         if let Some(at) = at
             && at < current.value.times.detected_at()
         {

@@ -8,6 +8,7 @@ pub mod html;
 pub mod incident;
 pub mod institution;
 pub mod lang;
+pub mod limits;
 pub mod record;
 pub mod reporting;
 pub mod taxonomy;

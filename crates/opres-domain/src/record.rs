@@ -7,6 +7,10 @@ use crate::incident::{
     Bilingual, Channel, GoodPractice, Incident, IncidentRef, IncidentTimes, SettlementImpact, TimelineEntry, Yen,
 };
 use crate::institution::{Criticality, Institution, InstitutionCode, InstitutionType, Lei, System, SystemCode};
+use crate::limits::{
+    AFFECTED_SYSTEMS_MAX, CODE_LIST_MAX, NAME_MAX, NOTE_MAX, REPORT_SUBMISSIONS_MAX, TEXT_MAX, TIMELINE_MAX, TITLE_MAX,
+    check_count, check_opt_text, check_text,
+};
 use crate::reporting::{ReportStageKind, ReportSubmission};
 use crate::taxonomy::{Classification, Trend, Trigger};
 use crate::time::{Timestamp, format_jst, parse_timestamp};
@@ -224,6 +228,9 @@ fn codes<T: FromStr + Copy>(
     code: fn(T) -> &'static str,
 ) -> Vec<T> {
     let mut out: Vec<T> = Vec::new();
+    if !check_count(errs, field, raw.len(), CODE_LIST_MAX) {
+        return out;
+    }
     for r in raw.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
         match all.iter().copied().find(|v| code(*v) == r) {
             Some(v) if out.iter().any(|o| code(*o) == code(v)) => {
@@ -327,6 +334,8 @@ impl InstitutionRecord {
         if self.name_ja.trim().is_empty() && self.name_en.trim().is_empty() {
             errs.push("name_ja", Problem::Required);
         }
+        check_text(&mut errs, "name_ja", self.name_ja.trim(), NAME_MAX);
+        check_text(&mut errs, "name_en", self.name_en.trim(), NAME_MAX);
         let ty = one_code(
             &mut errs,
             "institution_type",
@@ -379,6 +388,8 @@ impl SystemRecord {
         if self.name.trim().is_empty() {
             errs.push("name", Problem::Required);
         }
+        check_text(&mut errs, "name", self.name.trim(), NAME_MAX);
+        check_opt_text(&mut errs, "owner", &non_blank(&self.owner), NAME_MAX);
         let criticality = one_code(&mut errs, "criticality", &self.criticality, &Criticality::ALL, Criticality::code);
         match (institution, code, criticality, errs.is_empty()) {
             (Some(institution), Some(code), Some(criticality), true) => Ok(System {
@@ -417,6 +428,14 @@ impl IncidentRecord {
             e.push("title_ja", Problem::Required);
         }
         let description = Bilingual::new(non_blank(&self.description_ja), non_blank(&self.description_en));
+        for (field, value, max) in [
+            ("title_ja", &title.ja, TITLE_MAX),
+            ("title_en", &title.en, TITLE_MAX),
+            ("description_ja", &description.ja, TEXT_MAX),
+            ("description_en", &description.en, TEXT_MAX),
+        ] {
+            check_opt_text(&mut e, field, value, max);
+        }
 
         let occurred = timestamp(&mut e, "occurred_at", &self.occurred_at);
         let detected = timestamp(&mut e, "detected_at", &self.detected_at);
@@ -442,7 +461,8 @@ impl IncidentRecord {
 
         let channels = codes(&mut e, "channels", &self.channels, &Channel::ALL, Channel::code);
         let mut affected_systems = Vec::new();
-        for s in self.affected_systems.iter().filter(|s| !s.trim().is_empty()) {
+        let systems_ok = check_count(&mut e, "affected_systems", self.affected_systems.len(), AFFECTED_SYSTEMS_MAX);
+        for s in self.affected_systems.iter().filter(|s| systems_ok && !s.trim().is_empty()) {
             match SystemCode::parse(s) {
                 Ok(c) if affected_systems.contains(&c) => {
                     e.push("affected_systems", Problem::Duplicate { value: c.to_string() })
@@ -488,6 +508,16 @@ impl IncidentRecord {
         let publicly_announced = boolean(&mut e, "publicly_announced", &self.publicly_announced).unwrap_or(false);
         let good_flag = boolean(&mut e, "good_practice", &self.good_practice).unwrap_or(false);
         let good_note = non_blank(&self.good_practice_note);
+        check_opt_text(&mut e, "good_practice_note", &good_note, NOTE_MAX);
+        for (field, value, max) in [
+            ("vendor", &self.vendor, NAME_MAX),
+            ("root_cause", &self.root_cause, TEXT_MAX),
+            ("interim_measures", &self.interim_measures, TEXT_MAX),
+            ("recurrence_prevention", &self.recurrence_prevention, TEXT_MAX),
+            ("customer_handling", &self.customer_handling, TEXT_MAX),
+        ] {
+            check_opt_text(&mut e, field, &non_blank(value), max);
+        }
         let good_practice = match (good_flag, good_note) {
             (true, Some(note)) => Some(GoodPractice { note }),
             (true, None) => {
@@ -502,11 +532,14 @@ impl IncidentRecord {
         };
 
         let mut timeline = Vec::new();
-        for (i, t) in self.timeline.iter().enumerate() {
+        // Past the maximum the entries are not looked at: one problem, not one per entry.
+        let timeline_ok = check_count(&mut e, "timeline", self.timeline.len(), TIMELINE_MAX);
+        for (i, t) in self.timeline.iter().enumerate().filter(|_| timeline_ok) {
             let at = timestamp(&mut e, &format!("timeline[{i}].at"), &t.at);
             if t.text.trim().is_empty() {
                 e.push(format!("timeline[{i}].text"), Problem::Required);
             }
+            check_text(&mut e, format!("timeline[{i}].text"), t.text.trim(), NOTE_MAX);
             if let Some(at) = at {
                 timeline.push(TimelineEntry { at, text: t.text.trim().to_string() });
             }
@@ -514,7 +547,9 @@ impl IncidentRecord {
         timeline.sort_by_key(|t| t.at);
         let mut report_submissions = Vec::new();
         let later_stages = &ReportStageKind::ALL[1..];
-        for (i, s) in self.report_submissions.iter().enumerate() {
+        let submissions_ok =
+            check_count(&mut e, "report_submissions", self.report_submissions.len(), REPORT_SUBMISSIONS_MAX);
+        for (i, s) in self.report_submissions.iter().enumerate().filter(|_| submissions_ok) {
             let stage = one_code(
                 &mut e,
                 &format!("report_submissions[{i}].stage"),
@@ -675,6 +710,120 @@ mod tests {
         assert_eq!(r.validate().unwrap_err().0[0].field, "cyber_attack");
         let r = IncidentRecord { trigger: Some("work".into()), trend: Some("cyber.ddos".into()), ..minimal() };
         assert_eq!(r.validate().unwrap_err().0[0].problem.kind(), "trend_not_of_trigger");
+    }
+
+    #[test]
+    fn every_text_field_has_a_maximum() {
+        let long = |n: usize| Some("あ".repeat(n + 1));
+        let r = IncidentRecord {
+            title_en: long(TITLE_MAX),
+            description_ja: long(TEXT_MAX),
+            root_cause: long(TEXT_MAX),
+            customer_handling: long(TEXT_MAX),
+            vendor: long(NAME_MAX),
+            good_practice: Some(RawScalar::Bool(true)),
+            good_practice_note: long(NOTE_MAX),
+            timeline: vec![TimelineRecord { at: "2024-05-01T09:10:00+09:00".into(), text: "x".repeat(NOTE_MAX + 1) }],
+            ..minimal()
+        };
+        let errs = r.validate().unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "title_en",
+                "description_ja",
+                "good_practice_note",
+                "vendor",
+                "root_cause",
+                "customer_handling",
+                "timeline[0].text"
+            ]
+        );
+        assert!(errs.iter().all(|e| e.problem.kind() == "too_long"));
+        assert!(errs.message(crate::Lang::Ja).contains(&format!("description_ja: {TEXT_MAX} 文字以内にしてください")));
+        assert!(
+            errs.message(crate::Lang::En).contains(&format!("description_ja: must be at most {TEXT_MAX} characters"))
+        );
+        // Exactly at the maximum is fine.
+        let r = IncidentRecord { description_en: Some("a".repeat(TEXT_MAX)), ..minimal() };
+        assert!(r.validate().is_ok());
+        // Institutions and systems too.
+        let i = InstitutionRecord {
+            code: "BANK-A".into(),
+            name_ja: "銀".repeat(NAME_MAX + 1),
+            institution_type: "major_bank".into(),
+            ..Default::default()
+        };
+        assert_eq!(i.validate().unwrap_err().0[0].problem, Problem::TooLong { max: NAME_MAX });
+        let s = SystemRecord {
+            institution: "BANK-A".into(),
+            code: "CORE".into(),
+            name: "勘定系".into(),
+            owner: Some("o".repeat(NAME_MAX + 1)),
+            criticality: "high".into(),
+        };
+        assert_eq!(s.validate().unwrap_err().0[0].field, "owner");
+    }
+
+    #[test]
+    fn long_lists_are_refused_with_one_problem() {
+        let entry = TimelineRecord { at: "bad".into(), text: String::new() };
+        let r = IncidentRecord {
+            timeline: vec![entry; 2_000_000],
+            affected_systems: vec!["CORE".into(); AFFECTED_SYSTEMS_MAX + 1],
+            channels: vec!["atm".into(); CODE_LIST_MAX + 1],
+            report_submissions: vec![ReportSubmissionRecord::default(); REPORT_SUBMISSIONS_MAX + 1],
+            ..minimal()
+        };
+        let errs = r.validate().unwrap_err();
+        let found: Vec<_> = errs.iter().map(|e| (e.field.as_str(), e.problem.clone())).collect();
+        assert_eq!(
+            found,
+            [
+                ("channels", Problem::TooMany { max: CODE_LIST_MAX }),
+                ("affected_systems", Problem::TooMany { max: AFFECTED_SYSTEMS_MAX }),
+                ("timeline", Problem::TooMany { max: TIMELINE_MAX }),
+                ("report_submissions", Problem::TooMany { max: REPORT_SUBMISSIONS_MAX }),
+            ]
+        );
+        assert!(errs.message(crate::Lang::Ja).contains(&format!("timeline: {TIMELINE_MAX} 件以内にしてください")));
+        assert!(errs.message(crate::Lang::En).contains(&format!("timeline: must have at most {TIMELINE_MAX} entries")));
+        let r = IncidentRecord {
+            timeline: vec![TimelineRecord { at: "2024-05-01T09:10:00+09:00".into(), text: "x".into() }; TIMELINE_MAX],
+            ..minimal()
+        };
+        assert_eq!(r.validate().unwrap().timeline.len(), TIMELINE_MAX);
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_line_breaks_kept() {
+        let r = IncidentRecord {
+            description_ja: Some("一行目\r\n二行目\t続き".into()),
+            root_cause: Some("原因\0".into()),
+            timeline: vec![TimelineRecord { at: "2024-05-01T09:10:00+09:00".into(), text: "a\u{7}".into() }],
+            ..minimal()
+        };
+        let errs = r.validate().unwrap_err();
+        let found: Vec<_> = errs.iter().map(|e| (e.field.as_str(), e.problem.clone())).collect();
+        assert_eq!(
+            found,
+            [
+                ("root_cause", Problem::ControlCharacter { code_point: 0, position: 3 }),
+                ("timeline[0].text", Problem::ControlCharacter { code_point: 7, position: 2 }),
+            ]
+        );
+        assert!(errs.message(crate::Lang::En).contains("U+0000 at character 3"));
+        assert!(errs.message(crate::Lang::Ja).contains("制御文字（U+0000）"));
+        let i = InstitutionRecord {
+            code: "BANK-A".into(),
+            name_en: "Bank\0".into(),
+            institution_type: "major_bank".into(),
+            ..Default::default()
+        };
+        assert_eq!(i.validate().unwrap_err().0[0].problem.kind(), "control_character");
+        let ok = IncidentRecord { description_ja: Some("一行目\r\n二行目\t続き".into()), ..minimal() };
+        assert!(ok.validate().is_ok());
     }
 
     #[test]

@@ -29,8 +29,15 @@ pub enum Problem {
     TrendNotOfTrigger { trend: String, trigger: String },
     /// An incident whose trigger is `cyber` must be marked as a cyber attack.
     CyberTriggerNotMarkedCyber,
-    /// Too long.
+    /// Too long: more than `max` characters.
     TooLong { max: usize },
+    /// A file (an upload) larger than `max_bytes`.
+    FileTooLarge { max_bytes: u64 },
+    /// A list with more than `max` entries.
+    TooMany { max: usize },
+    /// A control character other than tab and line breaks (NUL, escape, …), at `position`
+    /// (1-based, in characters).
+    ControlCharacter { code_point: u32, position: usize },
     /// Malformed identifier (LEI, code).
     BadFormat { value: String, hint: &'static str },
     /// The same value twice where it must be unique.
@@ -91,6 +98,20 @@ impl Problem {
             }
             (Problem::TooLong { max }, Lang::Ja) => format!("{max} 文字以内にしてください"),
             (Problem::TooLong { max }, Lang::En) => format!("must be at most {max} characters"),
+            (Problem::FileTooLarge { max_bytes }, Lang::Ja) => {
+                format!("ファイルが上限の {} MB を超えています", max_bytes / (1024 * 1024))
+            }
+            (Problem::FileTooLarge { max_bytes }, Lang::En) => {
+                format!("the file is larger than the limit of {} MB", max_bytes / (1024 * 1024))
+            }
+            (Problem::TooMany { max }, Lang::Ja) => format!("{max} 件以内にしてください"),
+            (Problem::TooMany { max }, Lang::En) => format!("must have at most {max} entries"),
+            (Problem::ControlCharacter { code_point, position }, Lang::Ja) => format!(
+                "{position} 文字目に制御文字（U+{code_point:04X}）が含まれています。使用できる制御文字はタブと改行だけです"
+            ),
+            (Problem::ControlCharacter { code_point, position }, Lang::En) => format!(
+                "contains the control character U+{code_point:04X} at character {position}; only tabs and line breaks are allowed"
+            ),
             (Problem::BadFormat { value, hint }, Lang::Ja) => format!("「{value}」の形式が正しくありません（{hint}）"),
             (Problem::BadFormat { value, hint }, Lang::En) => format!("'{value}' is not well-formed ({hint})"),
             (Problem::Duplicate { value }, Lang::Ja) => format!("「{value}」が重複しています"),
@@ -121,6 +142,9 @@ impl Problem {
             Problem::TrendNotOfTrigger { .. } => "trend_not_of_trigger",
             Problem::CyberTriggerNotMarkedCyber => "cyber_trigger_not_marked_cyber",
             Problem::TooLong { .. } => "too_long",
+            Problem::TooMany { .. } => "too_many",
+            Problem::FileTooLarge { .. } => "file_too_large",
+            Problem::ControlCharacter { .. } => "control_character",
             Problem::BadFormat { .. } => "bad_format",
             Problem::Duplicate { .. } => "duplicate",
             Problem::UnknownReference { .. } => "unknown_reference",

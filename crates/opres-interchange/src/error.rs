@@ -2,6 +2,7 @@
 
 use crate::fields::RecordKind;
 use crate::location::Location;
+use crate::xlsx_limits::XlsxLimit;
 use opres_domain::{Lang, Problem};
 use std::fmt;
 use std::path::PathBuf;
@@ -209,6 +210,8 @@ pub enum Issue {
         /// The library's own (English) words.
         detail: String,
     },
+    /// A workbook past one of the limits of [`crate::xlsx_limits`], refused before it was read.
+    TooLarge(XlsxLimit),
 }
 
 impl Issue {
@@ -297,6 +300,7 @@ impl Issue {
             (Issue::NoRecords, Ja) => "ファイルに記録がありません".into(),
             (Issue::Unreadable { detail }, En) => format!("cannot be read as this file type ({detail})"),
             (Issue::Unreadable { detail }, Ja) => format!("この形式のファイルとして読めません（{detail}）"),
+            (Issue::TooLarge(limit), _) => limit.message(lang),
         }
     }
 
@@ -325,6 +329,7 @@ impl Issue {
             Issue::NotUtf8 => "not_utf8",
             Issue::NoRecords => "no_records",
             Issue::Unreadable { .. } => "unreadable",
+            Issue::TooLarge(_) => "too_large",
         }
     }
 }
@@ -529,6 +534,10 @@ mod tests {
             Issue::NotUtf8,
             Issue::NoRecords,
             Issue::Unreadable { detail: "zip".into() },
+            Issue::TooLarge(XlsxLimit::Unpacked { max: crate::xlsx_limits::UNPACKED_MAX }),
+            Issue::TooLarge(XlsxLimit::Entries { max: 10 }),
+            Issue::TooLarge(XlsxLimit::Undeclared { max: 10 }),
+            Issue::TooLarge(XlsxLimit::Cells { sheet: "障害".into(), max: 10 }),
         ];
         for i in issues {
             let (ja, en) = (i.message(Lang::Ja), i.message(Lang::En));

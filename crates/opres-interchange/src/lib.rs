@@ -11,6 +11,7 @@ mod fields;
 mod location;
 mod read;
 mod write;
+pub mod xlsx_limits;
 
 pub use error::{Expected, Found, Issue, ReadError, RowProblem, WriteError};
 pub use fields::RecordKind;

@@ -5,6 +5,7 @@ use crate::error::WriteError;
 use crate::fields::{
     Cell, Field, INCIDENT_FIELDS, INSTITUTION_FIELDS, RecordKind, SUBMISSION_SHEET, SYSTEM_FIELDS, Spec, TIMELINE_SHEET,
 };
+use crate::xlsx_limits::{fit_cell, needs_cut};
 use crate::{Format, HeaderLang};
 use opres_domain::record::RawScalar;
 use opres_domain::{DataSet, Incident, IncidentRecord, Institution, InstitutionRecord, System, SystemRecord};
@@ -277,6 +278,111 @@ struct Styles {
     count: XFormat,
 }
 
+/// Excel's last row (0-based); rows past it cannot be written.
+const LAST_ROW: u32 = 1_048_575;
+
+/// The sheet an export adds when it had to cut cells or leave rows out.
+const NOTE_SHEET: [&str; 2] = ["notes", "注記"];
+
+/// Whether a sheet is the export's note (readers skip it).
+pub(crate) fn is_note_sheet(name: &str) -> bool {
+    let n = name.trim();
+    n.eq_ignore_ascii_case(NOTE_SHEET[0]) || n == NOTE_SHEET[1]
+}
+
+/// What an export could not write as stored: cells cut to Excel's limit, rows past the last row.
+#[derive(Default)]
+struct Cuts {
+    /// Sheet, row (1-based, as Excel shows it), column header, full length in characters.
+    cells: Vec<(&'static str, u32, &'static str, usize)>,
+    /// Sheet and how many rows were left out.
+    rows: Vec<(&'static str, u64)>,
+}
+
+/// How many cut cells the note lists one by one (the count is always given).
+const NOTE_CELLS_LISTED: usize = 1_000;
+
+impl Cuts {
+    /// Writes a text cell, cut to fit Excel's limit with a visible marker, and remembers the cut.
+    fn text(
+        &mut self,
+        ws: &mut Worksheet,
+        sheet: &'static str,
+        row: u32,
+        col: u16,
+        header: &'static str,
+        text: &str,
+    ) -> Result<(), WriteError> {
+        if needs_cut(text) {
+            self.cells.push((sheet, row + 1, header, text.chars().count()));
+        }
+        ws.write_string(row, col, fit_cell(text).as_ref())?;
+        Ok(())
+    }
+
+    /// Whether `row` can be written; counts it as left out otherwise.
+    fn row_fits(&mut self, sheet: &'static str, row: u32) -> bool {
+        if row <= LAST_ROW {
+            return true;
+        }
+        match self.rows.last_mut() {
+            Some((s, n)) if *s == sheet => *n += 1,
+            _ => self.rows.push((sheet, 1)),
+        }
+        false
+    }
+
+    /// The note sheet, in the header language, when anything was cut or left out.
+    fn note(&self, book: &mut Workbook, lang: HeaderLang, styles: &Styles) -> Result<(), WriteError> {
+        if self.cells.is_empty() && self.rows.is_empty() {
+            return Ok(());
+        }
+        let ja = lang == HeaderLang::Ja;
+        let ws = book.add_worksheet_with_constant_memory()?;
+        ws.set_name(NOTE_SHEET[usize::from(ja)])?;
+        ws.set_column_width(0, 100)?;
+        let mut lines: Vec<String> = Vec::new();
+        if !self.cells.is_empty() {
+            lines.push(if ja {
+                format!(
+                    "{} 個のセルが Excel の上限（{} 文字）を超えるため切り詰められ、末尾に「…[truncated: 元の文字数 chars]」を付けました。全文は JSONL か CSV で書き出してください。",
+                    self.cells.len(),
+                    crate::xlsx_limits::CELL_CHARS_MAX
+                )
+            } else {
+                format!(
+                    "{} cells were longer than Excel's limit of {} characters and were cut, ending in '…[truncated: <full length> chars]'. Export JSONL or CSV for the full text.",
+                    self.cells.len(),
+                    crate::xlsx_limits::CELL_CHARS_MAX
+                )
+            });
+            for (sheet, row, header, chars) in self.cells.iter().take(NOTE_CELLS_LISTED) {
+                lines.push(if ja {
+                    format!("{sheet} {row}行目 {header}: {chars} 文字")
+                } else {
+                    format!("{sheet} row {row}, {header}: {chars} characters")
+                });
+            }
+        }
+        for (sheet, n) in &self.rows {
+            lines.push(if ja {
+                format!(
+                    "{sheet}: Excel の最大行数を超える {n} 行は書き出していません。JSONL か CSV で書き出してください。"
+                )
+            } else {
+                format!(
+                    "{sheet}: {n} rows past Excel's last row were not written. Export JSONL or CSV for all of them."
+                )
+            });
+        }
+        ws.write_string_with_format(0, 0, if ja { "注記" } else { "Notes" }, &styles.header)?;
+        for (i, line) in lines.iter().enumerate() {
+            ws.write_string(i as u32 + 1, 0, line)?;
+        }
+        Ok(())
+    }
+}
+
 fn sheet_header(ws: &mut Worksheet, specs: &[Spec], lang: HeaderLang, styles: &Styles) -> Result<(), WriteError> {
     for (col, spec) in specs.iter().enumerate() {
         let col = col as u16;
@@ -296,7 +402,9 @@ fn record_sheet<R>(
     records: impl Iterator<Item = impl Borrow<R>>,
     lang: HeaderLang,
     styles: &Styles,
+    cuts: &mut Cuts,
 ) -> Result<(), WriteError> {
+    let sheet = kind.sheet(lang);
     // Timeline and report submissions get their own sheets in a workbook.
     let fields: Vec<&Field<R>> =
         table.iter().filter(|f| !matches!(f.spec.name, "timeline" | "report_submissions")).collect();
@@ -307,6 +415,9 @@ fn record_sheet<R>(
     let mut buf = String::new();
     let mut row: u32 = 0;
     for rec in records {
+        if !cuts.row_fits(sheet, row + 1) {
+            continue;
+        }
         row += 1;
         for (col, f) in fields.iter().enumerate() {
             let col = col as u16;
@@ -320,7 +431,7 @@ fn record_sheet<R>(
                 }
                 cell => {
                     let text = cell_text(&cell, &mut buf)?;
-                    ws.write_string(row, col, text)?;
+                    cuts.text(ws, sheet, row, col, header_label(&f.spec, lang), text)?;
                 }
             }
         }
@@ -348,38 +459,51 @@ fn workbook(
             .set_border_bottom(FormatBorder::Thin),
         count: XFormat::new().set_num_format("#,##0"),
     };
+    // Stored data is written whatever its size: too-long cells are cut with a marker, rows past
+    // Excel's last are left out, and a note sheet says which (data from before the register's
+    // limits, or a register larger than one sheet).
+    let mut cuts = Cuts::default();
     if !institutions.is_empty() {
         let recs = institutions.iter().map(InstitutionRecord::from);
-        record_sheet(&mut book, RecordKind::Institution, INSTITUTION_FIELDS, recs, lang, &styles)?;
+        record_sheet(&mut book, RecordKind::Institution, INSTITUTION_FIELDS, recs, lang, &styles, &mut cuts)?;
     }
     if !systems.is_empty() {
         let recs = systems.iter().map(SystemRecord::from);
-        record_sheet(&mut book, RecordKind::System, SYSTEM_FIELDS, recs, lang, &styles)?;
+        record_sheet(&mut book, RecordKind::System, SYSTEM_FIELDS, recs, lang, &styles, &mut cuts)?;
     }
     // Records are converted once and kept for the timeline and submission sheets.
     let records: Vec<IncidentRecord> = incidents.iter().map(IncidentRecord::from).collect();
-    record_sheet(&mut book, RecordKind::Incident, INCIDENT_FIELDS, records.iter(), lang, &styles)?;
+    record_sheet(&mut book, RecordKind::Incident, INCIDENT_FIELDS, records.iter(), lang, &styles, &mut cuts)?;
 
+    let sheet = RecordKind::Timeline.sheet(lang);
     let ws = book.add_worksheet_with_constant_memory()?;
-    ws.set_name(RecordKind::Timeline.sheet(lang))?;
+    ws.set_name(sheet)?;
     sheet_header(ws, TIMELINE_SHEET, lang, &styles)?;
+    let text_header = header_label(&TIMELINE_SHEET[2], lang);
     let mut row = 0u32;
     for r in &records {
         for t in &r.timeline {
+            if !cuts.row_fits(sheet, row + 1) {
+                continue;
+            }
             row += 1;
             ws.write_string(row, 0, &r.reference)?;
             ws.write_string(row, 1, &t.at)?;
-            ws.write_string(row, 2, &t.text)?;
+            cuts.text(ws, sheet, row, 2, text_header, &t.text)?;
         }
     }
     ws.autofilter(0, 0, row, 2)?;
 
+    let sheet = RecordKind::ReportSubmission.sheet(lang);
     let ws = book.add_worksheet_with_constant_memory()?;
-    ws.set_name(RecordKind::ReportSubmission.sheet(lang))?;
+    ws.set_name(sheet)?;
     sheet_header(ws, SUBMISSION_SHEET, lang, &styles)?;
     let mut row = 0u32;
     for r in &records {
         for s in &r.report_submissions {
+            if !cuts.row_fits(sheet, row + 1) {
+                continue;
+            }
             row += 1;
             ws.write_string(row, 0, &r.reference)?;
             ws.write_string(row, 1, &s.stage)?;
@@ -387,6 +511,7 @@ fn workbook(
         }
     }
     ws.autofilter(0, 0, row, 2)?;
+    cuts.note(&mut book, lang, &styles)?;
 
     Ok(book.save_to_buffer()?)
 }

@@ -232,14 +232,20 @@ pub fn from_xlsx(
     institution: Option<InstitutionCode>,
 ) -> Result<DependencyMap, Issues> {
     use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-    let malformed = |reason: String| {
-        Issues::from(Issue {
-            location: Location { file: Some(file.to_string()), row: None, field: None },
-            problem: Problem::Malformed { reason },
-        })
+    use opres_interchange::xlsx_limits::{self, Refused};
+    let at_file = |problem: Problem| {
+        Issues::from(Issue { location: Location { file: Some(file.to_string()), row: None, field: None }, problem })
     };
-    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e: calamine::XlsxError| malformed(e.to_string()))?;
+    let malformed = |reason: String| at_file(Problem::Malformed { reason });
+    let refused = |r: Refused| match r {
+        Refused::Limit(limit) => at_file(Problem::TooLarge(limit)),
+        Refused::Damaged(reason) => malformed(reason),
+    };
+    // Before calamine unpacks anything: a small upload can unpack to gigabytes.
+    let mut input = std::io::Cursor::new(bytes);
+    xlsx_limits::check_unpacked(&mut input).map_err(refused)?;
+    let mut book: Xlsx<_> = open_workbook_from_rs(input).map_err(|e: calamine::XlsxError| malformed(e.to_string()))?;
+    let mut budget = xlsx_limits::CELLS_MAX;
     let names = book.sheet_names();
     let mut issues = Issues::default();
     let mut tables = Vec::new();
@@ -251,7 +257,7 @@ pub fn from_xlsx(
             );
             continue;
         };
-        let range = book.worksheet_range(&actual).map_err(|e| malformed(e.to_string()))?;
+        let range = xlsx_limits::sheet_range(&mut book, &actual, &mut budget).map_err(refused)?;
         let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
         let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
         let label = format!("{file} [{sheet}]");
@@ -627,9 +633,15 @@ pub fn to_csv(map: &DependencyMap) -> (Vec<u8>, Vec<u8>) {
 }
 
 /// Exports the map as an XLSX workbook with sheets `resources` and `dependencies`.
+///
+/// Stored maps are written whatever their size: text longer than Excel's cell limit is cut with a
+/// marker, rows past Excel's last are left out, and a `notes` sheet says so (both languages).
 pub fn to_xlsx(map: &DependencyMap) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use opres_interchange::xlsx_limits::{fit_cell, needs_cut};
+    const LAST_ROW: usize = 1_048_575;
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
+    let (mut cut, mut left_out) = (0usize, Vec::new());
     for (name, header, rows) in [
         (RESOURCES_SHEET, &RESOURCE_COLUMNS[..], resource_rows(map)),
         (DEPENDENCIES_SHEET, &DEPENDENCY_COLUMNS[..], dependency_rows(map)),
@@ -639,7 +651,10 @@ pub fn to_xlsx(map: &DependencyMap) -> Result<Vec<u8>, rust_xlsxwriter::XlsxErro
         for (c, h) in header.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *h, &bold)?;
         }
-        for (r, row) in rows.iter().enumerate() {
+        if rows.len() > LAST_ROW {
+            left_out.push((name, rows.len() - LAST_ROW));
+        }
+        for (r, row) in rows.iter().take(LAST_ROW).enumerate() {
             for (c, v) in row.iter().enumerate() {
                 if v.is_empty() {
                     continue;
@@ -659,11 +674,38 @@ pub fn to_xlsx(map: &DependencyMap) -> Result<Vec<u8>, rust_xlsxwriter::XlsxErro
                 );
                 match (is_numeric_col, v.parse::<f64>()) {
                     (true, Ok(x)) => ws.write_number(r as u32 + 1, c as u16, x)?,
-                    _ => ws.write_string(r as u32 + 1, c as u16, v)?,
+                    _ => {
+                        cut += usize::from(needs_cut(v));
+                        ws.write_string(r as u32 + 1, c as u16, fit_cell(v).as_ref())?
+                    }
                 };
             }
         }
         ws.autofit();
+    }
+    if cut > 0 || !left_out.is_empty() {
+        let ws = book.add_worksheet();
+        ws.set_name("notes")?;
+        let mut lines = Vec::new();
+        if cut > 0 {
+            let max = opres_interchange::xlsx_limits::CELL_CHARS_MAX;
+            lines.push(format!(
+                "{cut} 個のセルが Excel の上限（{max} 文字）を超えるため切り詰められ、末尾に「…[truncated: 元の文字数 chars]」を付けました。"
+            ));
+            lines.push(format!(
+                "{cut} cells were longer than Excel's limit of {max} characters and were cut, ending in '…[truncated: <full length> chars]'."
+            ));
+        }
+        for (sheet, n) in left_out {
+            lines.push(format!(
+                "{sheet}: Excel の最大行数を超える {n} 行は書き出していません。CSV で書き出してください。"
+            ));
+            lines
+                .push(format!("{sheet}: {n} rows past Excel's last row were not written; export CSV for all of them."));
+        }
+        for (i, line) in lines.iter().enumerate() {
+            ws.write_string(i as u32, 0, line)?;
+        }
     }
     book.save_to_buffer()
 }

@@ -44,6 +44,8 @@ pub enum Problem {
     BadDate { value: String },
     /// The file itself cannot be read (bad JSON, bad CSV quoting, not an XLSX file…).
     Malformed { reason: String },
+    /// A workbook past one of the XLSX limits, refused before it was read.
+    TooLarge(opres_interchange::xlsx_limits::XlsxLimit),
     /// A worksheet the workbook must have is missing.
     MissingSheet { name: String },
     /// A column the file must have is missing.
@@ -138,6 +140,7 @@ impl Problem {
             (Problem::BadDate { value }, Lang::En) => format!("'{value}' is not a date (YYYY-MM-DD)"),
             (Problem::Malformed { reason }, Lang::Ja) => format!("ファイルを読み取れません: {reason}"),
             (Problem::Malformed { reason }, Lang::En) => format!("the file cannot be read: {reason}"),
+            (Problem::TooLarge(limit), _) => limit.message(lang),
             (Problem::MissingSheet { name }, Lang::Ja) => format!("シート「{name}」がありません"),
             (Problem::MissingSheet { name }, Lang::En) => format!("the workbook has no sheet '{name}'"),
             (Problem::MissingColumn { name }, Lang::Ja) => format!("列「{name}」がありません"),
@@ -173,6 +176,7 @@ impl Problem {
             Problem::BadTime { .. } => "bad_time",
             Problem::BadDate { .. } => "bad_date",
             Problem::Malformed { .. } => "malformed",
+            Problem::TooLarge(_) => "too_large",
             Problem::MissingSheet { .. } => "missing_sheet",
             Problem::MissingColumn { .. } => "missing_column",
             Problem::NothingLost => "nothing_lost",

@@ -11,6 +11,7 @@ mod edge;
 mod error;
 mod i18n;
 mod lang;
+mod limits;
 mod middleware;
 mod openapi;
 mod routes;
@@ -71,6 +72,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), edge::language))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
+        // Every body is bounded before it is read; upload routes set their own, larger limit.
+        .layer(axum::extract::DefaultBodyLimit::max(limits::JSON_BODY_MAX))
         .with_state(state)
         .layer(TraceLayer::new_for_http())
 }

@@ -73,7 +73,7 @@ async fn no_raw_errors(res: Response, api: bool, lang: opres_domain::Lang) -> Re
 }
 
 /// Largest form body read for the CSRF field (imports go through the CLI).
-const MAX_FORM: usize = 4 * 1024 * 1024;
+const MAX_FORM: usize = crate::limits::FORM_MAX;
 
 /// State-changing requests from a browser must carry the session's CSRF token, in the
 /// `X-CSRF-Token` header or a `_csrf` form field. Requests with a bearer token carry no cookie
@@ -109,8 +109,11 @@ pub(crate) async fn csrf(req: Request, next: Next) -> Response {
     }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_FORM).await else {
-        return ApiError::BadRequest("フォームが大きすぎます".into(), "the form is too large".into())
-            .into_response_in(lang);
+        return ApiError::BadRequest(
+            crate::limits::too_large_message(MAX_FORM, opres_domain::Lang::Ja),
+            crate::limits::too_large_message(MAX_FORM, opres_domain::Lang::En),
+        )
+        .into_response_in(lang);
     };
     let field = form_urlencoded_get(&bytes, "_csrf");
     let req = Request::from_parts(parts, Body::from(bytes));

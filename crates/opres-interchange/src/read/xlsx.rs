@@ -7,6 +7,7 @@ use crate::fields::{Field, INCIDENT_FIELDS, INSTITUTION_FIELDS, SYSTEM_FIELDS};
 use crate::fields::{RecordKind, Shape, Spec};
 use crate::location::Location;
 use crate::location::Position;
+use crate::xlsx_limits::{self, Refused};
 use crate::{HeaderLang, ParsedFile};
 use calamine::{Data, Reader, Xlsx};
 use serde_json::{Map, Value};
@@ -18,8 +19,16 @@ use std::sync::Arc;
 const EXACT_F64_INT: f64 = 9_007_199_254_740_992.0;
 
 /// Reads a workbook. Sheets are read in dependency order whatever their order in the workbook.
-pub(crate) fn read<RS: Read + Seek>(file: Arc<str>, input: RS) -> Result<ParsedFile, ReadError> {
+pub(crate) fn read<RS: Read + Seek>(file: Arc<str>, mut input: RS) -> Result<ParsedFile, ReadError> {
     let mut c = Collector::new(file);
+    // Before calamine unpacks anything: it holds the shared strings and each sheet in memory.
+    match xlsx_limits::check_unpacked(&mut input) {
+        Ok(()) => {}
+        Err(refused) => {
+            c.problem(c.at(Position::File), None, None, issue(refused));
+            return c.finish();
+        }
+    }
     let mut book: Xlsx<RS> = match calamine::open_workbook_from_rs(input) {
         Ok(b) => b,
         Err(e) => {
@@ -30,6 +39,8 @@ pub(crate) fn read<RS: Read + Seek>(file: Arc<str>, input: RS) -> Result<ParsedF
     let mut sheets: Vec<(RecordKind, String)> = Vec::new();
     for name in book.sheet_names() {
         match sheet_kind(&name) {
+            // The note an export adds when it had to cut a cell (see `write.rs`).
+            None if crate::write::is_note_sheet(&name) => {}
             Some(kind) if sheets.iter().any(|(k, _)| *k == kind) => {
                 c.problem(c.at(Position::File), None, None, Issue::DuplicateSheet { name });
             }
@@ -42,11 +53,16 @@ pub(crate) fn read<RS: Read + Seek>(file: Arc<str>, input: RS) -> Result<ParsedF
     }
     sheets.sort_by_key(|(k, _)| *k);
     let mut content = false;
+    let mut budget = xlsx_limits::CELLS_MAX;
     for (kind, name) in sheets {
-        let range = match book.worksheet_range(&name) {
+        let range = match xlsx_limits::sheet_range(&mut book, &name, &mut budget) {
             Ok(r) => r,
-            Err(e) => {
-                c.problem(c.at(Position::File), None, None, Issue::Unreadable { detail: e.to_string() });
+            Err(refused @ Refused::Limit(_)) => {
+                c.problem(c.at(Position::File), None, None, issue(refused));
+                return c.finish();
+            }
+            Err(refused) => {
+                c.problem(c.at(Position::File), None, None, issue(refused));
                 continue;
             }
         };
@@ -57,6 +73,13 @@ pub(crate) fn read<RS: Read + Seek>(file: Arc<str>, input: RS) -> Result<ParsedF
         c.empty_file();
     }
     c.finish()
+}
+
+fn issue(refused: Refused) -> Issue {
+    match refused {
+        Refused::Limit(limit) => Issue::TooLarge(limit),
+        Refused::Damaged(detail) => Issue::Unreadable { detail },
+    }
 }
 
 /// The record kind a sheet name stands for (English any case, or Japanese).

@@ -110,3 +110,28 @@ fn committed_demo_files_match_the_generator() {
     assert_eq!(std::fs::read(dir.join("resources.csv")).unwrap(), r);
     assert_eq!(std::fs::read(dir.join("dependencies.csv")).unwrap(), d);
 }
+
+#[test]
+fn workbooks_past_the_xlsx_limits_are_refused_before_they_are_read() {
+    use opres_interchange::xlsx_limits::CELLS_MAX;
+    // Two cells at A1 and XFD1048576 span 17 billion: refused by the cell budget, not allocated.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet().set_name("resources").unwrap();
+    ws.write_string(0, 0, "id").unwrap();
+    ws.write_string(1_048_575, 16_383, "far").unwrap();
+    book.add_worksheet().set_name("dependencies").unwrap();
+    let e = from_xlsx(&book.save_to_buffer().unwrap(), "cmdb.xlsx", services(), None).unwrap_err();
+    assert_eq!(e.0[0].problem.kind(), "too_large", "{:?}", e.0[0].problem);
+    assert!(e.0[0].message(Lang::En).contains(&format!("limit of {CELLS_MAX} cells")), "{}", e.0[0].message(Lang::En));
+    assert!(e.0[0].message(Lang::Ja).contains(&format!("上限の {CELLS_MAX}")), "{}", e.0[0].message(Lang::Ja));
+
+    // A part declaring 3.75 GB unpacked (the central directory says so): refused on the
+    // declaration, before anything is unpacked.
+    let mut bytes = to_xlsx(&demo_map().unwrap()).unwrap();
+    let central = (0..bytes.len() - 4).find(|&i| bytes[i..].starts_with(b"PK\x01\x02")).unwrap();
+    bytes[central + 24..central + 28].copy_from_slice(&0xF000_0000u32.to_le_bytes());
+    let e = from_xlsx(&bytes, "cmdb.xlsx", services(), None).unwrap_err();
+    assert_eq!(e.0[0].problem.kind(), "too_large", "{:?}", e.0[0].problem);
+    assert!(e.0[0].message(Lang::En).contains("512 MB"), "{}", e.0[0].message(Lang::En));
+    assert!(e.0[0].message(Lang::Ja).contains("512 MB"), "{}", e.0[0].message(Lang::Ja));
+}

@@ -50,6 +50,10 @@ pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, AppError> {
 /// A JSON body, or why it could not be read.
 pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, AppError> {
     body.map(|Json(v)| v).map_err(|e| {
+        // Past the body limit: name the limit, not axum's words.
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            return crate::limits::too_large(crate::limits::JSON_BODY_MAX);
+        }
         let detail = e.body_text();
         AppError::malformed(format!("JSON 本文を読めません: {detail}"), format!("cannot read the JSON body: {detail}"))
     })

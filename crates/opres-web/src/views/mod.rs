@@ -29,9 +29,8 @@ use opres_domain::{JST, Lang};
 use opres_store::{DisplayZone, StoreError};
 use tower_sessions::Session;
 
-/// Largest file upload (a programme, an ATT&CK bundle — the full enterprise one is ~45 MB — or a
-/// CMDB export); axum's default of 2 MB is too small for these.
-pub(crate) const UPLOAD_LIMIT: usize = 128 * 1024 * 1024;
+/// Largest file upload: see [`crate::limits::UPLOAD_MAX`].
+pub(crate) const UPLOAD_LIMIT: usize = crate::limits::UPLOAD_MAX;
 
 pub(crate) fn routes(r: Routes) -> Routes {
     let r = login::routes(r);

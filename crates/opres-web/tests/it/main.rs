@@ -6,6 +6,7 @@ mod analysis;
 mod api;
 mod browser;
 mod chromium;
+mod limits;
 mod matrix;
 mod resilience;
 mod security;

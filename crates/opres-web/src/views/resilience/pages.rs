@@ -263,16 +263,30 @@ pub(super) async fn import_form(
     import_page(&s, &ctx, &code, name, vec![], 200).await
 }
 
+/// Why an upload was not read.
+enum UploadRefused {
+    /// Past [`crate::limits::UPLOAD_MAX`].
+    TooLarge,
+    /// Not a multipart form of files.
+    Unreadable,
+}
+
 /// Reads the upload: the files and the version the user saw. The multipart body is read only after the
 /// permission and scope checks, so a refused caller never makes the server read an upload.
-async fn read_upload(s: &AppState, req: Request) -> Result<(Vec<MapFile>, Option<i64>), ()> {
-    let mut mp = Multipart::from_request(req, s).await.map_err(|_| ())?;
+async fn read_upload(s: &AppState, req: Request) -> Result<(Vec<MapFile>, Option<i64>), UploadRefused> {
+    let mut mp = Multipart::from_request(req, s).await.map_err(|_| UploadRefused::Unreadable)?;
     let mut files = Vec::new();
     let mut version = None;
     while let Ok(Some(field)) = mp.next_field().await {
         let name = field.name().unwrap_or_default().to_string();
         let file_name = field.file_name().map(str::to_string);
-        let Ok(bytes) = field.bytes().await else { return Err(()) };
+        let bytes = field.bytes().await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                UploadRefused::TooLarge
+            } else {
+                UploadRefused::Unreadable
+            }
+        })?;
         match (name.as_str(), file_name) {
             ("version", _) => version = std::str::from_utf8(&bytes).ok().and_then(|v| v.trim().parse().ok()),
             ("files", Some(f)) if !f.is_empty() && !bytes.is_empty() => {
@@ -294,9 +308,15 @@ pub(super) async fn import(
     let lang = ctx.lang;
     require(&caller, Permission::EditResilience, lang)?;
     let (code, name) = scoped(&s, &ctx, &caller, &code).await?;
-    let Ok((files, version)) = read_upload(&s, req).await else {
-        let msg = ResilienceError::BadFiles.message(lang);
-        return import_page(&s, &ctx, &code, name, vec![msg], 422).await;
+    let (files, version) = match read_upload(&s, req).await {
+        Ok(read) => read,
+        Err(refused) => {
+            let msg = match refused {
+                UploadRefused::TooLarge => crate::limits::too_large_message(crate::limits::UPLOAD_MAX, lang),
+                UploadRefused::Unreadable => ResilienceError::BadFiles.message(lang),
+            };
+            return import_page(&s, &ctx, &code, name, vec![msg], 422).await;
+        }
     };
     match s.register.import_resilience_map(&code, &files, version, &caller.audit()).await {
         Ok(_) => {

@@ -246,10 +246,13 @@ async fn read_upload(mp: Result<Multipart, MultipartRejection>) -> Result<Upload
             Ok(Some(field)) => {
                 let name = field.name().unwrap_or_default().to_string();
                 let file_name = field.file_name().map(str::to_string);
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| Problem::BadFormat { value: e.body_text(), hint: "multipart/form-data" })?;
+                let bytes = field.bytes().await.map_err(|e| {
+                    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                        Problem::FileTooLarge { max_bytes: crate::limits::UPLOAD_MAX as u64 }
+                    } else {
+                        Problem::BadFormat { value: e.body_text(), hint: "multipart/form-data" }
+                    }
+                })?;
                 match file_name {
                     Some(f) if name == "file" => {
                         if !bytes.is_empty() {
