@@ -6,7 +6,9 @@
 use crate::Register;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use opres_domain::{InstitutionCode, Lang};
-use opres_store::{ApiToken, AuditContext, AuditEvent, AuditVerification, Role, StoreError, Stored, User, UserScope};
+use opres_store::{
+    ApiToken, AuditContext, AuditEvent, AuditVerification, Revoke, Role, StoreError, Stored, User, UserScope,
+};
 use rand::RngExt;
 use sha2::{Digest, Sha256};
 
@@ -212,7 +214,9 @@ impl Register {
         Ok(self.store().create_user(&user, &hash, ctx).await?)
     }
 
-    /// Changes a user's name, role, scope or state (version-checked).
+    /// Changes a user's name, role, scope or state (version-checked). A change that takes rights
+    /// away ends the user's sessions in the same transaction (see [`revocation`]), so no browser
+    /// keeps working on what the administrator meant to withdraw.
     pub async fn update_user(
         &self,
         id: i64,
@@ -222,13 +226,26 @@ impl Register {
     ) -> Result<Stored<User>, AccessError> {
         check_username(&user.username)?;
         check_scope(&user.scope)?;
-        Ok(self.store().update_user(id, expected_version, user, ctx).await?)
+        // The store applies the change only at `expected_version`, so the account read here is
+        // the one the change replaces whenever the change goes through.
+        let revoke = match self.store().user_by_id(id).await? {
+            Some((before, _)) if before.version == expected_version => revocation(&before.value, user),
+            _ => Revoke::NOTHING,
+        };
+        Ok(self.store().update_user(id, expected_version, user, revoke, ctx).await?)
     }
 
-    /// Sets a new password.
-    pub async fn set_password(&self, id: i64, password: &str, ctx: &AuditContext) -> Result<(), AccessError> {
+    /// Sets a new password and ends every session of the account but `keep_session` (the session
+    /// of a user who changed their own password), in one transaction.
+    pub async fn set_password(
+        &self,
+        id: i64,
+        password: &str,
+        keep_session: Option<&str>,
+        ctx: &AuditContext,
+    ) -> Result<(), AccessError> {
         let hash = hash_password(password).await?;
-        Ok(self.store().set_password(id, &hash, ctx).await?)
+        Ok(self.store().set_password(id, &hash, keep_session, ctx).await?)
     }
 
     /// Checks a user name and password; records the sign-in (or the failed attempt) on the audit trail.
@@ -290,6 +307,24 @@ impl Register {
     pub async fn verify_audit(&self) -> Result<AuditVerification, StoreError> {
         self.store().verify_audit().await
     }
+}
+
+/// What changing an account from `before` to `after` takes away at once.
+///
+/// - A role that loses any permission, or a scope that no longer covers the old one, ends every
+///   session: the holder signs in again under the new rights. Tokens stay, because each API call
+///   reads the account's current role and scope anyway.
+/// - Disabling the account ends every session and revokes every live API token; enabling it
+///   again revokes any token made for it while it was disabled, so that no token from before the
+///   account came back works after it. Revoked rather than a "valid after" time on the account:
+///   the account page then shows those tokens as revoked, which is the truth, the audit trail
+///   records it, and no later change of a timestamp can bring a leaked token back to life; the
+///   user makes new tokens once enabled again.
+pub fn revocation(before: &User, after: &User) -> Revoke {
+    let lost_permission = Permission::ALL.into_iter().any(|p| allows(before.role, p) && !allows(after.role, p));
+    let narrower = !after.scope.covers(&before.scope);
+    let disabled = before.active && !after.active;
+    Revoke { sessions: lost_permission || narrower || disabled, tokens: before.active != after.active }
 }
 
 /// Whether `user` may act on `institution`'s data.

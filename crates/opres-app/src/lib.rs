@@ -18,7 +18,7 @@ mod sessions;
 pub mod tlpt;
 mod users;
 
-pub use access::{AccessError, NewUser, Permission, allows};
+pub use access::{AccessError, NewUser, Permission, allows, revocation};
 pub use actor::{Actor, Channel};
 pub use dashboard::DashboardSummary;
 pub use error::{AppError, Located, Message, Noun};

@@ -9,5 +9,6 @@ mod chromium;
 mod matrix;
 mod resilience;
 mod security;
+mod sessions;
 mod support;
 mod tlpt;
