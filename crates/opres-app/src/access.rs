@@ -5,7 +5,7 @@
 
 use crate::Register;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
-use opres_domain::{InstitutionCode, Lang};
+use opres_domain::{InstitutionCode, Lang, PasswordProblem, check_password};
 use opres_store::{
     ApiToken, AuditContext, AuditEvent, AuditVerification, Revoke, Role, StoreError, Stored, User, UserScope,
 };
@@ -78,9 +78,6 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     }
 }
 
-/// Shortest password accepted.
-pub const MIN_PASSWORD_LEN: usize = 10;
-
 /// Why sign-in or an account change was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum AccessError {
@@ -90,9 +87,9 @@ pub enum AccessError {
     /// The account is switched off.
     #[error("this account is disabled")]
     Disabled,
-    /// The password is too short.
-    #[error("the password must be at least {MIN_PASSWORD_LEN} characters")]
-    WeakPassword,
+    /// The password breaks the password rule ([`opres_domain::password`]): every rule it breaks.
+    #[error("the password is refused: {}", weak_summary(.0, Lang::En))]
+    WeakPassword(Vec<PasswordProblem>),
     /// The user name has characters that are not allowed.
     #[error("user names are 1–64 letters, digits, '.', '_', '-' or '@'")]
     BadUsername,
@@ -113,8 +110,8 @@ impl AccessError {
         match (self, lang) {
             (AccessError::InvalidCredentials, Lang::Ja) => "ユーザー名またはパスワードが正しくありません".into(),
             (AccessError::Disabled, Lang::Ja) => "このアカウントは無効です".into(),
-            (AccessError::WeakPassword, Lang::Ja) => {
-                format!("パスワードは {MIN_PASSWORD_LEN} 文字以上にしてください")
+            (AccessError::WeakPassword(problems), Lang::Ja) => {
+                format!("このパスワードは使えません: {}", weak_summary(problems, Lang::Ja))
             }
             (AccessError::BadUsername, Lang::Ja) => {
                 "ユーザー名は 1〜64 文字の英数字と「.」「_」「-」「@」で入力してください".into()
@@ -125,6 +122,12 @@ impl AccessError {
             (e, Lang::En) => e.to_string(),
         }
     }
+}
+
+/// Every broken rule in one line, so a form that shows one message still names them all.
+fn weak_summary(problems: &[PasswordProblem], lang: Lang) -> String {
+    let sep = lang.pick("。", "; ");
+    problems.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join(sep)
 }
 
 /// A new account as entered.
@@ -156,11 +159,11 @@ fn check_scope(scope: &UserScope) -> Result<(), AccessError> {
     }
 }
 
-/// Hashes a password with argon2id off the async runtime (it takes tens of milliseconds on purpose).
-pub async fn hash_password(password: &str) -> Result<String, AccessError> {
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(AccessError::WeakPassword);
-    }
+/// Checks a new password against the password rule for an account with these names (user name,
+/// display name), then hashes it with argon2id off the async runtime (it takes tens of
+/// milliseconds on purpose). Every password set goes through here, so no path skips the rule.
+pub async fn hash_password(password: &str, names: &[&str]) -> Result<String, AccessError> {
+    check_password(password, names).map_err(AccessError::WeakPassword)?;
     let password = password.to_string();
     tokio::task::spawn_blocking(move || {
         Argon2::default()
@@ -199,9 +202,9 @@ impl Register {
     pub async fn add_user(&self, new: NewUser, ctx: &AuditContext) -> Result<Stored<User>, AccessError> {
         check_username(&new.username)?;
         check_scope(&new.scope)?;
-        let hash = hash_password(&new.password).await?;
         let display_name =
             if new.display_name.trim().is_empty() { new.username.clone() } else { new.display_name.trim().to_string() };
+        let hash = hash_password(&new.password, &[&new.username, &display_name]).await?;
         let user = User {
             username: new.username,
             display_name,
@@ -244,7 +247,12 @@ impl Register {
         keep_session: Option<&str>,
         ctx: &AuditContext,
     ) -> Result<(), AccessError> {
-        let hash = hash_password(password).await?;
+        let (user, _) = self
+            .store()
+            .user_by_id(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { what: "user", key: format!("#{id}") })?;
+        let hash = hash_password(password, &[&user.value.username, &user.value.display_name]).await?;
         Ok(self.store().set_password(id, &hash, keep_session, ctx).await?)
     }
 
@@ -361,8 +369,14 @@ mod tests {
 
     #[tokio::test]
     async fn passwords_hash_and_verify() {
-        assert!(matches!(hash_password("short").await, Err(AccessError::WeakPassword)));
-        let h = hash_password("correct horse battery").await.unwrap();
+        match hash_password("short", &[]).await {
+            Err(AccessError::WeakPassword(p)) => assert_eq!(p, [PasswordProblem::TooShort { chars: 5 }]),
+            other => panic!("{other:?}"),
+        }
+        let e = hash_password("hanako1234", &["hanako", "Hanako"]).await.unwrap_err();
+        assert!(matches!(&e, AccessError::WeakPassword(p) if p.len() == 3), "every rule at once: {e:?}");
+        assert!(e.message(Lang::Ja).contains("ユーザー名") && e.message(Lang::En).contains("user name"));
+        let h = hash_password("correct horse battery", &[]).await.unwrap();
         assert!(h.starts_with("$argon2id$"));
         assert!(password_matches("correct horse battery", &h).await);
         assert!(!password_matches("correct horse battery!", &h).await);

@@ -19,7 +19,7 @@ engine_tests!(sign_in_is_checked_and_recorded, |db| {
     assert_eq!(user.value.display_name, "taro");
     assert!(matches!(
         register.add_user(NewUser { password: "short".into(), ..new_user("jiro", Role::Admin) }, &ctx).await,
-        Err(AccessError::WeakPassword)
+        Err(AccessError::WeakPassword(_))
     ));
     assert!(register.sign_in("taro", "a long enough pass", "127.0.0.1").await.is_ok());
     assert!(matches!(
@@ -189,4 +189,45 @@ engine_tests!(taking_rights_away_ends_sessions_and_disabling_revokes_tokens, |db
     let e = register.change_user(&admin, user.id, Some(u.version), stale).await;
     assert!(matches!(e, Err(AppError::Conflict { .. })));
     assert_eq!(live(&register, &s).await, [true]);
+});
+
+// Issue 16, defect 7: "password", "12345678" and "aaaaaaaaaa" used to pass (length ≥ 10 only).
+engine_tests!(the_password_rule_applies_wherever_a_password_is_set, |db| {
+    let register = Register::new(db.store.clone());
+    let admin = Actor::cli(Lang::En);
+    let kinds = |e: &AppError| e.problems().iter().map(|p| p.kind.clone()).collect::<Vec<_>>();
+    let named = |password: &str| NewUser {
+        password: password.into(),
+        display_name: "Yamada Hanako".into(),
+        ..new_user("hanako", Role::Reporter)
+    };
+    // Creating an account: every broken rule at once, each located at the password field.
+    for (weak, rule) in [
+        ("password", "password_common"),
+        ("12345678", "password_repetitive"),
+        ("aaaaaaaaaa", "password_repetitive"),
+        ("password1234", "password_common"),
+        ("hanako-no-himitsu", "password_contains_name"),
+        ("my yamada secret", "password_contains_name"),
+        ("opres is the best", "password_contains_name"),
+    ] {
+        let e = register.create_user(&admin, named(weak)).await.unwrap_err();
+        assert!(e.problems().iter().all(|p| p.field.as_deref() == Some("password")));
+        assert!(kinds(&e).contains(&rule.to_string()), "{weak} breaks {rule}");
+    }
+    let e = register.create_user(&admin, named("12345678")).await.unwrap_err();
+    assert_eq!(kinds(&e), ["password_too_short", "password_common", "password_repetitive"]);
+    assert!(e.message(Lang::Ja).contains("12 文字以上") && e.message(Lang::En).contains("common"));
+
+    // Any characters, Japanese and spaces included, counted as characters.
+    let user = register.create_user(&admin, named("梅雨の晴れ間に 紫陽花を見る")).await.unwrap();
+    let me = Actor::user(&user, Channel::Web, Lang::Ja);
+
+    // Changing one's own password and an administrator's reset follow the same rule.
+    let e = register.change_own_password(&me, "梅雨の晴れ間に 紫陽花を見る", "Hanako2024!!", "Hanako2024!!").await;
+    assert!(kinds(&e.unwrap_err()).contains(&"password_contains_name".to_string()));
+    let e = register.reset_password(&admin, user.id, "qwertyuiop").await.unwrap_err();
+    assert_eq!(kinds(&e), ["password_too_short", "password_common"]);
+    register.reset_password(&admin, user.id, "an unremarkable sentence").await.unwrap();
+    assert!(register.sign_in("hanako", "an unremarkable sentence", "test").await.is_ok());
 });

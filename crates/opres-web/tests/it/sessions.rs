@@ -129,3 +129,42 @@ engine_tests!(a_re_enabled_account_old_token_is_refused, |db| {
     assert!(!still_signed_in(&app, &browser).await, "the old session too");
     signed_in(&app, "jiro", PASSWORD).await;
 });
+
+// Issue 16, defect 7: the web forms refuse weak passwords and say which rules failed.
+engine_tests!(web_forms_refuse_weak_passwords_naming_every_rule, |db| {
+    let app = spawn_app(db).await;
+    let admin = signed_in(&app, "root", PASSWORD).await;
+    let page = admin.get(app.url("/users")).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_of(&page);
+    let form = |password: &'static str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("username", "keiko".to_string()),
+            ("display_name", "Keiko".to_string()),
+            ("password", password.to_string()),
+            ("role", "reporter".to_string()),
+            ("all_institutions", "true".to_string()),
+        ]
+    };
+    let r = admin.post(app.url("/users")).form(&form("12345678")).send().await.unwrap();
+    assert_ne!(r.status(), StatusCode::SEE_OTHER, "not created");
+    let body = r.text().await.unwrap();
+    assert!(body.contains("12 文字以上") && body.contains("よく使われる") && body.contains("繰り返し"), "{body}");
+    assert!(app.register.store().user_by_username("keiko").await.unwrap().is_none());
+    let r = admin.post(app.url("/users")).form(&form("keiko's long secret")).send().await.unwrap();
+    assert!(r.text().await.unwrap().contains("ユーザー名・表示名・製品名"));
+    let r = admin.post(app.url("/users")).form(&form("白い猫と黒い犬が庭で遊んでいる")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "a Japanese passphrase is fine");
+
+    // One's own password: the account page names the rule.
+    let page = admin.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_of(&page);
+    let r = admin
+        .post(app.url("/account/password"))
+        .form(&[("_csrf", csrf.as_str()), ("current", PASSWORD), ("new", "aaaaaaaaaa"), ("confirm", "aaaaaaaaaa")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("12 文字以上"));
+});
