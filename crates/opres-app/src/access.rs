@@ -5,8 +5,10 @@
 
 use crate::Register;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
-use opres_domain::{InstitutionCode, Lang};
-use opres_store::{ApiToken, AuditContext, AuditEvent, AuditVerification, Role, StoreError, Stored, User, UserScope};
+use opres_domain::{InstitutionCode, Lang, PasswordProblem, check_password};
+use opres_store::{
+    ApiToken, AuditContext, AuditEvent, AuditVerification, Revoke, Role, StoreError, Stored, User, UserScope,
+};
 use rand::RngExt;
 use sha2::{Digest, Sha256};
 
@@ -76,9 +78,6 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     }
 }
 
-/// Shortest password accepted.
-pub const MIN_PASSWORD_LEN: usize = 10;
-
 /// Why sign-in or an account change was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum AccessError {
@@ -88,9 +87,9 @@ pub enum AccessError {
     /// The account is switched off.
     #[error("this account is disabled")]
     Disabled,
-    /// The password is too short.
-    #[error("the password must be at least {MIN_PASSWORD_LEN} characters")]
-    WeakPassword,
+    /// The password breaks the password rule ([`opres_domain::password`]): every rule it breaks.
+    #[error("the password is refused: {}", weak_summary(.0, Lang::En))]
+    WeakPassword(Vec<PasswordProblem>),
     /// The user name has characters that are not allowed.
     #[error("user names are 1–64 letters, digits, '.', '_', '-' or '@'")]
     BadUsername,
@@ -111,8 +110,8 @@ impl AccessError {
         match (self, lang) {
             (AccessError::InvalidCredentials, Lang::Ja) => "ユーザー名またはパスワードが正しくありません".into(),
             (AccessError::Disabled, Lang::Ja) => "このアカウントは無効です".into(),
-            (AccessError::WeakPassword, Lang::Ja) => {
-                format!("パスワードは {MIN_PASSWORD_LEN} 文字以上にしてください")
+            (AccessError::WeakPassword(problems), Lang::Ja) => {
+                format!("このパスワードは使えません: {}", weak_summary(problems, Lang::Ja))
             }
             (AccessError::BadUsername, Lang::Ja) => {
                 "ユーザー名は 1〜64 文字の英数字と「.」「_」「-」「@」で入力してください".into()
@@ -123,6 +122,12 @@ impl AccessError {
             (e, Lang::En) => e.to_string(),
         }
     }
+}
+
+/// Every broken rule in one line, so a form that shows one message still names them all.
+fn weak_summary(problems: &[PasswordProblem], lang: Lang) -> String {
+    let sep = lang.pick("。", "; ");
+    problems.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join(sep)
 }
 
 /// A new account as entered.
@@ -154,11 +159,11 @@ fn check_scope(scope: &UserScope) -> Result<(), AccessError> {
     }
 }
 
-/// Hashes a password with argon2id off the async runtime (it takes tens of milliseconds on purpose).
-pub async fn hash_password(password: &str) -> Result<String, AccessError> {
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(AccessError::WeakPassword);
-    }
+/// Checks a new password against the password rule for an account with these names (user name,
+/// display name), then hashes it with argon2id off the async runtime (it takes tens of
+/// milliseconds on purpose). Every password set goes through here, so no path skips the rule.
+pub async fn hash_password(password: &str, names: &[&str]) -> Result<String, AccessError> {
+    check_password(password, names).map_err(AccessError::WeakPassword)?;
     let password = password.to_string();
     tokio::task::spawn_blocking(move || {
         Argon2::default()
@@ -197,9 +202,9 @@ impl Register {
     pub async fn add_user(&self, new: NewUser, ctx: &AuditContext) -> Result<Stored<User>, AccessError> {
         check_username(&new.username)?;
         check_scope(&new.scope)?;
-        let hash = hash_password(&new.password).await?;
         let display_name =
             if new.display_name.trim().is_empty() { new.username.clone() } else { new.display_name.trim().to_string() };
+        let hash = hash_password(&new.password, &[&new.username, &display_name]).await?;
         let user = User {
             username: new.username,
             display_name,
@@ -212,7 +217,9 @@ impl Register {
         Ok(self.store().create_user(&user, &hash, ctx).await?)
     }
 
-    /// Changes a user's name, role, scope or state (version-checked).
+    /// Changes a user's name, role, scope or state (version-checked). A change that takes rights
+    /// away ends the user's sessions in the same transaction (see [`revocation`]), so no browser
+    /// keeps working on what the administrator meant to withdraw.
     pub async fn update_user(
         &self,
         id: i64,
@@ -222,13 +229,31 @@ impl Register {
     ) -> Result<Stored<User>, AccessError> {
         check_username(&user.username)?;
         check_scope(&user.scope)?;
-        Ok(self.store().update_user(id, expected_version, user, ctx).await?)
+        // The store applies the change only at `expected_version`, so the account read here is
+        // the one the change replaces whenever the change goes through.
+        let revoke = match self.store().user_by_id(id).await? {
+            Some((before, _)) if before.version == expected_version => revocation(&before.value, user),
+            _ => Revoke::NOTHING,
+        };
+        Ok(self.store().update_user(id, expected_version, user, revoke, ctx).await?)
     }
 
-    /// Sets a new password.
-    pub async fn set_password(&self, id: i64, password: &str, ctx: &AuditContext) -> Result<(), AccessError> {
-        let hash = hash_password(password).await?;
-        Ok(self.store().set_password(id, &hash, ctx).await?)
+    /// Sets a new password and ends every session of the account but `keep_session` (the session
+    /// of a user who changed their own password), in one transaction.
+    pub async fn set_password(
+        &self,
+        id: i64,
+        password: &str,
+        keep_session: Option<&str>,
+        ctx: &AuditContext,
+    ) -> Result<(), AccessError> {
+        let (user, _) = self
+            .store()
+            .user_by_id(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { what: "user", key: format!("#{id}") })?;
+        let hash = hash_password(password, &[&user.value.username, &user.value.display_name]).await?;
+        Ok(self.store().set_password(id, &hash, keep_session, ctx).await?)
     }
 
     /// Checks a user name and password; records the sign-in (or the failed attempt) on the audit trail.
@@ -292,6 +317,24 @@ impl Register {
     }
 }
 
+/// What changing an account from `before` to `after` takes away at once.
+///
+/// - A role that loses any permission, or a scope that no longer covers the old one, ends every
+///   session: the holder signs in again under the new rights. Tokens stay, because each API call
+///   reads the account's current role and scope anyway.
+/// - Disabling the account ends every session and revokes every live API token; enabling it
+///   again revokes any token made for it while it was disabled, so that no token from before the
+///   account came back works after it. Revoked rather than a "valid after" time on the account:
+///   the account page then shows those tokens as revoked, which is the truth, the audit trail
+///   records it, and no later change of a timestamp can bring a leaked token back to life; the
+///   user makes new tokens once enabled again.
+pub fn revocation(before: &User, after: &User) -> Revoke {
+    let lost_permission = Permission::ALL.into_iter().any(|p| allows(before.role, p) && !allows(after.role, p));
+    let narrower = !after.scope.covers(&before.scope);
+    let disabled = before.active && !after.active;
+    Revoke { sessions: lost_permission || narrower || disabled, tokens: before.active != after.active }
+}
+
 /// Whether `user` may act on `institution`'s data.
 pub fn in_scope(user: &User, institution: &InstitutionCode) -> bool {
     user.scope.includes(institution)
@@ -326,8 +369,14 @@ mod tests {
 
     #[tokio::test]
     async fn passwords_hash_and_verify() {
-        assert!(matches!(hash_password("short").await, Err(AccessError::WeakPassword)));
-        let h = hash_password("correct horse battery").await.unwrap();
+        match hash_password("short", &[]).await {
+            Err(AccessError::WeakPassword(p)) => assert_eq!(p, [PasswordProblem::TooShort { chars: 5 }]),
+            other => panic!("{other:?}"),
+        }
+        let e = hash_password("hanako1234", &["hanako", "Hanako"]).await.unwrap_err();
+        assert!(matches!(&e, AccessError::WeakPassword(p) if p.len() == 3), "every rule at once: {e:?}");
+        assert!(e.message(Lang::Ja).contains("ユーザー名") && e.message(Lang::En).contains("user name"));
+        let h = hash_password("correct horse battery", &[]).await.unwrap();
         assert!(h.starts_with("$argon2id$"));
         assert!(password_matches("correct horse battery", &h).await);
         assert!(!password_matches("correct horse battery!", &h).await);

@@ -36,6 +36,7 @@ pub struct Actor {
     scope: UserScope,
     channel: Channel,
     lang: Lang,
+    session: Option<String>,
 }
 
 impl Actor {
@@ -49,7 +50,15 @@ impl Actor {
             scope: user.value.scope.clone(),
             channel,
             lang,
+            session: None,
         }
+    }
+
+    /// The same actor, acting from this browser session (its id), so that use cases which end the
+    /// account's sessions can spare the one the actor is using.
+    pub fn in_session(mut self, session_id: impl Into<String>) -> Actor {
+        self.session = Some(session_id.into());
+        self
     }
 
     /// The operator at the server's command line: whoever can run the binary against the database
@@ -64,6 +73,7 @@ impl Actor {
             scope: UserScope::All,
             channel: Channel::Cli { os_user },
             lang,
+            session: None,
         }
     }
 
@@ -77,12 +87,18 @@ impl Actor {
             scope: UserScope::All,
             channel: Channel::System,
             lang,
+            session: None,
         }
     }
 
     /// The account's row id (`None` for the command line and opres itself).
     pub fn user_id(&self) -> Option<i64> {
         self.user_id
+    }
+
+    /// The browser session the actor acts from, if known.
+    pub fn session_id(&self) -> Option<&str> {
+        self.session.as_deref()
     }
 
     /// The sign-in name (the operating-system user for the command line).
@@ -169,6 +185,7 @@ mod tests {
             scope: UserScope::Institutions(codes.iter().map(|c| code(c)).collect()),
             channel: Channel::Web,
             lang: Lang::Ja,
+            session: None,
         }
     }
 

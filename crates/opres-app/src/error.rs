@@ -297,11 +297,30 @@ impl From<ValidationErrors> for AppError {
     }
 }
 
+/// The one-line summary of a refused password (every broken rule), as [`AccessError`] words it.
+fn e_weak(problems: &[opres_domain::PasswordProblem], lang: Lang) -> String {
+    AccessError::WeakPassword(problems.to_vec()).message(lang)
+}
+
 impl From<AccessError> for AppError {
     fn from(e: AccessError) -> AppError {
         match e {
             AccessError::Store(s) => s.into(),
             AccessError::Hashing(h) => AppError::Internal(h),
+            AccessError::WeakPassword(problems) => {
+                let summary = Message::of(|l| e_weak(&problems, l));
+                AppError::Invalid {
+                    summary,
+                    problems: problems
+                        .iter()
+                        .map(|p| Located {
+                            field: Some("password".into()),
+                            kind: p.code().into(),
+                            message: Message::of(|l| p.message(l)),
+                        })
+                        .collect(),
+                }
+            }
             AccessError::InvalidCredentials | AccessError::Disabled => {
                 AppError::Refused { kind: "invalid_credentials", message: Message::of(|l| e.message(l)) }
             }

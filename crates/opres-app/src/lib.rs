@@ -23,7 +23,7 @@ pub fn today() -> chrono::NaiveDate {
     opres_domain::jst_date(&chrono::Utc::now())
 }
 
-pub use access::{AccessError, NewUser, Permission, allows};
+pub use access::{AccessError, NewUser, Permission, allows, revocation};
 pub use actor::{Actor, Channel};
 pub use dashboard::DashboardSummary;
 pub use error::{AppError, Located, Message, Noun};

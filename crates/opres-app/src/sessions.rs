@@ -19,14 +19,28 @@ impl Register {
 }
 
 impl Sessions {
-    /// Stores a new session; `false` if the id is taken.
-    pub async fn create(&self, id: &str, data: &str, expires_at: Timestamp) -> Result<bool, AppError> {
-        Ok(self.store.session_create(id, data, expires_at).await?)
+    /// Stores a new session, signed in as `user_id` (`None`: not signed in); `false` if the id is
+    /// taken. The owner is kept beside the data so that the account's sessions can be ended.
+    pub async fn create(
+        &self,
+        id: &str,
+        user_id: Option<i64>,
+        data: &str,
+        expires_at: Timestamp,
+    ) -> Result<bool, AppError> {
+        Ok(self.store.session_create(id, user_id, data, expires_at).await?)
     }
 
-    /// Saves a session's data.
-    pub async fn save(&self, id: &str, data: &str, expires_at: Timestamp) -> Result<(), AppError> {
-        Ok(self.store.session_save(id, data, expires_at).await?)
+    /// Saves a session's data, if the session still exists: a session ended while one of its
+    /// requests was running stays ended.
+    pub async fn save(
+        &self,
+        id: &str,
+        user_id: Option<i64>,
+        data: &str,
+        expires_at: Timestamp,
+    ) -> Result<(), AppError> {
+        Ok(self.store.session_save(id, user_id, data, expires_at).await?)
     }
 
     /// A live session's data and expiry.

@@ -124,7 +124,9 @@ impl Register {
     /// Sets a new password on an account the actor manages.
     pub async fn reset_password(&self, actor: &Actor, id: i64, password: &str) -> Result<(), AppError> {
         self.user(actor, id).await?;
-        Ok(self.set_password(id, password, &actor.audit()).await?)
+        // An administrator resetting their own password keeps the session they did it from.
+        let keep = if actor.user_id() == Some(id) { actor.session_id() } else { None };
+        Ok(self.set_password(id, password, keep, &actor.audit()).await?)
     }
 
     /// A personal API token for an account the actor manages; the secret is returned once.
@@ -171,7 +173,8 @@ impl Register {
                 message: Message::new("新しいパスワードが一致しません", "The new passwords do not match"),
             }]));
         }
-        Ok(self.set_password(user.id, new, &actor.audit()).await?)
+        // Every other session of the account ends; the one the change was made from goes on.
+        Ok(self.set_password(user.id, new, actor.session_id(), &actor.audit()).await?)
     }
 
     /// The actor's own API tokens (revoked ones included).

@@ -9,6 +9,7 @@ pub mod incident;
 pub mod institution;
 pub mod lang;
 pub mod limits;
+pub mod password;
 pub mod record;
 pub mod reporting;
 pub mod taxonomy;
@@ -21,6 +22,7 @@ pub use incident::{
 };
 pub use institution::{Criticality, Institution, InstitutionCode, InstitutionType, Lei, System, SystemCode};
 pub use lang::Lang;
+pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, PasswordProblem, check_password, password_problems};
 pub use record::{IncidentRecord, InstitutionRecord, ReportSubmissionRecord, SystemRecord, TimelineRecord};
 pub use reporting::{ReportStage, ReportStageKind, ReportStageStatus, ReportSubmission, ReportingPolicy};
 pub use taxonomy::{Classification, Trend, Trigger};

@@ -161,6 +161,23 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// What a change to an account takes away from the account's holder at once, in the change's own
+/// transaction. `opres_app` decides when (a lower role, a narrower scope, a disabled account); the
+/// store only carries it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Revoke {
+    /// End every browser session of the account.
+    pub sessions: bool,
+    /// Revoke every live API token of the account. Revoked, not suspended: a token does not come
+    /// back when the account is enabled again.
+    pub tokens: bool,
+}
+
+impl Revoke {
+    /// Takes nothing away.
+    pub const NOTHING: Revoke = Revoke { sessions: false, tokens: false };
+}
+
 /// Who is making a change, for the audit trail; every store write takes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditContext {

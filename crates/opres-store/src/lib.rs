@@ -16,7 +16,7 @@ pub mod testkit;
 
 pub use access::{
     ApiToken, AuditBreak, AuditContext, AuditEntry, AuditEvent, AuditMark, AuditPage, AuditQuery, AuditVerification,
-    DisplayZone, Role, User, UserScope,
+    DisplayZone, Revoke, Role, User, UserScope,
 };
 pub use documents::{Document, DocumentKind, DocumentSummary};
 pub use error::StoreError;
@@ -344,14 +344,27 @@ impl Store {
         id: i64,
         expected_version: i64,
         user: &User,
+        revoke: Revoke,
         ctx: &AuditContext,
     ) -> Result<Stored<User>, StoreError> {
-        dispatch!(self.update_user(id, expected_version, user, ctx))
+        dispatch!(self.update_user(id, expected_version, user, revoke, ctx))
     }
 
-    /// Replaces a user's password hash.
-    pub async fn set_password(&self, id: i64, password_hash: &str, ctx: &AuditContext) -> Result<(), StoreError> {
-        dispatch!(self.set_password(id, password_hash, ctx))
+    /// Replaces a user's password hash and, in the same transaction, ends every session of the
+    /// user except `keep_session` (the one that changed its own password, if any).
+    pub async fn set_password(
+        &self,
+        id: i64,
+        password_hash: &str,
+        keep_session: Option<&str>,
+        ctx: &AuditContext,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.set_password(id, password_hash, keep_session, ctx))
+    }
+
+    /// Ends every session of a user except `keep` (recorded on the audit trail when any ends).
+    pub async fn end_sessions(&self, user_id: i64, keep: Option<&str>, ctx: &AuditContext) -> Result<(), StoreError> {
+        dispatch!(self.end_sessions(user_id, keep, ctx))
     }
 
     /// Remembers a user's language and time zone.
@@ -391,14 +404,27 @@ impl Store {
         dispatch!(self.session_load(id))
     }
 
-    /// Writes (inserts or replaces) a session.
-    pub async fn session_save(&self, id: &str, data: &str, expires_at: Timestamp) -> Result<(), StoreError> {
-        dispatch!(self.session_save(id, data, expires_at))
+    /// Rewrites a session that still exists, signed in as `user_id` (`None`: signed out); a session
+    /// that was ended meanwhile stays ended.
+    pub async fn session_save(
+        &self,
+        id: &str,
+        user_id: Option<i64>,
+        data: &str,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.session_save(id, user_id, data, expires_at))
     }
 
-    /// Inserts a session under a new id; `false` if the id is taken.
-    pub async fn session_create(&self, id: &str, data: &str, expires_at: Timestamp) -> Result<bool, StoreError> {
-        dispatch!(self.session_create(id, data, expires_at))
+    /// Inserts a session under a new id, signed in as `user_id`; `false` if the id is taken.
+    pub async fn session_create(
+        &self,
+        id: &str,
+        user_id: Option<i64>,
+        data: &str,
+        expires_at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self.session_create(id, user_id, data, expires_at))
     }
 
     /// Deletes a session.

@@ -3,7 +3,7 @@
 
 use crate::access::{
     ApiToken, AuditBreak, AuditEntry, AuditMark, AuditPage, AuditQuery, AuditVerification, DisplayZone,
-    GENESIS_HASH, Role, User, UserScope, audit_now,
+    GENESIS_HASH, Revoke, Role, User, UserScope, audit_now,
 };
 use opres_domain::Lang;
 
@@ -349,7 +349,7 @@ pub(crate) async fn create_user(pool: &Pool, u: &User, password_hash: &str, ctx:
     Ok(stored)
 }
 
-pub(crate) async fn update_user(pool: &Pool, id: i64, expected_version: i64, u: &User, ctx: &AuditContext) -> Result<Stored<User>, StoreError> {
+pub(crate) async fn update_user(pool: &Pool, id: i64, expected_version: i64, u: &User, revoke: Revoke, ctx: &AuditContext) -> Result<Stored<User>, StoreError> {
     let mut tx = begin_write(pool).await?;
     let (before, _) = user_in_tx(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound { what: "user", key: format!("#{id}") })?;
     let done = sqlx::query(
@@ -379,12 +379,51 @@ pub(crate) async fn update_user(pool: &Pool, id: i64, expected_version: i64, u: 
     event.before = Some(user_json(&before.value));
     event.after = Some(user_json(u));
     append_audit(&mut tx, ctx, event).await?;
+    revoke_in_tx(&mut tx, id, &u.username, revoke, None, ctx).await?;
     let (stored, _) = user_in_tx(&mut tx, id).await?.ok_or_else(|| corrupt("user", &u.username, "vanished"))?;
     tx.commit().await?;
     Ok(stored)
 }
 
-pub(crate) async fn set_password(pool: &Pool, id: i64, password_hash: &str, ctx: &AuditContext) -> Result<(), StoreError> {
+/// Ends the user's sessions (all but `keep`) and revokes their live API tokens, as `revoke` asks,
+/// inside the transaction of the change that calls for it, with an audit entry for each kind.
+async fn revoke_in_tx(
+    tx: &mut Tx,
+    id: i64,
+    username: &str,
+    revoke: Revoke,
+    keep: Option<&str>,
+    ctx: &AuditContext,
+) -> Result<(), StoreError> {
+    if revoke.sessions {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+            .bind(id)
+            // No session id is empty, so "" keeps none.
+            .bind(keep.unwrap_or("").to_string())
+            .execute(&mut **tx)
+            .await?;
+        if done.rows_affected() > 0 {
+            let mut event = AuditEvent::new("end_sessions", "user", username.to_string());
+            event.after = Some(serde_json::json!({ "sessions": done.rows_affected(), "kept_current": keep.is_some() }));
+            append_audit(tx, ctx, event).await?;
+        }
+    }
+    if revoke.tokens {
+        let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+            .bind(Utc::now())
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        if done.rows_affected() > 0 {
+            let mut event = AuditEvent::new("revoke", "api_token", format!("{username}/*"));
+            event.after = Some(serde_json::json!({ "tokens": done.rows_affected() }));
+            append_audit(tx, ctx, event).await?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) async fn set_password(pool: &Pool, id: i64, password_hash: &str, keep_session: Option<&str>, ctx: &AuditContext) -> Result<(), StoreError> {
     let mut tx = begin_write(pool).await?;
     let (user, _) = user_in_tx(&mut tx, id).await?.ok_or_else(|| StoreError::NotFound { what: "user", key: format!("#{id}") })?;
     sqlx::query("UPDATE users SET password_hash = $1, version = version + 1, updated_at = $2 WHERE id = $3")
@@ -393,7 +432,10 @@ pub(crate) async fn set_password(pool: &Pool, id: i64, password_hash: &str, ctx:
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    append_audit(&mut tx, ctx, AuditEvent::new("password_change", "user", user.value.username)).await?;
+    append_audit(&mut tx, ctx, AuditEvent::new("password_change", "user", user.value.username.clone())).await?;
+    // Whoever knew the old password may hold a session: every one but the changer's own ends now.
+    let revoke = Revoke { sessions: true, tokens: false };
+    revoke_in_tx(&mut tx, id, &user.value.username, revoke, keep_session, ctx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -506,25 +548,27 @@ pub(crate) async fn session_load(pool: &Pool, id: &str) -> Result<Option<(String
     Ok(row)
 }
 
-pub(crate) async fn session_save(pool: &Pool, id: &str, data: &str, expires_at: DateTime<Utc>) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-    )
-    .bind(id.to_string())
-    .bind(data.to_string())
-    .bind(expires_at)
-    .execute(pool)
-    .await?;
+/// Updates a session that still exists; never inserts. A request that loaded a session before it
+/// was ended (by a password change on another tab, say) saves it when it finishes: an upsert
+/// would bring the ended session back.
+pub(crate) async fn session_save(pool: &Pool, id: &str, user_id: Option<i64>, data: &str, expires_at: DateTime<Utc>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE sessions SET data = $1, expires_at = $2, user_id = $3 WHERE id = $4")
+        .bind(data.to_string())
+        .bind(expires_at)
+        .bind(user_id)
+        .bind(id.to_string())
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
 /// Inserts a session only if its id is new; `false` if the id is taken.
-pub(crate) async fn session_create(pool: &Pool, id: &str, data: &str, expires_at: DateTime<Utc>) -> Result<bool, StoreError> {
-    let done = sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
+pub(crate) async fn session_create(pool: &Pool, id: &str, user_id: Option<i64>, data: &str, expires_at: DateTime<Utc>) -> Result<bool, StoreError> {
+    let done = sqlx::query("INSERT INTO sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING")
         .bind(id.to_string())
         .bind(data.to_string())
         .bind(expires_at)
+        .bind(user_id)
         .execute(pool)
         .await?;
     Ok(done.rows_affected() == 1)
@@ -532,6 +576,14 @@ pub(crate) async fn session_create(pool: &Pool, id: &str, data: &str, expires_at
 
 pub(crate) async fn session_delete(pool: &Pool, id: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id.to_string()).execute(pool).await?;
+    Ok(())
+}
+
+pub(crate) async fn end_sessions(pool: &Pool, user_id: i64, keep: Option<&str>, ctx: &AuditContext) -> Result<(), StoreError> {
+    let mut tx = begin_write(pool).await?;
+    let (user, _) = user_in_tx(&mut tx, user_id).await?.ok_or_else(|| StoreError::NotFound { what: "user", key: format!("#{user_id}") })?;
+    revoke_in_tx(&mut tx, user_id, &user.value.username, Revoke { sessions: true, tokens: false }, keep, ctx).await?;
+    tx.commit().await?;
     Ok(())
 }
 

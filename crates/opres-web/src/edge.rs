@@ -54,7 +54,11 @@ pub(crate) fn actor_of(caller: &Caller, lang: Lang) -> Actor {
         crate::auth::Via::Session => Channel::Web,
         crate::auth::Via::Token { id, name } => Channel::Api { token_id: *id, token_name: name.clone() },
     };
-    Actor::user(&caller.user, channel, lang)
+    let actor = Actor::user(&caller.user, channel, lang);
+    match &caller.session_id {
+        Some(id) => actor.in_session(id.clone()),
+        None => actor,
+    }
 }
 
 /// Middleware (inside the session layer): resolves the language once and renders any

@@ -51,7 +51,9 @@ pub async fn run(register: Register, args: ServeArgs, lang: Lang) -> anyhow::Res
 }
 
 /// The demo users' password: for demonstrations on demo data only.
-pub const DEMO_PASSWORD: &str = "opres-demo-2024";
+// Twelve characters or more, not on the common-password list and without any demo user name or
+// "opres" in it: the password rule applies to demo accounts too.
+pub const DEMO_PASSWORD: &str = "sample-data-only-2024";
 
 /// Fills an empty register with the demo data set (five fiscal years up to today) and one demo
 /// user per role, and prints how to sign in.

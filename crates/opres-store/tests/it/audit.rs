@@ -4,7 +4,8 @@ use crate::fixtures::*;
 use opres_domain::InstitutionCode;
 use opres_store::testkit::TestDb;
 use opres_store::{
-    AuditBreak, AuditContext, AuditEvent, AuditQuery, DisplayZone, Role, StoreError, User, UserScope, engine_tests,
+    AuditBreak, AuditContext, AuditEvent, AuditQuery, DisplayZone, Revoke, Role, StoreError, User, UserScope,
+    engine_tests,
 };
 
 fn user(name: &str, role: Role) -> User {
@@ -132,9 +133,12 @@ engine_tests!(users_roles_tokens_and_sessions, |db| {
     assert_eq!((found.value.role, hash.as_str()), (Role::Reporter, "$argon2id$fake"));
     let mut promoted = found.value.clone();
     promoted.role = Role::Analyst;
-    let saved = store.update_user(created.id, 1, &promoted, &admin).await.unwrap();
+    let saved = store.update_user(created.id, 1, &promoted, Revoke::NOTHING, &admin).await.unwrap();
     assert_eq!(saved.version, 2);
-    assert!(matches!(store.update_user(created.id, 1, &promoted, &admin).await, Err(StoreError::Conflict { .. })));
+    assert!(matches!(
+        store.update_user(created.id, 1, &promoted, Revoke::NOTHING, &admin).await,
+        Err(StoreError::Conflict { .. })
+    ));
     store.set_preferences(created.id, Some(opres_domain::Lang::En), DisplayZone::Utc).await.unwrap();
     let (prefs, _) = store.user_by_id(created.id).await.unwrap().unwrap();
     assert_eq!((prefs.value.lang, prefs.value.time_zone), (Some(opres_domain::Lang::En), DisplayZone::Utc));
@@ -146,25 +150,60 @@ engine_tests!(users_roles_tokens_and_sessions, |db| {
     assert!(store.revoke_api_token(created.id, token.id, &admin).await.is_err());
 
     let later = chrono::Utc::now() + chrono::Duration::hours(1);
-    assert!(store.session_create("s1", "{}", later).await.unwrap());
-    assert!(!store.session_create("s1", "{}", later).await.unwrap());
-    store.session_save("s1", "{\"a\":1}", later).await.unwrap();
+    assert!(store.session_create("s1", None, "{}", later).await.unwrap());
+    assert!(!store.session_create("s1", None, "{}", later).await.unwrap());
+    store.session_save("s1", None, "{\"a\":1}", later).await.unwrap();
     assert_eq!(store.session_load("s1").await.unwrap().unwrap().0, "{\"a\":1}");
-    store.session_save("old", "{}", chrono::Utc::now() - chrono::Duration::hours(1)).await.unwrap();
+    // Saving never inserts: a session ended while a request of it ran stays ended.
+    store.session_save("gone", Some(created.id), "{}", later).await.unwrap();
+    assert!(store.session_load("gone").await.unwrap().is_none());
+    assert!(store.session_create("old", None, "{}", chrono::Utc::now() - chrono::Duration::hours(1)).await.unwrap());
     assert!(store.session_load("old").await.unwrap().is_none());
     assert_eq!(store.delete_expired_sessions().await.unwrap(), 1);
     store.session_delete("s1").await.unwrap();
     assert!(store.session_load("s1").await.unwrap().is_none());
 
+    // A password change ends the account's sessions but the one kept, and nobody else's.
+    let other = store.create_user(&user("taro", Role::Reporter), "$argon2id$fake", &admin).await.unwrap();
+    for (id, owner) in [("h1", created.id), ("h2", created.id), ("h3", created.id), ("t1", other.id)] {
+        assert!(store.session_create(id, Some(owner), "{}", later).await.unwrap());
+    }
+    store.set_password(created.id, "$argon2id$new", Some("h1"), &admin).await.unwrap();
+    let live = |id: &'static str| async move { store.session_load(id).await.unwrap().is_some() };
+    assert!(live("h1").await && !live("h2").await && !live("h3").await && live("t1").await);
+    store.set_password(created.id, "$argon2id$newer", None, &admin).await.unwrap();
+    assert!(!live("h1").await && live("t1").await);
+
+    // Disabling through the store with both revocations: sessions end, tokens are revoked for good.
+    store.create_api_token(other.id, "ci", "opres_cd", "hash-2", &admin).await.unwrap();
+    let (t, _) = store.user_by_id(other.id).await.unwrap().unwrap();
+    let mut off = t.value.clone();
+    off.active = false;
+    let t =
+        store.update_user(other.id, t.version, &off, Revoke { sessions: true, tokens: true }, &admin).await.unwrap();
+    assert!(!live("t1").await);
+    let mut on = t.value.clone();
+    on.active = true;
+    store.update_user(other.id, t.version, &on, Revoke::NOTHING, &admin).await.unwrap();
+    assert!(store.user_by_token_hash("hash-2").await.unwrap().is_none());
+
     store.record_event(&admin, AuditEvent::new("sign_in", "user", "hanako")).await.unwrap();
     let actions: Vec<String> = store
-        .list_audit(&AuditQuery { object_kind: Some("user".into()), limit: 10, ..Default::default() })
+        .list_audit(&AuditQuery {
+            object_kind: Some("user".into()),
+            object_key: Some("hanako".into()),
+            limit: 10,
+            ..Default::default()
+        })
         .await
         .unwrap()
         .items
         .into_iter()
         .map(|e| e.action)
         .collect();
-    assert_eq!(actions, ["sign_in", "role_change", "create"]);
+    assert_eq!(
+        actions,
+        ["sign_in", "end_sessions", "password_change", "end_sessions", "password_change", "role_change", "create"]
+    );
     assert_eq!(store.verify_audit().await.unwrap().first_bad, None);
 });

@@ -61,6 +61,9 @@ pub struct Caller {
     pub user: Stored<User>,
     /// How they signed in.
     pub via: Via,
+    /// The browser session's id (`None` for a token), so that a password change made from this
+    /// session ends the account's other sessions but not this one.
+    pub session_id: Option<String>,
 }
 
 impl Caller {
@@ -141,7 +144,7 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(secret) = bearer(parts) {
             return match state.register.user_for_token(secret).await {
                 Ok(Some((user, token))) => {
-                    let c = Caller { user, via: Via::Token { id: token.id, name: token.name } };
+                    let c = Caller { user, via: Via::Token { id: token.id, name: token.name }, session_id: None };
                     parts.extensions.insert(c.clone());
                     Ok(c)
                 }
@@ -156,7 +159,7 @@ impl FromRequestParts<AppState> for Caller {
         let Ok(Some(id)) = session.get::<i64>(USER_ID).await else { return Err(reject(false)) };
         match state.register.session_user(id).await {
             Ok(Some(user)) => {
-                let c = Caller { user, via: Via::Session };
+                let c = Caller { user, via: Via::Session, session_id: session.id().map(|i| i.to_string()) };
                 parts.extensions.insert(c.clone());
                 Ok(c)
             }

@@ -24,6 +24,12 @@ impl StoreSessions {
     }
 }
 
+/// The account signed in on a session, kept in its own column so that the application can end an
+/// account's sessions (password change, narrower rights, disabled account).
+fn owner(record: &Record) -> Option<i64> {
+    record.data.get(super::USER_ID).and_then(serde_json::Value::as_i64)
+}
+
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
@@ -43,7 +49,7 @@ impl SessionStore for StoreSessions {
         // A colliding id (2^-128) gets a new one rather than another user's session.
         while !self
             .sessions
-            .create(&record.id.to_string(), &data, to_chrono(record.expiry_date))
+            .create(&record.id.to_string(), owner(record), &data, to_chrono(record.expiry_date))
             .await
             .map_err(backend)?
         {
@@ -54,7 +60,10 @@ impl SessionStore for StoreSessions {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        self.sessions.save(&record.id.to_string(), &data, to_chrono(record.expiry_date)).await.map_err(backend)
+        self.sessions
+            .save(&record.id.to_string(), owner(record), &data, to_chrono(record.expiry_date))
+            .await
+            .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

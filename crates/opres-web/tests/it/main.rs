@@ -10,5 +10,6 @@ mod limits;
 mod matrix;
 mod resilience;
 mod security;
+mod sessions;
 mod support;
 mod tlpt;
