@@ -8,6 +8,7 @@ pub mod html;
 pub mod incident;
 pub mod institution;
 pub mod lang;
+pub mod measures;
 pub mod record;
 pub mod reporting;
 pub mod taxonomy;
@@ -20,10 +21,11 @@ pub use incident::{
 };
 pub use institution::{Criticality, Institution, InstitutionCode, InstitutionType, Lei, System, SystemCode};
 pub use lang::Lang;
+pub use measures::{Measured, TimeInconsistency, TimeMeasure};
 pub use record::{IncidentRecord, InstitutionRecord, ReportSubmissionRecord, SystemRecord, TimelineRecord};
 pub use reporting::{ReportStage, ReportStageKind, ReportStageStatus, ReportSubmission, ReportingPolicy};
 pub use taxonomy::{Classification, Trend, Trigger};
-pub use time::{FiscalYear, JST, Timestamp, jst_date};
+pub use time::{FiscalPeriod, FiscalYear, JST, Timestamp, jst_date};
 pub use validation::{FieldError, Problem, ValidationErrors};
 
 /// A register extract: what a file imports or an export writes, in dependency order.
