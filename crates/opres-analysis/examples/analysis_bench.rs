@@ -353,12 +353,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let t = TrendAnalysis::compute(
                     &incs,
                     &insts,
-                    &TrendParams { fiscal_years: vec![fy.previous(), fy], top_n: 10 },
+                    &TrendParams { fiscal_years: vec![fy.previous(), fy], top_n: 10, same_period_as: None },
                 );
                 std::hint::black_box(&t);
                 tables.push(t0.elapsed().as_secs_f64() * 1e3);
                 let t0 = Instant::now();
-                let r = AnalysisReport::build(&incs, &insts, &ReportOptions::new(fy, Lang::Ja));
+                let r = AnalysisReport::build(&incs, &insts, &ReportOptions::new(fy, Lang::Ja, chrono::NaiveDate::MAX));
                 let html = r.to_html();
                 std::hint::black_box(html.len());
                 full.push(t0.elapsed().as_secs_f64() * 1e3);
@@ -395,7 +395,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let n: usize = args[2].parse()?;
             let (insts, incs) = generate(n)?;
             let lang: Lang = args[4].parse()?;
-            let mut opts = ReportOptions::new(FiscalYear(args[3].parse()?), lang);
+            let mut opts = ReportOptions::new(FiscalYear(args[3].parse()?), lang, chrono::NaiveDate::MAX);
             opts.anonymise = args.get(7).is_some_and(|a| a == "anon");
             let r = AnalysisReport::build(&incs, &insts, &opts);
             match args[5].as_str() {

@@ -1,13 +1,17 @@
 //! Trends: counts and shares by fiscal year (April–March) and by trigger, trend, institution type,
-//! channel and cyber/non-cyber; year-on-year change; duration, MTTD and MTTR distributions by
-//! trend; top systems and vendors. The result serialises to JSON and renders as a text table.
+//! channel and cyber/non-cyber; year-on-year change; time-to-detect and time-to-recover
+//! distributions by trend; top systems and vendors. The result serialises to JSON and renders as a
+//! text table.
 //!
-//! Definitions: duration = recovered − occurred; MTTD (time to detect) = detected − occurred;
-//! MTTR (time to recover after detection) = recovered − detected; all in minutes, over incidents
-//! that have the instants. An incident touching several channels counts once under each, so
-//! channel shares can add up to more than 100%.
+//! Times are the domain's [`TimeMeasure`]s (time to detect = detected − occurred, time to
+//! recover = recovered − occurred), in minutes; an incident whose instants contradict each other
+//! is left out of both and counted in `inconsistent`, never clamped. An incident touching several
+//! channels counts once under each, so channel shares can add up to more than 100%.
 
-use opres_domain::{Channel, FiscalYear, Incident, Institution, InstitutionType, Lang, Trend, Trigger};
+use opres_domain::{
+    Channel, FiscalPeriod, FiscalYear, Incident, IncidentTimes, Institution, InstitutionType, Lang, Measured,
+    TimeMeasure, Trend, Trigger,
+};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -183,17 +187,74 @@ impl Distribution {
     }
 }
 
+/// Time to detect and time to recover over a set of incidents, as the domain defines them
+/// ([`TimeMeasure`]): the one computation behind every median the product shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct TimeSummary {
+    /// Time to detect (detected − occurred), minutes.
+    pub mttd: Option<Distribution>,
+    /// Time to recover (recovered − occurred), minutes, over recovered incidents.
+    pub mttr: Option<Distribution>,
+    /// Incidents left out of both because their times contradict each other.
+    pub inconsistent: u64,
+}
+
+impl TimeSummary {
+    /// The summary of some incidents.
+    pub fn of<'a>(incidents: impl IntoIterator<Item = &'a Incident>) -> TimeSummary {
+        let mut s = TimeSamples::default();
+        for i in incidents {
+            s.push(&i.times);
+        }
+        s.finish()
+    }
+}
+
+/// Samples collected one incident at a time, for [`TimeSummary`].
+#[derive(Default)]
+struct TimeSamples {
+    detect: Vec<f64>,
+    recover: Vec<f64>,
+    inconsistent: u64,
+}
+
+impl TimeSamples {
+    fn push(&mut self, t: &IncidentTimes) {
+        if t.inconsistency().is_some() {
+            self.inconsistent += 1;
+            return;
+        }
+        for (m, v) in [(TimeMeasure::TimeToDetect, &mut self.detect), (TimeMeasure::TimeToRecover, &mut self.recover)] {
+            if let Measured::Value(d) = m.of(t) {
+                v.push(minutes(d));
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.detect.is_empty() && self.inconsistent == 0
+    }
+
+    fn finish(self) -> TimeSummary {
+        TimeSummary {
+            mttd: Distribution::of(self.detect),
+            mttr: Distribution::of(self.recover),
+            inconsistent: self.inconsistent,
+        }
+    }
+}
+
 /// Time distributions of one trend.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TimeDistributions {
     /// The trend.
     pub trend: Trend,
-    /// recovered − occurred.
-    pub duration: Option<Distribution>,
-    /// detected − occurred.
+    /// Time to detect (detected − occurred).
     pub mttd: Option<Distribution>,
-    /// recovered − detected.
+    /// Time to recover (recovered − occurred).
     pub mttr: Option<Distribution>,
+    /// Incidents of the trend left out of both because their times contradict each other.
+    pub inconsistent: u64,
 }
 
 /// A system or vendor and how often it was involved.
@@ -214,11 +275,14 @@ pub struct TrendParams {
     pub fiscal_years: Vec<FiscalYear>,
     /// Length of the top-systems and top-vendors lists.
     pub top_n: usize,
+    /// Cut every year at the same day as this period, so that a year to date is compared with the
+    /// same days of the other years (`FiscalYear::as_of`); `None` or a whole year: whole years.
+    pub same_period_as: Option<FiscalPeriod>,
 }
 
 impl Default for TrendParams {
     fn default() -> Self {
-        TrendParams { fiscal_years: Vec::new(), top_n: 10 }
+        TrendParams { fiscal_years: Vec::new(), top_n: 10, same_period_as: None }
     }
 }
 
@@ -227,12 +291,17 @@ impl Default for TrendParams {
 pub struct TrendAnalysis {
     /// Fiscal years covered, oldest first.
     pub fiscal_years: Vec<FiscalYear>,
+    /// The days of each year counted: whole years, or the same days of each (see
+    /// [`TrendParams::same_period_as`]).
+    pub period: Option<FiscalPeriod>,
     /// Incidents per fiscal year (same order).
     pub totals: Vec<u64>,
     /// Breakdowns by each dimension.
     pub breakdowns: Vec<Breakdown>,
     /// Time distributions by trend over all covered years.
     pub times_by_trend: Vec<TimeDistributions>,
+    /// Time distributions over all covered years and trends.
+    pub times: TimeSummary,
     /// Most involved systems (by system code across institutions).
     pub top_systems: Vec<TopEntry>,
     /// Most involved vendors (names compared case- and space-insensitively).
@@ -282,8 +351,9 @@ impl TrendAnalysis {
             y
         };
         // Fiscal-year bounds as instants: comparing timestamps is cheaper than a calendar conversion.
+        let period = |y: FiscalYear| params.same_period_as.map_or(FiscalPeriod::whole(y), |p| p.same_in(y));
         let bounds: Vec<(opres_domain::Timestamp, opres_domain::Timestamp)> =
-            years.iter().map(|y| (y.start(), y.end())).collect();
+            years.iter().map(|y| (period(*y).start(), period(*y).end())).collect();
         let ny = years.len();
         let mut totals = vec![0u64; ny];
         let mut trig = vec![[0u64; Trigger::ALL.len()]; ny];
@@ -291,7 +361,8 @@ impl TrendAnalysis {
         let mut itype = vec![[0u64; InstitutionType::ALL.len()]; ny];
         let mut chan = vec![[0u64; Channel::ALL.len()]; ny];
         let mut cyber = vec![[0u64; 2]; ny];
-        let mut times: Vec<[Vec<f64>; 3]> = (0..Trend::ALL.len()).map(|_| Default::default()).collect();
+        let mut times: Vec<TimeSamples> = (0..Trend::ALL.len()).map(|_| TimeSamples::default()).collect();
+        let mut all_times = TimeSamples::default();
         let mut systems: FxMap<&str, (u64, FxSet<u32>)> = FxMap::default();
         let mut vendor_of_raw: FxMap<&str, usize> = FxMap::default();
         let mut vendor_groups: FxMap<String, usize> = FxMap::default();
@@ -318,13 +389,8 @@ impl TrendAnalysis {
                 chan[y][*ch as usize] += 1;
             }
             cyber[y][usize::from(!inc.cyber_attack)] += 1;
-            let t = &mut times[c.trend() as usize];
-            let det = inc.times.detected_at();
-            t[1].push(minutes(det - occ));
-            if let Some(rec) = inc.times.recovered_at() {
-                t[0].push(minutes(rec - occ));
-                t[2].push(minutes(rec - det));
-            }
+            times[c.trend() as usize].push(&inc.times);
+            all_times.push(&inc.times);
             for s in &inc.affected_systems {
                 let e = systems.entry(s.as_str()).or_default();
                 e.0 += 1;
@@ -429,19 +495,19 @@ impl TrendAnalysis {
         let times_by_trend = Trend::ALL
             .into_iter()
             .zip(times)
-            .filter(|(_, t)| !t[1].is_empty())
-            .map(|(trend, [d, m, r])| TimeDistributions {
-                trend,
-                duration: Distribution::of(d),
-                mttd: Distribution::of(m),
-                mttr: Distribution::of(r),
+            .filter(|(_, t)| !t.is_empty())
+            .map(|(trend, t)| {
+                let s = t.finish();
+                TimeDistributions { trend, mttd: s.mttd, mttr: s.mttr, inconsistent: s.inconsistent }
             })
             .collect();
         TrendAnalysis {
             fiscal_years: years,
+            period: params.same_period_as.filter(|p| !p.is_whole()),
             totals,
             breakdowns,
             times_by_trend,
+            times: all_times.finish(),
             top_systems: top(systems.into_iter().map(|(k, (n, i))| (k.to_string(), n, i)), params.top_n),
             top_vendors: top(vendors.into_iter(), params.top_n),
             unmatched_institutions: unmatched,
@@ -487,19 +553,33 @@ impl TrendAnalysis {
                 "Times by trend (minutes): median / p90 (n)"
             )
         );
-        let _ = writeln!(s, "  {:<42}{:>26}{:>26}{:>26}", "", "duration", "MTTD", "MTTR");
+        for m in TimeMeasure::ALL {
+            let _ = writeln!(s, "  {}", m.definition(lang));
+        }
+        let excluded = lang.pick("除外", "excluded");
+        let _ = writeln!(
+            s,
+            "  {:<42}{:>26}{:>26}{:>10}",
+            "",
+            TimeMeasure::TimeToDetect.label(lang),
+            TimeMeasure::TimeToRecover.label(lang),
+            excluded
+        );
         for t in &self.times_by_trend {
             let f = |d: &Option<Distribution>| {
                 d.as_ref().map(|d| format!("{:.0} / {:.0} ({})", d.median, d.p90, d.n)).unwrap_or_else(|| "-".into())
             };
             let _ = writeln!(
                 s,
-                "  {:<42}{:>26}{:>26}{:>26}",
+                "  {:<42}{:>26}{:>26}{:>10}",
                 truncate(t.trend.label(lang), 40),
-                f(&t.duration),
                 f(&t.mttd),
-                f(&t.mttr)
+                f(&t.mttr),
+                t.inconsistent
             );
+        }
+        if let Some(note) = opres_domain::measures::excluded_note(self.times.inconsistent, lang) {
+            let _ = writeln!(s, "  {note}");
         }
         for (title, list) in [
             (lang.pick("関係したシステム（上位）", "Top systems"), &self.top_systems),
@@ -584,6 +664,22 @@ mod tests {
     }
 
     #[test]
+    fn same_period_cuts_every_year_at_the_same_day() {
+        let (inc, inst) = data();
+        // On 30 November 2024, FY2024 to date holds T2 (1 April); T4 (1 December) and T3 (March)
+        // fall after the cut. FY2023's T1 (1 May) is within the same days of that year.
+        let today = chrono::NaiveDate::from_ymd_opt(2024, 11, 30).unwrap();
+        let params = TrendParams { same_period_as: Some(FiscalYear(2024).as_of(today)), ..TrendParams::default() };
+        let t = TrendAnalysis::compute(&inc, &inst, &params);
+        assert_eq!(t.fiscal_years, [FiscalYear(2023), FiscalYear(2024)]);
+        assert_eq!(t.totals, [1, 1]);
+        assert!(t.period.is_some());
+        let whole = TrendAnalysis::compute(&inc, &inst, &TrendParams::default());
+        assert_eq!(whole.totals, [1, 3]);
+        assert!(whole.period.is_none());
+    }
+
+    #[test]
     fn quantiles_interpolate() {
         let d = Distribution::of(vec![4.0, 1.0, 3.0, 2.0]).unwrap();
         assert_eq!((d.min, d.median, d.max, d.mean), (1.0, 2.5, 4.0, 2.5));
@@ -591,23 +687,57 @@ mod tests {
         assert!(Distribution::of(vec![]).is_none());
     }
 
-    #[test]
-    fn times_by_trend_use_the_instants() {
-        let (mut inc, inst) = data();
-        let occ = inc[3].times.occurred_at();
-        inc[3].times = opres_domain::IncidentTimes::new(
+    fn with_times(i: &mut Incident, detect_min: i64, recover_min: Option<i64>) {
+        let occ = i.times.occurred_at();
+        let m = chrono::Duration::minutes;
+        i.times = opres_domain::IncidentTimes::new(
             occ,
-            occ + chrono::Duration::minutes(10),
+            occ + m(detect_min),
             None,
-            Some(occ + chrono::Duration::minutes(70)),
+            recover_min.map(|r| occ + m(r)),
             None,
             None,
         )
         .unwrap();
+    }
+
+    #[test]
+    fn times_by_trend_use_the_instants() {
+        let (mut inc, inst) = data();
+        with_times(&mut inc[3], 10, Some(70));
         let t = TrendAnalysis::compute(&inc, &inst, &TrendParams::default());
         let w = t.times_by_trend.iter().find(|x| x.trend == Trend::WorkMisoperation).unwrap();
-        assert_eq!(w.duration.as_ref().unwrap().median, 70.0);
         assert_eq!(w.mttd.as_ref().unwrap().median, 10.0);
-        assert_eq!(w.mttr.as_ref().unwrap().median, 60.0);
+        // recovered − occurred, the domain's one definition (it used to be recovered − detected).
+        assert_eq!(w.mttr.as_ref().unwrap().median, 70.0);
+        assert_eq!(w.inconsistent, 0);
+    }
+
+    #[test]
+    fn inconsistent_times_are_excluded_and_counted_not_clamped() {
+        let (_, inst) = data();
+        let base = incident("M0", "BANK-A", "2024-05-01T09:00:00+09:00", "cyber.malware", "t", "d", None, &["IB"]);
+        let mut inc: Vec<Incident> = (0..4)
+            .map(|k| {
+                let mut i = base.clone();
+                i.reference = format!("M{k}").parse().unwrap();
+                i
+            })
+            .collect();
+        with_times(&mut inc[0], 30, Some(60));
+        with_times(&mut inc[1], 60, Some(120));
+        with_times(&mut inc[2], 90, Some(240));
+        // Detected two days after it was recovered: no time to recover can be trusted.
+        with_times(&mut inc[3], 2 * 1440, Some(30));
+        let t = TrendAnalysis::compute(&inc, &inst, &TrendParams::default());
+        let m = t.times_by_trend.iter().find(|x| x.trend == Trend::CyberMalware).unwrap();
+        let mttr = m.mttr.as_ref().unwrap();
+        assert_eq!((mttr.n, mttr.median, mttr.min), (3, 120.0, 60.0));
+        assert_eq!(m.mttd.as_ref().unwrap().n, 3);
+        assert_eq!(m.inconsistent, 1);
+        assert_eq!(t.times.inconsistent, 1);
+        assert_eq!(t.times.mttr.as_ref().unwrap().median, 120.0);
+        assert_eq!(TimeSummary::of(&inc), t.times);
+        assert!(t.to_table(Lang::En).contains("1 record with inconsistent times excluded"));
     }
 }

@@ -9,13 +9,16 @@
 
 use crate::Register;
 use crate::access::{Permission, allows};
+use chrono::NaiveDate;
 use opres_analysis::AnalysisError;
 use opres_analysis::classify::{Classifier, ClassifyInput, Example, StoredModel, Suggestion, TrainParams};
 use opres_analysis::recurrence::{RecurrenceChain, RecurrenceParams, Recurrences};
 use opres_analysis::report::{AnalysisReport, ReportOptions};
 use opres_analysis::search::{SearchIndex, SearchPage, SimilarIncident};
 use opres_analysis::trends::{TrendAnalysis, TrendParams};
-use opres_domain::{Classification, FiscalYear, Incident, IncidentRef, Institution, InstitutionCode, Lang, Trend};
+use opres_domain::{
+    Classification, FiscalPeriod, FiscalYear, Incident, IncidentRef, Institution, InstitutionCode, Lang, Trend,
+};
 use opres_store::{Document, DocumentKind, IncidentFilter, StoreError, Stored, User};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -66,11 +69,15 @@ fn task_err(e: tokio::task::JoinError) -> AnalysisAppError {
 /// The analysis overview of one fiscal year.
 #[derive(Debug, Clone)]
 pub struct Overview {
-    /// The fiscal year shown.
-    pub fiscal_year: FiscalYear,
-    /// Every fiscal year with incidents: counts, shares and year-on-year change.
+    /// The fiscal year shown and the days of it counted: the whole year once it has ended, the
+    /// year to date while it runs.
+    pub period: FiscalPeriod,
+    /// Every fiscal year with incidents, whole: counts per year for the chart by year.
     pub all_years: TrendAnalysis,
-    /// The fiscal year alone: time distributions by trend, top systems and vendors.
+    /// The period and the same days of the previous year: counts, shares and the change, like
+    /// with like.
+    pub compared: TrendAnalysis,
+    /// The period alone: time distributions by trend, top systems and vendors.
     pub year: TrendAnalysis,
     /// Incidents of the year flagged as recurrences.
     pub recurring: usize,
@@ -407,30 +414,46 @@ impl Register {
             .map_err(task_err)
     }
 
-    /// The analysis overview of one fiscal year within `scope`: every year's counts (for the
-    /// year-on-year picture), the year's own breakdowns, times and top lists, and its recurrences.
+    /// The analysis overview of one fiscal year within `scope`, as known on the JST date `today`
+    /// (a year still running is counted to date and compared with the same days of the previous
+    /// year): every year's counts, the period's breakdowns and change, times and top lists, and its
+    /// recurrences.
     pub async fn analysis_overview(
         &self,
         scope: Option<&[InstitutionCode]>,
         fiscal_year: FiscalYear,
+        today: NaiveDate,
         top_n: usize,
     ) -> Result<Overview, AnalysisAppError> {
         let (incidents, institutions) = self.analysis_input(scope).await?;
+        let period = fiscal_year.as_of(today);
         tokio::task::spawn_blocking(move || {
-            let all_years =
-                TrendAnalysis::compute(&incidents, &institutions, &TrendParams { fiscal_years: vec![], top_n });
+            let all_years = TrendAnalysis::compute(
+                &incidents,
+                &institutions,
+                &TrendParams { fiscal_years: vec![], top_n, same_period_as: None },
+            );
+            let compared = TrendAnalysis::compute(
+                &incidents,
+                &institutions,
+                &TrendParams {
+                    fiscal_years: vec![fiscal_year.previous(), fiscal_year],
+                    top_n,
+                    same_period_as: Some(period),
+                },
+            );
             let year = TrendAnalysis::compute(
                 &incidents,
                 &institutions,
-                &TrendParams { fiscal_years: vec![fiscal_year], top_n },
+                &TrendParams { fiscal_years: vec![fiscal_year], top_n, same_period_as: Some(period) },
             );
             let r = Recurrences::find(incidents.iter(), &RecurrenceParams::default());
             let recurring = incidents
                 .iter()
-                .filter(|i| fiscal_year.contains(&i.times.occurred_at()) && r.is_recurrence(&i.reference))
+                .filter(|i| period.contains(&i.times.occurred_at()) && r.is_recurrence(&i.reference))
                 .count();
-            let chains = r.chains.iter().filter(|c| c.occurred.iter().any(|t| fiscal_year.contains(t))).count();
-            Overview { fiscal_year, all_years, year, recurring, chains }
+            let chains = r.chains.iter().filter(|c| c.occurred.iter().any(|t| period.contains(t))).count();
+            Overview { period, all_years, compared, year, recurring, chains }
         })
         .await
         .map_err(task_err)
@@ -668,21 +691,67 @@ mod tests {
         let a = [code("BANK-A")];
         let mine = register.trend_analysis(Some(&a), TrendParams::default()).await.unwrap();
         assert_eq!(mine.totals.iter().sum::<u64>(), 2);
-        let report = register.analysis_report(Some(&a), ReportOptions::new(fy, Lang::Ja)).await.unwrap();
+        let report =
+            register.analysis_report(Some(&a), ReportOptions::new(fy, Lang::Ja, after_fy2024())).await.unwrap();
         assert_eq!(report.total, 2);
         assert_eq!(report.institutions_reporting, 1);
         assert!(!report.to_html().contains("BANK-B"));
-        let report = register.analysis_report(None, ReportOptions::new(fy, Lang::En)).await.unwrap();
+        let report = register.analysis_report(None, ReportOptions::new(fy, Lang::En, after_fy2024())).await.unwrap();
         assert_eq!((report.total, report.previous_total), (3, 1));
         // A-2 repeats A-1's system-less cause within six months: same text, same institution.
         let a2 = store.incident_by_reference(&IncidentRef::parse("A-2").unwrap()).await.unwrap().unwrap();
         let chain = register.recurrence_of(&a2.value).await.unwrap().expect("a chain");
         assert_eq!(chain.incidents.len(), 2);
-        let o = register.analysis_overview(Some(&a), fy, 5).await.unwrap();
+        let o = register.analysis_overview(Some(&a), fy, after_fy2024(), 5).await.unwrap();
         assert_eq!(o.all_years.totals.iter().sum::<u64>(), 2);
         assert_eq!((o.recurring, o.chains), (1, 1));
-        let o = register.analysis_overview(None, fy, 5).await.unwrap();
+        let o = register.analysis_overview(None, fy, after_fy2024(), 5).await.unwrap();
         assert_eq!(o.all_years.fiscal_years.len(), 2);
         assert_eq!(o.year.totals, [3]);
+        assert_eq!(o.compared.totals, [1, 3]);
+    });
+
+    /// A day after FY2024 has ended.
+    fn after_fy2024() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()
+    }
+
+    fn timed(mut i: Incident, detect_min: i64, recover_min: i64) -> Incident {
+        let occ = i.times.occurred_at();
+        let m = chrono::Duration::minutes;
+        i.times =
+            opres_domain::IncidentTimes::new(occ, occ + m(detect_min), None, Some(occ + m(recover_min)), None, None)
+                .unwrap();
+        i
+    }
+
+    engine_tests!(overview_and_report_give_the_same_median_time_to_recover, |db| {
+        let store = &db.store;
+        institution(store, "BANK-A").await;
+        // Malware, recovered after 1, 2 and 4 days; a fourth detected two days after its
+        // recovery, which the old trend MTTR (recovered − detected) turned into a negative or
+        // zero time: now it is left out of both figures and counted.
+        for (r, at, det, rec) in [
+            ("M-1", "2024-05-01T09:00:00+09:00", 60, 1440),
+            ("M-2", "2024-06-01T09:00:00+09:00", 120, 2 * 1440),
+            ("M-3", "2024-07-01T09:00:00+09:00", 30, 4 * 1440),
+            ("M-4", "2024-08-01T09:00:00+09:00", 4 * 1440, 2 * 1440),
+        ] {
+            let i = timed(incident(r, "BANK-A", at, "cyber.malware", "マルウェア感染", "マルウェア"), det, rec);
+            store.create_incident(&i, &ctx()).await.unwrap();
+        }
+        let register = Register::new(store.clone());
+        let fy = FiscalYear(2024);
+        let o = register.analysis_overview(None, fy, after_fy2024(), 5).await.unwrap();
+        let report = register.analysis_report(None, ReportOptions::new(fy, Lang::En, after_fy2024())).await.unwrap();
+        let malware = o.year.times_by_trend.iter().find(|t| t.trend == Trend::CyberMalware).unwrap();
+        let overview_median = malware.mttr.as_ref().unwrap().median;
+        assert_eq!(overview_median, 2.0 * 1440.0);
+        assert_eq!(o.year.times.mttr.as_ref().map(|d| d.median), Some(overview_median));
+        assert_eq!(report.median_recovery_minutes, Some(overview_median));
+        assert_eq!(malware.inconsistent, 1);
+        assert_eq!(report.inconsistent_times, 1);
+        let in_report = report.trends.times_by_trend.iter().find(|t| t.trend == Trend::CyberMalware).unwrap();
+        assert_eq!(in_report.mttr.as_ref().unwrap().median, overview_median);
     });
 }

@@ -1,7 +1,7 @@
 //! The dashboard's figures for the incidents the actor sees.
 
 use crate::{Actor, AppError, DueReport, Permission, Register};
-use opres_domain::{FiscalYear, IncidentStatus, Timestamp, Trend, Trigger};
+use opres_domain::{FiscalPeriod, FiscalYear, IncidentStatus, Timestamp, Trend, Trigger, jst_date};
 use opres_store::{AuditEntry, IncidentFilter, IncidentQuery};
 
 /// What the dashboard shows.
@@ -9,11 +9,14 @@ use opres_store::{AuditEntry, IncidentFilter, IncidentQuery};
 pub struct DashboardSummary {
     /// The fiscal year `now` falls in.
     pub fiscal_year: FiscalYear,
+    /// The days of it counted so far (1 April to today, JST); last year is counted over the same days.
+    pub period: FiscalPeriod,
     /// Incidents not yet recovered.
     pub open: u64,
-    /// This fiscal year's incidents per trigger and trend.
+    /// This fiscal year's incidents to date per trigger and trend.
     pub this_year: Vec<(Trigger, Trend, u64)>,
-    /// Last fiscal year's, the same way.
+    /// Last fiscal year's over the same days, the same way (a partial year is never compared with
+    /// a whole one).
     pub last_year: Vec<(Trigger, Trend, u64)>,
     /// Report stages still due (overdue first), of incidents since the start of last fiscal year.
     pub due: Vec<DueReport>,
@@ -27,6 +30,7 @@ impl Register {
     pub async fn dashboard(&self, actor: &Actor, now: Timestamp) -> Result<DashboardSummary, AppError> {
         actor.require(Permission::ReadRegister)?;
         let fiscal_year = FiscalYear::of(&now);
+        let period = fiscal_year.as_of(jst_date(&now));
         let base = IncidentFilter { institutions: actor.scope_filter().map(<[_]>::to_vec), ..Default::default() };
         let open = self
             .store
@@ -37,17 +41,17 @@ impl Register {
             })
             .await?
             .total;
-        let year = |fy: FiscalYear| IncidentFilter {
-            occurred_from: Some(fy.start()),
-            occurred_before: Some(fy.end()),
+        let days = |p: FiscalPeriod| IncidentFilter {
+            occurred_from: Some(p.start()),
+            occurred_before: Some(p.end()),
             ..base.clone()
         };
-        let this_year = self.store.incident_counts(&year(fiscal_year)).await?;
-        let last_year = self.store.incident_counts(&year(fiscal_year.previous())).await?;
+        let this_year = self.store.incident_counts(&days(period)).await?;
+        let last_year = self.store.incident_counts(&days(period.previous())).await?;
         // Stages still due come from recent incidents: two fiscal years back is ample.
         let recent_filter = IncidentFilter { occurred_from: Some(fiscal_year.previous().start()), ..base };
         let due = self.due_reports(&recent_filter, now).await?;
         let recent = self.recent_incident_changes(actor, 8).await?;
-        Ok(DashboardSummary { fiscal_year, open, this_year, last_year, due, recent })
+        Ok(DashboardSummary { fiscal_year, period, open, this_year, last_year, due, recent })
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::institution::{IdentifierError, InstitutionCode, SystemCode, short_code};
 use crate::lang::Lang;
+use crate::measures::TimeMeasure;
 use crate::taxonomy::{Classification, Trend, UnknownCode, code_conversions};
 use crate::time::Timestamp;
 use chrono::Duration;
@@ -393,14 +394,16 @@ pub struct Incident {
 }
 
 impl Incident {
-    /// Mean time to detect for this incident: detected − occurred.
-    pub fn time_to_detect(&self) -> Duration {
-        self.times.detected_at - self.times.occurred_at
+    /// Time to detect (detected − occurred, [`TimeMeasure::TimeToDetect`]); `None` when the
+    /// incident's times contradict each other.
+    pub fn time_to_detect(&self) -> Option<Duration> {
+        TimeMeasure::TimeToDetect.of(&self.times).value()
     }
 
-    /// Time to recover: recovered − occurred, once recovered.
+    /// Time to recover (recovered − occurred, [`TimeMeasure::TimeToRecover`]); `None` before
+    /// recovery or when the incident's times contradict each other.
     pub fn time_to_recover(&self) -> Option<Duration> {
-        self.times.recovered_at.map(|r| r - self.times.occurred_at)
+        TimeMeasure::TimeToRecover.of(&self.times).value()
     }
 
     /// Open, recovered or closed.

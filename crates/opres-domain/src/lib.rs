@@ -9,6 +9,7 @@ pub mod incident;
 pub mod institution;
 pub mod lang;
 pub mod limits;
+pub mod measures;
 pub mod password;
 pub mod record;
 pub mod reporting;
@@ -22,11 +23,12 @@ pub use incident::{
 };
 pub use institution::{Criticality, Institution, InstitutionCode, InstitutionType, Lei, System, SystemCode};
 pub use lang::Lang;
+pub use measures::{Measured, TimeInconsistency, TimeMeasure};
 pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, PasswordProblem, check_password, password_problems};
 pub use record::{IncidentRecord, InstitutionRecord, ReportSubmissionRecord, SystemRecord, TimelineRecord};
 pub use reporting::{ReportStage, ReportStageKind, ReportStageStatus, ReportSubmission, ReportingPolicy};
 pub use taxonomy::{Classification, Trend, Trigger};
-pub use time::{FiscalYear, JST, Timestamp, jst_date};
+pub use time::{FiscalPeriod, FiscalYear, JST, Timestamp, jst_date};
 pub use validation::{FieldError, Problem, ValidationErrors};
 
 /// A register extract: what a file imports or an export writes, in dependency order.

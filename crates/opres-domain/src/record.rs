@@ -668,7 +668,7 @@ mod tests {
     fn minimal_record_is_unknown_until_analysed() {
         let i = minimal().validate().unwrap();
         assert_eq!(i.classification, Classification::UNKNOWN);
-        assert_eq!(i.time_to_detect(), chrono::Duration::minutes(5));
+        assert_eq!(i.time_to_detect(), Some(chrono::Duration::minutes(5)));
         assert_eq!(i.status(), crate::IncidentStatus::Open);
     }
 

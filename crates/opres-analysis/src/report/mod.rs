@@ -12,15 +12,19 @@ pub mod svg;
 
 use crate::recurrence::{RecurrenceParams, Recurrences};
 use crate::trends::{Dimension, TrendAnalysis, TrendParams};
-use opres_domain::{FiscalYear, Incident, Institution, InstitutionCode, InstitutionType, Lang, Trend, Trigger};
+use chrono::NaiveDate;
+use opres_domain::{
+    FiscalPeriod, FiscalYear, Incident, Institution, InstitutionCode, InstitutionType, Lang, Trend, Trigger,
+};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What to build.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportOptions {
-    /// The fiscal year reported on.
-    pub fiscal_year: FiscalYear,
+    /// The fiscal year reported on and the days of it that are counted: the whole year once it
+    /// has ended, the year to date while it runs; the previous year is counted over the same days.
+    pub period: FiscalPeriod,
     /// Language of the text.
     pub lang: Lang,
     /// Supervisor deployment: remove names and identifying details, merge small groups.
@@ -30,9 +34,10 @@ pub struct ReportOptions {
 }
 
 impl ReportOptions {
-    /// Defaults for a fiscal year and language: not anonymised, three cases per trend.
-    pub fn new(fiscal_year: FiscalYear, lang: Lang) -> Self {
-        ReportOptions { fiscal_year, lang, anonymise: false, cases_per_trend: 3 }
+    /// Defaults for a fiscal year and language as known on the JST date `today` (which decides
+    /// whether the year is whole or to date): not anonymised, three cases per trend.
+    pub fn new(fiscal_year: FiscalYear, lang: Lang, today: NaiveDate) -> Self {
+        ReportOptions { period: fiscal_year.as_of(today), lang, anonymise: false, cases_per_trend: 3 }
     }
 }
 
@@ -96,6 +101,9 @@ pub struct GroupRow {
     pub incidents: u64,
 }
 
+/// Good-practice cases listed in the report at most (the count is always the true one).
+pub const GOOD_PRACTICES_LISTED: usize = 20;
+
 /// The smallest group size published in an anonymised report.
 pub const MIN_GROUP: usize = 3;
 
@@ -104,16 +112,19 @@ pub const MIN_GROUP: usize = 3;
 pub struct AnalysisReport {
     /// Options it was built with.
     pub options: ReportOptions,
-    /// Incidents in the fiscal year.
+    /// Incidents in the period (the fiscal year, or the year to date).
     pub total: u64,
-    /// Incidents in the previous fiscal year.
+    /// Incidents in the same days of the previous fiscal year.
     pub previous_total: u64,
     /// Institutions reporting this year.
     pub institutions_reporting: usize,
     /// Cyber-attack incidents this year.
     pub cyber: u64,
-    /// Median recovery time this year, minutes.
+    /// Median time to recover this year (recovered − occurred, the domain's
+    /// [`opres_domain::TimeMeasure::TimeToRecover`]), minutes.
     pub median_recovery_minutes: Option<f64>,
+    /// Incidents this year left out of the time figures because their times contradict each other.
+    pub inconsistent_times: u64,
     /// Summary sentences.
     pub summary: Vec<String>,
     /// Trigger → trend → challenges, with counts.
@@ -124,8 +135,10 @@ pub struct AnalysisReport {
     pub groups: Vec<GroupRow>,
     /// Case examples per trend.
     pub cases: BTreeMap<Trend, Vec<CaseExample>>,
-    /// Good-practice cases.
+    /// Good-practice cases, the first [`GOOD_PRACTICES_LISTED`] in case-selection order.
     pub good_practices: Vec<CaseExample>,
+    /// Good-practice cases in the period: every one, however many are listed.
+    pub good_practice_total: usize,
     /// Recurrence chains touching this year.
     pub recurrences: Vec<RecurrenceRow>,
     /// Incidents this year flagged as recurrences.
@@ -203,13 +216,15 @@ impl AnalysisReport {
     /// Builds the report for one fiscal year from the register's incidents and institutions.
     pub fn build(incidents: &[Incident], institutions: &[Institution], opts: &ReportOptions) -> AnalysisReport {
         let lang = opts.lang;
-        let fy = opts.fiscal_year;
-        let this: Vec<&Incident> = incidents.iter().filter(|i| fy.contains(&i.times.occurred_at())).collect();
+        let fy = opts.period.fiscal_year;
+        // Like with like: a year to date is counted, and compared with the same days of last year.
+        let period = opts.period;
+        let this: Vec<&Incident> = incidents.iter().filter(|i| period.contains(&i.times.occurred_at())).collect();
         let prev_fy = fy.previous();
         let mut trends = TrendAnalysis::compute(
             incidents,
             institutions,
-            &TrendParams { fiscal_years: vec![prev_fy, fy], top_n: 10 },
+            &TrendParams { fiscal_years: vec![prev_fy, fy], top_n: 10, same_period_as: Some(period) },
         );
         if opts.anonymise {
             // Vendor names identify, and unmerged type counts could single an institution out:
@@ -316,22 +331,23 @@ impl AnalysisReport {
         }
         let mut good: Vec<&Incident> = this.iter().copied().filter(|i| i.good_practice.is_some()).collect();
         good.sort_by_cached_key(|i| case_rank(i));
-        let good_practices: Vec<CaseExample> = good.into_iter().take(20).map(&mut case).collect();
+        let good_practice_total = good.len();
+        let good_practices: Vec<CaseExample> = good.into_iter().take(GOOD_PRACTICES_LISTED).map(&mut case).collect();
 
         // Recurrences over this year and the six months before it.
         let window_start = fy.start().checked_sub_months(chrono::Months::new(6)).unwrap_or(fy.start());
         let recent =
-            incidents.iter().filter(|i| i.times.occurred_at() >= window_start && i.times.occurred_at() < fy.end());
+            incidents.iter().filter(|i| i.times.occurred_at() >= window_start && i.times.occurred_at() < period.end());
         let rec = Recurrences::find(recent, &RecurrenceParams::default());
         let mut recurring_incidents = 0;
         let mut recurrences = Vec::new();
         let mut chain_no = 0;
         for ch in &rec.chains {
-            let in_year = ch.occurred.iter().filter(|t| fy.contains(t)).count();
+            let in_year = ch.occurred.iter().filter(|t| period.contains(t)).count();
             if in_year == 0 {
                 continue;
             }
-            recurring_incidents += ch.occurred.iter().skip(1).filter(|t| fy.contains(t)).count();
+            recurring_incidents += ch.occurred.iter().skip(1).filter(|t| period.contains(t)).count();
             chain_no += 1;
             recurrences.push(RecurrenceRow {
                 institution: inst_name(&ch.institution),
@@ -364,10 +380,8 @@ impl AnalysisReport {
             })
             .collect();
         let cyber = this.iter().filter(|i| i.cyber_attack).count() as u64;
-        let mut rec_minutes: Vec<f64> =
-            this.iter().filter_map(|i| i.time_to_recover()).map(|d| d.num_seconds() as f64 / 60.0).collect();
-        rec_minutes.sort_by(f64::total_cmp);
-        let median_recovery_minutes = crate::trends::Distribution::of(rec_minutes).map(|d| d.median);
+        let times = crate::trends::TimeSummary::of(this.iter().copied());
+        let median_recovery_minutes = times.mttr.as_ref().map(|d| d.median);
         let mut report = AnalysisReport {
             options: opts.clone(),
             total,
@@ -375,12 +389,14 @@ impl AnalysisReport {
             institutions_reporting,
             cyber,
             median_recovery_minutes,
+            inconsistent_times: times.inconsistent,
             summary: Vec::new(),
             taxonomy,
             trends,
             groups,
             cases,
             good_practices,
+            good_practice_total,
             recurrences,
             recurring_incidents,
             population_too_small: opts.anonymise && institutions_reporting > 0 && institutions_reporting < MIN_GROUP,
@@ -389,9 +405,30 @@ impl AnalysisReport {
         report
     }
 
+    /// The definition of the median time to recover, with the records left out if any:
+    /// `復旧時間 = 復旧日時 − 発生日時（中央値）、時刻が矛盾する3件を除外`.
+    fn recovery_caption(&self) -> String {
+        let lang = self.options.lang;
+        let mut c = opres_domain::TimeMeasure::TimeToRecover.median_definition(lang);
+        if let Some(n) = opres_domain::measures::excluded_note(self.inconsistent_times, lang) {
+            c.push_str(lang.pick("、", "; "));
+            c.push_str(&n);
+        }
+        c
+    }
+
+    /// `20件を表示（全23件）` / `Showing 20 of 23` when the good-practice list is capped.
+    pub fn good_practices_shown_note(&self) -> Option<String> {
+        let (shown, total) = (self.good_practices.len(), self.good_practice_total);
+        (shown < total).then(|| match self.options.lang {
+            Lang::Ja => format!("{shown}件を表示（全{total}件）"),
+            Lang::En => format!("Showing {shown} of {total}"),
+        })
+    }
+
     fn summary_sentences(&self) -> Vec<String> {
         let lang = self.options.lang;
-        let fy = self.options.fiscal_year;
+        let period = self.options.period;
         let diff = self.total as i64 - self.previous_total as i64;
         let pct = if self.previous_total > 0 { Some(diff as f64 / self.previous_total as f64 * 100.0) } else { None };
         let top = self.taxonomy.iter().filter(|r| r.count > 0).max_by_key(|r| (r.count, std::cmp::Reverse(r.trend)));
@@ -400,12 +437,14 @@ impl AnalysisReport {
         match lang {
             Lang::Ja => {
                 v.push(format!(
-                    "{}年度に報告されたシステム障害は{}件（前年度{}件、{}{}）、報告した金融機関は{}先。",
-                    fy.0,
+                    "{}に報告されたシステム障害は{}件（{}{}{}。{}は{}件）、報告した金融機関は{}先。",
+                    period.label(lang),
                     self.total,
-                    self.previous_total,
+                    period.comparison_label(lang),
                     if diff >= 0 { format!("{diff}件増") } else { format!("{}件減", -diff) },
                     pct.map(|p| format!("、{p:+.1}%")).unwrap_or_default(),
+                    period.previous().label(lang),
+                    self.previous_total,
                     self.institutions_reporting
                 ));
                 v.push(format!("サイバー攻撃によるものは{}件（{:.1}%）。", self.cyber, share(self.cyber)));
@@ -418,23 +457,27 @@ impl AnalysisReport {
                     ));
                 }
                 if let Some(m) = self.median_recovery_minutes {
-                    v.push(format!("発生から復旧までの時間の中央値は{:.1}時間。", m / 60.0));
+                    v.push(format!(
+                        "発生から復旧までの時間の中央値は{:.1}時間（{}）。",
+                        m / 60.0,
+                        self.recovery_caption()
+                    ));
                 }
                 v.push(format!(
                     "6か月以内に原因が再発した事案は{}件、好事例として挙げられた事案は{}件。",
-                    self.recurring_incidents,
-                    self.good_practices.len()
+                    self.recurring_incidents, self.good_practice_total
                 ));
             }
             Lang::En => {
                 v.push(format!(
-                    "In FY{} institutions reported {} system failures (FY{}: {}, {}{}), from {} institutions.",
-                    fy.0,
+                    "In {} institutions reported {} system failures ({}{} {}: {} had {}), from {} institutions.",
+                    period.label(lang),
                     self.total,
-                    fy.0 - 1,
-                    self.previous_total,
                     if diff >= 0 { format!("up {diff}") } else { format!("down {}", -diff) },
                     pct.map(|p| format!(", {p:+.1}%")).unwrap_or_default(),
+                    period.comparison_label(lang),
+                    period.previous().label(lang),
+                    self.previous_total,
                     self.institutions_reporting
                 ));
                 v.push(format!("{} were cyber attacks ({:.1}%).", self.cyber, share(self.cyber)));
@@ -447,12 +490,15 @@ impl AnalysisReport {
                     ));
                 }
                 if let Some(m) = self.median_recovery_minutes {
-                    v.push(format!("Median time from occurrence to recovery: {:.1} hours.", m / 60.0));
+                    v.push(format!(
+                        "Median time from occurrence to recovery: {:.1} hours ({}).",
+                        m / 60.0,
+                        self.recovery_caption()
+                    ));
                 }
                 v.push(format!(
                     "Incidents recurring a root cause within six months: {}; good-practice cases: {}.",
-                    self.recurring_incidents,
-                    self.good_practices.len()
+                    self.recurring_incidents, self.good_practice_total
                 ));
             }
         }

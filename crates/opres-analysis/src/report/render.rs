@@ -5,7 +5,7 @@ use super::{AnalysisReport, CaseExample};
 use crate::error::AnalysisError;
 use crate::trends::Dimension;
 use opres_domain::html;
-use opres_domain::{Lang, Trigger};
+use opres_domain::{Lang, TimeMeasure, Trigger};
 use std::fmt::Write as _;
 
 /// Section headings, in report order.
@@ -36,10 +36,29 @@ pub(super) fn headings(lang: Lang) -> [&'static str; 8] {
 
 impl AnalysisReport {
     fn title(&self) -> String {
-        let fy = self.options.fiscal_year.0;
-        match self.options.lang {
-            Lang::Ja => format!("金融機関のシステム障害に関する分析レポート（{fy}年度）"),
-            Lang::En => format!("Analysis report on system failures at financial institutions, FY{fy}"),
+        let period = self.options.period;
+        let fy = period.fiscal_year.0;
+        let lang = self.options.lang;
+        match (lang, period.is_whole()) {
+            (Lang::Ja, true) => format!("金融機関のシステム障害に関する分析レポート（{fy}年度）"),
+            (Lang::Ja, false) => {
+                format!("金融機関のシステム障害に関する分析レポート（{fy}年度・{}）", period.days_label(lang))
+            }
+            (Lang::En, true) => format!("Analysis report on system failures at financial institutions, FY{fy}"),
+            (Lang::En, false) => format!(
+                "Analysis report on system failures at financial institutions, FY{fy} ({})",
+                period.days_label(lang)
+            ),
+        }
+    }
+
+    /// The heading of the previous year's counts: `前年度`, or `前年度同期` for a year to date.
+    fn previous_heading(&self) -> &'static str {
+        match (self.options.lang, self.options.period.is_whole()) {
+            (Lang::Ja, true) => "前年度",
+            (Lang::Ja, false) => "前年度同期",
+            (Lang::En, true) => "Previous year",
+            (Lang::En, false) => "Same period last year",
         }
     }
 
@@ -57,6 +76,36 @@ impl AnalysisReport {
             )
             .to_string(),
         ];
+        let period = self.options.period;
+        if !period.is_whole() {
+            v.push(match lang {
+                Lang::Ja => format!(
+                    "{}年度は途中のため、{}の件数を前年度の同じ期間（{}）と比べた。",
+                    period.fiscal_year.0,
+                    period.days_label(lang),
+                    period.previous().label(lang)
+                ),
+                Lang::En => format!(
+                    "FY{} has not ended: its days {} are compared with the same days of the previous year ({}).",
+                    period.fiscal_year.0,
+                    period.days_label(lang),
+                    period.previous().label(lang)
+                ),
+            });
+        }
+        let defs: Vec<&str> = TimeMeasure::ALL.iter().map(|m| m.definition(lang)).collect();
+        v.push(match lang {
+            Lang::Ja => format!(
+                "所要時間: {}。時刻が矛盾する事案（復旧日時が認識日時より前など）は中央値から除外し、件数を示した（本年度{}件）。",
+                defs.join("、"),
+                self.inconsistent_times
+            ),
+            Lang::En => format!(
+                "Times: {}. Incidents whose times contradict each other (e.g. recovered before detected) are left out of the medians and counted ({} this year).",
+                defs.join("; "),
+                self.inconsistent_times
+            ),
+        });
         if self.options.anonymise {
             v.push(
                 lang.pick(
@@ -108,19 +157,20 @@ impl AnalysisReport {
             .trends
             .times_by_trend
             .iter()
-            .filter_map(|t| {
-                t.duration.as_ref().map(|d| (t.trend.label(lang).to_string(), (d.median / 6.0).round() / 10.0))
-            })
+            .filter_map(|t| t.mttr.as_ref().map(|d| (t.trend.label(lang).to_string(), (d.median / 6.0).round() / 10.0)))
             .collect();
         if !rec.is_empty() {
-            out.push(hbar_chart(
-                lang.pick(
-                    "障害傾向別の復旧時間の中央値（時間、2年度）",
-                    "Median time to recover by trend (hours, two years)",
+            let title = match lang {
+                Lang::Ja => format!(
+                    "障害傾向別の復旧時間の中央値（時間、2年度。{}）",
+                    TimeMeasure::TimeToRecover.median_definition(lang)
                 ),
-                &rec,
-                lang.pick("時間", " h"),
-            ));
+                Lang::En => format!(
+                    "Median time to recover by trend (hours, two years; {})",
+                    TimeMeasure::TimeToRecover.median_definition(lang)
+                ),
+            };
+            out.push(hbar_chart(&title, &rec, lang.pick("時間", " h")));
         }
         let groups: Vec<(String, f64)> = self.groups.iter().map(|g| (g.label.clone(), g.incidents as f64)).collect();
         out.push(hbar_chart(lang.pick("業態別の件数", "Incidents by institution type"), &groups, unit));
@@ -159,10 +209,11 @@ figure{{margin:1em 0}}.case{{border-left:4px solid #0072B2;padding-left:1em;marg
             let _ = writeln!(s, "<p>{}</p>", e(p));
         }
         let _ = writeln!(s, "<h2 id=\"taxonomy\">2. {}</h2>", h[1]);
-        let (c1, c2, c3, c4, c5) = match lang {
-            Lang::Ja => ("発生の端緒", "障害傾向", "課題・対応", "件数", "前年度"),
-            Lang::En => ("Trigger", "Trend", "Challenges and responses", "Count", "Previous year"),
+        let (c1, c2, c3, c4) = match lang {
+            Lang::Ja => ("発生の端緒", "障害傾向", "課題・対応", "件数"),
+            Lang::En => ("Trigger", "Trend", "Challenges and responses", "Count"),
         };
+        let c5 = self.previous_heading();
         let _ = writeln!(s, "<table><tr><th>{c1}</th><th>{c2}</th><th>{c3}</th><th>{c4}</th><th>{c5}</th></tr>");
         // As in the source's table: a trigger's cell spans its trends, and challenges given per
         // trigger span the trends that share them.
@@ -217,6 +268,9 @@ figure{{margin:1em 0}}.case{{border-left:4px solid #0072B2;padding-left:1em;marg
         if self.good_practices.is_empty() {
             let _ = writeln!(s, "<p>{}</p>", lang.pick("該当なし。", "None this year."));
         }
+        if let Some(n) = self.good_practices_shown_note() {
+            let _ = writeln!(s, "<p class=\"note\">{}</p>", e(&n));
+        }
         for c in &self.good_practices {
             s.push_str(&case_html(c, lang));
         }
@@ -263,11 +317,12 @@ figure{{margin:1em 0}}.case{{border-left:4px solid #0072B2;padding-left:1em;marg
         let _ = writeln!(s, "## 2. {}\n", h[1]);
         let _ = writeln!(
             s,
-            "{}\n|---|---|---|---:|---:|",
+            "{} {} |\n|---|---|---|---:|---:|",
             lang.pick(
-                "| 発生の端緒 | 障害傾向 | 課題・対応 | 件数 | 前年度 |",
-                "| Trigger | Trend | Challenges and responses | Count | Previous year |"
-            )
+                "| 発生の端緒 | 障害傾向 | 課題・対応 | 件数 |",
+                "| Trigger | Trend | Challenges and responses | Count |"
+            ),
+            self.previous_heading()
         );
         for r in &self.taxonomy {
             let _ = writeln!(
@@ -308,6 +363,9 @@ figure{{margin:1em 0}}.case{{border-left:4px solid #0072B2;padding-left:1em;marg
         let _ = writeln!(s, "## 6. {}\n", h[5]);
         if self.good_practices.is_empty() {
             let _ = writeln!(s, "{}\n", lang.pick("該当なし。", "None this year."));
+        }
+        if let Some(n) = self.good_practices_shown_note() {
+            let _ = writeln!(s, "{n}\n");
         }
         for c in &self.good_practices {
             s.push_str(&case_md(c, lang));
@@ -360,8 +418,8 @@ figure{{margin:1em 0}}.case{{border-left:4px solid #0072B2;padding-left:1em;marg
         {
             let ws = wb.add_worksheet().set_name(lang.pick("傾向と課題", "Trends and challenges"))?;
             let hdr = match lang {
-                Lang::Ja => ["発生の端緒", "障害傾向", "課題・対応", "件数", "前年度"],
-                Lang::En => ["Trigger", "Trend", "Challenges and responses", "Count", "Previous year"],
+                Lang::Ja => ["発生の端緒", "障害傾向", "課題・対応", "件数", self.previous_heading()],
+                Lang::En => ["Trigger", "Trend", "Challenges and responses", "Count", self.previous_heading()],
             };
             for (c, t) in hdr.iter().enumerate() {
                 ws.write_string_with_format(0, c as u16, *t, &bold)?;
@@ -424,19 +482,35 @@ figure{{margin:1em 0}}.case{{border-left:4px solid #0072B2;padding-left:1em;marg
         }
         {
             let ws = wb.add_worksheet().set_name(lang.pick("所要時間", "Times"))?;
-            let hdr = ["trend", "measure", "n", "min", "p25", "median", "p75", "p90", "max", "mean"];
+            let hdr = [
+                lang.pick("障害傾向", "trend"),
+                lang.pick("指標", "measure"),
+                "n",
+                "min",
+                "p25",
+                "median",
+                "p75",
+                "p90",
+                "max",
+                "mean",
+                lang.pick("除外（時刻の矛盾）", "excluded (inconsistent times)"),
+            ];
             for (c, t) in hdr.iter().enumerate() {
                 ws.write_string_with_format(0, c as u16, *t, &bold)?;
             }
             let mut row = 1u32;
             for t in &self.trends.times_by_trend {
-                for (name, d) in [("duration", &t.duration), ("MTTD", &t.mttd), ("MTTR", &t.mttr)] {
-                    let Some(d) = d else { continue };
+                for (m, d) in [(TimeMeasure::TimeToDetect, &t.mttd), (TimeMeasure::TimeToRecover, &t.mttr)] {
                     ws.write_string(row, 0, t.trend.label(lang))?;
-                    ws.write_string(row, 1, name)?;
-                    for (c, v) in [d.n as f64, d.min, d.p25, d.median, d.p75, d.p90, d.max, d.mean].iter().enumerate() {
-                        ws.write_number(row, c as u16 + 2, *v)?;
+                    ws.write_string(row, 1, m.definition(lang))?;
+                    if let Some(d) = d {
+                        for (c, v) in
+                            [d.n as f64, d.min, d.p25, d.median, d.p75, d.p90, d.max, d.mean].iter().enumerate()
+                        {
+                            ws.write_number(row, c as u16 + 2, *v)?;
+                        }
                     }
+                    ws.write_number(row, 10, t.inconsistent as f64)?;
                     row += 1;
                 }
             }

@@ -4,6 +4,11 @@ use crate::fixtures::{incident, institution};
 use opres_domain::GoodPractice;
 use proptest::prelude::*;
 
+/// A day after FY2024 has ended: the report covers the whole year.
+fn after_fy2024() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()
+}
+
 fn data() -> (Vec<Incident>, Vec<Institution>) {
     let inst = vec![
         institution("MB-1", "みずなみ銀行", "major_bank"),
@@ -95,7 +100,7 @@ fn data() -> (Vec<Incident>, Vec<Institution>) {
 fn structure_and_counts_in_both_languages() {
     let (inc, inst) = data();
     for lang in Lang::ALL {
-        let r = AnalysisReport::build(&inc, &inst, &ReportOptions::new(FiscalYear(2024), lang));
+        let r = AnalysisReport::build(&inc, &inst, &ReportOptions::new(FiscalYear(2024), lang, after_fy2024()));
         assert_eq!(r.total, 6);
         assert_eq!(r.previous_total, 1);
         assert_eq!(r.institutions_reporting, 5);
@@ -124,7 +129,7 @@ fn structure_and_counts_in_both_languages() {
         let challenge = Trend::OperationsStorage.challenges(lang)[0];
         assert!(md.lines().any(|l| l.contains(challenge) && l.contains("| 2 | 0 |")), "{md}");
     }
-    let ja = AnalysisReport::build(&inc, &inst, &ReportOptions::new(FiscalYear(2024), Lang::Ja));
+    let ja = AnalysisReport::build(&inc, &inst, &ReportOptions::new(FiscalYear(2024), Lang::Ja, after_fy2024()));
     assert!(ja.summary[0].contains("6件"));
     assert!(ja.to_html().contains("みずなみ銀行"), "named when not anonymised");
 }
@@ -132,7 +137,7 @@ fn structure_and_counts_in_both_languages() {
 #[test]
 fn anonymised_report_hides_names_and_merges_small_groups() {
     let (inc, inst) = data();
-    let mut opts = ReportOptions::new(FiscalYear(2024), Lang::Ja);
+    let mut opts = ReportOptions::new(FiscalYear(2024), Lang::Ja, after_fy2024());
     opts.anonymise = true;
     let r = AnalysisReport::build(&inc, &inst, &opts);
     let html = r.to_html();
@@ -151,6 +156,83 @@ fn anonymised_report_hides_names_and_merges_small_groups() {
     assert!(md.contains("統合して表示"));
     let json = serde_json::to_string(&r).unwrap();
     assert!(!json.contains("東京システムズ") && !json.contains("みずなみ"), "JSON leaks");
+}
+
+fn set_times(i: &mut Incident, detect_min: i64, recover_min: i64) {
+    let occ = i.times.occurred_at();
+    let m = chrono::Duration::minutes;
+    i.times = opres_domain::IncidentTimes::new(occ, occ + m(detect_min), None, Some(occ + m(recover_min)), None, None)
+        .unwrap();
+}
+
+#[test]
+fn median_time_to_recover_leaves_out_inconsistent_records_and_says_so() {
+    let (mut inc, inst) = data();
+    // FY2024's six: recovered after 60, 120, 180, 240 and 300 minutes, and one detected a day
+    // after its recovery, which measures nothing (it used to enter as a negative or zero time).
+    for (k, i) in inc.iter_mut().filter(|i| FiscalYear(2024).contains(&i.times.occurred_at())).enumerate() {
+        if k == 5 {
+            set_times(i, 1440 + 30, 30);
+        } else {
+            set_times(i, 10, 60 * (k as i64 + 1));
+        }
+    }
+    let ja = AnalysisReport::build(&inc, &inst, &ReportOptions::new(FiscalYear(2024), Lang::Ja, after_fy2024()));
+    assert_eq!(ja.median_recovery_minutes, Some(180.0));
+    assert_eq!(ja.inconsistent_times, 1);
+    let sentence = ja.summary.iter().find(|s| s.contains("中央値")).unwrap();
+    assert!(sentence.contains("3.0時間"), "{sentence}");
+    assert!(sentence.contains("復旧時間 = 復旧日時 − 発生日時（中央値）"), "{sentence}");
+    assert!(sentence.contains("時刻が矛盾する1件を除外"), "{sentence}");
+    let en = AnalysisReport::build(&inc, &inst, &ReportOptions::new(FiscalYear(2024), Lang::En, after_fy2024()));
+    let sentence = en.summary.iter().find(|s| s.contains("Median")).unwrap();
+    assert!(sentence.contains("Time to recover = recovered − occurred (median)"), "{sentence}");
+    assert!(sentence.contains("1 record with inconsistent times excluded"), "{sentence}");
+    assert!(en.to_markdown().contains("Time to detect = detected − occurred"));
+}
+
+#[test]
+fn a_year_to_date_is_compared_with_the_same_days_of_last_year() {
+    let (mut inc, inst) = data();
+    // FY2023 gets a second incident after 3 December: in last year, but not in its same period.
+    let mut late = inc[5].clone();
+    late.reference = "I-8".parse().unwrap();
+    let occ = opres_domain::time::parse_timestamp("2024-01-15T09:00:00+09:00").unwrap();
+    late.times = opres_domain::IncidentTimes::new(occ, occ, None, None, None, None).unwrap();
+    inc.push(late);
+    // On 3 December 2024, FY2024 to date has five incidents (I-5 in February is still to come).
+    let today = chrono::NaiveDate::from_ymd_opt(2024, 12, 3).unwrap();
+    let r = AnalysisReport::build(&inc, &inst, &ReportOptions::new(FiscalYear(2024), Lang::Ja, today));
+    assert_eq!((r.total, r.previous_total), (5, 1));
+    assert!(r.summary[0].contains("2024年度（4月1日〜12月3日）"), "{}", r.summary[0]);
+    assert!(r.summary[0].contains("前年度同期（4月1日〜12月3日）比4件増"), "{}", r.summary[0]);
+    assert!(r.to_markdown().contains("| 前年度同期 |"));
+    let en = AnalysisReport::build(&inc, &inst, &ReportOptions::new(FiscalYear(2024), Lang::En, today));
+    assert!(en.summary[0].contains("vs the same period last year (1 Apr – 3 Dec)"), "{}", en.summary[0]);
+    // Once the year is over the whole of both years count.
+    let whole = AnalysisReport::build(&inc, &inst, &ReportOptions::new(FiscalYear(2024), Lang::Ja, after_fy2024()));
+    assert_eq!((whole.total, whole.previous_total), (6, 2));
+    assert!(whole.summary[0].contains("前年度比"), "{}", whole.summary[0]);
+}
+
+#[test]
+fn a_year_with_23_good_practices_counts_23_and_lists_20() {
+    let (mut inc, inst) = data();
+    let base = inc[3].clone();
+    for k in 0..22 {
+        let mut g = base.clone();
+        g.reference = format!("G-{k}").parse().unwrap();
+        inc.push(g);
+    }
+    for lang in Lang::ALL {
+        let r = AnalysisReport::build(&inc, &inst, &ReportOptions::new(FiscalYear(2024), lang, after_fy2024()));
+        assert_eq!(r.good_practice_total, 23);
+        assert_eq!(r.good_practices.len(), GOOD_PRACTICES_LISTED);
+        let last = r.summary.last().unwrap();
+        assert!(last.contains("23"), "{last}");
+        let note = lang.pick("20件を表示（全23件）", "Showing 20 of 23");
+        assert!(r.to_html().contains(note) && r.to_markdown().contains(note));
+    }
 }
 
 proptest! {

@@ -163,3 +163,31 @@ engine_tests!(accounts_and_the_audit_trail_stay_within_the_scope, |db| {
         .unwrap();
     assert!(register.sign_in("hanako", "another long one", "test").await.is_ok());
 });
+
+engine_tests!(the_dashboard_compares_the_year_to_date_with_the_same_days_of_last_year, |db| {
+    let register = Register::new(db.store.clone());
+    let admin = Actor::cli(Lang::En);
+    register.create_institution(&admin, institution("BANK-A")).await.unwrap();
+    // FY2024: two before 3 December, one after. FY2025: one so far.
+    for (r, at) in [
+        ("P-1", "2024-05-01T09:00:00+09:00"),
+        ("P-2", "2024-12-03T23:30:00+09:00"),
+        ("P-3", "2025-01-10T09:00:00+09:00"),
+        ("C-1", "2025-06-01T09:00:00+09:00"),
+    ] {
+        let mut i = incident(r, "BANK-A", "operations.capacity");
+        i.occurred_at = at.into();
+        i.detected_at = at.into();
+        i.affected_systems.clear();
+        register.create_incident(&admin, i).await.unwrap();
+    }
+    let now = opres_domain::time::parse_timestamp("2025-12-03T15:00:00+09:00").unwrap();
+    let d = register.dashboard(&admin, now).await.unwrap();
+    assert_eq!(d.fiscal_year, opres_domain::FiscalYear(2025));
+    let total = |c: &[(opres_domain::Trigger, opres_domain::Trend, u64)]| c.iter().map(|x| x.2).sum::<u64>();
+    assert_eq!(total(&d.this_year), 1);
+    // Not 3: P-3 falls after 3 December of last year.
+    assert_eq!(total(&d.last_year), 2);
+    assert_eq!(d.period.previous().label(Lang::Ja), "2024年度（4月1日〜12月3日）");
+    assert_eq!(d.period.comparison_label(Lang::En), "vs the same period last year (1 Apr – 3 Dec)");
+});

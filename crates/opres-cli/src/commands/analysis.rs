@@ -160,7 +160,7 @@ pub async fn analyze(register: Register, args: AnalyzeArgs, lang: Lang) -> anyho
     let analysis = TrendAnalysis::compute(
         &incidents,
         &institutions,
-        &TrendParams { fiscal_years: fiscal_years(&args.fy), top_n: args.top },
+        &TrendParams { fiscal_years: fiscal_years(&args.fy), top_n: args.top, same_period_as: None },
     );
     match args.format {
         TableOrJson::Table => print!("{}", analysis.to_table(lang)),
@@ -173,7 +173,8 @@ pub async fn report(register: Register, args: ReportAnalysisArgs, lang: Lang) ->
     // The report compares with the year before and lists recurrences that started earlier.
     let (incidents, institutions) = register.analysis_input(None).await?;
     register.close().await;
-    let mut opts = ReportOptions::new(FiscalYear(args.fy), lang);
+    // A year still running is reported to date and compared with the same days of the year before.
+    let mut opts = ReportOptions::new(FiscalYear(args.fy), lang, opres_app::today());
     opts.anonymise = args.anonymise;
     let report = AnalysisReport::build(&incidents, &institutions, &opts);
     let format = args.format.or_else(|| match args.out.extension().and_then(|e| e.to_str()) {

@@ -6,7 +6,7 @@ use crate::output::InputError;
 use chrono::Utc;
 use opres_app::{Actor, IncidentKey, IncidentListRequest, Register};
 use opres_domain::time::format_jst;
-use opres_domain::{IncidentRecord, IncidentRef, Lang};
+use opres_domain::{IncidentRecord, IncidentRef, Lang, TimeMeasure};
 
 pub async fn run(register: Register, actor: &Actor, cmd: IncidentCommand) -> anyhow::Result<()> {
     let result = match cmd {
@@ -127,15 +127,26 @@ async fn show(register: &Register, actor: &Actor, reference: &str, json: bool) -
     );
     println!("{}: {}", t("状態", "Status"), v.status().label(lang));
     println!("{}: {}", t("発生", "Occurred"), short_time(&v.times.occurred_at()));
+    // Each time with its definition, as on every page: the reader must know what is measured.
+    let measured = |m: TimeMeasure, d: Option<chrono::Duration>| {
+        d.map_or_else(String::new, |d| format!(" ({} {}; {})", m.label(lang), human(d, lang), m.definition(lang)))
+    };
     println!(
-        "{}: {} ({} {})",
+        "{}: {}{}",
         t("認識", "Detected"),
         short_time(&v.times.detected_at()),
-        t("検知まで", "MTTD"),
-        human(v.time_to_detect(), lang)
+        measured(TimeMeasure::TimeToDetect, v.time_to_detect())
     );
-    if let (Some(r), Some(d)) = (v.times.recovered_at(), v.time_to_recover()) {
-        println!("{}: {} ({} {})", t("復旧", "Recovered"), short_time(&r), t("復旧まで", "MTTR"), human(d, lang));
+    if let Some(r) = v.times.recovered_at() {
+        println!(
+            "{}: {}{}",
+            t("復旧", "Recovered"),
+            short_time(&r),
+            measured(TimeMeasure::TimeToRecover, v.time_to_recover())
+        );
+    }
+    if let Some(x) = v.times.inconsistency() {
+        println!("{}", x.note(lang));
     }
     if !v.description.is_empty() {
         println!("\n{}", v.description.get(lang));

@@ -116,7 +116,7 @@ fn impacts_follow_the_trend() {
     }
     // Malware is found late; capacity problems at once.
     let mttd = |t: Trend| {
-        let mut d: Vec<i64> = m[&t].iter().map(|i| i.time_to_detect().num_minutes()).collect();
+        let mut d: Vec<i64> = m[&t].iter().filter_map(|i| i.time_to_detect()).map(|d| d.num_minutes()).collect();
         d.sort_unstable();
         d[d.len() / 2]
     };

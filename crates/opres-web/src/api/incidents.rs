@@ -12,7 +12,9 @@ use axum::response::IntoResponse;
 use chrono::Utc;
 use opres_app::{Actor, AppError, FilterParams, IncidentKey, IncidentListRequest};
 use opres_domain::record::{IncidentRecord, ReportSubmissionRecord, TimelineRecord};
-use opres_domain::{FiscalYear, Incident, IncidentStatus, Lang, ReportStage, ReportStageKind, Timestamp};
+use opres_domain::{
+    FiscalYear, Incident, IncidentStatus, Lang, ReportStage, ReportStageKind, TimeInconsistency, Timestamp,
+};
 use opres_store::Stored;
 use serde::{Deserialize, Serialize};
 
@@ -40,10 +42,16 @@ struct IncidentView {
     record: IncidentRecord,
     status: IncidentStatus,
     fiscal_year: FiscalYear,
-    /// MTTD: detected − occurred, derived.
-    time_to_detect_minutes: i64,
-    /// MTTR: recovered − occurred, derived once recovered.
+    /// Time to detect: detected − occurred (the domain's `TimeMeasure`); null when the times
+    /// contradict each other.
+    time_to_detect_minutes: Option<i64>,
+    /// Time to recover: recovered − occurred, once recovered; null when the times contradict
+    /// each other.
     time_to_recover_minutes: Option<i64>,
+    /// Why the times are not computed (e.g. `detected_after_recovered`), when they contradict
+    /// each other.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    times_inconsistency: Option<TimeInconsistency>,
     #[serde(skip_serializing_if = "Option::is_none")]
     report_stages: Option<Vec<ReportStage>>,
 }
@@ -57,8 +65,9 @@ fn view(s: &Stored<Incident>, stages: Option<Vec<ReportStage>>) -> IncidentView 
         record: IncidentRecord::from(&s.value),
         status: s.value.status(),
         fiscal_year: FiscalYear::of(&s.value.times.occurred_at()),
-        time_to_detect_minutes: s.value.time_to_detect().num_minutes(),
+        time_to_detect_minutes: s.value.time_to_detect().map(|d| d.num_minutes()),
         time_to_recover_minutes: s.value.time_to_recover().map(|d| d.num_minutes()),
+        times_inconsistency: s.value.times.inconsistency(),
         report_stages: stages,
     }
 }

@@ -38,6 +38,10 @@ pub(crate) struct TriggerRow {
 struct Dashboard {
     p: Page,
     fy: FiscalYear,
+    /// `2025年度（4月1日〜12月3日）`: the days counted so far.
+    period_label: String,
+    /// `前年度同期（4月1日〜12月3日）`: the days of last year the counts are compared with.
+    previous_label: String,
     open: u64,
     this_year: u64,
     overdue: usize,
@@ -84,6 +88,8 @@ async fn show(State(s): State<AppState>, ctx: super::Ctx, actor: Actor) -> Resul
         &Dashboard {
             p,
             fy: d.fiscal_year,
+            period_label: d.period.label(lang),
+            previous_label: d.period.previous().label(lang),
             open: d.open,
             this_year,
             overdue,

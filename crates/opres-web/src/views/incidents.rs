@@ -16,8 +16,8 @@ use chrono::{NaiveDateTime, Utc};
 use opres_app::{Actor, AppError, FilterParams, IncidentKey, IncidentListRequest, Permission};
 use opres_domain::record::{IncidentRecord, RawScalar, ReportSubmissionRecord, TimelineRecord};
 use opres_domain::{
-    Channel, FiscalYear, Incident, IncidentStatus, JST, Lang, ReportStage, ReportStageKind, SettlementImpact, Trend,
-    Trigger,
+    Channel, FiscalYear, Incident, IncidentStatus, JST, Lang, ReportStage, ReportStageKind, SettlementImpact,
+    TimeMeasure, Trend, Trigger,
 };
 use opres_store::{AuditEntry, DisplayZone, IncidentSort, Stored};
 use serde::Deserialize;
@@ -391,6 +391,11 @@ struct DetailPage {
     stages: Vec<StageRow>,
     mttd: String,
     mttr: String,
+    /// The definitions shown under the two times (the domain's, one text everywhere).
+    mttd_def: &'static str,
+    mttr_def: &'static str,
+    /// Why neither time is shown, when the incident's times contradict each other.
+    times_note: Option<String>,
     history: Vec<AuditEntry>,
     stage_opts: Vec<Opt>,
     form_error: Option<String>,
@@ -483,8 +488,11 @@ pub(crate) async fn detail_page<E: From<Failed>>(
     let panel = super::analysis::incident_panel(s, caller, &i, &p).await;
     let page = DetailPage {
         panel,
-        mttd: duration(i.value.time_to_detect(), lang),
+        mttd: i.value.time_to_detect().map(|d| duration(d, lang)).unwrap_or_else(|| "—".into()),
         mttr: i.value.time_to_recover().map(|d| duration(d, lang)).unwrap_or_else(|| "—".into()),
+        mttd_def: TimeMeasure::TimeToDetect.definition(lang),
+        mttr_def: TimeMeasure::TimeToRecover.definition(lang),
+        times_note: i.value.times.inconsistency().map(|x| x.note(lang)),
         stage_opts: opts(&ReportStageKind::ALL[1..], ReportStageKind::code, |k| k.label(lang).to_string()),
         p,
         i,

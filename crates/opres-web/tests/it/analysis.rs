@@ -299,6 +299,40 @@ engine_tests!(overview_and_yearly_report_in_both_languages, |db| {
     assert!(page.contains("id=\"fy-total\">2<"), "{page}");
     let a1 = app.register.store().incident_by_reference(&IncidentRef::parse("A-1").unwrap()).await.unwrap();
     assert!(a1.is_some());
+
+    // Every time figure carries its definition; a record detected after its recovery is left out
+    // and counted beside the figure, not shown as a zero.
+    incident(
+        &app.register,
+        json!({
+            "reference": "B-2", "institution": "BANK-B", "title_en": "Malware found after the restore",
+            "occurred_at": "2024-11-01T08:00:00+09:00", "detected_at": "2024-11-05T08:00:00+09:00",
+            "recovered_at": "2024-11-01T10:00:00+09:00", "trend": "cyber.malware"
+        }),
+    )
+    .await;
+    let (_, page) = get(&all, &app, "/analysis?fy=2024&lang=en").await;
+    assert!(page.contains("Time to recover = recovered − occurred (median)"), "{page}");
+    assert!(page.contains("Time to detect = detected − occurred (median)"), "{page}");
+    assert!(page.contains("id=\"mttr-excluded\">1 record with inconsistent times excluded<"), "{page}");
+    // FY2024 has ended: compared with the whole previous year, and said so.
+    assert!(page.contains("vs the previous fiscal year"), "{page}");
+    let (_, page) = get(&all, &app, "/analysis?fy=2024&lang=ja").await;
+    assert!(page.contains("復旧時間 = 復旧日時 − 発生日時（中央値）"), "{page}");
+    assert!(page.contains("時刻が矛盾する1件を除外"), "{page}");
+    let (_, page) = get(&all, &app, "/analysis/report?fy=2024&lang=ja").await;
+    assert!(page.contains("時刻が矛盾する1件を除外"), "{page}");
+    // The report opens on the last complete fiscal year, the overview on the running one.
+    let today = opres_app::today();
+    let (_, page) = get(&all, &app, "/analysis/report?lang=en").await;
+    let last = opres_domain::FiscalYear::last_complete(today).0;
+    assert!(
+        page.contains(&format!("Analysis report on system failures at financial institutions, FY{last}<")),
+        "{page}"
+    );
+    let (_, page) = get(&all, &app, "/analysis?lang=en").await;
+    let running = opres_domain::FiscalYear::of_date(today).as_of(today);
+    assert!(page.contains(&running.comparison_label(opres_domain::Lang::En)), "{page}");
 });
 
 // ---------------------------------------------------------------------------------- browser test
@@ -343,7 +377,18 @@ mod chromium {
             .text()
             .await
             .unwrap();
-        assert_eq!(h1, format!("金融機関のシステム障害に関する分析レポート（{}年度）", fy.0));
+        // The running year is reported to date, and its title says which days.
+        let period = fy.as_of(opres_app::today());
+        let expected = if period.is_whole() {
+            format!("金融機関のシステム障害に関する分析レポート（{}年度）", fy.0)
+        } else {
+            format!(
+                "金融機関のシステム障害に関する分析レポート（{}年度・{}）",
+                fy.0,
+                period.days_label(opres_domain::Lang::Ja)
+            )
+        };
+        assert_eq!(h1, expected);
         // The charts are there and their Japanese labels are laid out as text with real width
         // (a missing font would still give boxes; the screenshot is looked at for that).
         let n_svg = c.execute("return document.querySelectorAll('#report svg').length", vec![]).await.unwrap();

@@ -15,11 +15,10 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use opres_analysis::report::ReportOptions;
 use opres_app::Permission;
 use opres_app::analysis::AnalysisAppError;
-use opres_domain::{FiscalYear, Incident, Lang, Trend, Trigger};
+use opres_domain::{FiscalYear, Incident, Lang, TimeMeasure, Trend, Trigger};
 use opres_store::{StoreError, Stored};
 use serde::Deserialize;
 
@@ -51,14 +50,13 @@ fn parse_fy(raw: &str) -> Option<FiscalYear> {
     (1990..=2100).contains(&year).then_some(FiscalYear(year))
 }
 
-/// The fiscal year asked for, or the current one with the message to show when the input was bad.
-fn requested_fy(raw: Option<&str>, p: &Page) -> (FiscalYear, Option<&'static str>) {
-    let now = FiscalYear::of(&Utc::now());
+/// The fiscal year asked for, or `default` with the message to show when the input was bad.
+fn requested_fy(raw: Option<&str>, default: FiscalYear, p: &Page) -> (FiscalYear, Option<&'static str>) {
     match raw.map(str::trim).filter(|r| !r.is_empty()) {
-        None => (now, None),
+        None => (default, None),
         Some(r) => match parse_fy(r) {
             Some(fy) => (fy, None),
-            None => (now, Some(p.t("analysis.fy_invalid"))),
+            None => (default, Some(p.t("analysis.fy_invalid"))),
         },
     }
 }
@@ -111,7 +109,9 @@ pub(crate) struct TimeRow {
     pub n: usize,
     pub mttd: String,
     pub mttr: String,
-    pub duration_p90: String,
+    pub mttr_p90: String,
+    /// Incidents of the trend left out because their times contradict each other.
+    pub excluded: u64,
 }
 
 pub(crate) struct TopRow {
@@ -133,6 +133,11 @@ struct OverviewPage {
     fy_options: Vec<i32>,
     error: Option<&'static str>,
     any_data: bool,
+    /// `2025年度（4月1日〜12月3日）` while the year runs, `2024年度` once it has ended.
+    period_label: String,
+    /// `前年度同期（4月1日〜12月3日）比`: what the change compares with.
+    comparison: String,
+    previous_label: String,
     total: u64,
     previous: u64,
     yoy: String,
@@ -144,6 +149,10 @@ struct OverviewPage {
     chart_cyber: String,
     chart_mttd: String,
     chart_mttr: String,
+    /// The definitions shown with the time charts and table, and what was left out.
+    mttd_def: String,
+    mttr_def: String,
+    times_excluded: Option<String>,
     chart_systems: String,
     breakdowns: Vec<Breakdowns>,
     times: Vec<TimeRow>,
@@ -159,16 +168,20 @@ async fn overview(
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let p = ctx.page("analysis").await;
-    let (fy, error) = requested_fy(q.fy.as_deref(), &p);
-    let o = s.register.analysis_overview(caller.scope(), fy, TOP_N).await.map_err(|e| app_error(lang, e))?;
+    let today = opres_app::today();
+    // The overview shows the running year (to date); the report defaults to the last whole one.
+    let (fy, error) = requested_fy(q.fy.as_deref(), FiscalYear::of_date(today), &p);
+    let o = s.register.analysis_overview(caller.scope(), fy, today, TOP_N).await.map_err(|e| app_error(lang, e))?;
     let all = &o.all_years;
+    // Counts, shares and change come from the period and the same days of last year: like with like.
+    let cmp = &o.compared;
     let mut fy_options: Vec<i32> = all.fiscal_years.iter().map(|y| y.0).collect();
-    fy_options.push(FiscalYear::of(&Utc::now()).0);
+    fy_options.push(FiscalYear::of_date(today).0);
     fy_options.push(fy.0);
     fy_options.sort_unstable_by(|a, b| b.cmp(a));
     fy_options.dedup();
     let year_total = |y: FiscalYear| {
-        all.fiscal_years.iter().position(|x| *x == y).and_then(|i| all.totals.get(i)).copied().unwrap_or(0)
+        cmp.fiscal_years.iter().position(|x| *x == y).and_then(|i| cmp.totals.get(i)).copied().unwrap_or(0)
     };
     let (total, previous) = (year_total(fy), year_total(fy.previous()));
     let yoy = if all.fiscal_years.contains(&fy.previous()) || previous > 0 {
@@ -177,7 +190,7 @@ async fn overview(
         "—".into()
     };
     let breakdown = |d: opres_analysis::trends::Dimension| -> Vec<ShareRow> {
-        all.breakdown(d)
+        cmp.breakdown(d)
             .map(|b| {
                 b.rows
                     .iter()
@@ -210,13 +223,13 @@ async fn overview(
         .year
         .times_by_trend
         .iter()
-        .filter(|t| t.mttd.is_some() || t.mttr.is_some())
         .map(|t| TimeRow {
             label: t.trend.label(lang).to_string(),
             n: t.mttd.as_ref().map_or(0, |d| d.n),
             mttd: t.mttd.as_ref().map_or_else(|| "—".into(), |d| minutes(d.median, lang)),
             mttr: t.mttr.as_ref().map_or_else(|| "—".into(), |d| minutes(d.median, lang)),
-            duration_p90: t.duration.as_ref().map_or_else(|| "—".into(), |d| minutes(d.p90, lang)),
+            mttr_p90: t.mttr.as_ref().map_or_else(|| "—".into(), |d| minutes(d.p90, lang)),
+            excluded: t.inconsistent,
         })
         .collect();
     let top = |v: &[opres_analysis::trends::TopEntry]| -> Vec<TopRow> {
@@ -226,10 +239,16 @@ async fn overview(
     };
     let page = OverviewPage {
         chart_years: charts::by_year(all, &p),
-        chart_trends: charts::by_trend(all, fy, &p),
-        chart_cyber: charts::cyber(all, fy, &p),
+        chart_trends: charts::by_trend(cmp, fy, &p),
+        chart_cyber: charts::cyber(cmp, fy, &p),
         chart_mttd: charts::median_times(&o.year, &p, true),
         chart_mttr: charts::median_times(&o.year, &p, false),
+        mttd_def: TimeMeasure::TimeToDetect.median_definition(lang),
+        mttr_def: TimeMeasure::TimeToRecover.median_definition(lang),
+        times_excluded: opres_domain::measures::excluded_note(o.year.times.inconsistent, lang),
+        period_label: o.period.label(lang),
+        comparison: o.period.comparison_label(lang),
+        previous_label: o.period.previous().label(lang),
         chart_systems: charts::top(&o.year.top_systems, p.t("analysis.top_systems"), &p),
         any_data: all.totals.iter().any(|n| *n > 0),
         systems: top(&o.year.top_systems),
@@ -355,7 +374,9 @@ async fn report(
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let p = ctx.page("analysis").await;
-    let (fy, mut error) = requested_fy(q.fy.as_deref(), &p);
+    let today = opres_app::today();
+    // A running year would be a partial year: the report opens on the last whole one.
+    let (fy, mut error) = requested_fy(q.fy.as_deref(), FiscalYear::last_complete(today), &p);
     let report_lang = match q.lang.as_deref().map(str::trim) {
         Some("ja") => Lang::Ja,
         Some("en") => Lang::En,
@@ -366,7 +387,7 @@ async fn report(
     if !matches!(format, "" | "html" | "document" | "md" | "xlsx") {
         error = Some(p.t("analysis.format_invalid"));
     }
-    let mut opts = ReportOptions::new(fy, report_lang);
+    let mut opts = ReportOptions::new(fy, report_lang, today);
     opts.anonymise = anonymise;
     let built = s.register.analysis_report(caller.scope(), opts).await.map_err(|e| app_error(lang, e))?;
     let name = format!("opres-analysis-fy{}-{}{}", fy.0, report_lang.code(), if anonymise { "-anon" } else { "" });
@@ -394,7 +415,7 @@ async fn report(
             _ => {}
         }
     }
-    let mut fy_options: Vec<i32> = (0..6).map(|k| FiscalYear::of(&Utc::now()).0 - k).collect();
+    let mut fy_options: Vec<i32> = (0..6).map(|k| FiscalYear::of_date(today).0 - k).collect();
     if !fy_options.contains(&fy.0) {
         fy_options.push(fy.0);
         fy_options.sort_unstable_by(|a, b| b.cmp(a));
