@@ -10,8 +10,9 @@ use super::{etag, if_match, json_body};
 use crate::AppState;
 use crate::edge::{Failed, RequestLang};
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::{JsonRejection, QueryRejection, StringRejection};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::handler::Handler;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use opres_app::tlpt::{FindingForm, LayerKind};
@@ -21,10 +22,12 @@ use opres_tlpt::report::Format;
 use serde::Deserialize;
 
 pub(crate) fn routes(r: crate::routes::Routes) -> crate::routes::Routes {
+    // Programme files and ATT&CK bundles are uploads (the enterprise bundle is ~45 MB), not records.
+    let upload = || DefaultBodyLimit::max(crate::limits::UPLOAD_MAX);
     r.get("/api/v1/tlpt/programmes", list)
-        .post("/api/v1/tlpt/programmes", import)
+        .post("/api/v1/tlpt/programmes", import.layer(upload()))
         .get("/api/v1/tlpt/programmes/{key}", show)
-        .put("/api/v1/tlpt/programmes/{key}", replace)
+        .put("/api/v1/tlpt/programmes/{key}", replace.layer(upload()))
         .get("/api/v1/tlpt/programmes/{key}/engagements/{eng}/assessment", assessment)
         .get("/api/v1/tlpt/programmes/{key}/engagements/{eng}/metrics", metrics)
         .get("/api/v1/tlpt/programmes/{key}/engagements/{eng}/report", report)
@@ -32,7 +35,19 @@ pub(crate) fn routes(r: crate::routes::Routes) -> crate::routes::Routes {
         .post("/api/v1/tlpt/programmes/{key}/engagements/{eng}/findings", record_finding)
         .post("/api/v1/tlpt/programmes/{key}/engagements/{eng}/recurrences", link_recurrences)
         .get("/api/v1/attack-catalogues", catalogues)
-        .post("/api/v1/attack-catalogues", import_catalogue)
+        .post("/api/v1/attack-catalogues", import_catalogue.layer(upload()))
+}
+
+/// An uploaded file's text, or why it could not be read (past the upload limit, or not UTF-8),
+/// in the caller's language rather than the extractor's words.
+fn file_text(body: Result<String, StringRejection>) -> Result<String, AppError> {
+    body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            crate::limits::too_large(crate::limits::UPLOAD_MAX)
+        } else {
+            AppError::malformed("本文を UTF-8 のテキストとして読めません", "the body cannot be read as UTF-8 text")
+        }
+    })
 }
 
 /// A stored version from `If-Match`, required for every change of a programme.
@@ -83,9 +98,10 @@ pub(crate) async fn import(
     State(s): State<AppState>,
     actor: Actor,
     params: Result<Query<ImportParams>, QueryRejection>,
-    body: String,
+    body: Result<String, StringRejection>,
 ) -> Result<impl IntoResponse, Failed> {
     let code = institution_code(&query(params)?.institution)?;
+    let body = file_text(body)?;
     let done = s.register.import_tlpt_programme(&actor, &body, &code, false, None).await.map_err(AppError::from)?;
     let location = [(header::LOCATION, format!("/api/v1/tlpt/programmes/{}", done.key))];
     Ok((StatusCode::CREATED, etag(done.version), location, Json(imported(&done))))
@@ -113,9 +129,10 @@ pub(crate) async fn replace(
     actor: Actor,
     Path(key): Path<String>,
     headers: HeaderMap,
-    body: String,
+    body: Result<String, StringRejection>,
 ) -> Result<impl IntoResponse, Failed> {
     let version = required_version(&headers)?;
+    let body = file_text(body)?;
     let done = s.register.replace_tlpt_programme(&actor, &key, &body, version).await.map_err(AppError::from)?;
     Ok((etag(done.version), Json(imported(&done))))
 }
@@ -245,8 +262,9 @@ pub(crate) async fn catalogues(State(s): State<AppState>, _actor: Actor) -> Resu
 pub(crate) async fn import_catalogue(
     State(s): State<AppState>,
     actor: Actor,
-    body: String,
+    body: Result<String, StringRejection>,
 ) -> Result<impl IntoResponse, Failed> {
+    let body = file_text(body)?;
     let (cat, saved) = s.register.import_attack_catalogue(&actor, &body).await.map_err(AppError::from)?;
     Ok((
         StatusCode::CREATED,

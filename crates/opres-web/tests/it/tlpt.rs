@@ -670,4 +670,11 @@ engine_tests!(the_rest_api_serves_the_tlpt_use_cases_within_scope, |db| {
         reporter.post(url("/attack-catalogues")).body("{}").send().await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
+    // ATT&CK bundles are uploads: a body past the API's 4 MB JSON limit is read (and judged as a
+    // bundle), not refused as too large.
+    let big = format!("{{\"type\": \"bundle\", \"objects\": [], \"note\": \"{}\"}}", "x".repeat(5 << 20));
+    let r = admin.post(url("/attack-catalogues")).body(big).send().await.unwrap();
+    let status = r.status();
+    assert!(![StatusCode::BAD_REQUEST, StatusCode::PAYLOAD_TOO_LARGE].contains(&status), "{status}");
+    assert!(!r.text().await.unwrap().contains("limit of"), "the upload limit applies, not the JSON one");
 });
