@@ -6,20 +6,27 @@
 //! written since (create/update/delete re-read that incident; a bulk `import` rebuilds). Every
 //! change to an incident is audited in the same transaction, so the index is right even when
 //! another process (the CLI) writes to the same database.
+//!
+//! Every use case here takes the [`Actor`]: reading needs [`Permission::ReadRegister`] and sees only
+//! the actor's institutions (an incident of another institution is "not found"); accepting or
+//! correcting a classification is [`Register::reclassify_incident`] ([`Permission::Classify`]).
 
-use crate::Register;
-use crate::access::{Permission, allows};
+use crate::access::Permission;
+use crate::error::Noun;
+use crate::{Actor, AppError, Register};
 use chrono::NaiveDate;
 use opres_analysis::AnalysisError;
 use opres_analysis::classify::{Classifier, ClassifyInput, Example, StoredModel, Suggestion, TrainParams};
 use opres_analysis::recurrence::{RecurrenceChain, RecurrenceParams, Recurrences};
 use opres_analysis::report::{AnalysisReport, ReportOptions};
-use opres_analysis::search::{SearchIndex, SearchPage, SimilarIncident};
+use opres_analysis::search::{SearchIndex, SearchPage, SearchRequest, SimilarIncident};
 use opres_analysis::trends::{TrendAnalysis, TrendParams};
 use opres_domain::{
-    Classification, FiscalPeriod, FiscalYear, Incident, IncidentRef, Institution, InstitutionCode, Lang, Trend,
+    FiscalPeriod, FiscalYear, Incident, IncidentRef, Institution, InstitutionCode, Lang, Problem, ValidationErrors,
+    limits,
 };
-use opres_store::{Document, DocumentKind, IncidentFilter, StoreError, Stored, User};
+use opres_store::{Document, DocumentKind, IncidentFilter, StoreError};
+use serde::Serialize;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
@@ -41,9 +48,6 @@ pub enum AnalysisAppError {
     /// The analysis engine failed.
     #[error(transparent)]
     Engine(#[from] AnalysisError),
-    /// The caller's role may not do this.
-    #[error("your role may not change classifications")]
-    Forbidden,
     /// A background computation did not finish.
     #[error("the analysis task failed: {0}")]
     Task(String),
@@ -55,7 +59,6 @@ impl AnalysisAppError {
         match (self, lang) {
             (AnalysisAppError::Store(e), _) => e.message(lang),
             (AnalysisAppError::Engine(e), _) => e.message(lang),
-            (AnalysisAppError::Forbidden, Lang::Ja) => "この役割では分類を変更できません".into(),
             (AnalysisAppError::Task(e), Lang::Ja) => format!("分析処理が完了しませんでした: {e}"),
             (e, Lang::En) => e.to_string(),
         }
@@ -67,7 +70,7 @@ fn task_err(e: tokio::task::JoinError) -> AnalysisAppError {
 }
 
 /// The analysis overview of one fiscal year.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Overview {
     /// The fiscal year shown and the days of it counted: the whole year once it has ended, the
     /// year to date while it runs.
@@ -144,9 +147,88 @@ impl std::fmt::Debug for AnalysisService {
     }
 }
 
-/// Scope codes as the index stores them.
-fn scope_strings(scope: Option<&[InstitutionCode]>) -> Option<Vec<String>> {
-    scope.map(|s| s.iter().map(ToString::to_string).collect())
+/// A suggested classification and which model made it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggested {
+    /// Trigger, trend, confidence, the runner-up and the reasons.
+    #[serde(flatten)]
+    pub suggestion: Suggestion,
+    /// One line saying which model suggests and why, in the actor's language.
+    pub explanation: String,
+}
+
+/// The actor's institutions as the index stores them (`None`: all).
+fn scope_strings(actor: &Actor) -> Option<Vec<String>> {
+    actor.scope_filter().map(|s| s.iter().map(ToString::to_string).collect())
+}
+
+/// `Ok` if the actor may read the register and sees the incident's institution (else "not found").
+fn require_reads(actor: &Actor, incident: &Incident) -> Result<(), AppError> {
+    actor.require(Permission::ReadRegister)?;
+    actor.require_sees(&incident.institution, Noun::Incident, incident.reference.as_str())
+}
+
+/// A fiscal year as typed (`2024`, `FY2024`, `2024年度`), or `None` when it does not read as one
+/// between 1990 and 2100: the pages, the REST API and the CLI read years the same way.
+pub fn parse_fiscal_year(raw: &str) -> Option<FiscalYear> {
+    let digits: String = raw.trim().chars().filter(char::is_ascii_digit).collect();
+    let year: i32 = digits.parse().ok()?;
+    (1990..=2100).contains(&year).then_some(FiscalYear(year))
+}
+
+/// Results a search returns when the request does not say, and at most.
+pub const SEARCH_LIMIT: (usize, usize) = (20, 100);
+
+/// Results a search may skip (deeper pages are not ranked usefully, and cost).
+pub const OFFSET_MAX: usize = 10_000;
+
+/// Longest query searched, in characters.
+pub const QUERY_MAX: usize = 500;
+
+/// A search as written (the REST API's query parameters), parsed once by [`SearchParams::parse`].
+#[derive(Debug, Clone, Default)]
+pub struct SearchParams {
+    /// What to search for (required).
+    pub q: Option<String>,
+    /// Results to skip (default 0).
+    pub offset: Option<String>,
+    /// Results to return, 1 to 100 (default 20).
+    pub limit: Option<String>,
+}
+
+impl SearchParams {
+    /// The search request, or every bad parameter located by name (`q`, `offset`, `limit`).
+    pub fn parse(&self) -> Result<SearchRequest, AppError> {
+        let mut e = ValidationErrors::default();
+        let q = self.q.as_deref().unwrap_or("").trim().to_string();
+        if q.is_empty() {
+            e.push("q", Problem::Required);
+        }
+        limits::check_text(&mut e, "q", &q, QUERY_MAX);
+        let offset = crate::filter::number_param(&mut e, "offset", &self.offset).unwrap_or(0);
+        let (default, max) = SEARCH_LIMIT;
+        let limit = crate::filter::number_param(&mut e, "limit", &self.limit).unwrap_or(default as u64);
+        if !(1..=max as u64).contains(&limit) {
+            e.push("limit", Problem::BadFormat { value: limit.to_string(), hint: "1–100" });
+        }
+        if offset > OFFSET_MAX as u64 {
+            e.push("offset", Problem::BadFormat { value: offset.to_string(), hint: "0–10000" });
+        }
+        let offset = usize::try_from(offset).unwrap_or(0);
+        let limit = usize::try_from(limit).unwrap_or(default);
+        e.into_result(|| ())?;
+        Ok(SearchRequest { query: q, filters: Default::default(), scope: None, offset, limit })
+    }
+}
+
+/// The fiscal year in `field`, if given (blank: `None`); else a located problem naming the field.
+pub fn fiscal_year_param(field: &str, raw: Option<&str>) -> Result<Option<FiscalYear>, AppError> {
+    match raw.map(str::trim).filter(|r| !r.is_empty()) {
+        None => Ok(None),
+        Some(r) => parse_fiscal_year(r)
+            .map(Some)
+            .ok_or_else(|| AppError::invalid_field(field, Problem::BadFormat { value: r.to_string(), hint: "2024" })),
+    }
 }
 
 impl AnalysisService {
@@ -248,31 +330,34 @@ impl AnalysisService {
         Ok(head)
     }
 
-    /// A page of ranked results for `query` among the institutions in `scope` (`None`: all).
+    /// A page of ranked results (with highlights, facets and the synonyms searched) for the
+    /// request, among the actor's institutions only: the request's own `scope` is replaced by
+    /// the actor's.
     pub async fn search(
         &self,
         register: &Register,
-        query: &str,
-        scope: Option<&[InstitutionCode]>,
-        offset: usize,
-        limit: usize,
-    ) -> Result<SearchPage, AnalysisAppError> {
+        actor: &Actor,
+        mut request: SearchRequest,
+    ) -> Result<SearchPage, AppError> {
+        actor.require(Permission::ReadRegister)?;
+        request.scope = scope_strings(actor);
         let (index, _) = self.synced_index(register).await?;
-        let scope = scope_strings(scope);
-        Ok(index.search_page(query, scope.as_deref(), offset, limit)?)
+        Ok(index.search_request(&request).map_err(AnalysisAppError::from)?)
     }
 
-    /// Past incidents most similar to this one, within `scope`.
+    /// Past incidents most similar to this one, among the actor's institutions (an incident the
+    /// actor does not see is "not found").
     pub async fn similar(
         &self,
         register: &Register,
+        actor: &Actor,
         incident: &Incident,
-        scope: Option<&[InstitutionCode]>,
         limit: usize,
-    ) -> Result<Vec<SimilarIncident>, AnalysisAppError> {
+    ) -> Result<Vec<SimilarIncident>, AppError> {
+        require_reads(actor, incident)?;
         let (index, _) = self.synced_index(register).await?;
-        let scope = scope_strings(scope);
-        Ok(index.similar_in(incident, limit, true, scope.as_deref())?)
+        let scope = scope_strings(actor);
+        Ok(index.similar_in(incident, limit, true, scope.as_deref()).map_err(AnalysisAppError::from)?)
     }
 
     /// Incidents searchable now (0 before the first query).
@@ -307,10 +392,48 @@ impl AnalysisService {
         Ok(loaded)
     }
 
-    /// The suggested classification of an incident, from its text and fields.
-    pub async fn suggest(&self, register: &Register, incident: &Incident) -> Result<Suggestion, AnalysisAppError> {
+    /// The suggested classification of an incident the actor sees, from its text and fields.
+    pub async fn suggest(
+        &self,
+        register: &Register,
+        actor: &Actor,
+        incident: &Incident,
+    ) -> Result<Suggested, AppError> {
+        require_reads(actor, incident)?;
+        self.suggested(register, actor, &ClassifyInput::from_incident(incident)).await
+    }
+
+    /// The suggested classification of a text not (yet) registered: a title or a text is
+    /// required, and each is held to the register's limits (`title`, `description`).
+    pub async fn suggest_text(
+        &self,
+        register: &Register,
+        actor: &Actor,
+        input: ClassifyInput,
+    ) -> Result<Suggested, AppError> {
+        actor.require(Permission::ReadRegister)?;
+        let mut e = ValidationErrors::default();
+        let title = input.title.as_deref().unwrap_or("");
+        if title.trim().is_empty() && input.text.trim().is_empty() {
+            e.push("description", Problem::Required);
+        }
+        limits::check_text(&mut e, "title", title, limits::TITLE_MAX);
+        limits::check_text(&mut e, "description", &input.text, limits::TEXT_MAX);
+        if let Some(v) = &input.vendor {
+            limits::check_text(&mut e, "vendor", v, limits::TITLE_MAX);
+        }
+        e.into_result(|| ())?;
+        self.suggested(register, actor, &input).await
+    }
+
+    async fn suggested(
+        &self,
+        register: &Register,
+        actor: &Actor,
+        input: &ClassifyInput,
+    ) -> Result<Suggested, AppError> {
         let c = self.classifier(register).await?;
-        Ok(c.classifier.suggest(&ClassifyInput::from_incident(incident)))
+        Ok(Suggested { suggestion: c.classifier.suggest(input), explanation: c.explain(actor.lang()) })
     }
 }
 
@@ -349,45 +472,20 @@ impl Register {
         Ok(stored)
     }
 
-    /// Sets an incident's accepted classification (accepting or correcting a suggestion): the
-    /// trend, and the trigger it belongs to. Checks the role and the scope, and saves only if the
-    /// incident is still at `expected_version` (else a conflict naming the current version).
-    pub async fn set_classification(
-        &self,
-        user: &User,
-        id: i64,
-        expected_version: i64,
-        trend: Trend,
-        ctx: &opres_store::AuditContext,
-    ) -> Result<Stored<Incident>, AnalysisAppError> {
-        if !allows(user.role, Permission::Classify) {
-            return Err(AnalysisAppError::Forbidden);
-        }
-        let not_found = || StoreError::NotFound { what: "incident", key: format!("#{id}") };
-        let stored = self.store().incident(id).await?.ok_or_else(not_found)?;
-        if !user.scope.includes(&stored.value.institution) {
-            return Err(not_found().into());
-        }
-        if stored.version != expected_version {
-            return Err(StoreError::Conflict {
-                what: "incident",
-                key: stored.value.reference.to_string(),
-                current_version: stored.version,
-            }
-            .into());
-        }
-        let mut value = stored.value;
-        value.classification = Classification::from_trend(trend);
-        value.secondary_trends.retain(|t| *t != trend);
-        Ok(self.store().update_incident(id, expected_version, &value, ctx).await?)
-    }
-
-    /// The incidents and institutions within `scope` (`None`: all), as the engines take them.
+    /// The incidents and institutions the actor sees, narrowed to `within` when given (`None`:
+    /// all the actor sees), as the engines take them.
     pub async fn analysis_input(
         &self,
-        scope: Option<&[InstitutionCode]>,
-    ) -> Result<(Vec<Incident>, Vec<Institution>), AnalysisAppError> {
-        let filter = IncidentFilter { institutions: scope.map(<[_]>::to_vec), ..Default::default() };
+        actor: &Actor,
+        within: Option<&[InstitutionCode]>,
+    ) -> Result<(Vec<Incident>, Vec<Institution>), AppError> {
+        actor.require(Permission::ReadRegister)?;
+        let scope: Option<Vec<InstitutionCode>> = match (actor.scope_filter(), within) {
+            (None, w) => w.map(<[_]>::to_vec),
+            (Some(s), None) => Some(s.to_vec()),
+            (Some(s), Some(w)) => Some(w.iter().filter(|c| s.contains(c)).cloned().collect()),
+        };
+        let filter = IncidentFilter { institutions: scope.clone(), ..Default::default() };
         let incidents: Vec<Incident> =
             self.store().all_incidents(&filter).await?.into_iter().map(|s| s.value).collect();
         let institutions: Vec<Institution> = self
@@ -396,38 +494,39 @@ impl Register {
             .await?
             .into_iter()
             .map(|s| s.value)
-            .filter(|i| scope.is_none_or(|s| s.contains(&i.code)))
+            .filter(|i| scope.as_ref().is_none_or(|s| s.contains(&i.code)))
             .collect();
         Ok((incidents, institutions))
     }
 
-    /// Counts, shares, year-on-year change, time distributions and top systems/vendors within
-    /// `scope`.
+    /// Counts, shares, year-on-year change, time distributions and top systems/vendors over the
+    /// actor's institutions (narrowed to `within` when given).
     pub async fn trend_analysis(
         &self,
-        scope: Option<&[InstitutionCode]>,
+        actor: &Actor,
+        within: Option<&[InstitutionCode]>,
         params: TrendParams,
-    ) -> Result<TrendAnalysis, AnalysisAppError> {
-        let (incidents, institutions) = self.analysis_input(scope).await?;
-        tokio::task::spawn_blocking(move || TrendAnalysis::compute(&incidents, &institutions, &params))
+    ) -> Result<TrendAnalysis, AppError> {
+        let (incidents, institutions) = self.analysis_input(actor, within).await?;
+        Ok(tokio::task::spawn_blocking(move || TrendAnalysis::compute(&incidents, &institutions, &params))
             .await
-            .map_err(task_err)
+            .map_err(task_err)?)
     }
 
-    /// The analysis overview of one fiscal year within `scope`, as known on the JST date `today`
+    /// The analysis overview of one fiscal year over the actor's institutions, as known on the JST date `today`
     /// (a year still running is counted to date and compared with the same days of the previous
     /// year): every year's counts, the period's breakdowns and change, times and top lists, and its
     /// recurrences.
     pub async fn analysis_overview(
         &self,
-        scope: Option<&[InstitutionCode]>,
+        actor: &Actor,
         fiscal_year: FiscalYear,
         today: NaiveDate,
         top_n: usize,
-    ) -> Result<Overview, AnalysisAppError> {
-        let (incidents, institutions) = self.analysis_input(scope).await?;
+    ) -> Result<Overview, AppError> {
+        let (incidents, institutions) = self.analysis_input(actor, None).await?;
         let period = fiscal_year.as_of(today);
-        tokio::task::spawn_blocking(move || {
+        Ok(tokio::task::spawn_blocking(move || {
             let all_years = TrendAnalysis::compute(
                 &incidents,
                 &institutions,
@@ -456,34 +555,31 @@ impl Register {
             Overview { period, all_years, compared, year, recurring, chains }
         })
         .await
-        .map_err(task_err)
+        .map_err(task_err)?)
     }
 
-    /// The yearly analysis report over the incidents within `scope`.
-    pub async fn analysis_report(
-        &self,
-        scope: Option<&[InstitutionCode]>,
-        opts: ReportOptions,
-    ) -> Result<AnalysisReport, AnalysisAppError> {
-        let (incidents, institutions) = self.analysis_input(scope).await?;
-        tokio::task::spawn_blocking(move || AnalysisReport::build(&incidents, &institutions, &opts))
+    /// The yearly analysis report over the incidents of the actor's institutions.
+    pub async fn analysis_report(&self, actor: &Actor, opts: ReportOptions) -> Result<AnalysisReport, AppError> {
+        let (incidents, institutions) = self.analysis_input(actor, None).await?;
+        Ok(tokio::task::spawn_blocking(move || AnalysisReport::build(&incidents, &institutions, &opts))
             .await
-            .map_err(task_err)
+            .map_err(task_err)?)
     }
 
-    /// The recurrence chain an incident belongs to, if any (chains never cross institutions, so
-    /// only its institution's incidents are read).
-    pub async fn recurrence_of(&self, incident: &Incident) -> Result<Option<RecurrenceChain>, AnalysisAppError> {
+    /// The recurrence chain an incident the actor sees belongs to, if any (chains never cross
+    /// institutions, so only its institution's incidents are read).
+    pub async fn recurrence_of(&self, actor: &Actor, incident: &Incident) -> Result<Option<RecurrenceChain>, AppError> {
+        require_reads(actor, incident)?;
         let filter = IncidentFilter { institutions: Some(vec![incident.institution.clone()]), ..Default::default() };
         let incidents: Vec<Incident> =
             self.store().all_incidents(&filter).await?.into_iter().map(|s| s.value).collect();
         let reference = incident.reference.clone();
-        tokio::task::spawn_blocking(move || {
+        Ok(tokio::task::spawn_blocking(move || {
             let r = Recurrences::find(incidents.iter(), &RecurrenceParams::default());
             r.chain_of(&reference).cloned()
         })
         .await
-        .map_err(task_err)
+        .map_err(task_err)?)
     }
 }
 
@@ -491,8 +587,11 @@ impl Register {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly by design
 mod tests {
     use super::*;
+    use crate::{Channel, IncidentKey};
     use opres_analysis::classify::LearnParams;
-    use opres_store::{AuditContext, Role, Store, UserScope, engine_tests};
+    use opres_analysis::search::SearchFilters;
+    use opres_domain::Trend;
+    use opres_store::{AuditContext, Role, Store, Stored, User, UserScope, engine_tests};
 
     fn ctx() -> AuditContext {
         AuditContext::new("test")
@@ -516,8 +615,9 @@ mod tests {
         r.validate().unwrap()
     }
 
-    fn user(role: Role, scope: UserScope) -> User {
-        User {
+    fn user(role: Role, scope: UserScope) -> Actor {
+        let now = chrono::Utc::now();
+        let value = User {
             username: "u".into(),
             display_name: "u".into(),
             role,
@@ -525,7 +625,28 @@ mod tests {
             lang: None,
             time_zone: Default::default(),
             active: true,
-        }
+        };
+        let stored = Stored { id: 1, version: 1, created_at: now, updated_at: now, value };
+        Actor::user(&stored, Channel::Web, Lang::Ja)
+    }
+
+    /// An analyst of every institution, or of one.
+    fn analyst(scope: Option<&[InstitutionCode]>) -> Actor {
+        user(Role::Analyst, scope.map_or(UserScope::All, |s| UserScope::Institutions(s.to_vec())))
+    }
+
+    /// Searches as `actor` (a page of `limit` from `offset`, no facet filters).
+    async fn find(
+        service: &AnalysisService,
+        register: &Register,
+        query: &str,
+        scope: Option<&[InstitutionCode]>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<SearchPage, AppError> {
+        let request =
+            SearchRequest { query: query.into(), filters: SearchFilters::default(), scope: None, offset, limit };
+        service.search(register, &analyst(scope), request).await
     }
 
     fn refs(page: &SearchPage) -> Vec<&str> {
@@ -557,17 +678,17 @@ mod tests {
 
         // First query builds the index; both languages are found. (Quoted: exact words, no
         // synonyms, so each query names one incident.)
-        let ja = service.search(&register, "\"容量不足\"", None, 0, 10).await.unwrap();
+        let ja = find(&service, &register, "\"容量不足\"", None, 0, 10).await.unwrap();
         assert_eq!(refs(&ja), ["A-1"]);
         assert!(ja.hits[0].snippet_html.contains("<mark>"), "{}", ja.hits[0].snippet_html);
-        let en = service.search(&register, "\"disk\"", None, 0, 10).await.unwrap();
+        let en = find(&service, &register, "\"disk\"", None, 0, 10).await.unwrap();
         assert_eq!(refs(&en), ["B-1"]);
         assert_eq!(service.sync(&register).await.unwrap(), SyncOutcome::UpToDate);
 
         // Scope: BANK-A's staff do not see BANK-B's incidents, and an empty scope sees nothing.
-        let scoped = service.search(&register, "\"disk\"", Some(&[code("BANK-A")]), 0, 10).await.unwrap();
+        let scoped = find(&service, &register, "\"disk\"", Some(&[code("BANK-A")]), 0, 10).await.unwrap();
         assert_eq!(scoped.total, 0);
-        assert_eq!(service.search(&register, "\"disk\"", Some(&[]), 0, 10).await.unwrap().total, 0);
+        assert_eq!(find(&service, &register, "\"disk\"", Some(&[]), 0, 10).await.unwrap().total, 0);
 
         // Another process (a second store on the same database, as the CLI would be) edits.
         let other = Store::connect(&db.url).await.unwrap();
@@ -577,12 +698,12 @@ mod tests {
         other.update_incident(a.id, a.version, &changed, &ctx()).await.unwrap();
         let c = incident("A-2", "BANK-A", "2024-09-01T09:00:00+09:00", "cyber.malware", "感染", "マルウェア感染");
         other.create_incident(&c, &ctx()).await.unwrap();
-        assert!(service.search(&register, "\"容量不足\"", None, 0, 10).await.unwrap().hits.is_empty());
-        assert_eq!(refs(&service.search(&register, "\"ランサムウェア\"", None, 0, 10).await.unwrap()), ["A-1"]);
-        assert_eq!(refs(&service.search(&register, "\"マルウェア\"", None, 0, 10).await.unwrap()), ["A-2"]);
+        assert!(find(&service, &register, "\"容量不足\"", None, 0, 10).await.unwrap().hits.is_empty());
+        assert_eq!(refs(&find(&service, &register, "\"ランサムウェア\"", None, 0, 10).await.unwrap()), ["A-1"]);
+        assert_eq!(refs(&find(&service, &register, "\"マルウェア\"", None, 0, 10).await.unwrap()), ["A-2"]);
         let a2 = other.incident_by_reference(&IncidentRef::parse("A-2").unwrap()).await.unwrap().unwrap();
         other.delete_incident(a2.id, a2.version, &ctx()).await.unwrap();
-        assert!(service.search(&register, "\"マルウェア\"", None, 0, 10).await.unwrap().hits.is_empty());
+        assert!(find(&service, &register, "\"マルウェア\"", None, 0, 10).await.unwrap().hits.is_empty());
 
         // A bulk import rebuilds.
         let data = opres_synthetic::generate(&opres_synthetic::GenParams {
@@ -601,7 +722,7 @@ mod tests {
 
         // Similar past incidents stay within scope.
         let b1 = store.incident_by_reference(&IncidentRef::parse("B-1").unwrap()).await.unwrap().unwrap();
-        let sim = service.similar(&register, &b1.value, Some(&[code("BANK-B")]), 5).await.unwrap();
+        let sim = service.similar(&register, &analyst(Some(&[code("BANK-B")])), &b1.value, 5).await.unwrap();
         assert!(sim.iter().all(|s| s.institution == "BANK-B"), "{sim:?}");
     });
 
@@ -616,30 +737,31 @@ mod tests {
         let reporter = user(Role::Reporter, UserScope::All);
         let elsewhere = user(Role::Analyst, UserScope::Institutions(vec![code("BANK-B")]));
         let trend = Trend::OperationsRedundancy;
-        let err = register.set_classification(&reporter, i.id, i.version, trend, &ctx()).await.unwrap_err();
-        assert!(matches!(err, AnalysisAppError::Forbidden), "{err:?}");
-        assert!(err.message(Lang::Ja).contains("分類"));
-        let err = register.set_classification(&elsewhere, i.id, i.version, trend, &ctx()).await.unwrap_err();
-        assert!(matches!(err, AnalysisAppError::Store(StoreError::NotFound { .. })), "{err:?}");
-        let err = register.set_classification(&analyst, i.id, i.version + 1, trend, &ctx()).await.unwrap_err();
-        assert!(
-            matches!(err, AnalysisAppError::Store(StoreError::Conflict { current_version, .. }) if current_version == i.version),
-            "{err:?}"
-        );
-        let saved = register.set_classification(&analyst, i.id, i.version, trend, &ctx()).await.unwrap();
+        let key = IncidentKey::Id(i.id);
+        let err = register.reclassify_incident(&reporter, &key, Some(i.version), trend).await.unwrap_err();
+        assert!(matches!(err, AppError::Forbidden), "{err:?}");
+        assert!(err.message(Lang::Ja).contains("権限"));
+        let err = register.reclassify_incident(&elsewhere, &key, Some(i.version), trend).await.unwrap_err();
+        assert!(matches!(err, AppError::NotFound { .. }), "{err:?}");
+        let err = register.reclassify_incident(&analyst, &key, Some(i.version + 1), trend).await.unwrap_err();
+        assert!(matches!(err, AppError::Conflict { current_version: Some(v), .. } if v == i.version), "{err:?}");
+        let saved = register.reclassify_incident(&analyst, &key, Some(i.version), trend).await.unwrap();
         assert_eq!(saved.version, i.version + 1);
         assert_eq!(saved.value.classification.trend(), trend);
         assert_eq!(saved.value.classification.trigger(), opres_domain::Trigger::Operations);
         // The old version is now stale: a second accept from the same page is refused.
-        let err = register.set_classification(&analyst, i.id, i.version, Trend::WorkMisoperation, &ctx()).await;
-        assert!(matches!(err, Err(AnalysisAppError::Store(StoreError::Conflict { .. }))));
+        let err = register.reclassify_incident(&analyst, &key, Some(i.version), Trend::WorkMisoperation).await;
+        assert!(matches!(err, Err(AppError::Conflict { .. })));
         // The rules suggest from the text on day one.
         let service = AnalysisService::new();
         let c = service.classifier(&register).await.unwrap();
         assert!(c.stored.is_none());
-        let s = service.suggest(&register, &saved.value).await.unwrap();
+        let s = service.suggest(&register, &analyst, &saved.value).await.unwrap().suggestion;
         assert_eq!(s.trend, Trend::OperationsRedundancy, "{s:?}");
         assert!(!s.reasons.is_empty());
+        // Outside the actor's institutions the incident does not exist.
+        assert!(matches!(service.suggest(&register, &elsewhere, &saved.value).await, Err(AppError::NotFound { .. })));
+        assert!(matches!(register.recurrence_of(&elsewhere, &saved.value).await, Err(AppError::NotFound { .. })));
     });
 
     engine_tests!(trained_model_is_stored_in_the_register_and_used, |db| {
@@ -686,26 +808,35 @@ mod tests {
         }
         let register = Register::new(store.clone());
         let fy = opres_domain::FiscalYear(2024);
-        let all = register.trend_analysis(None, TrendParams::default()).await.unwrap();
+        let all = register.trend_analysis(&analyst(None), None, TrendParams::default()).await.unwrap();
         assert_eq!(all.totals.iter().sum::<u64>(), 4);
         let a = [code("BANK-A")];
-        let mine = register.trend_analysis(Some(&a), TrendParams::default()).await.unwrap();
+        let mine = register.trend_analysis(&analyst(Some(&a)), None, TrendParams::default()).await.unwrap();
         assert_eq!(mine.totals.iter().sum::<u64>(), 2);
-        let report =
-            register.analysis_report(Some(&a), ReportOptions::new(fy, Lang::Ja, after_fy2024())).await.unwrap();
+        // Narrowed by the CLI's --institution, never widened past the actor's scope.
+        let b = [code("BANK-B")];
+        let narrowed = register.trend_analysis(&analyst(None), Some(&b), TrendParams::default()).await.unwrap();
+        assert_eq!(narrowed.totals.iter().sum::<u64>(), 2);
+        let none = register.trend_analysis(&analyst(Some(&a)), Some(&b), TrendParams::default()).await.unwrap();
+        assert_eq!(none.totals.iter().sum::<u64>(), 0);
+        let report = register
+            .analysis_report(&analyst(Some(&a)), ReportOptions::new(fy, Lang::Ja, after_fy2024()))
+            .await
+            .unwrap();
         assert_eq!(report.total, 2);
         assert_eq!(report.institutions_reporting, 1);
         assert!(!report.to_html().contains("BANK-B"));
-        let report = register.analysis_report(None, ReportOptions::new(fy, Lang::En, after_fy2024())).await.unwrap();
+        let report =
+            register.analysis_report(&analyst(None), ReportOptions::new(fy, Lang::En, after_fy2024())).await.unwrap();
         assert_eq!((report.total, report.previous_total), (3, 1));
         // A-2 repeats A-1's system-less cause within six months: same text, same institution.
         let a2 = store.incident_by_reference(&IncidentRef::parse("A-2").unwrap()).await.unwrap().unwrap();
-        let chain = register.recurrence_of(&a2.value).await.unwrap().expect("a chain");
+        let chain = register.recurrence_of(&analyst(None), &a2.value).await.unwrap().expect("a chain");
         assert_eq!(chain.incidents.len(), 2);
-        let o = register.analysis_overview(Some(&a), fy, after_fy2024(), 5).await.unwrap();
+        let o = register.analysis_overview(&analyst(Some(&a)), fy, after_fy2024(), 5).await.unwrap();
         assert_eq!(o.all_years.totals.iter().sum::<u64>(), 2);
         assert_eq!((o.recurring, o.chains), (1, 1));
-        let o = register.analysis_overview(None, fy, after_fy2024(), 5).await.unwrap();
+        let o = register.analysis_overview(&analyst(None), fy, after_fy2024(), 5).await.unwrap();
         assert_eq!(o.all_years.fiscal_years.len(), 2);
         assert_eq!(o.year.totals, [3]);
         assert_eq!(o.compared.totals, [1, 3]);
@@ -742,8 +873,9 @@ mod tests {
         }
         let register = Register::new(store.clone());
         let fy = FiscalYear(2024);
-        let o = register.analysis_overview(None, fy, after_fy2024(), 5).await.unwrap();
-        let report = register.analysis_report(None, ReportOptions::new(fy, Lang::En, after_fy2024())).await.unwrap();
+        let o = register.analysis_overview(&analyst(None), fy, after_fy2024(), 5).await.unwrap();
+        let report =
+            register.analysis_report(&analyst(None), ReportOptions::new(fy, Lang::En, after_fy2024())).await.unwrap();
         let malware = o.year.times_by_trend.iter().find(|t| t.trend == Trend::CyberMalware).unwrap();
         let overview_median = malware.mttr.as_ref().unwrap().median;
         assert_eq!(overview_median, 2.0 * 1440.0);

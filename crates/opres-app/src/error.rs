@@ -440,7 +440,6 @@ impl From<AnalysisAppError> for AppError {
     fn from(e: AnalysisAppError) -> AppError {
         match e {
             AnalysisAppError::Store(s) => s.into(),
-            AnalysisAppError::Forbidden => AppError::Forbidden,
             AnalysisAppError::Engine(_) => {
                 let message = Message::of(|l| e.message(l));
                 AppError::Invalid {

@@ -212,7 +212,7 @@ pub struct ListQuery {
     pub exact_count: bool,
 }
 
-fn number_param(errs: &mut ValidationErrors, field: &str, raw: &Option<String>) -> Option<u64> {
+pub(crate) fn number_param(errs: &mut ValidationErrors, field: &str, raw: &Option<String>) -> Option<u64> {
     let raw = blank(raw)?;
     match raw.parse::<u64>() {
         Ok(n) => Some(n),

@@ -34,6 +34,8 @@ Errors are RFC 9457 problem details in the language of `Accept-Language` (ja or 
         api::tlpt::list, api::tlpt::import, api::tlpt::show, api::tlpt::replace, api::tlpt::assessment,
         api::tlpt::metrics, api::tlpt::report, api::tlpt::layer, api::tlpt::record_finding,
         api::tlpt::link_recurrences, api::tlpt::catalogues, api::tlpt::import_catalogue,
+        api::analysis::search, api::analysis::similar, api::analysis::suggestion, api::analysis::classify,
+        api::analysis::classify_text, api::analysis::trends, api::analysis::report,
     ),
     components(schemas(IncidentRecordDoc, InstitutionRecordDoc, SystemRecordDoc, TimelineRecordDoc, ReportSubmissionRecordDoc, ProblemDoc, FieldProblemDoc)),
     modifiers(&BearerAuth),
@@ -41,6 +43,7 @@ Errors are RFC 9457 problem details in the language of `Accept-Language` (ja or 
     tags(
         (name = "incidents", description = "Incidents, their timeline and report stages"),
         (name = "institutions", description = "Institutions and their systems"),
+        (name = "analysis", description = "Failure analysis: search, similar past incidents, classification suggestions with accept/correct, trends and the yearly report"),
         (name = "tlpt", description = "TLPT programmes: engagements' assessment, metrics, management report, Navigator layers, findings; the ATT&CK catalogue"),
         (name = "meta", description = "Server status"),
     )

@@ -1,5 +1,6 @@
-//! Failure analysis: `classify`, `search`, `analyze` and `report analysis`. The engine is
-//! `opres-analysis`; these commands load incidents from the register and hand them in.
+//! Failure analysis: `classify`, `search`, `analyze` and `report analysis`. The commands act as
+//! [`Actor::cli`] through the same `opres-app` analysis use cases as the pages and the REST API;
+//! only classifying a file and evaluating the models call the engine `opres-analysis` directly.
 
 use crate::cli::{
     AnalyzeArgs, ClassifyArgs, ClassifyCommand, ReportAnalysisArgs, ReportFormat, SearchArgs, TableOrJson,
@@ -7,10 +8,11 @@ use crate::cli::{
 use crate::output::InputError;
 use anyhow::Context;
 use opres_analysis::classify::{Classifier, Example, StoredModel, TrainParams, classify_jsonl, eval_set};
-use opres_analysis::report::{AnalysisReport, ReportOptions};
-use opres_analysis::search::{SearchFilters, SearchIndex, SearchRequest};
-use opres_analysis::trends::{TrendAnalysis, TrendParams};
-use opres_app::Register;
+use opres_analysis::report::ReportOptions;
+use opres_analysis::search::{SearchFilters, SearchRequest};
+use opres_analysis::trends::TrendParams;
+use opres_app::analysis::AnalysisService;
+use opres_app::{Actor, IncidentKey, Register};
 use opres_domain::{FiscalYear, IncidentRef, Lang};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -55,8 +57,8 @@ fn model_file(path: &Path, lang: Lang) -> anyhow::Result<Classifier> {
     Ok(stored.classifier())
 }
 
-async fn accepted_examples(register: &Register) -> anyhow::Result<Vec<Example>> {
-    let (incidents, _) = register.analysis_input(None).await?;
+async fn accepted_examples(register: &Register, lang: Lang) -> anyhow::Result<Vec<Example>> {
+    let (incidents, _) = register.analysis_input(&Actor::cli(lang), None).await?;
     Ok(incidents.iter().filter_map(Example::from_incident).collect())
 }
 
@@ -95,7 +97,7 @@ pub async fn classify(db: &str, args: ClassifyArgs, lang: Lang) -> anyhow::Resul
                 eval_set()?
             } else {
                 let register = super::open(db).await?;
-                let e = accepted_examples(&register).await?;
+                let e = accepted_examples(&register, lang).await?;
                 register.close().await;
                 e
             };
@@ -155,13 +157,10 @@ fn fiscal_years(args: &[i32]) -> Vec<FiscalYear> {
 
 pub async fn analyze(register: Register, args: AnalyzeArgs, lang: Lang) -> anyhow::Result<()> {
     let filter = crate::cli::FilterArgs { institution: args.institution.clone(), ..Default::default() }.to_filter()?;
-    let (incidents, institutions) = register.analysis_input(filter.institutions.as_deref()).await?;
+    let params = TrendParams { fiscal_years: fiscal_years(&args.fy), top_n: args.top, same_period_as: None };
+    let analysis = register.trend_analysis(&Actor::cli(lang), filter.institutions.as_deref(), params).await;
     register.close().await;
-    let analysis = TrendAnalysis::compute(
-        &incidents,
-        &institutions,
-        &TrendParams { fiscal_years: fiscal_years(&args.fy), top_n: args.top, same_period_as: None },
-    );
+    let analysis = analysis?;
     match args.format {
         TableOrJson::Table => print!("{}", analysis.to_table(lang)),
         TableOrJson::Json => println!("{}", serde_json::to_string_pretty(&analysis)?),
@@ -170,13 +169,12 @@ pub async fn analyze(register: Register, args: AnalyzeArgs, lang: Lang) -> anyho
 }
 
 pub async fn report(register: Register, args: ReportAnalysisArgs, lang: Lang) -> anyhow::Result<()> {
-    // The report compares with the year before and lists recurrences that started earlier.
-    let (incidents, institutions) = register.analysis_input(None).await?;
-    register.close().await;
     // A year still running is reported to date and compared with the same days of the year before.
     let mut opts = ReportOptions::new(FiscalYear(args.fy), lang, opres_app::today());
     opts.anonymise = args.anonymise;
-    let report = AnalysisReport::build(&incidents, &institutions, &opts);
+    let report = register.analysis_report(&Actor::cli(lang), opts).await;
+    register.close().await;
+    let report = report?;
     let format = args.format.or_else(|| match args.out.extension().and_then(|e| e.to_str()) {
         Some("md") => Some(ReportFormat::Md),
         Some("xlsx") => Some(ReportFormat::Xlsx),
@@ -194,19 +192,21 @@ pub async fn report(register: Register, args: ReportAnalysisArgs, lang: Lang) ->
 }
 
 pub async fn search(register: Register, args: SearchArgs, lang: Lang) -> anyhow::Result<()> {
-    let (incidents, _) = register.analysis_input(None).await?;
+    let found = search_register(&register, &args, lang).await;
     register.close().await;
+    found
+}
+
+async fn search_register(register: &Register, args: &SearchArgs, lang: Lang) -> anyhow::Result<()> {
+    let actor = Actor::cli(lang);
     // The index is built from the register on each run, so it can never lag behind it.
-    let index = SearchIndex::in_ram()?;
-    index.rebuild(incidents.iter())?;
+    let service = AnalysisService::new();
     if let Some(reference) = &args.similar {
         let r = IncidentRef::parse(reference).map_err(|e| {
             InputError::err(format!("管理番号「{reference}」: {e}"), format!("reference '{reference}': {e}"))
         })?;
-        let Some(incident) = incidents.iter().find(|i| i.reference == r) else {
-            return Err(opres_store::StoreError::NotFound { what: "incident", key: reference.clone() }.into());
-        };
-        let similar = index.similar(incident, args.limit, true)?;
+        let incident = register.find_incident(&actor, &IncidentKey::Reference(r)).await?;
+        let similar = service.similar(register, &actor, &incident.value, args.limit).await?;
         if similar.is_empty() {
             println!("{}", lang.pick("類似する過去の障害はありません", "No similar past incidents"));
         }
@@ -241,7 +241,7 @@ pub async fn search(register: Register, args: SearchArgs, lang: Lang) -> anyhow:
         offset: 0,
         limit: args.limit,
     };
-    let page = index.search_request(&request)?;
+    let page = service.search(register, &actor, request).await?;
     if !page.expansions.is_empty() {
         let also: Vec<String> =
             page.expansions.iter().map(|e| format!("{} → {}", e.term, e.synonyms.join(" / "))).collect();

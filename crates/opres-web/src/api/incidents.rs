@@ -33,7 +33,7 @@ pub(crate) fn routes(r: crate::routes::Routes) -> crate::routes::Routes {
 
 /// An incident as the API shows it: the interchange record plus identity and derived values.
 #[derive(Serialize)]
-struct IncidentView {
+pub(crate) struct IncidentView {
     id: i64,
     version: i64,
     created_at: Timestamp,
@@ -56,7 +56,7 @@ struct IncidentView {
     report_stages: Option<Vec<ReportStage>>,
 }
 
-fn view(s: &Stored<Incident>, stages: Option<Vec<ReportStage>>) -> IncidentView {
+pub(crate) fn view(s: &Stored<Incident>, stages: Option<Vec<ReportStage>>) -> IncidentView {
     IncidentView {
         id: s.id,
         version: s.version,

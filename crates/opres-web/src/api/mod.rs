@@ -5,12 +5,14 @@
 //! Handlers take the [`opres_app::Actor`] and call one use case each; the request's language and
 //! the rendering of errors as problem details are the edge's (`crate::edge`).
 
+pub(crate) mod analysis;
 pub(crate) mod incidents;
 pub(crate) mod institutions;
 pub(crate) mod tlpt;
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::Query;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::{HeaderMap, HeaderValue, header};
 use opres_app::AppError;
 
@@ -18,6 +20,7 @@ pub(crate) fn routes(r: crate::routes::Routes) -> crate::routes::Routes {
     let r = r.get("/api/v1/health", health);
     let r = institutions::routes(r);
     let r = tlpt::routes(r);
+    let r = analysis::routes(r);
     incidents::routes(r)
 }
 
@@ -57,4 +60,11 @@ pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, Ap
         let detail = e.body_text();
         AppError::malformed(format!("JSON 本文を読めません: {detail}"), format!("cannot read the JSON body: {detail}"))
     })
+}
+
+/// The query parameters, or why they could not be read (every value is read as text and parsed
+/// by the use case, so this is only a query that is not `name=value&…` at all).
+pub(crate) fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
+    q.map(|Query(v)| v)
+        .map_err(|e| AppError::malformed(format!("クエリを読めません: {e}"), format!("cannot read the query: {e}")))
 }

@@ -6,7 +6,7 @@
 //! same as for the pages and the command line. A programme is versioned as a whole: reads carry
 //! its `ETag`, every change sends it back in `If-Match`.
 
-use super::{etag, if_match, json_body};
+use super::{etag, if_match, json_body, query};
 use crate::AppState;
 use crate::edge::{Failed, RequestLang};
 use axum::Json;
@@ -53,11 +53,6 @@ fn file_text(body: Result<String, StringRejection>) -> Result<String, AppError> 
 /// A stored version from `If-Match`, required for every change of a programme.
 fn required_version(headers: &HeaderMap) -> Result<i64, AppError> {
     if_match(headers)?.ok_or(AppError::VersionRequired)
-}
-
-fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
-    q.map(|Query(v)| v)
-        .map_err(|e| AppError::malformed(format!("クエリを読めません: {e}"), format!("cannot read the query: {e}")))
 }
 
 #[utoipa::path(get, path = "/api/v1/tlpt/programmes", tag = "tlpt", summary = "The TLPT programmes the caller may see", responses((status = 200, description = "OK: `items` with key, institution, title, version, updated_at"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc)))]

@@ -5,9 +5,12 @@
 
 use crate::matrix::{Body, Case, case};
 use crate::security::csrf_of;
-use crate::support::{PASSWORD, TestApp, add_user, browser, spawn_app};
-use opres_app::{Permission, Register};
-use opres_domain::{IncidentRef, InstitutionCode, Trend};
+use crate::support::{PASSWORD, TestApp, add_user, api_client, browser, spawn_app};
+use opres_analysis::classify::ClassifyInput;
+use opres_analysis::report::ReportOptions;
+use opres_app::analysis::{AnalysisService, SearchParams};
+use opres_app::{Actor, Permission, Register};
+use opres_domain::{FiscalYear, IncidentRef, InstitutionCode, Lang, Trend};
 use opres_store::{AuditContext, Role, UserScope, engine_tests};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -28,6 +31,31 @@ pub(crate) fn matrix(method: &str, path: &str, _inst: &str) -> Option<Case> {
         ("POST", "/incidents/{id}/classification") => Case {
             body: Some(Body::Form(vec![("version", "999".into()), ("trend", "operations.storage".into())])),
             ..case(Some(Permission::Classify), true, 200)
+        },
+        // The REST API: the same use cases, so the same rights. The classification is sent with a
+        // stale If-Match: an allowed, in-scope caller gets 412 and nothing changes.
+        ("GET", "/api/v1/analysis/search") => {
+            Case { path: Some("/api/v1/analysis/search?q=勘定系&limit=5".into()), ..case(read, false, 200) }
+        }
+        ("POST", "/api/v1/analysis/classify") => Case {
+            body: Some(Body::Json(
+                json!({"title": "ATM停止", "description": "ディスク容量不足で夜間バッチが異常終了"}),
+            )),
+            ..case(read, false, 200)
+        },
+        ("GET", "/api/v1/analysis/trends") => {
+            Case { path: Some("/api/v1/analysis/trends?fy=2024".into()), ..case(read, false, 200) }
+        }
+        ("GET", "/api/v1/analysis/report") => {
+            Case { path: Some("/api/v1/analysis/report?fy=2024&format=md".into()), ..case(read, false, 200) }
+        }
+        ("GET", "/api/v1/incidents/{id}/similar") | ("GET", "/api/v1/incidents/{id}/classification") => {
+            case(read, true, 200)
+        }
+        ("PUT", "/api/v1/incidents/{id}/classification") => Case {
+            body: Some(Body::Json(json!({"trend": "operations.storage"}))),
+            if_match: true,
+            ..case(Some(Permission::Classify), true, 412)
         },
         _ => return None,
     })
@@ -333,6 +361,196 @@ engine_tests!(overview_and_yearly_report_in_both_languages, |db| {
     let (_, page) = get(&all, &app, "/analysis?lang=en").await;
     let running = opres_domain::FiscalYear::of_date(today).as_of(today);
     assert!(page.contains(&running.comparison_label(opres_domain::Lang::En)), "{page}");
+});
+
+/// A value as a client reads it: written as JSON text and read back (an `f32` score then reads
+/// as the client sees it, not widened to `f64` digits).
+fn as_sent(v: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::from_str(&serde_json::to_string(v).unwrap()).unwrap()
+}
+
+/// The fields a problem-details answer names.
+fn fields(problem: &serde_json::Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map_or_else(Vec::new, |e| e.iter().filter_map(|p| p["field"].as_str().map(str::to_string)).collect())
+}
+
+engine_tests!(the_rest_api_serves_the_analysis_use_cases_within_scope, |db| {
+    let app = spawn_app(db).await;
+    let (a, b, _) = seed(&app.register).await;
+    let admin = &app.http;
+    let url = |p: &str| app.url(&format!("/api/v1{p}"));
+    let get = |c: &reqwest::Client, p: &str| c.get(url(p)).header("accept-language", "en").send();
+    // What the use cases answer an administrator of every institution (as the pages and the CLI
+    // call them), from an index of its own over the same register.
+    let service = AnalysisService::new();
+    let cli = Actor::cli(Lang::En);
+    let today = opres_app::today();
+
+    // Search: ranked hits with highlights, exactly the use case's page.
+    let r = get(admin, "/analysis/search?q=%E5%86%97%E9%95%B7%E6%A7%8B%E6%88%90&limit=5").await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let got: serde_json::Value = r.json().await.unwrap();
+    let params = SearchParams { q: Some("冗長構成".into()), offset: None, limit: Some("5".into()) };
+    let want = service.search(&app.register, &cli, params.parse().unwrap()).await.unwrap();
+    assert_eq!(got, as_sent(&want));
+    assert_eq!(got["hits"][0]["reference"], "A-1", "{got}");
+    assert!(got["hits"][0]["title_html"].as_str().unwrap().contains("<mark>"), "{got}");
+    // Bad values are located problems naming the parameter, not a deserializer's words.
+    for (q, field) in [
+        ("/analysis/search", "q"),
+        ("/analysis/search?q=x&limit=abc", "limit"),
+        ("/analysis/search?q=x&offset=-1", "offset"),
+        ("/analysis/search?q=x&limit=0", "limit"),
+    ] {
+        let r = get(admin, q).await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{q}");
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/problem+json"));
+        assert_eq!(fields(&r.json().await.unwrap()), [field], "{q}");
+    }
+
+    // Similar past incidents, by reference or row id.
+    let b1 = app.register.find_incident(&cli, &opres_app::IncidentKey::Id(b)).await.unwrap();
+    let got: serde_json::Value = get(admin, "/incidents/B-1/similar").await.unwrap().json().await.unwrap();
+    let want = service.similar(&app.register, &cli, &b1.value, 5).await.unwrap();
+    assert_eq!(got["items"], as_sent(&want));
+    let by_id: serde_json::Value = get(admin, &format!("/incidents/{b}/similar")).await.unwrap().json().await.unwrap();
+    assert_eq!(by_id, got);
+    let r = get(admin, "/incidents/B-1/similar?limit=500").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&r.json().await.unwrap()), ["limit"]);
+    assert_eq!(get(admin, "/incidents/NO-SUCH/similar").await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    // The suggestion of a registered incident, with its version as ETag.
+    let a1 = app.register.find_incident(&cli, &opres_app::IncidentKey::Id(a)).await.unwrap();
+    let r = get(admin, &format!("/incidents/{a}/classification")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["etag"], "\"1\"");
+    let got: serde_json::Value = r.json().await.unwrap();
+    let want = service.suggest(&app.register, &cli, &a1.value).await.unwrap();
+    assert_eq!(got["suggestion"], as_sent(&want));
+    assert_eq!(got["suggestion"]["trend"], "operations.redundancy", "{got}");
+    assert!(got["suggestion"]["reasons"].as_array().is_some_and(|r| !r.is_empty()), "{got}");
+    assert_eq!(got["accepted"]["trend"], "unknown");
+
+    // A text not registered.
+    let body = json!({"title": "DDoS攻撃によりインターネットバンキングが停止", "description": "大量の通信によりサービスがつながりにくくなった"});
+    let r = admin.post(url("/analysis/classify")).header("accept-language", "en").json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let got: serde_json::Value = r.json().await.unwrap();
+    let input = ClassifyInput {
+        title: Some(body["title"].as_str().unwrap().into()),
+        text: body["description"].as_str().unwrap().into(),
+        ..Default::default()
+    };
+    assert_eq!(got, as_sent(&service.suggest_text(&app.register, &cli, input).await.unwrap()));
+    let r = admin.post(url("/analysis/classify")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&r.json().await.unwrap()), ["description"]);
+    let r = admin.post(url("/analysis/classify")).json(&json!({"title": "x", "channels": ["fax"]})).send().await;
+    let r = r.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&r.json().await.unwrap()), ["channels"]);
+
+    // Trends (the overview) and the yearly report.
+    let fy = FiscalYear(2024);
+    let got: serde_json::Value = get(admin, "/analysis/trends?fy=2024").await.unwrap().json().await.unwrap();
+    let want = app.register.analysis_overview(&cli, fy, today, 10).await.unwrap();
+    assert_eq!(got, as_sent(&want));
+    assert_eq!(got["year"]["totals"], json!([3]), "{got}");
+    let r = get(admin, "/analysis/trends?fy=abc").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&r.json().await.unwrap()), ["fy"]);
+    let report = app.register.analysis_report(&cli, ReportOptions::new(fy, Lang::En, today)).await.unwrap();
+    let got: serde_json::Value = get(admin, "/analysis/report?fy=2024").await.unwrap().json().await.unwrap();
+    assert_eq!(got, as_sent(&report));
+    let r = get(admin, "/analysis/report?fy=2024&format=md").await.unwrap();
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/markdown"));
+    assert_eq!(r.text().await.unwrap(), report.to_markdown());
+    let html = get(admin, "/analysis/report?fy=2024&format=html").await.unwrap().text().await.unwrap();
+    assert_eq!(html, report.to_html());
+    for (q, field) in [
+        ("/analysis/report?format=pdf", "format"),
+        ("/analysis/report?anonymise=maybe", "anonymise"),
+        ("/analysis/report?fy=FY", "fy"),
+    ] {
+        let r = get(admin, q).await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{q}");
+        assert_eq!(fields(&r.json().await.unwrap()), [field], "{q}");
+    }
+
+    // Accept or correct: If-Match required and current; the trend must exist; Classify needed.
+    let put = |c: &reqwest::Client, v: Option<&str>, body: serde_json::Value| {
+        let mut req = c.put(url(&format!("/incidents/{a}/classification"))).json(&body);
+        if let Some(v) = v {
+            req = req.header("if-match", v);
+        }
+        req.send()
+    };
+    let ddos = json!({"trend": "cyber.ddos"});
+    assert_eq!(put(admin, None, ddos.clone()).await.unwrap().status(), StatusCode::PRECONDITION_REQUIRED);
+    assert_eq!(put(admin, Some("\"7\""), ddos.clone()).await.unwrap().status(), StatusCode::PRECONDITION_FAILED);
+    let r = put(admin, Some("\"1\""), json!({"trend": "cyber"})).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&r.json().await.unwrap()), ["trend"]);
+    let stored = app.register.store().incident(a).await.unwrap().unwrap();
+    assert_eq!((stored.version, stored.value.classification.trend()), (1, Trend::Unknown), "nothing changed");
+    let r = put(admin, Some("\"1\""), ddos.clone()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["etag"], "\"2\"");
+    let saved: serde_json::Value = r.json().await.unwrap();
+    assert_eq!((saved["trend"].clone(), saved["trigger"].clone()), (json!("cyber.ddos"), json!("cyber")), "{saved}");
+    let stored = app.register.store().incident(a).await.unwrap().unwrap();
+    assert_eq!((stored.version, stored.value.classification.trend()), (2, Trend::CyberDdos));
+    assert_eq!(put(admin, Some("\"1\""), ddos.clone()).await.unwrap().status(), StatusCode::PRECONDITION_FAILED);
+    let reporter = api_client(&app, "api-reporter", Role::Reporter, UserScope::All).await;
+    let r = put(&reporter, Some("\"2\""), json!({"trend": "work.misoperation"})).await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(get(&reporter, &format!("/incidents/{a}/classification")).await.unwrap().status(), StatusCode::OK);
+    let stored = app.register.store().incident(a).await.unwrap().unwrap();
+    assert_eq!((stored.version, stored.value.classification.trend()), (2, Trend::CyberDdos));
+
+    // A user scoped to BANK-A: no hits and no similar incidents of BANK-B, whose incidents do not
+    // exist for them; their trends and report count BANK-A only.
+    // BANK-B had the same failure before A-1: a similar past incident, for those who see BANK-B.
+    incident(
+        &app.register,
+        json!({
+            "reference": "B-0", "institution": "BANK-B",
+            "title_ja": "勘定系システムの冗長構成が機能せずATMが停止",
+            "description_ja": "本番機の障害時に待機系への切替に失敗し、ATMの取引が停止した。",
+            "occurred_at": "2024-04-15T10:00:00+09:00", "detected_at": "2024-04-15T10:10:00+09:00",
+            "trend": "operations.redundancy"
+        }),
+    )
+    .await;
+    let scoped = api_client(&app, "api-analyst-a", Role::Analyst, bank("BANK-A")).await;
+    let got: serde_json::Value =
+        get(&scoped, "/analysis/search?q=storage%20volume").await.unwrap().json().await.unwrap();
+    assert_eq!(got["total"], 0, "{got}");
+    assert!(got["hits"].as_array().is_some_and(Vec::is_empty));
+    let all: serde_json::Value = get(admin, "/analysis/search?q=storage%20volume").await.unwrap().json().await.unwrap();
+    assert_eq!(all["hits"][0]["reference"], "B-1", "the admin finds it: {all}");
+    let got: serde_json::Value = get(&scoped, "/incidents/A-1/similar").await.unwrap().json().await.unwrap();
+    let items = got["items"].as_array().unwrap();
+    assert!(items.iter().all(|i| i["institution"] == "BANK-A"), "{got}");
+    let everywhere: serde_json::Value = get(admin, "/incidents/A-1/similar").await.unwrap().json().await.unwrap();
+    assert!(everywhere["items"].as_array().unwrap().iter().any(|i| i["institution"] == "BANK-B"), "{everywhere}");
+    for path in [
+        "/incidents/B-1/similar".to_string(),
+        format!("/incidents/{b}/similar"),
+        "/incidents/B-1/classification".into(),
+    ] {
+        assert_eq!(get(&scoped, &path).await.unwrap().status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let r =
+        scoped.put(url("/incidents/B-1/classification")).header("if-match", "\"1\"").json(&ddos).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let got: serde_json::Value = get(&scoped, "/analysis/trends?fy=2024").await.unwrap().json().await.unwrap();
+    assert_eq!(got["year"]["totals"], json!([2]), "{got}");
+    let md = get(&scoped, "/analysis/report?fy=2024&format=md").await.unwrap().text().await.unwrap();
+    assert!(!md.contains("BANK-B"), "{md}");
 });
 
 // ---------------------------------------------------------------------------------- browser test

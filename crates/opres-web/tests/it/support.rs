@@ -49,6 +49,13 @@ pub async fn add_user(
         .unwrap()
 }
 
+/// A new user with this role and scope, and an API client holding a token of theirs.
+pub async fn api_client(app: &TestApp, name: &str, role: Role, scope: UserScope) -> reqwest::Client {
+    let user = add_user(&app.register, name, role, scope).await;
+    let (_, secret) = app.register.create_token(&user, "t", &AuditContext::new("test")).await.unwrap();
+    token_client(&secret)
+}
+
 pub fn token_client(secret: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {secret}").parse().unwrap());

@@ -4,7 +4,7 @@
 //! look at the assessment page in Japanese.
 
 use crate::matrix::{Body, Case, case};
-use crate::support::{PASSWORD, TestApp, add_user, browser, spawn_app};
+use crate::support::{PASSWORD, TestApp, add_user, api_client, browser, spawn_app};
 use opres_app::{Actor, Permission, Register};
 use opres_domain::Lang;
 use opres_store::testkit::TestDb;
@@ -534,13 +534,6 @@ mod chromium {
         c.close().await.unwrap();
         db.finish().await;
     }
-}
-
-/// An API client with a personal token for a new user of this role and scope.
-async fn api_client(app: &TestApp, name: &str, role: Role, scope: UserScope) -> reqwest::Client {
-    let user = add_user(&app.register, name, role, scope).await;
-    let (_, secret) = app.register.create_token(&user, "t", &AuditContext::new("test")).await.unwrap();
-    crate::support::token_client(&secret)
 }
 
 engine_tests!(the_rest_api_serves_the_tlpt_use_cases_within_scope, |db| {

@@ -16,10 +16,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use opres_analysis::report::ReportOptions;
-use opres_app::Permission;
-use opres_app::analysis::AnalysisAppError;
+use opres_analysis::search::{SearchFilters, SearchRequest};
+use opres_app::analysis::parse_fiscal_year;
+use opres_app::{AppError, IncidentKey, Permission};
 use opres_domain::{FiscalYear, Incident, Lang, TimeMeasure, Trend, Trigger};
-use opres_store::{StoreError, Stored};
+use opres_store::Stored;
 use serde::Deserialize;
 
 pub(crate) fn routes(r: Routes) -> Routes {
@@ -35,26 +36,11 @@ const SEARCH_PAGE: usize = 20;
 /// Entries in the top-systems and top-vendors lists.
 const TOP_N: usize = 10;
 
-fn app_error(lang: Lang, e: AnalysisAppError) -> PageError {
-    match e {
-        AnalysisAppError::Store(e) => PageError::store(lang, e),
-        AnalysisAppError::Forbidden => PageError::Forbidden(lang),
-        other => PageError::internal(lang, other),
-    }
-}
-
-/// A fiscal year as typed (`2024`, `FY2024`, `2024年度`), or why not.
-fn parse_fy(raw: &str) -> Option<FiscalYear> {
-    let digits: String = raw.trim().chars().filter(char::is_ascii_digit).collect();
-    let year: i32 = digits.parse().ok()?;
-    (1990..=2100).contains(&year).then_some(FiscalYear(year))
-}
-
 /// The fiscal year asked for, or `default` with the message to show when the input was bad.
 fn requested_fy(raw: Option<&str>, default: FiscalYear, p: &Page) -> (FiscalYear, Option<&'static str>) {
     match raw.map(str::trim).filter(|r| !r.is_empty()) {
         None => (default, None),
-        Some(r) => match parse_fy(r) {
+        Some(r) => match parse_fiscal_year(r) {
             Some(fy) => (fy, None),
             None => (default, Some(p.t("analysis.fy_invalid"))),
         },
@@ -171,7 +157,8 @@ async fn overview(
     let today = opres_app::today();
     // The overview shows the running year (to date); the report defaults to the last whole one.
     let (fy, error) = requested_fy(q.fy.as_deref(), FiscalYear::of_date(today), &p);
-    let o = s.register.analysis_overview(caller.scope(), fy, today, TOP_N).await.map_err(|e| app_error(lang, e))?;
+    let actor = crate::edge::actor_of(&caller, lang);
+    let o = s.register.analysis_overview(&actor, fy, today, TOP_N).await.map_err(|e| PageError::app(lang, e))?;
     let all = &o.all_years;
     // Counts, shares and change come from the period and the same days of last year: like with like.
     let cmp = &o.compared;
@@ -313,12 +300,15 @@ async fn search(
     let mut view =
         SearchPageView { p, q: query.clone(), hits: vec![], total: 0, first: 0, last: 0, prev: None, next: None };
     if !query.is_empty() {
-        let found = s
-            .analysis
-            .search(&s.register, &query, caller.scope(), offset, SEARCH_PAGE)
-            .await
-            .map_err(|e| app_error(lang, e))?;
         let actor = crate::edge::actor_of(&caller, lang);
+        let request = SearchRequest {
+            query: query.clone(),
+            filters: SearchFilters::default(),
+            scope: None,
+            offset,
+            limit: SEARCH_PAGE,
+        };
+        let found = s.analysis.search(&s.register, &actor, request).await.map_err(|e| PageError::app(lang, e))?;
         for h in found.hits {
             let id = hit_id(&s, &actor, &h.reference).await.map_err(|e| PageError::app(lang, e))?;
             let trend = h.trend.parse::<Trend>().map(|t| t.label(lang).to_string()).unwrap_or(h.trend);
@@ -389,7 +379,8 @@ async fn report(
     }
     let mut opts = ReportOptions::new(fy, report_lang, today);
     opts.anonymise = anonymise;
-    let built = s.register.analysis_report(caller.scope(), opts).await.map_err(|e| app_error(lang, e))?;
+    let actor = crate::edge::actor_of(&caller, lang);
+    let built = s.register.analysis_report(&actor, opts).await.map_err(|e| PageError::app(lang, e))?;
     let name = format!("opres-analysis-fy{}-{}{}", fy.0, report_lang.code(), if anonymise { "-anon" } else { "" });
     let download = |ctype: &'static str, ext: &str, bytes: Vec<u8>| -> Response {
         let mut r = bytes.into_response();
@@ -505,16 +496,17 @@ pub(crate) async fn incident_panel(s: &AppState, caller: &Caller, i: &Stored<Inc
         tracing::warn!(error = %e, "incident analysis panel");
         failed = true;
     };
-    let suggestion = match s.analysis.classifier(&s.register).await {
-        Ok(c) => {
-            let sg = c.classifier.suggest(&opres_analysis::classify::ClassifyInput::from_incident(&i.value));
+    let actor = crate::edge::actor_of(caller, lang);
+    let suggestion = match s.analysis.suggest(&s.register, &actor, &i.value).await {
+        Ok(suggested) => {
+            let sg = suggested.suggestion;
             Some(SuggestionView {
                 trigger: sg.trigger.label(lang).to_string(),
                 trend_code: sg.trend.code().to_string(),
                 trend: sg.trend.label(lang).to_string(),
                 confidence: pct(sg.confidence),
                 model: sg.model.label(lang).to_string(),
-                explain: c.explain(lang),
+                explain: suggested.explanation,
                 reasons: sg
                     .reasons
                     .iter()
@@ -540,9 +532,8 @@ pub(crate) async fn incident_panel(s: &AppState, caller: &Caller, i: &Stored<Inc
             None
         }
     };
-    let actor = crate::edge::actor_of(caller, lang);
     let mut similar = Vec::new();
-    match s.analysis.similar(&s.register, &i.value, caller.scope(), 5).await {
+    match s.analysis.similar(&s.register, &actor, &i.value, 5).await {
         Ok(found) => {
             for h in found {
                 let id = hit_id(s, &actor, &h.reference).await.ok().flatten();
@@ -560,7 +551,7 @@ pub(crate) async fn incident_panel(s: &AppState, caller: &Caller, i: &Stored<Inc
     }
     let mut chain = Vec::new();
     let mut chain_reasons = Vec::new();
-    match s.register.recurrence_of(&i.value).await {
+    match s.register.recurrence_of(&actor, &i.value).await {
         Ok(Some(c)) => {
             for (k, r) in c.incidents.iter().enumerate() {
                 let id = hit_id(s, &actor, &r.to_string()).await.ok().flatten();
@@ -627,18 +618,19 @@ async fn classify(
             .await
             .map_err(|crate::edge::Failed(e)| PageError::app(lang, e));
     };
-    match s.register.set_classification(&caller.user.value, id, version, trend, &caller.audit()).await {
+    let actor = crate::edge::actor_of(&caller, lang);
+    match s.register.reclassify_incident(&actor, &IncidentKey::Id(id), Some(version), trend).await {
         Ok(_) => {
             ctx.flash("analysis.classification_saved").await;
             Ok(Redirect::to(&format!("/incidents/{id}#classification")).into_response())
         }
-        Err(AnalysisAppError::Store(StoreError::Conflict { .. })) => {
+        Err(AppError::Conflict { .. }) => {
             let msg = ctx.page("").await.t("form.conflict").to_string();
-            super::incidents::detail_page(&s, &ctx, &crate::edge::actor_of(&caller, lang), i, Some(msg))
+            super::incidents::detail_page(&s, &ctx, &actor, i, Some(msg))
                 .await
                 .map_err(|crate::edge::Failed(e)| PageError::app(lang, e))
         }
-        Err(e) => Err(app_error(lang, e)),
+        Err(e) => Err(PageError::app(lang, e)),
     }
 }
 
