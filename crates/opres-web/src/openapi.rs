@@ -172,7 +172,9 @@ pub(crate) struct ProblemDoc {
     title: String,
     status: u16,
     detail: String,
-    errors: Vec<FieldProblemDoc>,
+    /// Every field problem of a refused input (absent when the problem is not about fields).
+    errors: Option<Vec<FieldProblemDoc>>,
+    /// The version now stored, on a conflict.
     current_version: Option<i64>,
 }
 
@@ -180,7 +182,8 @@ pub(crate) struct ProblemDoc {
 #[allow(dead_code)]
 #[derive(Serialize, ToSchema)]
 pub(crate) struct FieldProblemDoc {
-    field: String,
+    /// The field (absent for a problem of the input as a whole).
+    field: Option<String>,
     kind: String,
     message: String,
 }

@@ -50,13 +50,13 @@ fn system_view(s: Stored<opres_domain::System>) -> SystemView {
     SystemView { id: s.id, version: s.version, record: SystemRecord::from(&s.value) }
 }
 
-#[utoipa::path(get, path = "/api/v1/institutions", tag = "institutions", summary = "Institutions the caller sees", responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc)))]
+#[utoipa::path(get, path = "/api/v1/institutions", tag = "institutions", summary = "Institutions the caller sees", responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub(crate) async fn list(State(s): State<AppState>, actor: Actor) -> Result<impl IntoResponse, Failed> {
     let items: Vec<_> = s.register.institutions(&actor).await?.into_iter().map(view).collect();
     Ok(Json(serde_json::json!({ "items": items })))
 }
 
-#[utoipa::path(get, path = "/api/v1/institutions/{code}", tag = "institutions", summary = "One institution", params(("code" = String, Path, description = "Institution code")), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc)))]
+#[utoipa::path(get, path = "/api/v1/institutions/{code}", tag = "institutions", summary = "One institution", params(("code" = String, Path, description = "Institution code")), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub(crate) async fn show(
     State(s): State<AppState>,
     actor: Actor,
@@ -66,7 +66,7 @@ pub(crate) async fn show(
     Ok((etag(found.version), Json(view(found))))
 }
 
-#[utoipa::path(post, path = "/api/v1/institutions", tag = "institutions", summary = "Register an institution (administrators)", request_body = crate::openapi::InstitutionRecordDoc, responses((status = 201, description = "Created"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc)))]
+#[utoipa::path(post, path = "/api/v1/institutions", tag = "institutions", summary = "Register an institution (administrators)", request_body = crate::openapi::InstitutionRecordDoc, responses((status = 201, description = "Created"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub(crate) async fn create(
     State(s): State<AppState>,
     actor: Actor,
@@ -76,7 +76,7 @@ pub(crate) async fn create(
     Ok((StatusCode::CREATED, etag(created.version), Json(view(created))))
 }
 
-#[utoipa::path(put, path = "/api/v1/institutions/{code}", tag = "institutions", summary = "Replace an institution (If-Match required)", params(("code" = String, Path, description = "Institution code"), ("If-Match" = String, Header, description = "The version read (its ETag), e.g. \"3\"")), request_body = crate::openapi::InstitutionRecordDoc, responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc)))]
+#[utoipa::path(put, path = "/api/v1/institutions/{code}", tag = "institutions", summary = "Replace an institution (If-Match required)", params(("code" = String, Path, description = "Institution code"), ("If-Match" = String, Header, description = "The version read (its ETag), e.g. \"3\"")), request_body = crate::openapi::InstitutionRecordDoc, responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub(crate) async fn update(
     State(s): State<AppState>,
     actor: Actor,
@@ -90,7 +90,7 @@ pub(crate) async fn update(
     Ok((etag(saved.version), Json(view(saved))))
 }
 
-#[utoipa::path(delete, path = "/api/v1/institutions/{code}", tag = "institutions", summary = "Delete an institution without systems or incidents", params(("code" = String, Path, description = "Institution code"), ("If-Match" = String, Header, description = "The version read (its ETag), e.g. \"3\"")), responses((status = 204, description = "Deleted"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc)))]
+#[utoipa::path(delete, path = "/api/v1/institutions/{code}", tag = "institutions", summary = "Delete an institution without systems or incidents", params(("code" = String, Path, description = "Institution code"), ("If-Match" = String, Header, description = "The version read (its ETag), e.g. \"3\"")), responses((status = 204, description = "Deleted"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub(crate) async fn remove(
     State(s): State<AppState>,
     actor: Actor,
@@ -101,7 +101,7 @@ pub(crate) async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/institutions/{code}/systems", tag = "institutions", summary = "An institution's systems", params(("code" = String, Path, description = "Institution code")), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc)))]
+#[utoipa::path(get, path = "/api/v1/institutions/{code}/systems", tag = "institutions", summary = "An institution's systems", params(("code" = String, Path, description = "Institution code")), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub(crate) async fn list_systems(
     State(s): State<AppState>,
     actor: Actor,
@@ -112,7 +112,7 @@ pub(crate) async fn list_systems(
     Ok(Json(serde_json::json!({ "items": items })))
 }
 
-#[utoipa::path(get, path = "/api/v1/institutions/{code}/systems/{system}", tag = "institutions", summary = "One system", params(("code" = String, Path, description = "Institution code"), ("system" = String, Path, description = "System code")), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc)))]
+#[utoipa::path(get, path = "/api/v1/institutions/{code}/systems/{system}", tag = "institutions", summary = "One system", params(("code" = String, Path, description = "Institution code"), ("system" = String, Path, description = "System code")), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub(crate) async fn show_system(
     State(s): State<AppState>,
     actor: Actor,
@@ -122,7 +122,7 @@ pub(crate) async fn show_system(
     Ok((etag(found.version), Json(system_view(found))))
 }
 
-#[utoipa::path(post, path = "/api/v1/institutions/{code}/systems", tag = "institutions", summary = "Register a system", params(("code" = String, Path, description = "Institution code")), request_body = crate::openapi::SystemRecordDoc, responses((status = 201, description = "Created"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc)))]
+#[utoipa::path(post, path = "/api/v1/institutions/{code}/systems", tag = "institutions", summary = "Register a system", params(("code" = String, Path, description = "Institution code")), request_body = crate::openapi::SystemRecordDoc, responses((status = 201, description = "Created"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub(crate) async fn create_system(
     State(s): State<AppState>,
     actor: Actor,
@@ -133,7 +133,7 @@ pub(crate) async fn create_system(
     Ok((StatusCode::CREATED, etag(created.version), Json(system_view(created))))
 }
 
-#[utoipa::path(put, path = "/api/v1/institutions/{code}/systems/{system}", tag = "institutions", summary = "Replace a system (If-Match required)", params(("code" = String, Path, description = "Institution code"), ("system" = String, Path, description = "System code"), ("If-Match" = String, Header, description = "The version read (its ETag), e.g. \"3\"")), request_body = crate::openapi::SystemRecordDoc, responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc)))]
+#[utoipa::path(put, path = "/api/v1/institutions/{code}/systems/{system}", tag = "institutions", summary = "Replace a system (If-Match required)", params(("code" = String, Path, description = "Institution code"), ("system" = String, Path, description = "System code"), ("If-Match" = String, Header, description = "The version read (its ETag), e.g. \"3\"")), request_body = crate::openapi::SystemRecordDoc, responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Invalid input: every field problem", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub(crate) async fn update_system(
     State(s): State<AppState>,
     actor: Actor,
@@ -147,7 +147,7 @@ pub(crate) async fn update_system(
     Ok((etag(saved.version), Json(system_view(saved))))
 }
 
-#[utoipa::path(delete, path = "/api/v1/institutions/{code}/systems/{system}", tag = "institutions", summary = "Delete a system no incident refers to", params(("code" = String, Path, description = "Institution code"), ("system" = String, Path, description = "System code"), ("If-Match" = String, Header, description = "The version read (its ETag), e.g. \"3\"")), responses((status = 204, description = "Deleted"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc)))]
+#[utoipa::path(delete, path = "/api/v1/institutions/{code}/systems/{system}", tag = "institutions", summary = "Delete a system no incident refers to", params(("code" = String, Path, description = "Institution code"), ("system" = String, Path, description = "System code"), ("If-Match" = String, Header, description = "The version read (its ETag), e.g. \"3\"")), responses((status = 204, description = "Deleted"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub(crate) async fn remove_system(
     State(s): State<AppState>,
     actor: Actor,
