@@ -89,7 +89,18 @@ pub(crate) async fn csrf(req: Request, next: Next) -> Response {
         Some(s) => s.get::<String>(CSRF).await.ok().flatten(),
         None => None,
     };
-    let Some(expected) = expected else { return refuse(&req, lang) };
+    let Some(expected) = expected else {
+        // No browser session at all: an API request without a token carries no cookie credential to
+        // forge, so it goes on to the sign-in check and is answered 401 as the API documents.
+        let signed_in = match req.extensions().get::<Session>() {
+            Some(s) => s.get::<i64>(crate::auth::USER_ID).await.ok().flatten().is_some(),
+            None => false,
+        };
+        if req.uri().path().starts_with("/api/") && !signed_in {
+            return next.run(req).await;
+        }
+        return refuse(&req, lang);
+    };
     let header_token = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
     if let Some(t) = header_token {
         return if constant_eq(&t, &expected) { next.run(req).await } else { refuse(&req, lang) };

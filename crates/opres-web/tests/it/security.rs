@@ -181,6 +181,17 @@ engine_tests!(api_tokens_carry_role_and_scope_and_can_be_revoked, |db| {
     assert!(r.headers()["www-authenticate"].to_str().unwrap().starts_with("Bearer"));
     let r = reqwest::get(app.url("/api/v1/incidents")).await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "no credentials at all");
+    // A change without any credential is "sign in" (401), as the API documents, not a CSRF refusal:
+    // there is no cookie session to forge. Nothing is created.
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/institutions"))
+        .json(&serde_json::json!({"code":"NOAUTH","name_ja":"x","institution_type":"regional_bank"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    assert!(app.register.store().institution(&"NOAUTH".parse().unwrap()).await.unwrap().is_none());
     // The OpenAPI document is readable without signing in.
     let r = reqwest::get(app.url("/api/v1/openapi.json")).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
