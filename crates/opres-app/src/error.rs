@@ -426,6 +426,10 @@ impl From<TlptAppError> for AppError {
             TlptAppError::Corrupt { .. } => AppError::Internal(message.en),
             TlptAppError::Engine(TlptError::UnknownEngagement(key)) => AppError::not_found(Noun::Engagement, key),
             TlptAppError::Engine(TlptError::UnknownFinding(key)) => AppError::not_found(Noun::Finding, key),
+            TlptAppError::KeyMismatch { .. } => AppError::Invalid {
+                summary: message.clone(),
+                problems: vec![Located { field: Some("group.code".into()), kind: "key_mismatch".into(), message }],
+            },
             TlptAppError::Engine(_) | TlptAppError::Stix(_) | TlptAppError::Form(_) | TlptAppError::Overlay(_) => {
                 AppError::Invalid {
                     summary: message.clone(),

@@ -66,6 +66,14 @@ pub enum TlptAppError {
         /// Why.
         reason: String,
     },
+    /// A replacement file names another group than the programme it should replace.
+    #[error("the file's group code '{found}' is not the programme being replaced ('{key}')")]
+    KeyMismatch {
+        /// The programme being replaced.
+        key: String,
+        /// The group code in the file.
+        found: String,
+    },
     /// An actor overlay was asked for without imported ATT&CK data.
     #[error("an actor overlay needs ATT&CK data (opres attack import)")]
     NoCatalogue,
@@ -110,6 +118,9 @@ impl TlptAppError {
                 "TLPTプログラム「{key}」は他の利用者が先に更新しました（現在の版: {current_version}）。再読み込みしてから変更し直してください"
             ),
             (TlptAppError::Overlay(e), _) => e.message(lang),
+            (TlptAppError::KeyMismatch { key, found }, Lang::Ja) => {
+                format!("ファイルのグループコード「{found}」が、置き換えるプログラム「{key}」と一致しません")
+            }
             (TlptAppError::NoCatalogue, Lang::Ja) => {
                 "攻撃者の重ね合わせには ATT&CK データが必要です（opres attack import）".to_string()
             }
@@ -277,7 +288,7 @@ impl Register {
         let current = self.require_tlpt_programme(actor, key).await?;
         let p = TlptProgramme::from_json(json)?;
         if p.group.code.as_str() != key {
-            return Err(form_error("group.code", Problem::UnknownReference { value: p.group.code.to_string() }));
+            return Err(TlptAppError::KeyMismatch { key: key.to_string(), found: p.group.code.to_string() });
         }
         if current.version != version {
             return Err(TlptAppError::Conflict { key: key.to_string(), current_version: current.version });

@@ -79,23 +79,16 @@ pub(crate) struct ImportParams {
     institution: String,
 }
 
-fn institution_code(raw: &str) -> Result<InstitutionCode, AppError> {
-    InstitutionCode::parse(raw.trim()).map_err(|_| {
-        AppError::from(opres_domain::ValidationErrors(vec![opres_domain::FieldError {
-            field: "institution".into(),
-            problem: opres_domain::Problem::BadFormat { value: raw.to_string(), hint: "BANK-A" },
-        }]))
-    })
-}
-
-#[utoipa::path(post, path = "/api/v1/tlpt/programmes", tag = "tlpt", summary = "Import a programme file (opres-tlpt/1 JSON) for a register institution", params(("institution" = String, Query, description = "Register institution the programme belongs to")), request_body(content = serde_json::Value, description = "The programme file, as `opres tlpt export` writes it (docs/tlpt.md)"), responses((status = 201, description = "Stored"), (status = 400, description = "Malformed query", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Institution not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 409, description = "A programme of this group is already stored (replace it with PUT)", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "The programme breaks a rule: every problem by path", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/tlpt/programmes", tag = "tlpt", summary = "Import a programme file (opres-tlpt/1 JSON) for a register institution", params(("institution" = String, Query, description = "Register institution the programme belongs to")), request_body(content = serde_json::Value, description = "The programme file, as `opres tlpt export` writes it (docs/tlpt-format.md)"), responses((status = 201, description = "Stored"), (status = 400, description = "Malformed query", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Institution not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 409, description = "A programme of this group is already stored (replace it with PUT)", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "The programme breaks a rule: every problem by path", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub(crate) async fn import(
     State(s): State<AppState>,
     actor: Actor,
     params: Result<Query<ImportParams>, QueryRejection>,
     body: Result<String, StringRejection>,
 ) -> Result<impl IntoResponse, Failed> {
-    let code = institution_code(&query(params)?.institution)?;
+    let raw = query(params)?.institution;
+    let code = InstitutionCode::parse(raw.trim())
+        .map_err(|e| AppError::invalid_field("institution", opres_domain::Problem::from(e)))?;
     let body = file_text(body)?;
     let done = s.register.import_tlpt_programme(&actor, &body, &code, false, None).await.map_err(AppError::from)?;
     let location = [(header::LOCATION, format!("/api/v1/tlpt/programmes/{}", done.key))];

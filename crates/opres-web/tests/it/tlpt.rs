@@ -623,7 +623,11 @@ engine_tests!(the_rest_api_serves_the_tlpt_use_cases_within_scope, |db| {
 
     // Replace: the file's group code must be the key; the version is checked.
     let r = admin.put(url("/tlpt/programmes/GRP-B")).header("if-match", "\"2\"").body(demo_as("GRP-X")).send().await;
-    assert_eq!(r.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = r.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "group.code", "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("GRP-X"), "{problem}");
     let r = admin.put(url("/tlpt/programmes/GRP-B")).header("if-match", "\"1\"").body(demo_as("GRP-B")).send().await;
     assert_eq!(r.unwrap().status(), StatusCode::PRECONDITION_FAILED);
     let r = admin.put(url("/tlpt/programmes/GRP-B")).header("if-match", "\"2\"").body(demo_as("GRP-B")).send().await;
