@@ -3,7 +3,7 @@
 use crate::institution::{IdentifierError, InstitutionCode, SystemCode, short_code};
 use crate::lang::Lang;
 use crate::measures::TimeMeasure;
-use crate::taxonomy::{Classification, Trend, UnknownCode, code_conversions};
+use crate::taxonomy::{Classification, Trend};
 use crate::time::Timestamp;
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
@@ -87,7 +87,7 @@ impl Channel {
     }
 }
 
-code_conversions!(Channel, "channel");
+crate::code_enum!(impl Channel, "channel");
 
 /// Whether settlement (決済) was affected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
@@ -129,7 +129,7 @@ impl SettlementImpact {
     }
 }
 
-code_conversions!(SettlementImpact, "settlement impact");
+crate::code_enum!(impl SettlementImpact, "settlement impact");
 
 /// An amount of money in whole Japanese yen. Never negative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
@@ -324,7 +324,7 @@ impl IncidentStatus {
     }
 }
 
-code_conversions!(IncidentStatus, "status");
+crate::code_enum!(impl IncidentStatus, "status");
 
 /// A good-practice case the report can cite (e.g. smooth customer handling during an ATM stop).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

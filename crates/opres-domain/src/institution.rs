@@ -1,7 +1,6 @@
 //! Institutions that report failures, and the systems they run.
 
 use crate::lang::Lang;
-use crate::taxonomy::{UnknownCode, code_conversions};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -72,7 +71,7 @@ impl InstitutionType {
     }
 }
 
-code_conversions!(InstitutionType, "institution type");
+crate::code_enum!(impl InstitutionType, "institution type");
 
 /// How critical a system is to the institution's business.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -117,7 +116,7 @@ impl Criticality {
     }
 }
 
-code_conversions!(Criticality, "criticality");
+crate::code_enum!(impl Criticality, "criticality");
 
 /// Why a code or identifier was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

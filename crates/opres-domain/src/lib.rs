@@ -4,6 +4,7 @@
 //! ([`record`]) converts into validated types ([`incident::Incident`] and friends) only through
 //! `validate`, which reports every problem at once so an import can list every bad field.
 
+pub mod codes;
 pub mod html;
 pub mod incident;
 pub mod institution;

@@ -8,12 +8,10 @@
 
 use crate::incident::{Incident, IncidentTimes};
 use crate::lang::Lang;
-use crate::taxonomy::{UnknownCode, code_conversions};
 use crate::time::Timestamp;
 use chrono::{Duration, Months};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 
 /// A kind of report to the authority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -69,7 +67,7 @@ impl ReportStageKind {
     }
 }
 
-code_conversions!(ReportStageKind, "report stage");
+crate::code_enum!(impl ReportStageKind, "report stage");
 
 /// A report that was submitted to the authority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -6,8 +6,6 @@
 
 use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// How a failure started (発生の端緒).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -289,50 +287,10 @@ impl Trend {
     }
 }
 
-macro_rules! code_conversions {
-    ($ty:ty, $what_en:literal) => {
-        impl FromStr for $ty {
-            type Err = UnknownCode;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                let s = s.trim();
-                Self::ALL
-                    .into_iter()
-                    .find(|v| v.code() == s)
-                    .ok_or_else(|| UnknownCode { kind: $what_en, code: s.to_string() })
-            }
-        }
-        impl TryFrom<String> for $ty {
-            type Error = UnknownCode;
-            fn try_from(s: String) -> Result<Self, Self::Error> {
-                s.parse()
-            }
-        }
-        impl From<$ty> for String {
-            fn from(v: $ty) -> String {
-                v.code().to_string()
-            }
-        }
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.code())
-            }
-        }
-    };
-}
-pub(crate) use code_conversions;
+crate::code_enum!(impl Trigger, "trigger");
+crate::code_enum!(impl Trend, "trend");
 
-code_conversions!(Trigger, "trigger");
-code_conversions!(Trend, "trend");
-
-/// A code that is not in the list of known codes.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {kind} code '{code}'")]
-pub struct UnknownCode {
-    /// What kind of code was expected (`trigger`, `trend`, `channel`, …).
-    pub kind: &'static str,
-    /// The code as given.
-    pub code: String,
-}
+pub use crate::codes::UnknownCode;
 
 /// An incident's accepted classification: a trigger and a primary trend that agree with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -415,6 +373,7 @@ mod tests {
     #[test]
     fn unknown_codes_are_named_in_the_error() {
         let err = "operations.disk".parse::<Trend>().unwrap_err();
-        assert_eq!(err.to_string(), "unknown trend code 'operations.disk'");
+        assert!(err.to_string().starts_with("unknown trend code 'operations.disk'; use one of: cyber.malware, "));
+        assert!(err.expected.contains(&"operations.storage"));
     }
 }

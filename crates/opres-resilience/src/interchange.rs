@@ -325,13 +325,10 @@ fn from_tables(
         // A bad kind does not stop the row: its other fields are checked too, so one pass lists everything.
         let kind = match ResourceKind::parse(kind_text) {
             Ok(k) => Some(k),
-            Err(Problem::UnknownCode { value, mut expected }) => {
+            Err(e) => {
+                let mut expected = e.expected;
                 expected.push("process");
-                issues.push(row.loc("kind"), Problem::UnknownCode { value, expected });
-                None
-            }
-            Err(p) => {
-                issues.push(row.loc("kind"), p);
+                issues.push(row.loc("kind"), Problem::UnknownCode { value: e.code, expected });
                 None
             }
         };

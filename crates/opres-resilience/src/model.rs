@@ -62,95 +62,35 @@ impl fmt::Display for NodeId {
     }
 }
 
-macro_rules! code_enum {
-    ($name:ident, $what:literal, [$($variant:ident => $code:literal, $ja:literal, $en:literal;)+]) => {
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+opres_domain::code_enum!(
+    /// The kinds of resource the source names, plus information assets.
+    pub ResourceKind, "resource kind", {
+        /// 人員: teams and key staff.
+        People => "people", "人員", "People";
+        /// システム: applications, infrastructure, networks.
+        System => "system", "システム", "Systems";
+        /// 施設: buildings, data centres, power feeds.
+        Facility => "facility", "施設", "Facilities";
+        /// サードパーティ: outsourced providers and their services.
+        ThirdParty => "third_party", "サードパーティ", "Third parties";
+        /// 情報: data sets and records the service needs.
+        Information => "information", "情報", "Information";
+    }
+);
 
-            /// The stable code.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            /// The label in the given language.
-            pub fn label(self, lang: Lang) -> &'static str {
-                match self { $($name::$variant => lang.pick($ja, $en)),+ }
-            }
-
-            /// Parses the stable code (case-insensitive); the error lists the codes allowed.
-            pub fn parse(s: &str) -> Result<$name, Problem> {
-                let t = s.trim().to_ascii_lowercase();
-                match t.as_str() {
-                    $($code => Ok($name::$variant),)+
-                    _ => Err(Problem::UnknownCode { value: s.trim().to_string(), expected: vec![$($code),+] }),
-                }
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = String;
-            fn try_from(s: String) -> Result<Self, Self::Error> {
-                $name::parse(&s).map_err(|p| format!("{}: {}", $what, p.message(Lang::En)))
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(v: $name) -> String {
-                v.code().to_string()
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.code())
-            }
-        }
-    };
-}
-
-/// The kinds of resource the source names, plus information assets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub enum ResourceKind {
-    /// 人員: teams and key staff.
-    People,
-    /// システム: applications, infrastructure, networks.
-    System,
-    /// 施設: buildings, data centres, power feeds.
-    Facility,
-    /// サードパーティ: outsourced providers and their services.
-    ThirdParty,
-    /// 情報: data sets and records the service needs.
-    Information,
-}
-
-code_enum!(ResourceKind, "resource kind", [
-    People => "people", "人員", "People";
-    System => "system", "システム", "Systems";
-    Facility => "facility", "施設", "Facilities";
-    ThirdParty => "third_party", "サードパーティ", "Third parties";
-    Information => "information", "情報", "Information";
-]);
-
-/// The regulator a tolerance is set for (one tolerance per regulator where dual-regulated).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
-#[serde(try_from = "String", into = "String")]
-pub enum Regulator {
-    /// 金融庁
-    #[default]
-    Fsa,
-    /// 日本銀行
-    Boj,
-    /// Another regulator (overseas, self-regulatory body).
-    Other,
-}
-
-code_enum!(Regulator, "regulator", [
-    Fsa => "fsa", "金融庁", "FSA";
-    Boj => "boj", "日本銀行", "Bank of Japan";
-    Other => "other", "その他の当局", "Other regulator";
-]);
+opres_domain::code_enum!(
+    /// The regulator a tolerance is set for (one tolerance per regulator where dual-regulated).
+    #[derive(Default)]
+    pub Regulator, "regulator", {
+        /// 金融庁
+        #[default]
+        Fsa => "fsa", "金融庁", "FSA";
+        /// 日本銀行
+        Boj => "boj", "日本銀行", "Bank of Japan";
+        /// Another regulator (overseas, self-regulatory body).
+        Other => "other", "その他の当局", "Other regulator";
+    }
+);
 
 /// How a node's dependencies combine: which of them it needs to run.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
@@ -896,7 +836,7 @@ mod tests {
     fn codes_parse_and_label() {
         assert_eq!(ResourceKind::parse("Third_Party"), Ok(ResourceKind::ThirdParty));
         assert_eq!(ResourceKind::ThirdParty.label(Lang::Ja), "サードパーティ");
-        assert!(matches!(Regulator::parse("sec"), Err(Problem::UnknownCode { .. })));
+        assert_eq!(Problem::from(Regulator::parse("sec").unwrap_err()).kind(), "unknown_code");
         assert_eq!(Gate::KOfN { k: 2 }.label(Lang::En, 3), "2-of-3");
         let fo = Gate::Failover { switchover_probability: 0.9, switchover_minutes: 15.0 };
         assert_eq!(fo.label(Lang::Ja, 2), "切替 p=0.90・15分");

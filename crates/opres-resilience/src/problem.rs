@@ -3,6 +3,12 @@
 use opres_domain::Lang;
 use std::fmt;
 
+impl From<opres_domain::codes::UnknownCode> for Problem {
+    fn from(e: opres_domain::codes::UnknownCode) -> Problem {
+        Problem::UnknownCode { value: e.code, expected: e.expected }
+    }
+}
+
 /// What is wrong with one value, one record or one file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {

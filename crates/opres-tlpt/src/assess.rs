@@ -20,20 +20,19 @@ use opres_domain::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::str::FromStr;
 
-code_enum!(
+opres_domain::code_enum!(
     /// The outcome of one check.
-    Verdict, "verdict", {
+    pub Verdict, "verdict", {
         Good => "good", "良好", "Good";
         Insufficient => "insufficient", "不十分", "Insufficient";
         NotEnoughData => "not_enough_data", "データ不足", "Not enough data";
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// The row of the source's table (or the part of the column) a check comes from.
-    Area, "assessment area", {
+    pub Area, "assessment area", {
         ThreatIntelligence => "threat_intelligence", "脅威インテリジェンス", "Threat intelligence";
         Evaluation => "evaluation", "評価", "Evaluation";
         ManagementReporting => "management_reporting", "経営陣への報告・経営陣の対応", "Reporting to management and management's response";
@@ -44,9 +43,9 @@ code_enum!(
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// Which side of the table a check comes from.
-    Side, "assessment side", {
+    pub Side, "assessment side", {
         GoodPractice => "good_practice", "望ましい事例", "Good practice";
         Shortcoming => "shortcoming", "不十分な事例", "Shortcoming";
         ImportantElement => "important_element", "重要な要素", "Important element";
@@ -54,9 +53,9 @@ code_enum!(
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// One check: one item of the source's table, element or expectation.
-    CheckId, "practice check", {
+    pub CheckId, "practice check", {
         IntelOrgSpecificScenarios => "intel.org_specific_scenarios", "組織特有の脅威インテリジェンスによるシナリオ選定", "Organisation-specific intelligence drives scenario choice";
         IntelBeyondGeneric => "intel.beyond_generic", "一般的な脅威情報の分析にとどまっていないか", "Intelligence goes beyond generic threat information";
         EvalUnannouncedDetectionResponse => "evaluation.unannounced_detection_response", "事前予告なしでの検知・対応能力の評価", "Detection and response evaluated without advance notice";

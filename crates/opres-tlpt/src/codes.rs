@@ -3,81 +3,9 @@
 //! Every enum here serialises as its code and parses only known codes, so a misspelt code in an
 //! imported programme is reported by name instead of being guessed.
 
-use opres_domain::Lang;
-use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
-
-/// Declares a code enum with `ALL`, `code()`, `label(lang)` and string conversions.
-macro_rules! code_enum {
-    ($(#[$doc:meta])* $name:ident, $kind:literal, { $( $variant:ident => $code:literal, $ja:literal, $en:literal; )+ }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub enum $name {
-            $( #[doc = $en] $variant, )+
-        }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable snake_case code.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            /// The label in the given language.
-            pub fn label(self, lang: Lang) -> &'static str {
-                match lang {
-                    Lang::Ja => match self { $($name::$variant => $ja),+ },
-                    Lang::En => match self { $($name::$variant => $en),+ },
-                }
-            }
-
-            /// Every code, for error messages and UI pick lists.
-            pub fn codes() -> Vec<&'static str> {
-                Self::ALL.iter().map(|v| v.code()).collect()
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = ::opres_domain::taxonomy::UnknownCode;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                let s = s.trim();
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.code() == s)
-                    .ok_or_else(|| ::opres_domain::taxonomy::UnknownCode { kind: $kind, code: s.to_string() })
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = ::opres_domain::taxonomy::UnknownCode;
-            fn try_from(s: String) -> Result<Self, Self::Error> {
-                s.parse()
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(v: $name) -> String {
-                v.code().to_string()
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.code())
-            }
-        }
-    };
-}
-pub(crate) use code_enum;
-
-code_enum!(
+opres_domain::code_enum!(
     /// The TLPT framework an engagement follows.
-    Framework, "TLPT framework", {
+    pub Framework, "TLPT framework", {
         FsaGuidance => "fsa_guidance", "金融庁TLPTガイダンス", "FSA TLPT guidance";
         TiberEu => "tiber_eu", "TIBER-EU", "TIBER-EU";
         DoraTlpt => "dora_tlpt", "DORA TLPT", "DORA TLPT";
@@ -87,9 +15,9 @@ code_enum!(
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// A phase of an engagement, in the order they run.
-    PhaseKind, "engagement phase", {
+    pub PhaseKind, "engagement phase", {
         Preparation => "preparation", "準備", "Preparation";
         ThreatIntelligence => "threat_intelligence", "脅威インテリジェンス", "Threat intelligence";
         RedTeaming => "red_teaming", "レッドチームテスト", "Red teaming";
@@ -97,9 +25,9 @@ code_enum!(
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// A budget line of an engagement.
-    BudgetLine, "budget line", {
+    pub BudgetLine, "budget line", {
         ThreatIntelligence => "threat_intelligence", "脅威インテリジェンス", "Threat intelligence";
         RedTeam => "red_team", "レッドチーム", "Red team";
         BlueTeamEvaluation => "blue_team_evaluation", "ブルーチーム評価", "Blue-team evaluation";
@@ -109,9 +37,9 @@ code_enum!(
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// What management directed after (or for) a TLPT.
-    DirectiveKind, "management directive", {
+    pub DirectiveKind, "management directive", {
         FixFindings => "fix_findings", "課題への対応", "Fix the findings";
         WidenScope => "widen_scope", "テスト範囲の拡大", "Widen the scope";
         UnannouncedTest => "unannounced_test", "事前予告なしのテスト実施", "Run the test unannounced";
@@ -121,17 +49,17 @@ code_enum!(
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// Whether a piece of threat intelligence is about threats in general or about this organisation.
-    IntelSpecificity, "threat intelligence specificity", {
+    pub IntelSpecificity, "threat intelligence specificity", {
         Generic => "generic", "一般的な脅威情報", "Generic threat information";
         OrganisationSpecific => "organisation_specific", "自組織に特有の脅威", "Specific to the organisation";
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// The kind of threat actor a profile describes.
-    ActorType, "threat actor type", {
+    pub ActorType, "threat actor type", {
         CriminalGroup => "criminal_group", "犯罪集団", "Criminal group";
         StateLinked => "state_linked", "国家が関与する主体", "State-linked actor";
         Insider => "insider", "内部犯行者", "Insider";
@@ -139,27 +67,27 @@ code_enum!(
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// A three-step rating of a threat actor's intent or capability.
-    Level, "level", {
+    pub Level, "level", {
         Low => "low", "低", "Low";
         Medium => "medium", "中", "Medium";
         High => "high", "高", "High";
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// The role of an attack path within a scenario.
-    PathKind, "attack path kind", {
+    pub PathKind, "attack path kind", {
         Primary => "primary", "主経路", "Primary path";
         Alternative => "alternative", "代替経路", "Alternative path";
         Detour => "detour", "迂回攻撃", "Detour";
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// How a scenario ended.
-    ScenarioOutcome, "scenario outcome", {
+    pub ScenarioOutcome, "scenario outcome", {
         ObjectivesAchieved => "objectives_achieved", "目的達成", "Objectives achieved";
         PartiallyAchieved => "partially_achieved", "一部達成", "Partially achieved";
         NotAchieved => "not_achieved", "未達成", "Not achieved";
@@ -167,9 +95,9 @@ code_enum!(
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// What happened when the red team executed an attack step.
-    StepResult, "attack step result", {
+    pub StepResult, "attack step result", {
         Succeeded => "succeeded", "成功", "Succeeded";
         PartiallySucceeded => "partially_succeeded", "一部成功", "Partially succeeded";
         Blocked => "blocked", "防御により阻止", "Blocked by a control";
@@ -177,9 +105,9 @@ code_enum!(
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// Who or what detected an attack step.
-    DetectionSource, "detection source", {
+    pub DetectionSource, "detection source", {
         Soc => "soc", "SOC", "SOC";
         Edr => "edr", "EDR", "EDR";
         Siem => "siem", "SIEM", "SIEM";
@@ -196,9 +124,9 @@ impl DetectionSource {
     }
 }
 
-code_enum!(
+opres_domain::code_enum!(
     /// What a response action did.
-    ResponseKind, "response action", {
+    pub ResponseKind, "response action", {
         Triage => "triage", "一次切り分け", "Triage";
         Escalation => "escalation", "エスカレーション", "Escalation";
         Containment => "containment", "封じ込め", "Containment";
@@ -208,9 +136,9 @@ code_enum!(
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// The team that took a response action.
-    Responder, "responder", {
+    pub Responder, "responder", {
         Soc => "soc", "SOC", "SOC";
         Csirt => "csirt", "CSIRT", "CSIRT";
         ItOperations => "it_operations", "システム運用部門", "IT operations";
@@ -219,9 +147,9 @@ code_enum!(
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// How serious a finding is.
-    Severity, "severity", {
+    pub Severity, "severity", {
         Critical => "critical", "緊急", "Critical";
         High => "high", "高", "High";
         Medium => "medium", "中", "Medium";
@@ -248,9 +176,9 @@ impl Severity {
     }
 }
 
-code_enum!(
+opres_domain::code_enum!(
     /// The category of a finding's root cause, used to group findings and to compare them.
-    RootCause, "root cause category", {
+    pub RootCause, "root cause category", {
         PatchManagement => "patch_management", "脆弱性・パッチ管理", "Vulnerability and patch management";
         Configuration => "configuration", "設定不備", "Insecure configuration";
         CredentialManagement => "credential_management", "認証・ID管理", "Authentication and identity management";
@@ -267,10 +195,10 @@ code_enum!(
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// Where a finding stands. There is deliberately no "duplicate" or "merged": a finding that resembles
     /// an earlier one is linked to it and stays on the register.
-    FindingStatus, "finding status", {
+    pub FindingStatus, "finding status", {
         Open => "open", "未対応", "Open";
         InProgress => "in_progress", "対応中", "In progress";
         Remediated => "remediated", "対応済", "Remediated";
@@ -285,26 +213,26 @@ impl FindingStatus {
     }
 }
 
-code_enum!(
+opres_domain::code_enum!(
     /// How a finding came to be recorded.
-    FindingOrigin, "finding origin", {
+    pub FindingOrigin, "finding origin", {
         Tlpt => "tlpt", "TLPTで検出", "Found by the TLPT";
         Rollout => "rollout", "横展開の確認で検出", "Found when rolling out another finding";
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// The state of one horizontal-rollout check.
-    RolloutStatus, "rollout status", {
+    pub RolloutStatus, "rollout status", {
         NotChecked => "not_checked", "未確認", "Not checked";
         CheckedNotPresent => "checked_not_present", "確認済（該当なし）", "Checked: not present";
         CheckedPresent => "checked_present", "確認済（該当あり）", "Checked: present";
     }
 );
 
-code_enum!(
+opres_domain::code_enum!(
     /// What the cybersecurity function told management overall.
-    OverallRating, "overall rating", {
+    pub OverallRating, "overall rating", {
         Good => "good", "良好な結果", "Good result";
         IssuesReported => "issues_reported", "課題ありとして報告", "Issues reported";
     }
@@ -313,6 +241,10 @@ code_enum!(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use opres_domain::Lang;
+    use serde::{Deserialize, Serialize};
+    use std::fmt;
+    use std::str::FromStr;
 
     fn round_trip<T>(all: &[T])
     where
@@ -364,7 +296,10 @@ mod tests {
     #[test]
     fn unknown_code_is_named() {
         let err = "apt".parse::<ActorType>().unwrap_err();
-        assert_eq!(err.to_string(), "unknown threat actor type code 'apt'");
+        assert_eq!(
+            err.to_string(),
+            "unknown threat actor type code 'apt'; use one of: criminal_group, state_linked, insider, hacktivist"
+        );
         assert!(serde_json::from_str::<Severity>("\"severe\"").is_err());
     }
 }

@@ -170,7 +170,7 @@ pub(super) fn tolerance(f: &mut Form, prefix: &str) -> ImpactTolerance {
     let regulator = match Regulator::parse(&f.text(&k("regulator"))) {
         Ok(r) => r,
         Err(p) => {
-            f.problem(&k("regulator"), p);
+            f.problem(&k("regulator"), p.into());
             Regulator::Fsa
         }
     };
