@@ -388,6 +388,73 @@ fn combine<'a>(impacts: impl Iterator<Item = &'a DoraImpact>) -> DoraImpact {
     }
 }
 
+/// The data every DORA submission carries (2025/301 Art. 1). opres's snake_case names, derived from
+/// the article's points; the ITS 2025/302 Annex field numbers are not verified (docs/reporting-regimes.md).
+pub const GENERAL_FIELDS: &[&str] = &[
+    "submission_type",
+    "entity_name",
+    "entity_lei",
+    "entity_type",
+    "submitting_entity_name",
+    "submitting_entity_code",
+    "aggregated_entities",
+    "contact_details",
+    "parent_undertaking",
+    "currency",
+];
+
+/// The data a DORA report adds to [`GENERAL_FIELDS`] at its stage (2025/301 Art. 2, 3, 4); a later
+/// stage repeats the earlier stages' data, updated.
+pub fn report_fields(report: Report) -> &'static [&'static str] {
+    match report {
+        Report::DoraInitialNotification => &[
+            "incident_reference_code",
+            "detected_at",
+            "classified_at",
+            "incident_description",
+            "classification_criteria",
+            "member_states_affected",
+            "discovery_method",
+            "originates_from_third_party",
+            "business_continuity_plan_activated",
+            "other_information",
+        ],
+        Report::DoraIntermediateReport => &[
+            "authority_reference_code",
+            "occurred_at",
+            "recovered_at",
+            "clients_affected",
+            "clients_affected_share",
+            "counterparts_affected_share",
+            "transactions_affected",
+            "transaction_value_affected",
+            "reputational_impact",
+            "duration",
+            "service_downtime",
+            "data_losses",
+            "incident_type",
+            "threats_and_techniques",
+            "affected_functional_areas",
+            "affected_infrastructure",
+            "impact_on_clients_financial_interest",
+            "reported_to_other_authorities",
+            "temporary_actions",
+            "indicators_of_compromise",
+        ],
+        Report::DoraFinalReport => &[
+            "root_cause_type",
+            "root_cause_description",
+            "resolved_at",
+            "root_cause_addressed_at",
+            "economic_impact",
+            "direct_and_indirect_costs",
+            "financial_recoveries",
+            "recurring_incident",
+        ],
+        _ => &[],
+    }
+}
+
 const RULE_INITIAL: &str = "2025/301 Art. 5(1)(a): within 4 hours of classification as major and no later than 24 hours after awareness; classified later than 24 hours after awareness: 4 hours from classification; Art. 5(4)-(6) weekend/holiday rule";
 const RULE_INTERMEDIATE: &str = "2025/301 Art. 5(1)(b): within 72 hours of the initial notification; updated without undue delay when regular activities are recovered";
 const RULE_FINAL: &str = "2025/301 Art. 5(1)(c): no later than one month after the latest (updated) intermediate report; Art. 5(4) applies to every entity";

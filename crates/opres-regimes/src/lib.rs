@@ -20,7 +20,7 @@ pub mod us;
 pub use calendar::{CalendarError, HolidayCalendar};
 pub use dora::{
     CriterionResult, Decision, DoraClassification, DoraCriterion, DoraEntityType, DoraImpact, DoraSettings,
-    RecurringCandidate, RecurringMajor, classify, recurring_major,
+    GENERAL_FIELDS, RecurringCandidate, RecurringMajor, classify, recurring_major, report_fields,
 };
 pub use obligations::{
     DelayNotice, Due, Obligation, ObligationStatus, RegimeInputs, RegimeSettings, Submission, SubmissionRef,

@@ -418,3 +418,19 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_field_lists_are_the_documented_ones() {
+    // Every field named in code is listed in docs/reporting-regimes.md as `name`, and no stage repeats a
+    // general field.
+    let doc = include_str!("../../../../docs/reporting-regimes.md");
+    let stages = [Report::DoraInitialNotification, Report::DoraIntermediateReport, Report::DoraFinalReport];
+    for f in GENERAL_FIELDS.iter().chain(stages.iter().flat_map(|r| report_fields(*r).iter())) {
+        assert!(doc.contains(&format!("`{f}`")), "{f} is not in docs/reporting-regimes.md");
+    }
+    for r in stages {
+        assert!(!report_fields(r).is_empty());
+        assert!(report_fields(r).iter().all(|f| !GENERAL_FIELDS.contains(f)));
+    }
+    assert!(report_fields(Report::UsRegulatorNotification).is_empty());
+}
