@@ -562,5 +562,7 @@ pub(crate) fn obligations(
     out
 }
 
+pub mod export;
+
 #[cfg(test)]
 mod tests;

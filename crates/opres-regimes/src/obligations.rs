@@ -189,13 +189,6 @@ opres_domain::code_enum!(
     }
 );
 
-impl ObligationStatus {
-    /// Whether the obligation still asks for something (due, overdue or waiting with late notice).
-    pub fn is_outstanding(self) -> bool {
-        matches!(self, ObligationStatus::Due | ObligationStatus::Overdue)
-    }
-}
-
 /// One report one regime asks of the incident.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Obligation {
@@ -220,6 +213,16 @@ pub struct Obligation {
 }
 
 impl Obligation {
+    /// Whether the report is still to be submitted while its clock runs: due, overdue, or late with
+    /// notice given but not yet submitted. Waiting and not-required obligations are not outstanding.
+    pub fn is_outstanding(&self) -> bool {
+        self.met_by.is_none()
+            && matches!(
+                self.status,
+                ObligationStatus::Due | ObligationStatus::Overdue | ObligationStatus::LateWithNotice
+            )
+    }
+
     /// An obligation whose starting event has not happened.
     pub(crate) fn waiting(report: Report, sequence: u32, starts_on: ClockStart, rule: &'static str) -> Obligation {
         Obligation {
@@ -403,6 +406,40 @@ mod tests {
         assert_eq!(judge(due, None, None, t("2027-05-01T12:00:00Z")), ObligationStatus::Due);
         assert_eq!(judge(Due::AsSoonAsPossible, None, None, now), ObligationStatus::Due);
         assert_eq!(judge(Due::AsSoonAsPossible, after, None, now), ObligationStatus::Met);
+    }
+
+    #[test]
+    fn outstanding_means_unsubmitted_with_a_running_clock() {
+        let inputs = RegimeInputs {
+            delay_notices: vec![DelayNotice {
+                report: Report::UsRegulatorNotification,
+                sequence: 1,
+                given_at: t("2027-05-01T00:00:00Z"),
+            }],
+            ..RegimeInputs::default()
+        };
+        let due = Due::At { at: t("2027-05-01T12:00:00Z"), unadjusted: None };
+        let start = t("2027-05-01T00:00:00Z");
+        let rep = Report::UsRegulatorNotification;
+        let o =
+            Obligation::judged(rep, 1, ClockStart::Determination, start, due, &inputs, t("2027-05-02T00:00:00Z"), "r");
+        assert_eq!(o.status, ObligationStatus::LateWithNotice);
+        assert!(o.is_outstanding());
+        let mut with_sub = inputs.clone();
+        with_sub.submissions.push(Submission { report: rep, sequence: 1, submitted_at: t("2027-05-01T18:00:00Z") });
+        let o = Obligation::judged(
+            rep,
+            1,
+            ClockStart::Determination,
+            start,
+            due,
+            &with_sub,
+            t("2027-05-02T00:00:00Z"),
+            "r",
+        );
+        assert_eq!(o.status, ObligationStatus::LateWithNotice);
+        assert!(!o.is_outstanding());
+        assert!(!Obligation::waiting(rep, 1, ClockStart::Determination, "r").is_outstanding());
     }
 
     #[test]

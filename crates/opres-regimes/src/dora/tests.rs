@@ -434,3 +434,75 @@ fn the_field_lists_are_the_documented_ones() {
     }
     assert!(report_fields(Report::UsRegulatorNotification).is_empty());
 }
+
+fn incident() -> opres_domain::Incident {
+    use opres_domain::*;
+    Incident {
+        reference: IncidentRef::parse("INC-2027-0001").unwrap(),
+        institution: InstitutionCode::parse("EUBANK").unwrap(),
+        title: Bilingual::new(Some("勘定系障害".into()), Some("Core banking outage".into())),
+        description: Bilingual::default(),
+        times: times("2027-03-01T08:00:00Z", Some("2027-03-02T09:00:00Z")),
+        channels: vec![Channel::Atm],
+        affected_systems: vec![],
+        customers_affected: Some(250_000),
+        transactions_affected: None,
+        transaction_value: None,
+        settlement_impact: SettlementImpact::Delayed,
+        cyber_attack: false,
+        classification: Classification::from_trend(Trend::WorkMisoperation),
+        secondary_trends: vec![],
+        vendor: None,
+        root_cause: Some("Wrong parameter in a batch job".into()),
+        interim_measures: None,
+        recurrence_prevention: None,
+        customer_handling: None,
+        publicly_announced: true,
+        good_practice: None,
+        timeline: vec![],
+        report_submissions: vec![],
+    }
+}
+
+#[test]
+fn the_json_export_carries_exactly_the_documented_fields_of_each_stage() {
+    use export::{DoraNotification, ReportingEntity};
+    let entity = ReportingEntity {
+        name: "Example Bank Europe AG".into(),
+        lei: Some("529900T8BM49AURSDO55".into()),
+        entity_type: DoraEntityType::CreditInstitution,
+        contact_details: None,
+        parent_undertaking: None,
+    };
+    let inputs = RegimeInputs {
+        dora_classified_at: Some(t("2027-03-01T09:00:00Z")),
+        dora_impact: Some(DoraImpact { clients_affected: Some(250_000), ..one_met() }),
+        ..Default::default()
+    };
+    let inc = incident();
+    let mut expected: Vec<&str> = GENERAL_FIELDS.to_vec();
+    for stage in [Report::DoraInitialNotification, Report::DoraIntermediateReport, Report::DoraFinalReport] {
+        expected.extend(report_fields(stage));
+        let n = DoraNotification::from_incident(stage, &inc, &entity, &inputs).unwrap();
+        let json = serde_json::to_value(&n).unwrap();
+        let mut keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        let mut want = expected.clone();
+        want.sort_unstable();
+        assert_eq!(keys, want, "{stage}");
+        assert_eq!(json["submission_type"], stage.code());
+        assert_eq!(json["entity_type"], "credit_institution");
+        assert_eq!(json["classified_at"], "2027-03-01T09:00:00Z");
+        // Met criteria by code; nothing invented for what the register does not hold.
+        let criteria: Vec<&str> =
+            json["classification_criteria"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        assert!(criteria.contains(&"clients_number") && criteria.contains(&"reputational"));
+        assert!(json["discovery_method"].is_null());
+    }
+    let final_json =
+        serde_json::to_value(DoraNotification::from_incident(Report::DoraFinalReport, &inc, &entity, &inputs).unwrap())
+            .unwrap();
+    assert_eq!(final_json["root_cause_type"], "work.misoperation");
+    assert_eq!(final_json["clients_affected_share"], 250);
+    assert!(DoraNotification::from_incident(Report::UsRegulatorNotification, &inc, &entity, &inputs).is_none());
+}
