@@ -651,6 +651,17 @@ pub enum IncidentCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Every obligation of one incident under every regime that applies to its institution (FSA,
+    /// DORA, US, UK): report, due time, status and the submission that met it.
+    ///
+    /// Example: opres incident obligations RB-AOIURA-2026-0012 --json
+    Obligations {
+        /// The incident's reference.
+        reference: String,
+        /// Print JSON (due times RFC 3339 with offset) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Reports to the authority that are due or overdue.
     Due {
         /// Only overdue ones.

@@ -117,17 +117,17 @@ pub struct DoraImpact {
     pub economic_impact_eur: Option<u64>,
 }
 
-/// Met, not met, or cannot be decided for missing data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// The threshold or test is met.
-    Met,
-    /// It is not.
-    NotMet,
-    /// The data to decide is missing.
-    Undecided,
-}
+opres_domain::code_enum!(
+    /// Met, not met, or cannot be decided for missing data.
+    pub Decision, "decision", {
+        /// The threshold or test is met.
+        Met => "met", "該当", "Met";
+        /// It is not.
+        NotMet => "not_met", "非該当", "Not met";
+        /// The data to decide is missing.
+        Undecided => "undecided", "判定不能（データ不足）", "Undecided (data missing)";
+    }
+);
 
 impl Decision {
     fn of(b: Option<bool>) -> Decision {

@@ -23,17 +23,24 @@ pub enum DocumentKind {
     AttackCatalogue,
     /// A learned classification model trained from the register's accepted classifications.
     ClassifierModel,
+    /// The reporting regimes that apply to an institution and their parameters.
+    RegimeSettings,
+    /// An incident's inputs to the regimes other than the FSA (classification, determination,
+    /// impact figures, reports sent).
+    RegimeInputs,
 }
 
 impl DocumentKind {
     /// Every kind.
-    pub const ALL: [DocumentKind; 6] = [
+    pub const ALL: [DocumentKind; 8] = [
         DocumentKind::ResilienceMap,
         DocumentKind::ResilienceScenario,
         DocumentKind::ResilienceRun,
         DocumentKind::TlptProgramme,
         DocumentKind::AttackCatalogue,
         DocumentKind::ClassifierModel,
+        DocumentKind::RegimeSettings,
+        DocumentKind::RegimeInputs,
     ];
 
     /// The stored code, also the audit trail's object kind.
@@ -45,6 +52,8 @@ impl DocumentKind {
             DocumentKind::TlptProgramme => "tlpt_programme",
             DocumentKind::AttackCatalogue => "attack_catalogue",
             DocumentKind::ClassifierModel => "classifier_model",
+            DocumentKind::RegimeSettings => "regime_settings",
+            DocumentKind::RegimeInputs => "regime_inputs",
         }
     }
 
@@ -57,6 +66,8 @@ impl DocumentKind {
             DocumentKind::TlptProgramme => "TLPT programme",
             DocumentKind::AttackCatalogue => "ATT&CK data",
             DocumentKind::ClassifierModel => "classification model",
+            DocumentKind::RegimeSettings => "reporting regime settings",
+            DocumentKind::RegimeInputs => "reporting regime inputs",
         }
     }
 

@@ -36,6 +36,7 @@ Errors are RFC 9457 problem details in the language of `Accept-Language` (ja or 
         api::tlpt::link_recurrences, api::tlpt::catalogues, api::tlpt::import_catalogue,
         api::analysis::search, api::analysis::similar, api::analysis::suggestion, api::analysis::classify,
         api::analysis::classify_text, api::analysis::trends, api::analysis::report,
+        api::regimes::obligations, api::regimes::inputs, api::regimes::save_inputs,
     ),
     components(schemas(IncidentRecordDoc, InstitutionRecordDoc, SystemRecordDoc, TimelineRecordDoc, ReportSubmissionRecordDoc, ProblemDoc, FieldProblemDoc)),
     modifiers(&BearerAuth),

@@ -4,5 +4,6 @@
 
 mod access;
 mod import;
+mod regimes;
 mod register;
 mod resilience;

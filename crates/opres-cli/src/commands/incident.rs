@@ -12,6 +12,7 @@ pub async fn run(register: Register, actor: &Actor, cmd: IncidentCommand) -> any
     let result = match cmd {
         IncidentCommand::List(args) => list(&register, actor, args).await,
         IncidentCommand::Show { reference, json } => show(&register, actor, &reference, json).await,
+        IncidentCommand::Obligations { reference, json } => obligations(&register, actor, &reference, json).await,
         IncidentCommand::Due { overdue, filter } => due(&register, actor, overdue, &filter).await,
     };
     register.close().await;
@@ -102,12 +103,52 @@ async fn list(register: &Register, actor: &Actor, args: ListArgs) -> anyhow::Res
     Ok(())
 }
 
-async fn show(register: &Register, actor: &Actor, reference: &str, json: bool) -> anyhow::Result<()> {
-    let lang = actor.lang();
+fn reference_key(reference: &str) -> anyhow::Result<IncidentKey> {
     let r = IncidentRef::parse(reference).map_err(|e| {
         InputError::err(format!("管理番号「{reference}」: {e}"), format!("reference '{reference}': {e}"))
     })?;
-    let found = register.find_incident(actor, &IncidentKey::Reference(r)).await?;
+    Ok(IncidentKey::Reference(r))
+}
+
+async fn obligations(register: &Register, actor: &Actor, reference: &str, json: bool) -> anyhow::Result<()> {
+    let lang = actor.lang();
+    let o = register.incident_obligations(actor, &reference_key(reference)?, Utc::now()).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&o.to_json(lang))?);
+        return Ok(());
+    }
+    if let Some(c) = &o.dora {
+        println!("DORA: {}", c.major.label(lang));
+        for r in &c.criteria {
+            println!("  {}  {}", pad(r.criterion.label(lang), 40), r.decision.label(lang));
+        }
+        println!();
+    }
+    let rows: Vec<Vec<String>> = o
+        .obligations
+        .iter()
+        .map(|ob| {
+            let due = match ob.due {
+                Some(opres_regimes::Due::At { at, .. }) => short_time(&at),
+                Some(opres_regimes::Due::AsSoonAsPossible) => lang.pick("速やかに", "as soon as possible").into(),
+                None => "—".into(),
+            };
+            vec![
+                ob.regime.code().to_string(),
+                format!("{} #{}", ob.report.label(lang), ob.sequence),
+                due,
+                ob.status.label(lang).to_string(),
+                ob.met_by.map(|m| short_time(&m.submitted_at)).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    print_table(&rows);
+    Ok(())
+}
+
+async fn show(register: &Register, actor: &Actor, reference: &str, json: bool) -> anyhow::Result<()> {
+    let lang = actor.lang();
+    let found = register.find_incident(actor, &reference_key(reference)?).await?;
     let v = &found.value;
     let stages = register.report_stages(v, Utc::now());
     if json {

@@ -89,6 +89,9 @@ async fn load_demo(register: &Register, actor: &Actor) -> anyhow::Result<()> {
             ),
         }
     );
+    // An EU subsidiary under DORA and a US banking organisation, with an incident each.
+    let codes: Vec<_> = data.institutions.iter().map(|i| i.code.clone()).collect();
+    register.load_regimes_demo(&Actor::demo(lang), &codes).await?;
     // The TLPT demo group (TLPT-BK-2 falls short) belongs to the first demo institution, which the
     // demo reporter is scoped to. ATT&CK data is never downloaded: users import the bundles they have.
     if let Some(first) = data.institutions.first() {

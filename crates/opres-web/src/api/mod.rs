@@ -8,6 +8,7 @@
 pub(crate) mod analysis;
 pub(crate) mod incidents;
 pub(crate) mod institutions;
+pub(crate) mod regimes;
 pub(crate) mod tlpt;
 
 use axum::Json;
@@ -21,6 +22,7 @@ pub(crate) fn routes(r: crate::routes::Routes) -> crate::routes::Routes {
     let r = institutions::routes(r);
     let r = tlpt::routes(r);
     let r = analysis::routes(r);
+    let r = regimes::routes(r);
     incidents::routes(r)
 }
 

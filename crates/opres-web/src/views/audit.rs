@@ -17,7 +17,7 @@ pub(super) fn routes(r: Routes) -> Routes {
 
 /// Every kind of object the audit trail records: the register's own, then the stored documents
 /// (`opres_store::DocumentKind` codes, checked by a test below).
-const OBJECT_KINDS: [&str; 12] = [
+const OBJECT_KINDS: [&str; 14] = [
     "incident",
     "institution",
     "system",
@@ -30,6 +30,8 @@ const OBJECT_KINDS: [&str; 12] = [
     "tlpt_programme",
     "attack_catalogue",
     "classifier_model",
+    "regime_settings",
+    "regime_inputs",
 ];
 
 #[derive(Deserialize)]

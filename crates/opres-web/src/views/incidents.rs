@@ -400,6 +400,19 @@ struct DetailPage {
     stage_opts: Vec<Opt>,
     form_error: Option<String>,
     panel: super::analysis::IncidentPanel,
+    /// Obligations under the regimes other than the FSA's (whose stages are above), side by side.
+    obligations: Vec<ObligationRow>,
+    /// The DORA classification's verdict and each criterion, when DORA applies and figures exist.
+    dora: Option<(&'static str, Vec<(&'static str, &'static str, &'static str)>)>,
+}
+
+pub(crate) struct ObligationRow {
+    pub regime: &'static str,
+    pub report: String,
+    pub due: String,
+    pub status_code: &'static str,
+    pub status: &'static str,
+    pub overdue: bool,
 }
 
 impl DetailPage {
@@ -486,7 +499,31 @@ pub(crate) async fn detail_page<E: From<Failed>>(
         return Err(Failed(AppError::Internal("incident page without a signed-in caller".into())).into());
     };
     let panel = super::analysis::incident_panel(s, caller, &i, &p).await;
+    let regimes = s.register.incident_obligations(actor, &IncidentKey::Id(i.id), Utc::now()).await.map_err(Failed)?;
+    let obligations = regimes
+        .obligations
+        .iter()
+        .filter(|o| o.regime != opres_regimes::Regime::Fsa)
+        .map(|o| ObligationRow {
+            regime: o.regime.label(lang),
+            report: format!("{} #{}", o.report.label(lang), o.sequence),
+            due: match o.due {
+                Some(opres_regimes::Due::At { at, .. }) => p.dt(at),
+                Some(opres_regimes::Due::AsSoonAsPossible) => p.t("obligation.asap").to_string(),
+                None => "—".into(),
+            },
+            status_code: o.status.code(),
+            status: o.status.label(lang),
+            overdue: o.status == opres_regimes::ObligationStatus::Overdue,
+        })
+        .collect();
+    let dora = regimes.dora.as_ref().map(|c| {
+        let rows = c.criteria.iter().map(|r| (r.criterion.label(lang), r.decision.code(), r.decision.label(lang)));
+        (c.major.label(lang), rows.collect())
+    });
     let page = DetailPage {
+        obligations,
+        dora,
         panel,
         mttd: i.value.time_to_detect().map(|d| duration(d, lang)).unwrap_or_else(|| "—".into()),
         mttr: i.value.time_to_recover().map(|d| duration(d, lang)).unwrap_or_else(|| "—".into()),

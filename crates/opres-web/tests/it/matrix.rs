@@ -159,6 +159,14 @@ fn expectation(method: &str, path: &str, fx: &Fixture, inst: &str) -> Case {
         ("POST", "/api/v1/incidents/{id}/timeline") => {
             Case { body: json_body(json!({"at": "", "text": ""})), ..case(Some(P::EditIncident), true, 422) }
         }
+        ("GET", "/api/v1/incidents/{id}/obligations") | ("GET", "/api/v1/incidents/{id}/regime-inputs") => {
+            case(read, true, 200)
+        }
+        // An invalid timestamp: refused whole once role and scope allow the edit.
+        ("PUT", "/api/v1/incidents/{id}/regime-inputs") => Case {
+            body: json_body(json!({"dora_classified_at": "yesterday"})),
+            ..case(Some(P::EditIncident), true, 400)
+        },
         ("POST", "/api/v1/incidents/{id}/report-submissions") => {
             Case { body: json_body(json!({"stage": "", "submitted_at": ""})), ..case(Some(P::EditIncident), true, 422) }
         }

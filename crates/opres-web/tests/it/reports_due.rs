@@ -3,9 +3,9 @@
 
 use crate::analysis::signed_in;
 use crate::support::{add_user, api_client, spawn_app};
-use opres_app::Actor;
+use opres_app::{Actor, IncidentKey};
 use opres_domain::Lang;
-use opres_store::{Role, UserScope, engine_tests};
+use opres_store::{IncidentFilter, Role, UserScope, engine_tests};
 use serde_json::Value;
 
 /// The number in the first `<strong>` after `marker`.
@@ -63,6 +63,28 @@ engine_tests!(reports_due_counts_agree_everywhere_on_the_demo_data, |db| {
     assert!(r.bytes().await.unwrap().starts_with(b"PK"), "an xlsx is a zip");
     let r = web.get(app.url("/reports/due/export/pdf")).send().await.unwrap();
     assert_eq!(r.status(), 422);
+
+    // The demo's EU subsidiary has a major DORA incident: its page shows the DORA obligations beside
+    // the FSA stages in both languages, and the API gives the same classification.
+    let codes: Vec<_> = data.institutions.iter().map(|i| i.code.clone()).collect();
+    app.register.load_regimes_demo(&Actor::demo(Lang::En), &codes).await.unwrap();
+    let eu = IncidentFilter { institutions: Some(vec![codes[1].clone()]), ..Default::default() };
+    let mut dora_incident = None;
+    for i in app.register.store().all_incidents(&eu).await.unwrap() {
+        let o = app.register.incident_obligations(&Actor::demo(Lang::En), &IncidentKey::Id(i.id), now).await.unwrap();
+        if o.dora.is_some() {
+            dora_incident = Some(i.id);
+        }
+    }
+    let id = dora_incident.expect("the demo has a DORA incident");
+    let ja = web.get(app.url(&format!("/incidents/{id}?lang=ja"))).send().await.unwrap().text().await.unwrap();
+    assert!(ja.contains("id=\"obligations\"") && ja.contains("初期通知") && ja.contains("障害発生等報告書"), "{ja}");
+    let en = web.get(app.url(&format!("/incidents/{id}?lang=en"))).send().await.unwrap().text().await.unwrap();
+    assert!(en.contains("Initial notification") && en.contains("EU DORA"), "{en}");
+    let v: Value =
+        api.get(app.url(&format!("/api/v1/incidents/{id}/obligations"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(v["dora_classification"]["major"], "met", "{v}");
+    assert!(v["obligations"].as_array().unwrap().iter().any(|o| o["regime"] == "fsa"));
 
     // A user scoped to one institution sees only its reports, and the filter agrees.
     let first = data.institutions[0].code.to_string();
