@@ -171,7 +171,7 @@ impl Register {
             self.load(DocumentKind::RegimeSettings, incident.value.institution.as_str()).await?;
         if settings.version.is_none() {
             // Until an institution's settings are saved, the register's own FSA policy applies.
-            settings.value.fsa = Some(self.policy.clone());
+            settings.value.fsa = Some(self.policy);
         }
         let inputs: Versioned<RegimeInputs> =
             self.load(DocumentKind::RegimeInputs, incident.value.reference.as_str()).await?;
