@@ -1,0 +1,228 @@
+//! Assessments: a result per requirement, maturity, the workflow, gaps and priorities.
+
+use crate::framework::{Framework, Level};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The result of one requirement. Not applicable cannot exist without its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Met.
+    Met,
+    /// Partly met.
+    PartlyMet,
+    /// Not met.
+    NotMet,
+    /// Not applicable, with why.
+    NotApplicable {
+        /// The reason (never empty: see [`Outcome::not_applicable`]).
+        reason: String,
+    },
+}
+
+impl Outcome {
+    /// Not applicable; `None` when the reason is blank.
+    pub fn not_applicable(reason: &str) -> Option<Outcome> {
+        let r = reason.trim();
+        (!r.is_empty()).then(|| Outcome::NotApplicable { reason: r.to_string() })
+    }
+}
+
+/// One requirement's entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// The result.
+    pub outcome: Outcome,
+    /// Current maturity on the framework's scale.
+    pub current: u8,
+    /// Target maturity.
+    pub target: u8,
+    /// Why.
+    pub rationale: String,
+    /// Evidence references (files, links, opres record ids).
+    pub evidence: Vec<String>,
+    /// Owner.
+    pub owner: Option<String>,
+    /// Linked incidents and findings that motivate it.
+    pub linked_records: u32,
+}
+
+opres_domain::code_enum!(
+    /// Where an assessment is in its workflow.
+    pub Status, "assessment status", {
+        Draft => "draft", "下書き", "Draft";
+        InReview => "in_review", "レビュー中", "In review";
+        Approved => "approved", "承認済み", "Approved";
+        Locked => "locked", "確定", "Locked";
+    }
+);
+
+/// The transitions the workflow allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    /// Draft → in review.
+    Submit,
+    /// In review → draft.
+    Return,
+    /// In review → approved; by an executive only.
+    Approve {
+        /// Whether the actor holds the executive role.
+        executive: bool,
+    },
+    /// Approved → locked.
+    Lock,
+}
+
+/// A transition the current state does not allow.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorkflowError {
+    /// Not from this state.
+    #[error("cannot {transition:?} an assessment that is {from}")]
+    NotFrom {
+        /// Attempted.
+        transition: Transition,
+        /// Current state.
+        from: Status,
+    },
+    /// Approval needs the executive role.
+    #[error("only an executive can approve")]
+    NotExecutive,
+    /// Editing outside draft.
+    #[error("an assessment that is {0} cannot be edited")]
+    NotEditable(Status),
+    /// A maturity above the framework's scale.
+    #[error("maturity {value} is above the scale's maximum {max}")]
+    OffScale {
+        /// Given.
+        value: u8,
+        /// Scale maximum.
+        max: u8,
+    },
+    /// Not an assessable requirement of the framework.
+    #[error("'{0}' is not an assessable requirement of the framework")]
+    UnknownRequirement(String),
+}
+
+/// An assessment of one institution against one framework.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    /// Framework id.
+    pub framework: String,
+    /// Scale maximum, from the framework.
+    pub scale_max: u8,
+    /// Workflow state.
+    pub status: Status,
+    /// Entries by requirement id.
+    pub entries: BTreeMap<String, Entry>,
+}
+
+/// One requirement's gap.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gap {
+    /// Requirement id.
+    pub requirement: String,
+    /// Area (root ancestor).
+    pub area: String,
+    /// target − current (0 when current ≥ target).
+    pub gap: u8,
+    /// Priority, see [`priority`].
+    pub priority: f64,
+}
+
+/// Priority = gap × level factor (basic 2, desirable 1, informative/none 0.5) × weight ×
+/// (1 + linked incidents and findings).
+pub fn priority(gap: u8, level: Option<Level>, weight: u32, linked: u32) -> f64 {
+    let lf = match level {
+        Some(Level::Basic) => 2.0,
+        Some(Level::Desirable) => 1.0,
+        Some(Level::Informative) | None => 0.5,
+    };
+    f64::from(gap) * lf * f64::from(weight) * (1.0 + f64::from(linked))
+}
+
+impl Assessment {
+    /// A new draft against `framework`.
+    pub fn new(framework: &Framework) -> Assessment {
+        Assessment {
+            framework: framework.id.clone(),
+            scale_max: framework.scale_max,
+            status: Status::Draft,
+            entries: BTreeMap::new(),
+        }
+    }
+
+    /// A new draft that starts from a previous assessment's entries.
+    pub fn from_previous(previous: &Assessment) -> Assessment {
+        Assessment { status: Status::Draft, ..previous.clone() }
+    }
+
+    /// Records an entry (draft only, maturities on the scale, an assessable requirement).
+    pub fn set(&mut self, framework: &Framework, id: &str, entry: Entry) -> Result<(), WorkflowError> {
+        if self.status != Status::Draft {
+            return Err(WorkflowError::NotEditable(self.status));
+        }
+        if !framework.get(id).is_some_and(|r| r.assessable) {
+            return Err(WorkflowError::UnknownRequirement(id.to_string()));
+        }
+        for value in [entry.current, entry.target] {
+            if value > self.scale_max {
+                return Err(WorkflowError::OffScale { value, max: self.scale_max });
+            }
+        }
+        self.entries.insert(id.to_string(), entry);
+        Ok(())
+    }
+
+    /// Applies a workflow transition.
+    pub fn apply(&mut self, t: Transition) -> Result<Status, WorkflowError> {
+        let next = match (self.status, t) {
+            (Status::Draft, Transition::Submit) => Status::InReview,
+            (Status::InReview, Transition::Return) => Status::Draft,
+            (Status::InReview, Transition::Approve { executive: true }) => Status::Approved,
+            (Status::InReview, Transition::Approve { executive: false }) => return Err(WorkflowError::NotExecutive),
+            (Status::Approved, Transition::Lock) => Status::Locked,
+            (from, transition) => return Err(WorkflowError::NotFrom { transition, from }),
+        };
+        self.status = next;
+        Ok(next)
+    }
+
+    /// Requirement ids whose entry differs from (or is absent in) `previous`.
+    pub fn changed_since(&self, previous: &Assessment) -> Vec<String> {
+        let mut ids: Vec<String> =
+            self.entries.iter().filter(|(k, v)| previous.entries.get(*k) != Some(*v)).map(|(k, _)| k.clone()).collect();
+        ids.extend(previous.entries.keys().filter(|k| !self.entries.contains_key(*k)).cloned());
+        ids
+    }
+
+    /// Gaps of every applicable entry, highest priority first.
+    pub fn gaps(&self, framework: &Framework) -> Vec<Gap> {
+        let mut out: Vec<Gap> = self
+            .entries
+            .iter()
+            .filter(|(_, e)| !matches!(e.outcome, Outcome::NotApplicable { .. }))
+            .filter_map(|(id, e)| {
+                let r = framework.get(id)?;
+                let gap = e.target.saturating_sub(e.current);
+                Some(Gap {
+                    requirement: id.clone(),
+                    area: framework.area_of(id).unwrap_or(id).to_string(),
+                    gap,
+                    priority: priority(gap, r.level, r.weight, e.linked_records),
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| b.priority.total_cmp(&a.priority).then_with(|| a.requirement.cmp(&b.requirement)));
+        out
+    }
+
+    /// Sum of gaps per area.
+    pub fn gaps_by_area(&self, framework: &Framework) -> BTreeMap<String, u32> {
+        let mut m = BTreeMap::new();
+        for g in self.gaps(framework) {
+            *m.entry(g.area).or_insert(0) += u32::from(g.gap);
+        }
+        m
+    }
+}

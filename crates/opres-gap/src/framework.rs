@@ -1,0 +1,278 @@
+//! A framework: a versioned tree of requirement nodes, validated with every problem reported at once.
+
+use crate::problem::{ImportError, ImportProblem, Reason};
+use opres_domain::{Bilingual, Problem, Trend};
+use opres_tlpt::assess::CheckId;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+
+opres_domain::code_enum!(
+    /// How binding a requirement is (the FSA guideline's 基本的な対応事項 / 対応が望ましい事項).
+    pub Level, "requirement level", {
+        Basic => "basic", "基本的な対応事項", "Basic";
+        Desirable => "desirable", "対応が望ましい事項", "Desirable";
+        Informative => "informative", "参考", "Informative";
+    }
+);
+
+opres_domain::code_enum!(
+    /// The four basic actions of operational resilience (基本動作).
+    pub BasicAction, "basic action", {
+        IdentifyImportantBusiness => "identify_important_business", "重要な業務の特定", "Identify important business";
+        SetImpactTolerance => "set_impact_tolerance", "耐性度の設定", "Set impact tolerance";
+        MapInterconnections => "map_interconnections", "相互連関性のマッピング・必要な経営資源の確保", "Map interconnections and secure resources";
+        VerifyAndAct => "verify_and_act", "適切性の検証・追加対応", "Verify adequacy and act";
+    }
+);
+
+/// A requirement node as written in a file (raw: nothing checked yet).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RequirementRecord {
+    /// Unique id in the framework.
+    pub id: String,
+    /// Id of the parent node, none for a root.
+    pub parent: Option<String>,
+    /// The source's reference (`2.2.4`).
+    pub reference: String,
+    /// Title in Japanese.
+    pub title_ja: String,
+    /// Title in English.
+    pub title_en: String,
+    /// Description in Japanese.
+    pub description_ja: String,
+    /// Description in English.
+    pub description_en: String,
+    /// Level code, if any.
+    pub level: Option<String>,
+    /// Whether it is assessed (false: a grouping node).
+    pub assessable: bool,
+    /// Weight, default 1.
+    pub weight: Option<u32>,
+    /// Typical evidence.
+    pub evidence: Vec<String>,
+    /// Linked trends (codes).
+    pub trends: Vec<String>,
+    /// Linked TLPT practice checks (codes).
+    pub practice_checks: Vec<String>,
+    /// Linked operational-resilience basic action (code).
+    pub basic_action: Option<String>,
+}
+
+/// A framework as written in a file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FrameworkRecord {
+    /// Stable id.
+    pub id: String,
+    /// Version of the catalogue.
+    pub version: String,
+    /// Name in Japanese.
+    pub name_ja: String,
+    /// Name in English.
+    pub name_en: String,
+    /// Where it comes from and on what terms.
+    pub source: String,
+    /// Maturity scale maximum (default 5).
+    pub scale_max: Option<u8>,
+    /// The nodes, parents before or after children.
+    pub requirements: Vec<RequirementRecord>,
+}
+
+/// A validated requirement node.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Requirement {
+    /// Unique id.
+    pub id: String,
+    /// Parent id.
+    pub parent: Option<String>,
+    /// The source's reference.
+    pub reference: String,
+    /// Title.
+    pub title: Bilingual,
+    /// Description.
+    pub description: Bilingual,
+    /// Level.
+    pub level: Option<Level>,
+    /// Assessed (true) or grouping (false).
+    pub assessable: bool,
+    /// Weight (≥ 1).
+    pub weight: u32,
+    /// Typical evidence.
+    pub evidence: Vec<String>,
+    /// Linked trends.
+    pub trends: Vec<Trend>,
+    /// Linked TLPT practice checks.
+    pub practice_checks: Vec<CheckId>,
+    /// Linked basic action.
+    pub basic_action: Option<BasicAction>,
+}
+
+/// A validated framework: ids unique, parents known, no cycles, every title present.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Framework {
+    /// Stable id.
+    pub id: String,
+    /// Version.
+    pub version: String,
+    /// Name.
+    pub name: Bilingual,
+    /// Source and terms.
+    pub source: String,
+    /// Maturity scale maximum.
+    pub scale_max: u8,
+    /// Nodes in file order.
+    pub requirements: Vec<Requirement>,
+}
+
+impl Framework {
+    /// The node with this id.
+    pub fn get(&self, id: &str) -> Option<&Requirement> {
+        self.requirements.iter().find(|r| r.id == id)
+    }
+
+    /// The assessable nodes.
+    pub fn assessable(&self) -> impl Iterator<Item = &Requirement> {
+        self.requirements.iter().filter(|r| r.assessable)
+    }
+
+    /// The root ancestor's id of a node (the "area" roll-ups use).
+    pub fn area_of(&self, id: &str) -> Option<&str> {
+        let mut cur = self.get(id)?;
+        let mut seen = 0;
+        while let Some(p) = cur.parent.as_deref() {
+            cur = self.get(p)?;
+            seen += 1;
+            if seen > self.requirements.len() {
+                return None;
+            }
+        }
+        Some(&cur.id)
+    }
+}
+
+impl FrameworkRecord {
+    /// Validates into a [`Framework`], reporting every problem; `file` names the source in problems.
+    pub fn validate(self, file: &str) -> Result<Framework, ImportError> {
+        let mut problems = Vec::new();
+        let mut push = |at: String, field: &str, reason: Reason| {
+            problems.push(ImportProblem { file: file.to_string(), at, field: field.to_string(), reason })
+        };
+        if self.id.trim().is_empty() {
+            push("/".into(), "id", Reason::Field(Problem::Required));
+        }
+        let name = Bilingual::new(Some(self.name_ja), Some(self.name_en));
+        if name.is_empty() {
+            push("/".into(), "name", Reason::Field(Problem::Required));
+        }
+        let scale_max = self.scale_max.unwrap_or(5);
+        if scale_max == 0 {
+            push("/".into(), "scale_max", Reason::Field(Problem::Negative { value: "0".into() }));
+        }
+        let mut ids = HashSet::new();
+        for (i, r) in self.requirements.iter().enumerate() {
+            if r.id.trim().is_empty() {
+                push(format!("/requirements/{i}"), "id", Reason::Field(Problem::Required));
+            } else if !ids.insert(r.id.as_str()) {
+                push(format!("/requirements/{i}"), "id", Reason::Field(Problem::Duplicate { value: r.id.clone() }));
+            }
+        }
+        let parents: HashMap<&str, &str> =
+            self.requirements.iter().filter_map(|r| Some((r.id.as_str(), r.parent.as_deref()?))).collect();
+        let mut out = Vec::with_capacity(self.requirements.len());
+        let mut in_cycle: HashSet<&str> = HashSet::new();
+        for (i, r) in self.requirements.iter().enumerate() {
+            let at = format!("/requirements/{i}");
+            if let Some(p) = r.parent.as_deref() {
+                if !ids.contains(p) {
+                    push(at.clone(), "parent", Reason::Field(Problem::UnknownReference { value: p.to_string() }));
+                } else if !in_cycle.contains(r.id.as_str()) {
+                    // Walk up; a node met twice is a cycle, reported once for its members.
+                    let mut path = vec![r.id.as_str()];
+                    let mut cur = p;
+                    loop {
+                        let next = cur;
+                        if let Some(pos) = path.iter().position(|x| *x == next) {
+                            if pos == 0 {
+                                let mut names: Vec<String> = path.iter().map(|s| s.to_string()).collect();
+                                names.push(next.to_string());
+                                in_cycle.extend(path.iter().copied());
+                                push(at.clone(), "parent", Reason::Cycle { path: names });
+                            }
+                            break;
+                        }
+                        path.push(next);
+                        match parents.get(next) {
+                            Some(n) => cur = n,
+                            None => break,
+                        }
+                    }
+                }
+            }
+            let title = Bilingual::new(Some(r.title_ja.clone()), Some(r.title_en.clone()));
+            if title.is_empty() {
+                push(at.clone(), "title", Reason::Field(Problem::Required));
+            }
+            let level = match r.level.as_deref().map(Level::parse).transpose() {
+                Ok(l) => l,
+                Err(e) => {
+                    push(at.clone(), "level", Reason::Field(e.into()));
+                    None
+                }
+            };
+            let weight = r.weight.unwrap_or(1);
+            if weight == 0 {
+                push(at.clone(), "weight", Reason::Field(Problem::Negative { value: "0".into() }));
+            }
+            let mut trends = Vec::new();
+            for (j, t) in r.trends.iter().enumerate() {
+                match Trend::parse(t) {
+                    Ok(t) => trends.push(t),
+                    Err(e) => push(at.clone(), &format!("trends/{j}"), Reason::Field(e.into())),
+                }
+            }
+            let mut checks = Vec::new();
+            for (j, c) in r.practice_checks.iter().enumerate() {
+                match CheckId::parse(c) {
+                    Ok(c) => checks.push(c),
+                    Err(e) => push(at.clone(), &format!("practice_checks/{j}"), Reason::Field(e.into())),
+                }
+            }
+            let basic_action = match r.basic_action.as_deref().map(BasicAction::parse).transpose() {
+                Ok(a) => a,
+                Err(e) => {
+                    push(at.clone(), "basic_action", Reason::Field(e.into()));
+                    None
+                }
+            };
+            out.push(Requirement {
+                id: r.id.clone(),
+                parent: r.parent.clone(),
+                reference: r.reference.clone(),
+                title,
+                description: Bilingual::new(Some(r.description_ja.clone()), Some(r.description_en.clone())),
+                level,
+                assessable: r.assessable,
+                weight,
+                evidence: r.evidence.clone(),
+                trends,
+                practice_checks: checks,
+                basic_action,
+            });
+        }
+        if !problems.is_empty() {
+            return Err(ImportError(problems));
+        }
+        Ok(Framework { id: self.id, version: self.version, name, source: self.source, scale_max, requirements: out })
+    }
+}
+
+/// The built-in catalogues, opres's edited summaries of their sources (see `docs/gap-assessment.md`).
+pub const BUILT_IN: &[(&str, &str)] =
+    &[("report_challenges.json", include_str!("../frameworks/report_challenges.json"))];
+
+/// Loads and validates a built-in catalogue by file name.
+pub fn built_in(file: &str) -> Option<Result<Framework, ImportError>> {
+    let (_, text) = BUILT_IN.iter().find(|(f, _)| *f == file)?;
+    Some(crate::oscal::parse_json::<FrameworkRecord>(file, text.as_bytes()).and_then(|r| r.validate(file)))
+}
