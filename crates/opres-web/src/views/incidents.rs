@@ -403,8 +403,11 @@ struct DetailPage {
     /// Obligations under the regimes other than the FSA's (whose stages are above), side by side.
     obligations: Vec<ObligationRow>,
     /// The DORA classification's verdict and each criterion, when DORA applies and figures exist.
-    dora: Option<(&'static str, Vec<(&'static str, &'static str, &'static str)>)>,
+    dora: Option<(&'static str, Vec<CriterionRow>)>,
 }
+
+/// A DORA criterion: its label, the decision's code (for the badge's class) and label.
+type CriterionRow = (&'static str, &'static str, &'static str);
 
 pub(crate) struct ObligationRow {
     pub regime: &'static str,
