@@ -18,7 +18,8 @@ pub struct DashboardSummary {
     /// Last fiscal year's over the same days, the same way (a partial year is never compared with
     /// a whole one).
     pub last_year: Vec<(Trigger, Trend, u64)>,
-    /// Report stages still due (overdue first), of incidents since the start of last fiscal year.
+    /// Report stages still due (overdue first), of every incident the actor sees, whatever its
+    /// period: the same list as [`Register::due`] gives the reports-due page, the API and the CLI.
     pub due: Vec<DueReport>,
     /// The latest changes to incidents.
     pub recent: Vec<AuditEntry>,
@@ -48,9 +49,7 @@ impl Register {
         };
         let this_year = self.store.incident_counts(&days(period)).await?;
         let last_year = self.store.incident_counts(&days(period.previous())).await?;
-        // Stages still due come from recent incidents: two fiscal years back is ample.
-        let recent_filter = IncidentFilter { occurred_from: Some(fiscal_year.previous().start()), ..base };
-        let due = self.due_reports(&recent_filter, now).await?;
+        let due = self.due(actor, &crate::FilterParams::default(), false, now).await?;
         let recent = self.recent_incident_changes(actor, 8).await?;
         Ok(DashboardSummary { fiscal_year, period, open, this_year, last_year, due, recent })
     }

@@ -10,7 +10,7 @@
 
 use crate::{Actor, Permission, Register, today};
 use chrono::{DateTime, NaiveDate, Utc};
-use opres_domain::{FieldError, InstitutionCode, JST, Lang, Problem, ValidationErrors, Yen};
+use opres_domain::{Bilingual, FieldError, InstitutionCode, JST, Lang, Problem, ValidationErrors, Yen};
 use opres_store::{AuditContext, Document, DocumentKind, DocumentSummary, StoreError};
 use opres_tlpt::assess::{self, AssessOptions, Assessment};
 use opres_tlpt::attack::navigator::{self, NavigatorLayer, OverlayError};
@@ -21,7 +21,7 @@ use opres_tlpt::model::{BlueTeamDisclosure, ResourceEstimate};
 use opres_tlpt::report::{self, ManagementReport};
 use opres_tlpt::rollout::{self, CheckAnswer};
 use opres_tlpt::{
-    Engagement, EngagementId, Finding, FindingId, SystemRef, TechniqueId, Text, TlptError, TlptProgramme, recurrence,
+    Engagement, EngagementId, Finding, FindingId, SystemRef, TechniqueId, TlptError, TlptProgramme, recurrence,
 };
 
 /// Why a TLPT use case refused or failed.
@@ -859,7 +859,7 @@ impl FindingForm {
         let lang = self.lang.unwrap_or_default();
         let existing = p.finding(&id);
         // A free text fills the language it was written in and keeps the other one already stored.
-        let text = |new: &str, old: Option<&Text>| -> Text {
+        let text = |new: &str, old: Option<&Bilingual>| -> Bilingual {
             let mut t = old.cloned().unwrap_or_default();
             let v = opt(new).map(str::to_string);
             match lang {
@@ -877,7 +877,7 @@ impl FindingForm {
             origin: existing.map(|f| f.origin).unwrap_or(opres_tlpt::codes::FindingOrigin::Tlpt),
             rollout_of: existing.and_then(|f| f.rollout_of.clone()),
             identified_on,
-            title: Text::from_parts(opt(&self.title_ja).map(Into::into), opt(&self.title_en).map(Into::into)),
+            title: Bilingual::new(opt(&self.title_ja).map(Into::into), opt(&self.title_en).map(Into::into)),
             description: text(&self.description, existing.map(|f| &f.description)),
             severity,
             root_cause,
@@ -1006,8 +1006,8 @@ impl BlueTeamForm {
             return Err(TlptAppError::Form(errs));
         }
         let reason = opt(&self.reason).map(|r| match self.lang.unwrap_or_default() {
-            Lang::Ja => Text::ja(r),
-            Lang::En => Text::en(r),
+            Lang::Ja => Bilingual::ja(r),
+            Lang::En => Bilingual::en(r),
         });
         Ok(Some(BlueTeamDisclosure { at, whom: self.whom.trim().to_string(), reason }))
     }

@@ -167,13 +167,32 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// Text in Japanese and/or English. At least one is present where the field is required.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+/// Text in Japanese and/or English, the one bilingual type of every module. Blank parts count as
+/// absent, also when read from a file; at least one is present where the field is required.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(from = "BilingualParts")]
 pub struct Bilingual {
     /// Japanese text, if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ja: Option<String>,
     /// English text, if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub en: Option<String>,
+}
+
+/// The parts as a file gives them, before blanks are dropped.
+#[derive(Deserialize)]
+struct BilingualParts {
+    #[serde(default)]
+    ja: Option<String>,
+    #[serde(default)]
+    en: Option<String>,
+}
+
+impl From<BilingualParts> for Bilingual {
+    fn from(p: BilingualParts) -> Bilingual {
+        Bilingual::new(p.ja, p.en)
+    }
 }
 
 impl Bilingual {
@@ -183,9 +202,35 @@ impl Bilingual {
         Bilingual { ja: clean(ja), en: clean(en) }
     }
 
-    /// Whether neither language is present.
+    /// Both languages.
+    pub fn both(ja: impl Into<String>, en: impl Into<String>) -> Bilingual {
+        Bilingual::new(Some(ja.into()), Some(en.into()))
+    }
+
+    /// Japanese only.
+    pub fn ja(ja: impl Into<String>) -> Bilingual {
+        Bilingual::new(Some(ja.into()), None)
+    }
+
+    /// English only.
+    pub fn en(en: impl Into<String>) -> Bilingual {
+        Bilingual::new(None, Some(en.into()))
+    }
+
+    /// Whether neither language is present (a blank part set directly counts as absent).
     pub fn is_empty(&self) -> bool {
-        self.ja.is_none() && self.en.is_none()
+        let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+        blank(&self.ja) && blank(&self.en)
+    }
+
+    /// Both languages joined, for matching (a text written in either language matches either).
+    pub fn all(&self) -> String {
+        match (&self.ja, &self.en) {
+            (Some(j), Some(e)) => format!("{j}\n{e}"),
+            (Some(j), None) => j.clone(),
+            (None, Some(e)) => e.clone(),
+            (None, None) => String::new(),
+        }
     }
 
     /// The text in the given language, falling back to the other.
@@ -432,6 +477,17 @@ impl From<IdentifierError> for crate::validation::Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bilingual_falls_back_drops_blanks_and_reads_back() {
+        let t = Bilingual::ja("本文");
+        assert_eq!(t.get(Lang::En), "本文");
+        assert!(Bilingual::new(Some("  ".into()), None).is_empty());
+        assert_eq!(serde_json::to_string(&t).ok(), Some(r#"{"ja":"本文"}"#.into()));
+        let read: Bilingual = serde_json::from_str(r#"{"ja": "  ", "en": "Text"}"#).unwrap();
+        assert_eq!(read, Bilingual::en("Text"));
+        assert!(serde_json::from_str::<Bilingual>("{}").unwrap().is_empty());
+    }
     use crate::time::parse_timestamp;
 
     fn t(s: &str) -> Timestamp {

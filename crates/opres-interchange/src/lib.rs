@@ -10,6 +10,7 @@ mod error;
 mod fields;
 mod location;
 mod read;
+mod table;
 mod write;
 pub mod xlsx_limits;
 
@@ -17,6 +18,7 @@ pub use error::{Expected, Found, Issue, ReadError, RowProblem, WriteError};
 pub use fields::RecordKind;
 pub use location::{Located, Location, Position};
 pub use read::{read_bytes, read_bytes_as, read_file};
+pub use table::{Table, TableFormat, table_bytes};
 pub use write::{write_dataset, write_file, write_file_with, write_incidents, write_incidents_with, xlsx_bytes};
 
 use opres_domain::{DataSet, Incident, Institution, System};

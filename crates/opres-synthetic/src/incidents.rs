@@ -201,12 +201,14 @@ pub(crate) fn generate(
             let named = *weighted(rng, SHARES);
             let situation = *weighted(rng, text::situation_weights(named));
             let occurred = occurrence(rng, start, now, situation);
-            // Recent incidents are often not analysed yet; old ones almost always are.
+            // Recent incidents are often not analysed yet; old ones almost always are, and after a
+            // year every one is (an unknown cause keeps monthly status reports going, issue 12).
             let age_days = (now - occurred).num_days();
             let p_unknown = match age_days {
                 0..=44 => 0.55,
                 45..=179 => 0.05,
-                _ => 0.005,
+                180..=364 => 0.005,
+                _ => 0.0,
             };
             let trend = if chance(rng, p_unknown) { Trend::Unknown } else { named };
             Skeleton { institution, occurred, trend, situation }
@@ -337,7 +339,8 @@ fn build(
     // Recent incidents are sometimes still open: long fixes, or recovery not yet confirmed.
     let still_open = now - occurred < Duration::days(21) && chance(rng, 0.3);
     let recovered = if still_open { None } else { by(now, (occurred + minutes(duration)).max(detected)) };
-    let first_reported = if chance(rng, 0.97) {
+    // A first report is missing only for a recent incident; an older one was sent, perhaps late.
+    let first_reported = if chance(rng, 0.99) || now - detected > Duration::days(30) {
         let delay = if chance(rng, 0.9) { mins(rng, 8, 58) } else { mins(rng, 65, 360) };
         by(now, detected + delay)
     } else {
@@ -348,8 +351,10 @@ fn build(
         0.0
     } else if age < Duration::days(120) {
         0.85
+    } else if age < Duration::days(365) {
+        0.97
     } else {
-        0.96
+        1.0
     };
     let cause_identified = if chance(rng, cause_found_p) {
         let base = recovered.unwrap_or(detected);
@@ -501,8 +506,8 @@ fn build(
     })
 }
 
-/// Reports after the first one: mostly on time, some late, some missing (so the overdue view has
-/// content), never after `now`. The k-th status report answers the k-th monthly due date; after
+/// Reports after the first one: mostly on time, some late, a few recent ones missing (so the
+/// overdue view has content; an older one is sent late, never forgotten), never after `now`. The k-th status report answers the k-th monthly due date; after
 /// a missing one the institution sends no more, so later ones are not misread as answering it.
 fn submissions(
     rng: &mut Gen,
@@ -515,10 +520,10 @@ fn submissions(
     let mut out = Vec::new();
     let mut submit = |rng: &mut Gen, stage: ReportStageKind, from: DateTime<Utc>, due: DateTime<Utc>| -> bool {
         let x = rng.random_unit();
-        let at = if x < 0.86 {
+        let at = if x < 0.88 {
             let room = (due - from).num_minutes().max(1);
             Some(from + Duration::minutes(between(rng, room / 10, room)))
-        } else if x < 0.95 {
+        } else if x < 0.99 || now - due > Duration::days(30) {
             Some(due + mins(rng, 60, 10 * 24 * 60))
         } else {
             None

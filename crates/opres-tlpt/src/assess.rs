@@ -9,13 +9,14 @@
 use crate::attack::AttackCatalogue;
 use crate::codes::*;
 use crate::error::TlptError;
-use crate::ids::{FindingId, LocalId, Text};
+use crate::ids::{FindingId, LocalId};
 use crate::metrics::{self, EngagementMetrics};
 use crate::model::{Engagement, Finding, TlptProgramme};
 use crate::recurrence::{self, RecurrenceCandidate};
 use crate::rollout::{self, RolloutSummary};
 use crate::similarity::MatchConfig;
 use chrono::NaiveDate;
+use opres_domain::Bilingual;
 use opres_domain::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -238,9 +239,9 @@ pub struct CheckResult {
     /// Verdict.
     pub verdict: Verdict,
     /// What in the data led to the verdict.
-    pub evidence: Text,
+    pub evidence: Bilingual,
     /// What to do.
-    pub action: Text,
+    pub action: Bilingual,
 }
 
 /// An engagement's practice assessment.
@@ -299,11 +300,11 @@ struct Ctx<'a> {
     rollout: Vec<RolloutSummary>,
 }
 
-fn t(ja: impl Into<String>, en: impl Into<String>) -> Text {
-    Text::new(ja, en)
+fn t(ja: impl Into<String>, en: impl Into<String>) -> Bilingual {
+    Bilingual::both(ja, en)
 }
 
-fn result(check: CheckId, verdict: Verdict, evidence: Text, action: Text) -> CheckResult {
+fn result(check: CheckId, verdict: Verdict, evidence: Bilingual, action: Bilingual) -> CheckResult {
     CheckResult { check, area: check.area(), side: check.side(), verdict, evidence, action }
 }
 

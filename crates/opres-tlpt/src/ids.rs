@@ -1,6 +1,6 @@
 //! Identifiers and bilingual text: the leaf values of the model, each checked when parsed.
 
-use opres_domain::{InstitutionCode, Lang, SystemCode};
+use opres_domain::{InstitutionCode, SystemCode};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -285,77 +285,6 @@ impl fmt::Display for SystemRef {
     }
 }
 
-/// Text in Japanese and/or English. The domain's `Bilingual` only serialises; the programme file
-/// must also be read back, so this type does both and converts into `Bilingual`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub struct Text {
-    /// Japanese text, if given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ja: Option<String>,
-    /// English text, if given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub en: Option<String>,
-}
-
-impl Text {
-    /// Both languages.
-    pub fn new(ja: impl Into<String>, en: impl Into<String>) -> Text {
-        Text::from_parts(Some(ja.into()), Some(en.into()))
-    }
-
-    /// Japanese only.
-    pub fn ja(ja: impl Into<String>) -> Text {
-        Text::from_parts(Some(ja.into()), None)
-    }
-
-    /// English only.
-    pub fn en(en: impl Into<String>) -> Text {
-        Text::from_parts(None, Some(en.into()))
-    }
-
-    /// Builds from optional parts; blank strings count as absent.
-    pub fn from_parts(ja: Option<String>, en: Option<String>) -> Text {
-        let clean = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
-        Text { ja: clean(ja), en: clean(en) }
-    }
-
-    /// Whether neither language is present.
-    pub fn is_empty(&self) -> bool {
-        self.ja.as_deref().is_none_or(|s| s.trim().is_empty()) && self.en.as_deref().is_none_or(|s| s.trim().is_empty())
-    }
-
-    /// The text in the given language, falling back to the other.
-    pub fn get(&self, lang: Lang) -> &str {
-        let (a, b) = match lang {
-            Lang::Ja => (&self.ja, &self.en),
-            Lang::En => (&self.en, &self.ja),
-        };
-        a.as_deref().or(b.as_deref()).unwrap_or("")
-    }
-
-    /// Both languages joined, for matching (a finding written in either language matches either).
-    pub fn all(&self) -> String {
-        match (&self.ja, &self.en) {
-            (Some(j), Some(e)) => format!("{j}\n{e}"),
-            (Some(j), None) => j.clone(),
-            (None, Some(e)) => e.clone(),
-            (None, None) => String::new(),
-        }
-    }
-}
-
-impl From<Text> for opres_domain::Bilingual {
-    fn from(t: Text) -> Self {
-        opres_domain::Bilingual::new(t.ja, t.en)
-    }
-}
-
-impl From<opres_domain::Bilingual> for Text {
-    fn from(b: opres_domain::Bilingual) -> Self {
-        Text::from_parts(b.ja, b.en)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,14 +307,6 @@ mod tests {
         assert!(SystemRef::parse("CORE").is_err());
         assert!(SystemRef::parse("A/B/C").is_err());
         assert_eq!(serde_json::to_string(&r.unwrap_or_else(|e| panic!("{e}"))).ok(), Some("\"MINATO-BK/CORE\"".into()));
-    }
-
-    #[test]
-    fn text_falls_back() {
-        let t = Text::ja("本文");
-        assert_eq!(t.get(Lang::En), "本文");
-        assert!(Text::from_parts(Some("  ".into()), None).is_empty());
-        assert_eq!(serde_json::to_string(&t).ok(), Some(r#"{"ja":"本文"}"#.into()));
     }
 
     proptest! {

@@ -32,5 +32,5 @@ pub mod similarity;
 mod validate;
 
 pub use error::TlptError;
-pub use ids::{EngagementId, FindingId, LocalId, SystemRef, TacticName, TechniqueId, Text};
+pub use ids::{EngagementId, FindingId, LocalId, SystemRef, TacticName, TechniqueId};
 pub use model::{Engagement, Finding, RolloutRecord, TlptProgramme};

@@ -6,8 +6,9 @@
 
 use crate::codes::*;
 use crate::error::TlptError;
-use crate::ids::{EngagementId, FindingId, LocalId, SystemRef, TacticName, TechniqueId, Text};
+use crate::ids::{EngagementId, FindingId, LocalId, SystemRef, TacticName, TechniqueId};
 use chrono::{NaiveDate, TimeZone, Utc};
+use opres_domain::Bilingual;
 use opres_domain::{Criticality, FiscalYear, InstitutionCode, InstitutionType, JST, Lang, SystemCode, Timestamp, Yen};
 use serde::{Deserialize, Serialize};
 
@@ -51,7 +52,7 @@ pub struct Group {
     /// Short stable code.
     pub code: InstitutionCode,
     /// Name.
-    pub name: Text,
+    pub name: Bilingual,
 }
 
 /// A group company.
@@ -61,7 +62,7 @@ pub struct Entity {
     /// The institution code the failure register uses for it.
     pub code: InstitutionCode,
     /// Name.
-    pub name: Text,
+    pub name: Bilingual,
     /// Kind of institution.
     pub institution_type: InstitutionType,
 }
@@ -73,7 +74,7 @@ pub struct SystemEntry {
     /// `ENTITY/SYSTEM`.
     pub id: SystemRef,
     /// Name.
-    pub name: Text,
+    pub name: Bilingual,
     /// How critical it is.
     pub criticality: Criticality,
     /// Owning department or person, who receives rollout instructions.
@@ -86,7 +87,7 @@ impl SystemEntry {
     pub fn from_domain(s: &opres_domain::System) -> SystemEntry {
         SystemEntry {
             id: SystemRef::new(s.institution.clone(), s.code.clone()),
-            name: Text::new(s.name.clone(), s.name.clone()),
+            name: Bilingual::both(s.name.clone(), s.name.clone()),
             criticality: s.criticality,
             owner: s.owner.clone(),
         }
@@ -113,7 +114,7 @@ pub struct Engagement {
     /// The group company tested.
     pub entity: InstitutionCode,
     /// Title.
-    pub title: Text,
+    pub title: Bilingual,
     /// Framework followed.
     pub framework: Framework,
     /// The management sponsor.
@@ -166,7 +167,7 @@ pub struct Sponsor {
     /// Name.
     pub name: String,
     /// Role (e.g. 取締役CISO).
-    pub role: Text,
+    pub role: Bilingual,
 }
 
 /// A phase and its dates (calendar dates in JST).
@@ -204,7 +205,7 @@ pub struct CriticalFunction {
     /// Identifier within the engagement.
     pub id: LocalId,
     /// Name.
-    pub name: Text,
+    pub name: Bilingual,
     /// Supporting systems.
     #[serde(default)]
     pub systems: Vec<SystemRef>,
@@ -220,7 +221,7 @@ pub struct ScopedSystem {
     pub in_scope: bool,
     /// Why (e.g. why excluded).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<Text>,
+    pub note: Option<Bilingual>,
 }
 
 /// A flag: a goal the red team must capture (e.g. privileged access to the core banking system).
@@ -230,7 +231,7 @@ pub struct Flag {
     /// Identifier within the engagement.
     pub id: LocalId,
     /// What it is.
-    pub description: Text,
+    pub description: Bilingual,
     /// The system it sits on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<SystemRef>,
@@ -246,7 +247,7 @@ pub struct BudgetItem {
     pub amount: Yen,
     /// Note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<Text>,
+    pub note: Option<Bilingual>,
 }
 
 /// A management directive.
@@ -260,7 +261,7 @@ pub struct Directive {
     /// Who issued it (e.g. 取締役会, 経営会議).
     pub by: String,
     /// The directive.
-    pub text: Text,
+    pub text: Bilingual,
 }
 
 /// The blue team (or part of it) was told about the test.
@@ -273,7 +274,7 @@ pub struct BlueTeamDisclosure {
     pub whom: String,
     /// Why (e.g. deconfliction after detection).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<Text>,
+    pub reason: Option<Bilingual>,
 }
 
 /// A threat-intelligence item.
@@ -283,7 +284,7 @@ pub struct IntelItem {
     /// Identifier within the engagement.
     pub id: LocalId,
     /// What it says.
-    pub title: Text,
+    pub title: Bilingual,
     /// Generic or specific to the organisation.
     pub specificity: IntelSpecificity,
     /// Sources (reports, feeds, dark-web monitoring, ISAC…).
@@ -301,7 +302,7 @@ pub struct ActorProfile {
     /// Identifier within the engagement.
     pub id: LocalId,
     /// Name.
-    pub name: Text,
+    pub name: Bilingual,
     /// Kind of actor.
     pub actor_type: ActorType,
     /// Intent to target the organisation.
@@ -320,7 +321,7 @@ pub struct Scenario {
     /// Identifier within the engagement.
     pub id: LocalId,
     /// Title.
-    pub title: Text,
+    pub title: Bilingual,
     /// Actors it emulates.
     #[serde(default)]
     pub actors: Vec<LocalId>,
@@ -340,7 +341,7 @@ pub struct Scenario {
     pub outcome: ScenarioOutcome,
     /// Notes on the outcome.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome_note: Option<Text>,
+    pub outcome_note: Option<Bilingual>,
 }
 
 /// An attack path of a scenario.
@@ -352,7 +353,7 @@ pub struct AttackPath {
     /// Primary, alternative or detour.
     pub kind: PathKind,
     /// The route.
-    pub description: Text,
+    pub description: Bilingual,
 }
 
 /// A leg-up: help the control team gave the red team to carry on (e.g. a foothold after being blocked).
@@ -364,7 +365,7 @@ pub struct LegUp {
     /// When it was granted.
     pub granted_at: Timestamp,
     /// What was given and why.
-    pub description: Text,
+    pub description: Bilingual,
 }
 
 /// One attack step the red team executed.
@@ -397,7 +398,7 @@ pub struct AttackStep {
     pub flag: Option<LocalId>,
     /// Note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<Text>,
+    pub note: Option<Bilingual>,
 }
 
 /// A blue-team detection of one or more steps.
@@ -415,7 +416,7 @@ pub struct Detection {
     pub steps: Vec<LocalId>,
     /// Note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<Text>,
+    pub note: Option<Bilingual>,
 }
 
 /// A blue-team response action.
@@ -438,7 +439,7 @@ pub struct ResponseAction {
     pub steps: Vec<LocalId>,
     /// Note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<Text>,
+    pub note: Option<Bilingual>,
 }
 
 /// A phishing campaign.
@@ -481,7 +482,7 @@ pub struct StaffReport {
     pub csirt_response_at: Option<Timestamp>,
     /// What the CSIRT did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub csirt_action: Option<Text>,
+    pub csirt_action: Option<Bilingual>,
 }
 
 /// What the cybersecurity function reported to management about the engagement.
@@ -496,13 +497,13 @@ pub struct ManagementReportRecord {
     pub overall: OverallRating,
     /// The summary as reported.
     #[serde(default)]
-    pub summary: Text,
+    pub summary: Bilingual,
     /// Findings the report named.
     #[serde(default)]
     pub findings_reported: Vec<FindingId>,
     /// Risks with possible enterprise-wide impact the report named.
     #[serde(default)]
-    pub enterprise_risks: Vec<Text>,
+    pub enterprise_risks: Vec<Bilingual>,
 }
 
 /// A finding.
@@ -522,17 +523,17 @@ pub struct Finding {
     /// When it was identified.
     pub identified_on: NaiveDate,
     /// Title.
-    pub title: Text,
+    pub title: Bilingual,
     /// Description.
     #[serde(default)]
-    pub description: Text,
+    pub description: Bilingual,
     /// Severity.
     pub severity: Severity,
     /// Root-cause category.
     pub root_cause: RootCause,
     /// Root cause in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub root_cause_note: Option<Text>,
+    pub root_cause_note: Option<Bilingual>,
     /// ATT&CK technique the finding concerns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub technique: Option<TechniqueId>,
@@ -544,7 +545,7 @@ pub struct Finding {
     pub enterprise_wide: bool,
     /// Recommendation.
     #[serde(default)]
-    pub recommendation: Text,
+    pub recommendation: Bilingual,
     /// Owner of the fix.
     #[serde(default)]
     pub owner: String,
@@ -617,7 +618,7 @@ pub struct RolloutRecord {
     pub new_finding: Option<FindingId>,
     /// Note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<Text>,
+    pub note: Option<Bilingual>,
 }
 
 /// Midnight JST at the start of a calendar date, as an instant.

@@ -46,7 +46,7 @@ pub enum Tone {
 /// A table cell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cell {
-    /// Text.
+    /// Bilingual.
     pub text: String,
     /// Emphasis.
     pub tone: Tone,
@@ -70,14 +70,14 @@ impl Cell {
 pub enum Block {
     /// A paragraph.
     Paragraph {
-        /// Text.
+        /// Bilingual.
         text: String,
     },
     /// A highlighted note.
     Callout {
         /// Emphasis.
         tone: Tone,
-        /// Text.
+        /// Bilingual.
         text: String,
     },
     /// A bulleted list.

@@ -7,9 +7,10 @@
 
 use crate::codes::{FindingOrigin, FindingStatus, RolloutStatus, Severity};
 use crate::error::TlptError;
-use crate::ids::{EngagementId, FindingId, SystemRef, Text};
+use crate::ids::{EngagementId, FindingId, SystemRef};
 use crate::model::{Finding, RolloutRecord, TlptProgramme};
 use chrono::NaiveDate;
+use opres_domain::Bilingual;
 use opres_domain::{InstitutionCode, Lang};
 use serde::{Deserialize, Serialize};
 
@@ -109,7 +110,7 @@ pub fn record_check(
                 origin: FindingOrigin::Rollout,
                 rollout_of: Some(original.id.clone()),
                 identified_on: checked_on,
-                title: Text::from_parts(
+                title: Bilingual::new(
                     original.title.ja.as_ref().map(|t| format!("{t}（横展開: {where_ja}）")),
                     original.title.en.as_ref().map(|t| format!("{t} (rollout: {where_ja})")),
                 ),

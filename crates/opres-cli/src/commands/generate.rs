@@ -2,10 +2,10 @@ use super::whole_seconds_now;
 use crate::cli::GenArgs;
 use crate::output::InputError;
 use anyhow::Context;
+use opres_domain::Bilingual;
 use opres_domain::Lang;
 use opres_domain::{DataSet, Institution, InstitutionCode, InstitutionType};
 use opres_synthetic::GenParams;
-use opres_tlpt::Text;
 use opres_tlpt::demo::{Member, demo_programme_for};
 use opres_tlpt::model::Group;
 use std::path::{Path, PathBuf};
@@ -82,7 +82,7 @@ fn write_tlpt(out: &Path, data: &DataSet, now: chrono::DateTime<chrono::Utc>) ->
     let bank = &members[0].code;
     let group = Group {
         code: InstitutionCode::parse(&format!("{bank}-FG")).unwrap_or_else(|_| bank.clone()),
-        name: Text::new(
+        name: Bilingual::both(
             format!("{}グループ", members[0].name.get(opres_domain::Lang::Ja)),
             format!("{} Group", members[0].name.get(opres_domain::Lang::En)),
         ),
@@ -106,7 +106,7 @@ fn tlpt_members(all: &[Institution]) -> Option<[Member; 3]> {
         used.push(&i.code);
         Some(Member {
             code: i.code.clone(),
-            name: Text::new(i.name_ja.clone(), i.name_en.clone()),
+            name: Bilingual::both(i.name_ja.clone(), i.name_en.clone()),
             institution_type: i.institution_type,
         })
     };

@@ -6,9 +6,10 @@
 //! dependency's version.
 
 use crate::codes::{FindingOrigin, FindingStatus, RootCause, Severity};
-use crate::ids::{EngagementId, FindingId, TechniqueId, Text};
+use crate::ids::{EngagementId, FindingId, TechniqueId};
 use crate::model::Finding;
 use chrono::{Duration, NaiveDate};
+use opres_domain::Bilingual;
 
 struct Rng(u64);
 
@@ -831,15 +832,15 @@ pub fn generate_labelled_findings(n: usize, seed: u64) -> Vec<(Finding, usize)> 
             origin: FindingOrigin::Tlpt,
             rollout_of: None,
             identified_on,
-            title: Text::from_parts(pick(with_ja, title_ja), pick(with_en, title_en)),
-            description: Text::from_parts(pick(with_ja, desc_ja), pick(with_en, desc_en)),
+            title: Bilingual::new(pick(with_ja, title_ja), pick(with_en, title_en)),
+            description: Bilingual::new(pick(with_ja, desc_ja), pick(with_en, desc_en)),
             severity,
             root_cause,
             root_cause_note: None,
             technique,
             systems: Vec::new(),
             enterprise_wide: false,
-            recommendation: Text::from_parts(
+            recommendation: Bilingual::new(
                 pick(with_ja, fam.rec_ja.to_string()),
                 pick(with_en, fam.rec_en.to_string()),
             ),

@@ -10,11 +10,12 @@ mod generate;
 pub use generate::{family_count, generate_findings, generate_labelled_findings};
 
 use crate::codes::*;
-use crate::ids::{EngagementId, FindingId, LocalId, SystemRef, TacticName, TechniqueId, Text};
+use crate::ids::{EngagementId, FindingId, LocalId, SystemRef, TacticName, TechniqueId};
 use crate::model::*;
 use crate::recurrence;
 use crate::similarity::MatchConfig;
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use opres_domain::Bilingual;
 use opres_domain::{Criticality, InstitutionCode, InstitutionType, JST, SystemCode, Timestamp, Yen};
 
 /// A group company for [`demo_programme_for`]: its register code, name and kind.
@@ -23,7 +24,7 @@ pub struct Member {
     /// Register institution code.
     pub code: InstitutionCode,
     /// Name.
-    pub name: Text,
+    pub name: Bilingual,
     /// Kind of institution.
     pub institution_type: InstitutionType,
 }
@@ -152,7 +153,7 @@ fn step(
     }
 }
 
-fn detection(id: &str, at: Timestamp, source: DetectionSource, steps: &[&str], note: Text) -> Detection {
+fn detection(id: &str, at: Timestamp, source: DetectionSource, steps: &[&str], note: Bilingual) -> Detection {
     Detection { id: lid(id), at, source, steps: steps.iter().map(|s| lid(s)).collect(), note: Some(note) }
 }
 
@@ -162,7 +163,7 @@ fn response(
     kind: ResponseKind,
     by: Responder,
     detections: &[&str],
-    note: Text,
+    note: Bilingual,
 ) -> ResponseAction {
     ResponseAction {
         id: lid(id),
@@ -176,7 +177,7 @@ fn response(
 }
 
 fn path(id: &str, kind: PathKind, ja: &str, en: &str) -> AttackPath {
-    AttackPath { id: lid(id), kind, description: Text::new(ja, en) }
+    AttackPath { id: lid(id), kind, description: Bilingual::both(ja, en) }
 }
 
 fn budget(line: BudgetLine, yen: u64) -> BudgetItem {
@@ -196,14 +197,14 @@ fn finding(
     id: &str,
     engagement: &str,
     identified_on: NaiveDate,
-    title: Text,
-    description: Text,
+    title: Bilingual,
+    description: Bilingual,
     severity: Severity,
     root_cause: RootCause,
-    root_cause_note: Option<Text>,
+    root_cause_note: Option<Bilingual>,
     technique: Option<&str>,
     systems: &[&str],
-    recommendation: Text,
+    recommendation: Bilingual,
 ) -> Finding {
     Finding {
         id: fid(id),
@@ -231,28 +232,28 @@ fn finding(
 fn group_structure() -> TlptProgramme {
     let mut p = TlptProgramme::new(Group {
         code: code("MINATO-FG"),
-        name: Text::new("みなとフィナンシャルグループ", "Minato Financial Group"),
+        name: Bilingual::both("みなとフィナンシャルグループ", "Minato Financial Group"),
     });
     p.entities = vec![
         Entity {
             code: code("MINATO-BK"),
-            name: Text::new("みなと銀行", "Minato Bank"),
+            name: Bilingual::both("みなと銀行", "Minato Bank"),
             institution_type: InstitutionType::RegionalBank,
         },
         Entity {
             code: code("MINATO-SEC"),
-            name: Text::new("みなと証券", "Minato Securities"),
+            name: Bilingual::both("みなと証券", "Minato Securities"),
             institution_type: InstitutionType::Securities,
         },
         Entity {
             code: code("MINATO-CARD"),
-            name: Text::new("みなとカード", "Minato Card"),
+            name: Bilingual::both("みなとカード", "Minato Card"),
             institution_type: InstitutionType::Payment,
         },
     ];
     let s = |id: &str, ja: &str, en: &str, c: Criticality, owner: &str| SystemEntry {
         id: sys(id),
-        name: Text::new(ja, en),
+        name: Bilingual::both(ja, en),
         criticality: c,
         owner: Some(owner.to_string()),
     };
@@ -313,9 +314,9 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
     let e = Engagement {
         id: eid(FIRST_ENGAGEMENT),
         entity: code("MINATO-SEC"),
-        title: Text::new("みなと証券 第1回TLPT", "Minato Securities TLPT no. 1"),
+        title: Bilingual::both("みなと証券 第1回TLPT", "Minato Securities TLPT no. 1"),
         framework: Framework::FsaGuidance,
-        sponsor: Sponsor { name: "佐藤 健一".into(), role: Text::new("取締役 CIO", "Director, CIO") },
+        sponsor: Sponsor { name: "佐藤 健一".into(), role: Bilingual::both("取締役 CIO", "Director, CIO") },
         phases: vec![
             phase(PhaseKind::Preparation, c.day(1150), c.day(1110)),
             phase(PhaseKind::ThreatIntelligence, c.day(1105), c.day(1070)),
@@ -325,13 +326,13 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
         scope: Scope {
             functions: vec![CriticalFunction {
                 id: lid("F1"),
-                name: Text::new("株式の委託売買", "Equity brokerage"),
+                name: Bilingual::both("株式の委託売買", "Equity brokerage"),
                 systems: vec![sys("MINATO-SEC/TRADE")],
             }],
             systems: scoped(&["MINATO-SEC/TRADE", "MINATO-SEC/AD", "MINATO-SEC/VPN"], true),
             flags: vec![Flag {
                 id: lid("FLAG-TRADE"),
-                description: Text::new("発注系サーバへの管理者アクセス", "Admin access to order servers"),
+                description: Bilingual::both("発注系サーバへの管理者アクセス", "Admin access to order servers"),
                 system: Some(sys("MINATO-SEC/TRADE")),
             }],
         },
@@ -344,13 +345,13 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
             kind: DirectiveKind::FixFindings,
             issued_on: c.day(990),
             by: "経営会議".into(),
-            text: Text::new("検出された課題を年度内に是正すること。", "Fix the findings within the fiscal year."),
+            text: Bilingual::both("検出された課題を年度内に是正すること。", "Fix the findings within the fiscal year."),
         }],
         blue_team_told: None,
         intel: vec![
             IntelItem {
                 id: lid("TI1"),
-                title: Text::new(
+                title: Bilingual::both(
                     "オンライン証券口座の不正取引の増加",
                     "Rise in fraudulent trading through hijacked online accounts",
                 ),
@@ -360,7 +361,7 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
             },
             IntelItem {
                 id: lid("TI2"),
-                title: Text::new(
+                title: Bilingual::both(
                     "当社VPN装置の型番を狙ったスキャンの観測",
                     "Scans aimed at the company's VPN appliance model",
                 ),
@@ -371,7 +372,7 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
         ],
         actors: vec![ActorProfile {
             id: lid("A1"),
-            name: Text::new("金銭目的の犯罪集団", "Financially motivated criminal group"),
+            name: Bilingual::both("金銭目的の犯罪集団", "Financially motivated criminal group"),
             actor_type: ActorType::CriminalGroup,
             intent: Level::High,
             capability: Level::Medium,
@@ -379,7 +380,7 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
         }],
         scenarios: vec![Scenario {
             id: lid("S1"),
-            title: Text::new("VPN経由での発注系への侵入", "Intrusion into order servers through the VPN"),
+            title: Bilingual::both("VPN経由での発注系への侵入", "Intrusion into order servers through the VPN"),
             actors: vec![lid("A1")],
             intel: vec![lid("TI2")],
             flags: vec![lid("FLAG-TRADE")],
@@ -434,7 +435,7 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
             mins(start, 2000),
             DetectionSource::Siem,
             &["ST3"],
-            Text::new("SIEMの相関ルールで検知", "SIEM correlation rule"),
+            Bilingual::both("SIEMの相関ルールで検知", "SIEM correlation rule"),
         )],
         responses: vec![response(
             "R1",
@@ -442,7 +443,7 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
             ResponseKind::Triage,
             Responder::Soc,
             &["D1"],
-            Text::new("SOCが一次切り分け", "SOC triage"),
+            Bilingual::both("SOCが一次切り分け", "SOC triage"),
         )],
         phishing: vec![PhishingCampaign {
             id: lid("PH1"),
@@ -463,12 +464,15 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
             reported_on: c.day(1000),
             to: "経営会議".into(),
             overall: OverallRating::IssuesReported,
-            summary: Text::new(
+            summary: Bilingual::both(
                 "VPNの単要素認証等、4件の課題を報告。",
                 "Four issues reported, including single-factor VPN.",
             ),
             findings_reported: vec![fid("F-SEC1-01"), fid("F-SEC1-02"), fid("F-SEC1-03"), fid("F-SEC1-04")],
-            enterprise_risks: vec![Text::new("リモートアクセスの認証強度不足", "Weak authentication of remote access")],
+            enterprise_risks: vec![Bilingual::both(
+                "リモートアクセスの認証強度不足",
+                "Weak authentication of remote access",
+            )],
         }),
     };
     let found = c.day(1030);
@@ -476,23 +480,23 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
         "F-SEC1-01",
         FIRST_ENGAGEMENT,
         found,
-        Text::new(
+        Bilingual::both(
             "リモートアクセスVPNに多要素認証が導入されていない",
             "Remote-access VPN does not require multi-factor authentication",
         ),
-        Text::new(
+        Bilingual::both(
             "VPN装置はID・パスワードのみで接続でき、推測したパスワードで社内ネットワークへ侵入できた。",
             "The VPN accepts a user ID and password only; a guessed password gave access to the internal network.",
         ),
         Severity::High,
         RootCause::CredentialManagement,
-        Some(Text::new(
+        Some(Bilingual::both(
             "VPN導入時に多要素認証が要件化されていなかった",
             "MFA was not a requirement when the VPN was introduced",
         )),
         Some("T1133"),
         &["MINATO-SEC/VPN"],
-        Text::new("VPNに多要素認証を導入する", "Enforce multi-factor authentication on the VPN"),
+        Bilingual::both("VPNに多要素認証を導入する", "Enforce multi-factor authentication on the VPN"),
     );
     f1.status = FindingStatus::Remediated;
     f1.enterprise_wide = true;
@@ -502,23 +506,23 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
         "F-SEC1-02",
         FIRST_ENGAGEMENT,
         found,
-        Text::new(
+        Bilingual::both(
             "ローカル管理者のパスワードが全端末で共通",
             "The local administrator password is the same on every PC",
         ),
-        Text::new(
+        Bilingual::both(
             "1台の端末から取得したローカル管理者のハッシュ値で他の端末へ横展開できた。",
             "The local administrator hash taken from one PC let the red team move laterally to the others.",
         ),
         Severity::High,
         RootCause::CredentialManagement,
-        Some(Text::new(
+        Some(Bilingual::both(
             "端末のキッティング手順で同一パスワードを設定",
             "The PC build procedure sets the same password",
         )),
         Some("T1078.003"),
         &["MINATO-SEC/AD"],
-        Text::new(
+        Bilingual::both(
             "LAPS等で端末ごとに異なるパスワードを設定する",
             "Use LAPS or similar to give each PC its own password",
         ),
@@ -529,8 +533,8 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
         "F-SEC1-03",
         FIRST_ENGAGEMENT,
         found,
-        Text::new("SMBによる横展開をSOCが検知できない", "The SOC cannot detect lateral movement over SMB"),
-        Text::new(
+        Bilingual::both("SMBによる横展開をSOCが検知できない", "The SOC cannot detect lateral movement over SMB"),
+        Bilingual::both(
             "管理共有を使った横展開は約8時間後にSIEMの相関ルールでようやく検知された。",
             "Lateral movement through admin shares was only detected about 8 hours later by a SIEM correlation rule.",
         ),
@@ -539,15 +543,15 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
         None,
         Some("T1021.002"),
         &["MINATO-SEC/AD", "MINATO-SEC/TRADE"],
-        Text::new("管理共有へのアクセスを検知するルールを追加する", "Add detection rules for admin-share access"),
+        Bilingual::both("管理共有へのアクセスを検知するルールを追加する", "Add detection rules for admin-share access"),
     );
     f3.status = FindingStatus::InProgress;
     let mut f4 = finding(
         "F-SEC1-04",
         FIRST_ENGAGEMENT,
         found,
-        Text::new("標的型メール訓練での報告率が低い", "Few staff reported the phishing mail"),
-        Text::new(
+        Bilingual::both("標的型メール訓練での報告率が低い", "Few staff reported the phishing mail"),
+        Bilingual::both(
             "80名中17名がリンクをクリックし、報告は1名のみで、CSIRTへのエスカレーションは行われなかった。",
             "17 of 80 clicked the link; only one reported it and it never reached the CSIRT.",
         ),
@@ -556,7 +560,7 @@ fn first_engagement(c: &Clock) -> (Engagement, Vec<Finding>, Vec<RolloutRecord>)
         None,
         Some("T1566.001"),
         &["MINATO-SEC/AD"],
-        Text::new(
+        Bilingual::both(
             "不審メールの報告手順を周知し、報告をCSIRTへ自動連携する",
             "Make the reporting route known and forward reports to the CSIRT automatically",
         ),
@@ -590,11 +594,11 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
     let e = Engagement {
         id: eid(POOR_ENGAGEMENT),
         entity: code("MINATO-BK"),
-        title: Text::new("みなと銀行 第2回TLPT", "Minato Bank TLPT no. 2"),
+        title: Bilingual::both("みなと銀行 第2回TLPT", "Minato Bank TLPT no. 2"),
         framework: Framework::FsaGuidance,
         sponsor: Sponsor {
             name: "高橋 誠".into(),
-            role: Text::new("常務執行役員 CISO", "Managing Executive Officer, CISO"),
+            role: Bilingual::both("常務執行役員 CISO", "Managing Executive Officer, CISO"),
         },
         phases: vec![
             phase(PhaseKind::Preparation, c.day(760), c.day(730)),
@@ -605,7 +609,7 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         scope: Scope {
             functions: vec![CriticalFunction {
                 id: lid("F1"),
-                name: Text::new("預金・為替", "Deposits and transfers"),
+                name: Bilingual::both("預金・為替", "Deposits and transfers"),
                 systems: vec![sys("MINATO-BK/CORE")],
             }],
             systems: {
@@ -615,7 +619,7 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             },
             flags: vec![Flag {
                 id: lid("FLAG-AD"),
-                description: Text::new("ドメイン管理者権限の取得", "Domain admin rights"),
+                description: Bilingual::both("ドメイン管理者権限の取得", "Domain admin rights"),
                 system: Some(sys("MINATO-BK/AD")),
             }],
         },
@@ -624,12 +628,12 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             kind: DirectiveKind::FixFindings,
             issued_on: c.day(660),
             by: "取締役会".into(),
-            text: Text::new("指摘事項に対応すること。", "Address the points raised."),
+            text: Bilingual::both("指摘事項に対応すること。", "Address the points raised."),
         }],
         blue_team_told: Some(BlueTeamDisclosure {
             at: c.at(707, 15, 0),
             whom: "SOCマネージャー及びCSIRT全員".into(),
-            reason: Some(Text::new(
+            reason: Some(Bilingual::both(
                 "業務影響を避けるため事前に日程を共有",
                 "Dates shared in advance to avoid disruption",
             )),
@@ -637,7 +641,7 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         intel: vec![
             IntelItem {
                 id: lid("TI1"),
-                title: Text::new(
+                title: Bilingual::both(
                     "金融機関を狙うランサムウェアの動向（一般）",
                     "Ransomware trends against financial institutions (generic)",
                 ),
@@ -647,7 +651,7 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             },
             IntelItem {
                 id: lid("TI2"),
-                title: Text::new("フィッシングの一般的な手口", "Common phishing techniques"),
+                title: Bilingual::both("フィッシングの一般的な手口", "Common phishing techniques"),
                 specificity: IntelSpecificity::Generic,
                 sources: vec!["公開情報".into()],
                 actors: vec![lid("A1")],
@@ -655,7 +659,7 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         ],
         actors: vec![ActorProfile {
             id: lid("A1"),
-            name: Text::new("ランサムウェア攻撃グループ", "Ransomware group"),
+            name: Bilingual::both("ランサムウェア攻撃グループ", "Ransomware group"),
             actor_type: ActorType::CriminalGroup,
             intent: Level::Medium,
             capability: Level::Medium,
@@ -663,7 +667,7 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         }],
         scenarios: vec![Scenario {
             id: lid("S1"),
-            title: Text::new("内部端末の侵害を前提としたAD掌握", "Assumed breach of a PC, then domain takeover"),
+            title: Bilingual::both("内部端末の侵害を前提としたAD掌握", "Assumed breach of a PC, then domain takeover"),
             actors: vec![lid("A1")],
             intel: vec![lid("TI1")],
             flags: vec![lid("FLAG-AD")],
@@ -671,7 +675,10 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             leg_ups: vec![LegUp {
                 id: lid("L1"),
                 granted_at: start,
-                description: Text::new("行員端末と一般ユーザーIDを提供", "A staff PC and a user account were provided"),
+                description: Bilingual::both(
+                    "行員端末と一般ユーザーIDを提供",
+                    "A staff PC and a user account were provided",
+                ),
             }],
             outcome: ScenarioOutcome::ObjectivesAchieved,
             outcome_note: None,
@@ -725,13 +732,19 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             v
         },
         detections: vec![
-            detection("D1", mins(start, 190), DetectionSource::Edr, &["ST3"], Text::new("EDRのアラート", "EDR alert")),
+            detection(
+                "D1",
+                mins(start, 190),
+                DetectionSource::Edr,
+                &["ST3"],
+                Bilingual::both("EDRのアラート", "EDR alert"),
+            ),
             detection(
                 "D2",
                 mins(start, 1510),
                 DetectionSource::Siem,
                 &["ST5"],
-                Text::new("SIEMのアラート", "SIEM alert"),
+                Bilingual::both("SIEMのアラート", "SIEM alert"),
             ),
         ],
         responses: Vec::new(),
@@ -740,7 +753,7 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             reported_on: c.day(665),
             to: "取締役会".into(),
             overall: OverallRating::Good,
-            summary: Text::new(
+            summary: Bilingual::both(
                 "TLPTは良好な結果であった。主要な攻撃はEDR・SIEMで検知された。",
                 "The TLPT result was good; the main attacks were detected by EDR and SIEM.",
             ),
@@ -753,11 +766,11 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         "F-BK2-01",
         POOR_ENGAGEMENT,
         found,
-        Text::new(
+        Bilingual::both(
             "行員用リモートアクセスVPNが多要素認証に対応していない",
             "Staff remote-access VPN lacks multi-factor authentication",
         ),
-        Text::new(
+        Bilingual::both(
             "テレワーク用VPNはパスワードのみで接続可能で、漏えいしたパスワードがあれば外部から行内ネットワークに到達できる。",
             "The teleworking VPN accepts a password alone; a leaked password reaches the bank's network from outside.",
         ),
@@ -766,7 +779,7 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         None,
         Some("T1133"),
         &["MINATO-BK/VPN"],
-        Text::new("VPNに多要素認証を導入する", "Introduce multi-factor authentication on the VPN"),
+        Bilingual::both("VPNに多要素認証を導入する", "Introduce multi-factor authentication on the VPN"),
     );
     f1.enterprise_wide = true;
     f1.owner = "システム部 ネットワークグループ".into();
@@ -775,11 +788,11 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         "F-BK2-02",
         POOR_ENGAGEMENT,
         found,
-        Text::new(
+        Bilingual::both(
             "端末のローカル管理者パスワードが共通で横展開が容易",
             "Shared local admin password makes lateral movement easy",
         ),
-        Text::new(
+        Bilingual::both(
             "全行員端末でローカルAdministratorのパスワードが同一であり、取得したハッシュで他端末にログオンできた。",
             "Every staff PC has the same local Administrator password; the captured hash logged on to other PCs.",
         ),
@@ -788,7 +801,7 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         None,
         Some("T1078.003"),
         &["MINATO-BK/EUC"],
-        Text::new("端末ごとに固有のパスワードを設定する", "Give every PC a unique password"),
+        Bilingual::both("端末ごとに固有のパスワードを設定する", "Give every PC a unique password"),
     );
     f2.owner = "システム部 端末グループ".into();
     f2.status = FindingStatus::Remediated;
@@ -796,22 +809,25 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         "F-BK2-03",
         POOR_ENGAGEMENT,
         found,
-        Text::new("特権IDの棚卸が行われていない", "Privileged accounts are not reviewed"),
-        Text::new("退職者の特権IDが3件残存していた。", "Three privileged accounts of leavers were still active."),
+        Bilingual::both("特権IDの棚卸が行われていない", "Privileged accounts are not reviewed"),
+        Bilingual::both("退職者の特権IDが3件残存していた。", "Three privileged accounts of leavers were still active."),
         Severity::Medium,
         RootCause::PrivilegedAccess,
         None,
         Some("T1078.002"),
         &["MINATO-BK/AD"],
-        Text::new("特権IDを四半期ごとに棚卸する", "Review privileged accounts quarterly"),
+        Bilingual::both("特権IDを四半期ごとに棚卸する", "Review privileged accounts quarterly"),
     );
     f3.status = FindingStatus::Remediated;
     let mut f4 = finding(
         "F-BK2-04",
         POOR_ENGAGEMENT,
         found,
-        Text::new("SWIFT接続系が行内ネットワークから到達可能", "SWIFT gateway reachable from the internal network"),
-        Text::new(
+        Bilingual::both(
+            "SWIFT接続系が行内ネットワークから到達可能",
+            "SWIFT gateway reachable from the internal network",
+        ),
+        Bilingual::both(
             "行員用端末のセグメントからSWIFT接続系サーバのRDPポートへ通信でき、ネットワーク分離が不十分である。",
             "RDP on the SWIFT gateway servers is reachable from the staff PC segment; segmentation is insufficient.",
         ),
@@ -820,7 +836,7 @@ fn poor_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         None,
         Some("T1021.001"),
         &["MINATO-BK/SWIFT"],
-        Text::new(
+        Bilingual::both(
             "SWIFT接続系への通信を踏み台サーバ経由に限定する",
             "Allow access to the SWIFT gateway only through the jump servers",
         ),
@@ -839,14 +855,14 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
     let e = Engagement {
         id: eid(GOOD_ENGAGEMENT),
         entity: code("MINATO-BK"),
-        title: Text::new(
+        title: Bilingual::both(
             "みなと銀行 第3回TLPT（グループ横断の脅威シナリオ）",
             "Minato Bank TLPT no. 3 (group-wide threat scenarios)",
         ),
         framework: Framework::FsaGuidance,
         sponsor: Sponsor {
             name: "高橋 誠".into(),
-            role: Text::new("常務執行役員 CISO", "Managing Executive Officer, CISO"),
+            role: Bilingual::both("常務執行役員 CISO", "Managing Executive Officer, CISO"),
         },
         phases: vec![
             phase(PhaseKind::Preparation, c.day(240), c.day(200)),
@@ -858,12 +874,12 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             functions: vec![
                 CriticalFunction {
                     id: lid("F1"),
-                    name: Text::new("外国送金", "Cross-border payments"),
+                    name: Bilingual::both("外国送金", "Cross-border payments"),
                     systems: vec![sys("MINATO-BK/SWIFT"), sys("MINATO-BK/JUMP")],
                 },
                 CriticalFunction {
                     id: lid("F2"),
-                    name: Text::new("預金・為替", "Deposits and transfers"),
+                    name: Bilingual::both("預金・為替", "Deposits and transfers"),
                     systems: vec![sys("MINATO-BK/CORE"), sys("MINATO-BK/IB")],
                 },
             ],
@@ -884,24 +900,30 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 v.push(ScopedSystem {
                     system: sys("MINATO-BK/ATM"),
                     in_scope: false,
-                    note: Some(Text::new("次回の対象として経営陣が指示", "Management directed it into the next scope")),
+                    note: Some(Bilingual::both(
+                        "次回の対象として経営陣が指示",
+                        "Management directed it into the next scope",
+                    )),
                 });
                 v
             },
             flags: vec![
                 Flag {
                     id: lid("FLAG-SWIFT"),
-                    description: Text::new("SWIFT送金端末の操作権限", "Operator access to the SWIFT terminal"),
+                    description: Bilingual::both("SWIFT送金端末の操作権限", "Operator access to the SWIFT terminal"),
                     system: Some(sys("MINATO-BK/SWIFT")),
                 },
                 Flag {
                     id: lid("FLAG-CORE"),
-                    description: Text::new("勘定系データベースの参照", "Read access to the core banking database"),
+                    description: Bilingual::both(
+                        "勘定系データベースの参照",
+                        "Read access to the core banking database",
+                    ),
                     system: Some(sys("MINATO-BK/CORE")),
                 },
                 Flag {
                     id: lid("FLAG-AD"),
-                    description: Text::new("ドメイン管理者権限", "Domain admin rights"),
+                    description: Bilingual::both("ドメイン管理者権限", "Domain admin rights"),
                     system: Some(sys("MINATO-BK/AD")),
                 },
             ],
@@ -918,7 +940,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 kind: DirectiveKind::UnannouncedTest,
                 issued_on: c.day(250),
                 by: "取締役会".into(),
-                text: Text::new(
+                text: Bilingual::both(
                     "前回の反省を踏まえ、ブルーチームに予告せず実施すること。",
                     "Learning from the last test, run it without telling the blue team.",
                 ),
@@ -927,7 +949,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 kind: DirectiveKind::FixFindings,
                 issued_on: c.day(60),
                 by: "取締役会".into(),
-                text: Text::new(
+                text: Bilingual::both(
                     "再発している課題は根本原因から是正し、四半期ごとに進捗を報告すること。",
                     "Fix recurring issues at their root cause and report progress quarterly.",
                 ),
@@ -936,7 +958,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 kind: DirectiveKind::WidenScope,
                 issued_on: c.day(60),
                 by: "取締役会".into(),
-                text: Text::new(
+                text: Bilingual::both(
                     "次回はATM系及びグループ会社のシステムを対象に加えること。",
                     "Add the ATM network and group companies' systems to the next scope.",
                 ),
@@ -945,7 +967,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 kind: DirectiveKind::HorizontalRollout,
                 issued_on: c.day(60),
                 by: "取締役会".into(),
-                text: Text::new(
+                text: Bilingual::both(
                     "全発見事項をグループ各社へ横展開すること。",
                     "Roll every finding out to all group companies.",
                 ),
@@ -954,7 +976,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         blue_team_told: Some(BlueTeamDisclosure {
             at: c.at(138, 17, 0),
             whom: "CSIRTリーダー（1名）".into(),
-            reason: Some(Text::new(
+            reason: Some(Bilingual::both(
                 "検知後、外部通報を避けるためのデコンフリクション",
                 "Deconfliction after detection, to avoid an external report",
             )),
@@ -962,7 +984,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         intel: vec![
             IntelItem {
                 id: lid("TI1"),
-                title: Text::new(
+                title: Bilingual::both(
                     "当行職員の認証情報がダークウェブで売買されている",
                     "Staff credentials of the bank offered for sale on the dark web",
                 ),
@@ -972,7 +994,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             },
             IntelItem {
                 id: lid("TI2"),
-                title: Text::new(
+                title: Bilingual::both(
                     "当行の保守委託先を装ったフィッシングの観測",
                     "Phishing impersonating the bank's maintenance vendor observed",
                 ),
@@ -982,7 +1004,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             },
             IntelItem {
                 id: lid("TI3"),
-                title: Text::new(
+                title: Bilingual::both(
                     "国家が関与する主体によるアジアの銀行のSWIFT環境への攻撃",
                     "State-linked attacks on SWIFT environments of Asian banks",
                 ),
@@ -992,7 +1014,10 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             },
             IntelItem {
                 id: lid("TI4"),
-                title: Text::new("保守委託先の要員による不正持出しの事例", "Data theft by vendor staff in the sector"),
+                title: Bilingual::both(
+                    "保守委託先の要員による不正持出しの事例",
+                    "Data theft by vendor staff in the sector",
+                ),
                 specificity: IntelSpecificity::OrganisationSpecific,
                 sources: vec!["当行の委託先管理部門".into()],
                 actors: vec![lid("A3")],
@@ -1001,7 +1026,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         actors: vec![
             ActorProfile {
                 id: lid("A1"),
-                name: Text::new("ランサムウェアを用いる犯罪集団", "Ransomware criminal group"),
+                name: Bilingual::both("ランサムウェアを用いる犯罪集団", "Ransomware criminal group"),
                 actor_type: ActorType::CriminalGroup,
                 intent: Level::High,
                 capability: Level::Medium,
@@ -1009,7 +1034,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             },
             ActorProfile {
                 id: lid("A2"),
-                name: Text::new("送金を狙う国家関与の攻撃グループ", "State-linked group after payments"),
+                name: Bilingual::both("送金を狙う国家関与の攻撃グループ", "State-linked group after payments"),
                 actor_type: ActorType::StateLinked,
                 intent: Level::High,
                 capability: Level::High,
@@ -1017,7 +1042,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             },
             ActorProfile {
                 id: lid("A3"),
-                name: Text::new("保守委託先の内部者", "Insider at the maintenance vendor"),
+                name: Bilingual::both("保守委託先の内部者", "Insider at the maintenance vendor"),
                 actor_type: ActorType::Insider,
                 intent: Level::Medium,
                 capability: Level::Medium,
@@ -1027,7 +1052,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         scenarios: vec![
             Scenario {
                 id: lid("S1"),
-                title: Text::new(
+                title: Bilingual::both(
                     "委託先を装うフィッシングからSWIFT送金端末へ",
                     "From vendor-themed phishing to the SWIFT terminal",
                 ),
@@ -1051,14 +1076,14 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 ],
                 leg_ups: Vec::new(),
                 outcome: ScenarioOutcome::PartiallyAchieved,
-                outcome_note: Some(Text::new(
+                outcome_note: Some(Bilingual::both(
                     "SWIFT端末の操作権限は保守回線経由で取得",
                     "SWIFT operator access gained through the maintenance line",
                 )),
             },
             Scenario {
                 id: lid("S2"),
-                title: Text::new("VPN経由のランサムウェア攻撃", "Ransomware through the VPN"),
+                title: Bilingual::both("VPN経由のランサムウェア攻撃", "Ransomware through the VPN"),
                 actors: vec![lid("A1")],
                 intel: vec![lid("TI1")],
                 flags: vec![],
@@ -1079,7 +1104,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 leg_ups: vec![LegUp {
                     id: lid("L1"),
                     granted_at: mins(d2, 120),
-                    description: Text::new(
+                    description: Bilingual::both(
                         "スプレーが遮断されたためVPNアカウントを提供",
                         "VPN account provided after spraying was blocked",
                     ),
@@ -1089,7 +1114,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             },
             Scenario {
                 id: lid("S3"),
-                title: Text::new(
+                title: Bilingual::both(
                     "保守委託先要員による勘定系データの持出し",
                     "Vendor staff exfiltrating core banking data",
                 ),
@@ -1235,49 +1260,52 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 mins(d0, 25),
                 DetectionSource::StaffReport,
                 &["ST01"],
-                Text::new("職員が報告ボタンで通報", "A member of staff used the report button"),
+                Bilingual::both("職員が報告ボタンで通報", "A member of staff used the report button"),
             ),
             detection(
                 "D02",
                 mins(d0, 130),
                 DetectionSource::Edr,
                 &["ST03"],
-                Text::new("LSASSへのアクセスをEDRが検知", "EDR flagged LSASS access"),
+                Bilingual::both("LSASSへのアクセスをEDRが検知", "EDR flagged LSASS access"),
             ),
             detection(
                 "D03",
                 mins(d0, 580),
                 DetectionSource::Soc,
                 &["ST04"],
-                Text::new("SOCがチケット要求の急増を分析", "SOC analysed a burst of ticket requests"),
+                Bilingual::both("SOCがチケット要求の急増を分析", "SOC analysed a burst of ticket requests"),
             ),
             detection(
                 "D04",
                 mins(d1, 2940),
                 DetectionSource::Soc,
                 &["ST07"],
-                Text::new("通常と異なる地域からのVPNログオン", "VPN logon from an unusual location"),
+                Bilingual::both("通常と異なる地域からのVPNログオン", "VPN logon from an unusual location"),
             ),
             detection(
                 "D05",
                 mins(d2, 15),
                 DetectionSource::Soc,
                 &["ST08"],
-                Text::new("パスワードスプレーを検知", "Password spraying detected"),
+                Bilingual::both("パスワードスプレーを検知", "Password spraying detected"),
             ),
             detection(
                 "D06",
                 mins(d2, 420),
                 DetectionSource::Siem,
                 &["ST10"],
-                Text::new("管理共有アクセスの相関ルール", "Admin-share correlation rule"),
+                Bilingual::both("管理共有アクセスの相関ルール", "Admin-share correlation rule"),
             ),
             detection(
                 "D07",
                 mins(d3, 480),
                 DetectionSource::Csirt,
                 &["ST14"],
-                Text::new("CSIRTが通信量の異常から持出しを特定", "CSIRT traced the exfiltration from traffic volumes"),
+                Bilingual::both(
+                    "CSIRTが通信量の異常から持出しを特定",
+                    "CSIRT traced the exfiltration from traffic volumes",
+                ),
             ),
         ],
         responses: vec![
@@ -1287,7 +1315,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 ResponseKind::Escalation,
                 Responder::Csirt,
                 &["D01"],
-                Text::new("CSIRTが受付・分析開始", "CSIRT took the report and started analysis"),
+                Bilingual::both("CSIRTが受付・分析開始", "CSIRT took the report and started analysis"),
             ),
             response(
                 "R02",
@@ -1295,7 +1323,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 ResponseKind::Containment,
                 Responder::Soc,
                 &["D02"],
-                Text::new("端末をネットワークから隔離", "PC isolated from the network"),
+                Bilingual::both("端末をネットワークから隔離", "PC isolated from the network"),
             ),
             response(
                 "R03",
@@ -1303,7 +1331,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 ResponseKind::Containment,
                 Responder::Csirt,
                 &["D04"],
-                Text::new("VPNアカウントを停止", "VPN account disabled"),
+                Bilingual::both("VPNアカウントを停止", "VPN account disabled"),
             ),
             response(
                 "R04",
@@ -1311,7 +1339,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 ResponseKind::Triage,
                 Responder::Soc,
                 &["D05"],
-                Text::new("送信元IPを遮断", "Source IPs blocked"),
+                Bilingual::both("送信元IPを遮断", "Source IPs blocked"),
             ),
             response(
                 "R05",
@@ -1319,7 +1347,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 ResponseKind::Eradication,
                 Responder::Csirt,
                 &["D07"],
-                Text::new(
+                Bilingual::both(
                     "保守用アカウントを停止し持出し経路を遮断",
                     "Maintenance account disabled, exfiltration route closed",
                 ),
@@ -1339,7 +1367,10 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                     escalated_at: (i < 7).then(|| mins(d0, 15 + i * 12 + 20 + i * 5)),
                     csirt_response_at: (i < 5).then(|| mins(d0, 15 + i * 12 + 55 + i * 10)),
                     csirt_action: (i < 5).then(|| {
-                        Text::new("メールの一斉削除と送信元ドメインの遮断", "Mails purged and sender domain blocked")
+                        Bilingual::both(
+                            "メールの一斉削除と送信元ドメインの遮断",
+                            "Mails purged and sender domain blocked",
+                        )
                     }),
                 })
                 .collect(),
@@ -1348,7 +1379,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             reported_on: c.day(70),
             to: "取締役会".into(),
             overall: OverallRating::IssuesReported,
-            summary: Text::new(
+            summary: Bilingual::both(
                 "SWIFT送金端末の操作権限が保守回線経由で取得された。VPNの多要素認証未対応など3件は過去のTLPTからの再発であり、対策が有効に機能していない。",
                 "SWIFT operator access was gained through the maintenance line. Three findings, including the VPN without MFA, recur earlier TLPTs: the measures taken did not work.",
             ),
@@ -1361,11 +1392,11 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
                 fid("F-BK3-06"),
             ],
             enterprise_risks: vec![
-                Text::new(
+                Bilingual::both(
                     "委託先の保守回線を経由した送金系への不正アクセス",
                     "Unauthorised access to payment systems through vendors' maintenance lines",
                 ),
-                Text::new(
+                Bilingual::both(
                     "グループ共通のリモートアクセス認証の弱さ",
                     "Weak remote-access authentication across the group",
                 ),
@@ -1377,7 +1408,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
         x.owner = owner.into();
         x.due = Some(c.day(due));
         x.resources = Some(ResourceEstimate { person_days: Some(days), cost: Some(Yen::new(cost)) });
-        x.root_cause_note = Some(Text::new(rc_ja, rc_en));
+        x.root_cause_note = Some(Bilingual::both(rc_ja, rc_en));
         x
     };
     let mut f1 = f(
@@ -1385,11 +1416,11 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             "F-BK3-01",
             GOOD_ENGAGEMENT,
             found,
-            Text::new(
+            Bilingual::both(
                 "保守委託先用のVPNで多要素認証が適用されていない",
                 "Vendor maintenance VPN does not enforce multi-factor authentication",
             ),
-            Text::new(
+            Bilingual::both(
                 "行員用VPNは多要素認証に移行済みだが、保守委託先向けの旧VPN装置はパスワードのみで接続でき、SWIFT接続系まで到達できた。",
                 "Staff VPN moved to MFA, but the old VPN appliance kept for vendors accepts a password only, and led to the SWIFT gateway.",
             ),
@@ -1398,7 +1429,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             None,
             Some("T1133"),
             &["MINATO-BK/VPN", "MINATO-BK/SWIFT"],
-            Text::new(
+            Bilingual::both(
                 "委託先用VPNを廃止し、多要素認証付きの接続に一本化する",
                 "Retire the vendor VPN and move vendors to the MFA-protected service",
             ),
@@ -1416,8 +1447,8 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             "F-BK3-02",
             GOOD_ENGAGEMENT,
             found,
-            Text::new("サーバのローカル管理者パスワードが共通", "Servers share one local administrator password"),
-            Text::new(
+            Bilingual::both("サーバのローカル管理者パスワードが共通", "Servers share one local administrator password"),
+            Bilingual::both(
                 "行員端末にはLAPSが導入されたが、業務サーバではローカル管理者のパスワードが同一で、取得したハッシュで横展開できた。",
                 "LAPS now covers staff PCs, but business servers still share one local administrator password; a captured hash allowed lateral movement.",
             ),
@@ -1426,7 +1457,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             None,
             Some("T1078.003"),
             &["MINATO-BK/EUC", "MINATO-BK/CORE"],
-            Text::new("サーバにもLAPSを適用する", "Extend LAPS to servers"),
+            Bilingual::both("サーバにもLAPSを適用する", "Extend LAPS to servers"),
         ),
         "システム部 基盤グループ",
         -60,
@@ -1440,8 +1471,11 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             "F-BK3-03",
             GOOD_ENGAGEMENT,
             found,
-            Text::new("保守回線経由でSWIFT接続系へ到達できる", "SWIFT gateway reachable through the maintenance line"),
-            Text::new(
+            Bilingual::both(
+                "保守回線経由でSWIFT接続系へ到達できる",
+                "SWIFT gateway reachable through the maintenance line",
+            ),
+            Bilingual::both(
                 "踏み台サーバ経由の通信は遮断されたが、保守回線のセグメントからSWIFT接続系へRDPで接続でき、ネットワーク分離が不十分である。",
                 "The jump-server route was blocked, but RDP to the SWIFT gateway is open from the maintenance-line segment; segmentation is insufficient.",
             ),
@@ -1450,7 +1484,10 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             None,
             Some("T1021.001"),
             &["MINATO-BK/SWIFT"],
-            Text::new("保守回線からSWIFT接続系への通信を遮断する", "Block the maintenance line from the SWIFT gateway"),
+            Bilingual::both(
+                "保守回線からSWIFT接続系への通信を遮断する",
+                "Block the maintenance line from the SWIFT gateway",
+            ),
         ),
         "市場事務部",
         -45,
@@ -1465,11 +1502,11 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             "F-BK3-04",
             GOOD_ENGAGEMENT,
             found,
-            Text::new(
+            Bilingual::both(
                 "サービスアカウントがKerberoastingで解読可能",
                 "Service account password cracked through Kerberoasting",
             ),
-            Text::new(
+            Bilingual::both(
                 "SPNが設定されたサービスアカウントのパスワードが短く、チケットから数時間で解読でき、ドメイン管理者権限を取得された。",
                 "A service account with an SPN had a short password; it was cracked from its ticket in hours and gave domain admin rights.",
             ),
@@ -1478,7 +1515,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             None,
             Some("T1558.003"),
             &["MINATO-BK/AD"],
-            Text::new(
+            Bilingual::both(
                 "サービスアカウントを gMSA に移行し、権限を最小化する",
                 "Move service accounts to gMSA and reduce their rights",
             ),
@@ -1495,11 +1532,11 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             "F-BK3-05",
             GOOD_ENGAGEMENT,
             found,
-            Text::new(
+            Bilingual::both(
                 "職員報告からCSIRTへのエスカレーションに時間を要する",
                 "Staff reports take long to reach the CSIRT",
             ),
-            Text::new(
+            Bilingual::both(
                 "不審メールの報告9件のうち2件はCSIRTへ連絡されず、連絡されたものも平均30分以上を要した。",
                 "Two of nine phishing reports never reached the CSIRT, and the rest took over 30 minutes on average.",
             ),
@@ -1508,7 +1545,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             None,
             Some("T1566.001"),
             &["MINATO-BK/MAIL"],
-            Text::new(
+            Bilingual::both(
                 "報告ボタンからCSIRTのチケットを自動起票する",
                 "Open a CSIRT ticket automatically from the report button",
             ),
@@ -1525,11 +1562,11 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             "F-BK3-06",
             GOOD_ENGAGEMENT,
             found,
-            Text::new(
+            Bilingual::both(
                 "保守用端末の共有アカウントによる勘定系データの持出しを検知できない",
                 "Exfiltration with the shared maintenance account goes unnoticed",
             ),
-            Text::new(
+            Bilingual::both(
                 "保守用端末の共用アカウントで勘定系データベースを参照でき、持出しは8時間後にCSIRTが通信量から特定するまで検知されなかった。",
                 "The shared account on the maintenance PC reads the core database; exfiltration went undetected for 8 hours until the CSIRT traced it.",
             ),
@@ -1538,7 +1575,7 @@ fn good_engagement(c: &Clock) -> (Engagement, Vec<Finding>) {
             None,
             Some("T1048"),
             &["MINATO-BK/CORE"],
-            Text::new(
+            Bilingual::both(
                 "保守用アカウントを個人別にし、勘定系DBへのアクセスを監視する",
                 "Give vendor staff personal accounts and monitor access to the core DB",
             ),
@@ -1582,13 +1619,13 @@ fn good_rollout(p: &mut TlptProgramme, c: &Clock) {
         let _ = crate::rollout::record_check(p, i, answer, c.day(40));
     }
     if let Some(f) = p.findings.iter_mut().find(|f| f.id.as_str() == "F-BK3-01-R1") {
-        f.title = Text::new(
+        f.title = Bilingual::both(
             "みなとカードの保守委託先用リモート接続に多要素認証がない",
             "Minato Card's vendor remote access lacks multi-factor authentication",
         );
         f.owner = "みなとカード IT部".into();
         f.resources = Some(ResourceEstimate { person_days: Some(15), cost: Some(Yen::new(4_000_000)) });
-        f.root_cause_note = Some(Text::new(
+        f.root_cause_note = Some(Bilingual::both(
             "グループ会社の委託先接続が本体の是正計画の対象外だった",
             "Group companies' vendor connections were outside the bank's remediation plan",
         ));

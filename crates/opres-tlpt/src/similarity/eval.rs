@@ -2,9 +2,10 @@
 //! is two findings judged the same issue or different issues; precision and recall at a threshold.
 
 use crate::codes::{FindingOrigin, FindingStatus, RootCause, Severity};
-use crate::ids::{EngagementId, FindingId, TechniqueId, Text};
+use crate::ids::{EngagementId, FindingId, TechniqueId};
 use crate::model::Finding;
 use chrono::NaiveDate;
+use opres_domain::Bilingual;
 use opres_domain::Lang;
 use serde::{Deserialize, Serialize};
 
@@ -30,8 +31,8 @@ impl PairFinding {
     /// As a finding (in its one language), for the similarity model.
     pub fn to_finding(&self, id: &str) -> Finding {
         let text = |s: &str| match self.lang {
-            Lang::Ja => Text::ja(s),
-            Lang::En => Text::en(s),
+            Lang::Ja => Bilingual::ja(s),
+            Lang::En => Bilingual::en(s),
         };
         Finding {
             id: FindingId::lit(id),
@@ -47,7 +48,7 @@ impl PairFinding {
             technique: self.technique.clone(),
             systems: Vec::new(),
             enterprise_wide: false,
-            recommendation: Text::default(),
+            recommendation: Bilingual::default(),
             owner: String::new(),
             due: None,
             status: FindingStatus::Open,

@@ -3,7 +3,7 @@
 //! the ATT&CK technique and the root-cause category as separate features, served by an inverted index
 //! so one new finding is compared with every earlier finding (100 000 and more) in milliseconds.
 //!
-//! Text cosine = the mean of the lexical and the concept cosines when both findings name concepts (the
+//! Bilingual cosine = the mean of the lexical and the concept cosines when both findings name concepts (the
 //! concept channel is what lets a Japanese finding meet an English one), else the lexical cosine alone.
 //!
 //! Score = `text × cosine + ramp × (technique × technique match + root cause × root-cause match)`, where
@@ -28,7 +28,7 @@ use std::collections::HashMap;
 /// Weights of the three parts of the score (they sum to 1).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Weights {
-    /// Text cosine.
+    /// Bilingual cosine.
     pub text: f64,
     /// Technique match.
     pub technique: f64,
@@ -68,7 +68,7 @@ pub const DEFAULT_THRESHOLD: f64 = 0.32;
 pub struct Score {
     /// Combined score, 0–1.
     pub score: f64,
-    /// Text cosine, 0–1.
+    /// Bilingual cosine, 0–1.
     pub text: f64,
     /// Technique match (1, 0.8, 0), `None` when either has no technique.
     pub technique: Option<f64>,
@@ -116,7 +116,7 @@ pub fn technique_match(a: Option<&TechniqueId>, b: Option<&TechniqueId>) -> Opti
     }
 }
 
-/// Text cosine at which the technique and root cause count in full (see the module documentation).
+/// Bilingual cosine at which the technique and root cause count in full (see the module documentation).
 pub const STRUCTURE_RAMP: f64 = 0.1;
 
 /// Combines the parts into one score.

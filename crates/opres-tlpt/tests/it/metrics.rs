@@ -2,10 +2,11 @@
 
 use crate::common::{demo, mini_catalogue};
 use chrono::{Duration, TimeZone, Utc};
+use opres_domain::Bilingual;
 use opres_domain::Timestamp;
 use opres_tlpt::codes::*;
 use opres_tlpt::demo::GOOD_ENGAGEMENT;
-use opres_tlpt::ids::{LocalId, TechniqueId, Text};
+use opres_tlpt::ids::{LocalId, TechniqueId};
 use opres_tlpt::metrics::{self, EngagementMetrics};
 use opres_tlpt::model::*;
 use proptest::prelude::*;
@@ -120,7 +121,7 @@ fn engagement(steps: &[i64], detections: &[(usize, i64)]) -> Engagement {
             at: t0() + Duration::minutes(steps[*s] + delay),
             source: DetectionSource::Soc,
             steps: vec![lid(&format!("X{s}"))],
-            note: Some(Text::en("x")),
+            note: Some(Bilingual::en("x")),
         })
         .collect();
     e.responses.clear();

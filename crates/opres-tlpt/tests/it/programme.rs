@@ -32,8 +32,10 @@ fn the_demo_renamed_for_other_institutions_keeps_its_engagements_and_shortfalls(
     use opres_tlpt::demo::{Member, POOR_ENGAGEMENT, demo_programme_for};
     use opres_tlpt::model::Group;
     let code = |s: &str| InstitutionCode::parse(s).unwrap();
-    let member = |c: &str, ty| Member { code: code(c), name: opres_tlpt::Text::new(c, c), institution_type: ty };
-    let group = Group { code: code("RB-AOMINE-FG"), name: opres_tlpt::Text::new("青嶺グループ", "Aomine Group") };
+    let member =
+        |c: &str, ty| Member { code: code(c), name: opres_domain::Bilingual::both(c, c), institution_type: ty };
+    let group =
+        Group { code: code("RB-AOMINE-FG"), name: opres_domain::Bilingual::both("青嶺グループ", "Aomine Group") };
     let p = demo_programme_for(
         now(),
         group,

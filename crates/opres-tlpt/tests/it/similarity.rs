@@ -1,10 +1,11 @@
 //! Bilingual similarity: cross-language matches, fingerprints, the index, and a quality floor on the
 //! hand-labelled pairs.
 
+use opres_domain::Bilingual;
 use opres_domain::Lang;
 use opres_tlpt::codes::RootCause;
 use opres_tlpt::demo::{generate_findings, generate_labelled_findings};
-use opres_tlpt::ids::{TechniqueId, Text};
+use opres_tlpt::ids::TechniqueId;
 use opres_tlpt::model::Finding;
 use opres_tlpt::similarity::eval::{self, PairFinding};
 use opres_tlpt::similarity::{
@@ -196,5 +197,5 @@ proptest! {
 
 #[test]
 fn text_helper_is_bilingual() {
-    assert_eq!(Text::new("日本語", "English").all(), "日本語\nEnglish");
+    assert_eq!(Bilingual::both("日本語", "English").all(), "日本語\nEnglish");
 }

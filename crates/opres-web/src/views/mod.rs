@@ -8,6 +8,7 @@ mod dashboard;
 mod incidents;
 mod institutions;
 mod login;
+mod reports;
 mod resilience;
 mod tlpt;
 mod users;
@@ -42,6 +43,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
     let r = analysis::routes(r);
     let r = resilience::routes(r);
     let r = tlpt::routes(r);
+    let r = reports::routes(r);
     audit::routes(r)
 }
 

@@ -126,7 +126,7 @@ async fn seed(register: &Register) -> (i64, i64, i64) {
 }
 
 /// A browser session signed in as `username`, with its CSRF token.
-async fn signed_in(app: &TestApp, username: &str) -> (reqwest::Client, String) {
+pub(crate) async fn signed_in(app: &TestApp, username: &str) -> (reqwest::Client, String) {
     let client = browser();
     let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
     let csrf = csrf_of(&page);

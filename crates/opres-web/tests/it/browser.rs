@@ -122,6 +122,12 @@ async fn an_analyst_registers_and_finds_an_incident_in_both_languages() {
     assert!(text(&c, "#verify-result").await.contains("改ざんされていません"));
     shot(&c, "08-audit-trail-ja").await;
 
+    // The reporting officer's page lists the new incident's written report, still to be sent.
+    c.goto(&app.url("/reports/due")).await.unwrap();
+    let due = text(&c, "#due-table").await;
+    assert!(due.contains("INC-BROWSER-1") && due.contains("障害発生等報告書"), "{due}");
+    shot(&c, "14-reports-due-ja").await;
+
     // The rest of the main pages, for the reviewer.
     for (path, name) in [
         ("/institutions", "09-institutions-ja"),

@@ -8,6 +8,7 @@ mod browser;
 mod chromium;
 mod limits;
 mod matrix;
+mod reports_due;
 mod resilience;
 mod security;
 mod sessions;

@@ -110,6 +110,10 @@ fn expectation(method: &str, path: &str, fx: &Fixture, inst: &str) -> Case {
         ("POST", "/account/tokens") => Case { body: form(vec![("name", "matrix".into())]), ..case(read, false, 200) },
         ("POST", "/account/tokens/{id}/revoke") => Case { body: form(vec![]), ..case(read, false, 404) },
         ("GET", "/audit") => case(Some(P::ReadAudit), false, 200),
+        ("GET", "/reports/due") => case(read, false, 200),
+        ("GET", "/reports/due/export/{format}") => {
+            Case { path: Some("/reports/due/export/xlsx".into()), ..case(read, false, 200) }
+        }
         // ---- REST API
         ("GET", "/api/v1/institutions") | ("GET", "/api/v1/incidents") | ("GET", "/api/v1/report-stages/due") => {
             case(read, false, 200)
