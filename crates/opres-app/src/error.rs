@@ -396,6 +396,7 @@ impl From<ResilienceError> for AppError {
             },
             ResilienceError::Conflict { current_version } => AppError::Conflict { message, current_version },
             ResilienceError::Store(s) => s.into(),
+            ResilienceError::Forbidden => AppError::Forbidden,
             ResilienceError::Export(d) | ResilienceError::Corrupt(d) | ResilienceError::Worker(d) => {
                 AppError::Internal(d)
             }

@@ -7,10 +7,11 @@
 //! valid [`DependencyMap`]) and carries the version the edit was based on, so two editors cannot
 //! overwrite each other.
 
-use crate::Register;
+use crate::{Actor, Permission, Register};
 use chrono::NaiveDate;
 use opres_domain::{InstitutionCode, Lang, Timestamp};
 use opres_resilience::engine::{CompiledScenario, DeterministicResult, FailoverAssumption, MonteCarloOptions};
+use opres_resilience::maps::{self, SvgOptions};
 use opres_resilience::report::{self, ScenarioRun};
 use opres_resilience::{
     ConcentrationReport, DependencyMap, ImportantBusinessService, Issue, Issues, Location, MapData, MonteCarloResult,
@@ -63,6 +64,9 @@ pub enum ResilienceError {
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
+    /// The actor's role does not allow changing resilience data.
+    #[error("your role does not allow changing services, tolerances, dependency maps or scenarios")]
+    Forbidden,
     /// The engine's worker thread failed.
     #[error("the computation failed: {0}")]
     Worker(String),
@@ -112,6 +116,9 @@ impl ResilienceError {
             (ResilienceError::Export(e), Lang::Ja) => format!("出力ファイルを作成できません: {e}"),
             (ResilienceError::Corrupt(k), Lang::Ja) => format!("保存されている文書「{k}」を読み取れません"),
             (ResilienceError::Store(e), _) => e.message(lang),
+            (ResilienceError::Forbidden, Lang::Ja) => {
+                "この役割では重要な業務・耐性度・依存関係マップ・シナリオを変更できません".into()
+            }
             (ResilienceError::Worker(e), Lang::Ja) => format!("計算に失敗しました: {e}"),
             (e, Lang::En) => e.to_string(),
         }
@@ -292,6 +299,38 @@ pub fn read_map_files(
     for_institution(map, institution)
 }
 
+/// Changing maps, services, tolerances and scenarios, and running scenarios, needs
+/// [`Permission::EditResilience`], whatever the object (checked before the object is looked at).
+fn require_edit(actor: &Actor) -> Result<(), ResilienceError> {
+    if actor.can(Permission::EditResilience) { Ok(()) } else { Err(ResilienceError::Forbidden) }
+}
+
+/// Reading needs [`Permission::ReadRegister`] and the institution in the actor's scope; an institution
+/// outside it is "not registered", not told apart from one that does not exist.
+fn require_read(actor: &Actor, institution: &InstitutionCode) -> Result<(), ResilienceError> {
+    if !actor.can(Permission::ReadRegister) {
+        return Err(ResilienceError::Forbidden);
+    }
+    in_scope(actor, institution)
+}
+
+fn in_scope(actor: &Actor, institution: &InstitutionCode) -> Result<(), ResilienceError> {
+    if actor.sees(institution) { Ok(()) } else { Err(ResilienceError::UnknownInstitution(institution.to_string())) }
+}
+
+/// Whether a document of `institution` is in the actor's scope (a document without one: only for the unscoped).
+fn visible(actor: &Actor, institution: Option<&str>) -> bool {
+    match institution.map(InstitutionCode::parse) {
+        Some(Ok(code)) => actor.sees(&code),
+        _ => actor.scope_filter().is_none(),
+    }
+}
+
+/// The scenario id of a scenario or run key `<institution>/<id>`.
+pub fn scenario_id(key: &str) -> &str {
+    key.split_once('/').map(|(_, id)| id).unwrap_or_default()
+}
+
 impl Register {
     async fn require_institution(&self, institution: &InstitutionCode) -> Result<(), ResilienceError> {
         match self.store().institution(institution).await? {
@@ -300,19 +339,30 @@ impl Register {
         }
     }
 
-    /// Every stored map (summaries; the caller filters by scope).
-    pub async fn resilience_maps(&self) -> Result<Vec<DocumentSummary>, ResilienceError> {
-        Ok(self.store().list_documents(DocumentKind::ResilienceMap).await?)
+    /// Every stored map the actor may see (summaries, by institution).
+    pub async fn resilience_maps(&self, actor: &Actor) -> Result<Vec<DocumentSummary>, ResilienceError> {
+        let all = self.store().list_documents(DocumentKind::ResilienceMap).await?;
+        Ok(all.into_iter().filter(|d| visible(actor, d.institution.as_deref())).collect())
     }
 
-    /// Every stored scenario (summaries; the caller filters by scope).
-    pub async fn resilience_scenario_summaries(&self) -> Result<Vec<DocumentSummary>, ResilienceError> {
-        Ok(self.store().list_documents(DocumentKind::ResilienceScenario).await?)
+    /// Every stored scenario the actor may see (summaries).
+    pub async fn resilience_scenario_summaries(&self, actor: &Actor) -> Result<Vec<DocumentSummary>, ResilienceError> {
+        let all = self.store().list_documents(DocumentKind::ResilienceScenario).await?;
+        Ok(all.into_iter().filter(|d| visible(actor, d.institution.as_deref())).collect())
     }
 
-    /// An institution's map, validated again on reading.
+    /// An institution's map, validated again on reading (`None`: none yet).
+    pub async fn resilience_map(
+        &self,
+        actor: &Actor,
+        institution: &InstitutionCode,
+    ) -> Result<Option<StoredMap>, ResilienceError> {
+        require_read(actor, institution)?;
+        self.load_map(institution).await
+    }
+
     #[tracing::instrument(skip_all, fields(institution = %institution))]
-    pub async fn resilience_map(&self, institution: &InstitutionCode) -> Result<Option<StoredMap>, ResilienceError> {
+    async fn load_map(&self, institution: &InstitutionCode) -> Result<Option<StoredMap>, ResilienceError> {
         let Some(doc) = self.store().document(DocumentKind::ResilienceMap, institution.as_str()).await? else {
             return Ok(None);
         };
@@ -321,13 +371,21 @@ impl Register {
         Ok(Some(StoredMap { institution: institution.clone(), map, version: doc.version, updated_at: doc.updated_at }))
     }
 
-    /// An institution's map, or [`ResilienceError::NoMap`].
-    pub async fn require_resilience_map(&self, institution: &InstitutionCode) -> Result<StoredMap, ResilienceError> {
-        self.resilience_map(institution).await?.ok_or_else(|| ResilienceError::NoMap(institution.to_string()))
+    async fn load_required_map(&self, institution: &InstitutionCode) -> Result<StoredMap, ResilienceError> {
+        self.load_map(institution).await?.ok_or_else(|| ResilienceError::NoMap(institution.to_string()))
     }
 
-    /// Saves a validated map for an institution: creates it when `expected_version` is `None`.
-    pub async fn save_resilience_map(
+    /// An institution's map, or [`ResilienceError::NoMap`].
+    pub async fn require_resilience_map(
+        &self,
+        actor: &Actor,
+        institution: &InstitutionCode,
+    ) -> Result<StoredMap, ResilienceError> {
+        require_read(actor, institution)?;
+        self.load_required_map(institution).await
+    }
+
+    async fn save_map_doc(
         &self,
         institution: &InstitutionCode,
         map: &DependencyMap,
@@ -344,30 +402,48 @@ impl Register {
         Ok(self.store().save_document(&doc, expected_version, ctx).await?)
     }
 
+    /// Saves a validated map for an institution: creates it when `expected_version` is `None`.
+    pub async fn save_resilience_map(
+        &self,
+        actor: &Actor,
+        institution: &InstitutionCode,
+        map: &DependencyMap,
+        expected_version: Option<i64>,
+    ) -> Result<DocumentSummary, ResilienceError> {
+        require_edit(actor)?;
+        in_scope(actor, institution)?;
+        self.require_institution(institution).await?;
+        let map = for_institution(map.clone(), institution)?;
+        self.save_map_doc(institution, &map, expected_version, &actor.audit()).await
+    }
+
     /// Imports a map from files, all or nothing, replacing the institution's map (`expected_version`: the
     /// version the user saw, `None` when there was none). CSV and XLSX keep the stored services.
     #[tracing::instrument(skip_all, fields(institution = %institution))]
     pub async fn import_resilience_map(
         &self,
+        actor: &Actor,
         institution: &InstitutionCode,
         files: &[MapFile],
         expected_version: Option<i64>,
-        ctx: &AuditContext,
     ) -> Result<DocumentSummary, ResilienceError> {
+        require_edit(actor)?;
+        in_scope(actor, institution)?;
         self.require_institution(institution).await?;
-        let current = self.resilience_map(institution).await?;
+        let current = self.load_map(institution).await?;
         let services = current.as_ref().map(|c| c.map.services().to_vec()).unwrap_or_default();
         let map = read_map_files(files, services, institution)?;
-        self.save_resilience_map(institution, &map, expected_version, ctx).await
+        self.save_map_doc(institution, &map, expected_version, &actor.audit()).await
     }
 
     /// Exports an institution's map.
     pub async fn export_resilience_map(
         &self,
+        actor: &Actor,
         institution: &InstitutionCode,
         format: MapExport,
     ) -> Result<ExportFile, ResilienceError> {
-        let m = self.require_resilience_map(institution).await?.map;
+        let m = self.require_resilience_map(actor, institution).await?.map;
         let base = institution.as_str().to_ascii_lowercase();
         Ok(match format {
             MapExport::Json => ExportFile {
@@ -394,16 +470,19 @@ impl Register {
     }
 
     /// Changes an institution's map through `edit` and saves it if it still validates, based on
-    /// `expected_version` (`None`: there is no map yet and this creates it).
-    pub async fn edit_resilience_map(
+    /// `expected_version` (`None`: there is no map yet and this creates it). The version is checked
+    /// here, against the map the edit is applied to.
+    async fn edit_resilience_map(
         &self,
+        actor: &Actor,
         institution: &InstitutionCode,
         expected_version: Option<i64>,
-        ctx: &AuditContext,
         edit: impl FnOnce(&mut MapData) -> Result<(), ResilienceError>,
     ) -> Result<DocumentSummary, ResilienceError> {
+        require_edit(actor)?;
+        in_scope(actor, institution)?;
         self.require_institution(institution).await?;
-        let current = self.resilience_map(institution).await?;
+        let current = self.load_map(institution).await?;
         match (&current, expected_version) {
             (Some(c), Some(v)) if c.version != v => {
                 return Err(ResilienceError::Conflict { current_version: Some(c.version) });
@@ -418,20 +497,20 @@ impl Register {
         };
         edit(&mut data)?;
         let map = DependencyMap::new(data).map_err(ResilienceError::Invalid)?;
-        self.save_resilience_map(institution, &map, expected_version, ctx).await
+        self.save_map_doc(institution, &map, expected_version, &actor.audit()).await
     }
 
     /// Adds a service (`original` is `None`) or replaces one, keeping its place in the map (gate and
     /// dependencies) and its tolerances when the new record has none.
     pub async fn save_resilience_service(
         &self,
+        actor: &Actor,
         institution: &InstitutionCode,
         expected_version: Option<i64>,
         original: Option<&str>,
         mut service: ImportantBusinessService,
-        ctx: &AuditContext,
     ) -> Result<DocumentSummary, ResilienceError> {
-        self.edit_resilience_map(institution, expected_version, ctx, |data| {
+        self.edit_resilience_map(actor, institution, expected_version, |data| {
             match original {
                 Some(id) => {
                     let Some(slot) = data.services.iter_mut().find(|s| s.id.as_str() == id) else {
@@ -454,14 +533,14 @@ impl Register {
     /// Adds (`index` `None`) or replaces one tolerance of a service.
     pub async fn save_resilience_tolerance(
         &self,
+        actor: &Actor,
         institution: &InstitutionCode,
         expected_version: i64,
         service: &str,
         index: Option<usize>,
         tolerance: opres_resilience::ImpactTolerance,
-        ctx: &AuditContext,
     ) -> Result<DocumentSummary, ResilienceError> {
-        self.edit_resilience_map(institution, Some(expected_version), ctx, |data| {
+        self.edit_resilience_map(actor, institution, Some(expected_version), |data| {
             let svc = find_service(data, service)?;
             match index {
                 Some(i) => {
@@ -481,13 +560,13 @@ impl Register {
     /// Removes one tolerance of a service (refused when it is the last: a service needs one).
     pub async fn delete_resilience_tolerance(
         &self,
+        actor: &Actor,
         institution: &InstitutionCode,
         expected_version: i64,
         service: &str,
         index: usize,
-        ctx: &AuditContext,
     ) -> Result<DocumentSummary, ResilienceError> {
-        self.edit_resilience_map(institution, Some(expected_version), ctx, |data| {
+        self.edit_resilience_map(actor, institution, Some(expected_version), |data| {
             let svc = find_service(data, service)?;
             if index >= svc.tolerances.len() {
                 return Err(ResilienceError::NotFound { what: "tolerance", key: format!("{service}/{index}") });
@@ -501,36 +580,64 @@ impl Register {
     /// Single points of failure of an institution's map.
     pub async fn resilience_spof(
         &self,
+        actor: &Actor,
         institution: &InstitutionCode,
     ) -> Result<(StoredMap, SpofReport), ResilienceError> {
-        let m = self.require_resilience_map(institution).await?;
-        let r = spof::analyse(&m.map);
+        let m = self.require_resilience_map(actor, institution).await?;
+        let r = m.read().spof();
         Ok((m, r))
     }
 
     /// Third-party concentration of an institution's map.
     pub async fn resilience_concentration(
         &self,
+        actor: &Actor,
         institution: &InstitutionCode,
     ) -> Result<(StoredMap, ConcentrationReport), ResilienceError> {
-        let m = self.require_resilience_map(institution).await?;
-        let r = concentration::analyse(&m.map);
+        let m = self.require_resilience_map(actor, institution).await?;
+        let r = m.read().concentration();
         Ok((m, r))
+    }
+
+    /// The flowchart of one service (SVG, Mermaid, DOT or Cytoscape JSON) as a file.
+    pub async fn resilience_flowchart(
+        &self,
+        actor: &Actor,
+        institution: &InstitutionCode,
+        service: &str,
+        format: FlowchartFormat,
+        lang: Lang,
+    ) -> Result<ExportFile, ResilienceError> {
+        let m = self.require_resilience_map(actor, institution).await?;
+        let text = m
+            .read()
+            .flowchart(Some(service), format, lang)
+            .ok_or_else(|| ResilienceError::NotFound { what: "service", key: service.to_string() })?;
+        let base = format!("{}-{service}", institution.as_str().to_ascii_lowercase());
+        Ok(ExportFile {
+            name: format!("{base}.{}", format.extension()),
+            content_type: format.content_type(),
+            bytes: text.into_bytes(),
+        })
     }
 
     /// An institution's scenarios (summaries), by id.
     pub async fn resilience_scenarios(
         &self,
+        actor: &Actor,
         institution: &InstitutionCode,
     ) -> Result<Vec<DocumentSummary>, ResilienceError> {
+        require_read(actor, institution)?;
         self.documents_of(DocumentKind::ResilienceScenario, institution).await
     }
 
     /// An institution's runs (summaries), by scenario id.
     pub async fn resilience_runs(
         &self,
+        actor: &Actor,
         institution: &InstitutionCode,
     ) -> Result<Vec<DocumentSummary>, ResilienceError> {
+        require_read(actor, institution)?;
         self.documents_of(DocumentKind::ResilienceRun, institution).await
     }
 
@@ -543,8 +650,34 @@ impl Register {
         Ok(self.store().list_documents(kind).await?.into_iter().filter(|d| d.key.starts_with(&prefix)).collect())
     }
 
-    /// One scenario.
+    /// Every scenario of an institution with its latest run, by id (one read for lists).
+    pub async fn resilience_scenario_list(
+        &self,
+        actor: &Actor,
+        institution: &InstitutionCode,
+    ) -> Result<Vec<(String, StoredScenario, Option<StoredRun>)>, ResilienceError> {
+        let mut out = Vec::new();
+        for d in self.resilience_scenarios(actor, institution).await? {
+            let id = scenario_id(&d.key).to_string();
+            let Some(sc) = self.load_scenario(institution, &id).await? else { continue };
+            let run = self.load_run(institution, &id).await?;
+            out.push((id, sc, run));
+        }
+        Ok(out)
+    }
+
+    /// One scenario (`None`: no such scenario).
     pub async fn resilience_scenario(
+        &self,
+        actor: &Actor,
+        institution: &InstitutionCode,
+        id: &str,
+    ) -> Result<Option<StoredScenario>, ResilienceError> {
+        require_read(actor, institution)?;
+        self.load_scenario(institution, id).await
+    }
+
+    async fn load_scenario(
         &self,
         institution: &InstitutionCode,
         id: &str,
@@ -559,12 +692,24 @@ impl Register {
     /// `expected_version` is `None`).
     pub async fn save_resilience_scenario(
         &self,
+        actor: &Actor,
+        institution: &InstitutionCode,
+        doc: &ScenarioDoc,
+        expected_version: Option<i64>,
+    ) -> Result<DocumentSummary, ResilienceError> {
+        require_edit(actor)?;
+        in_scope(actor, institution)?;
+        self.save_scenario_doc(institution, doc, expected_version, &actor.audit()).await
+    }
+
+    async fn save_scenario_doc(
+        &self,
         institution: &InstitutionCode,
         doc: &ScenarioDoc,
         expected_version: Option<i64>,
         ctx: &AuditContext,
     ) -> Result<DocumentSummary, ResilienceError> {
-        let m = self.require_resilience_map(institution).await?;
+        let m = self.load_required_map(institution).await?;
         check_scenario(&m.map, doc)?;
         let body = serde_json::to_string(doc).map_err(|e| ResilienceError::Export(e.to_string()))?;
         let saved = Document {
@@ -577,32 +722,94 @@ impl Register {
         Ok(self.store().save_document(&saved, expected_version, ctx).await?)
     }
 
-    /// The latest run of a scenario.
+    /// Deletes a scenario and its latest run, based on the scenario's version.
+    pub async fn delete_resilience_scenario(
+        &self,
+        actor: &Actor,
+        institution: &InstitutionCode,
+        id: &str,
+        expected_version: i64,
+    ) -> Result<(), ResilienceError> {
+        require_edit(actor)?;
+        in_scope(actor, institution)?;
+        let key = scenario_key(institution, id);
+        let Some(current) = self.load_scenario(institution, id).await? else {
+            return Err(ResilienceError::NotFound { what: "scenario", key: id.to_string() });
+        };
+        if current.version != expected_version {
+            return Err(ResilienceError::Conflict { current_version: Some(current.version) });
+        }
+        let ctx = actor.audit();
+        self.store().delete_document(DocumentKind::ResilienceScenario, &key, expected_version, &ctx).await?;
+        if let Some(run) = self.store().document(DocumentKind::ResilienceRun, &key).await? {
+            self.store().delete_document(DocumentKind::ResilienceRun, &key, run.version, &ctx).await?;
+        }
+        Ok(())
+    }
+
+    /// The latest run of a scenario (`None`: not run yet).
     pub async fn resilience_run(
         &self,
+        actor: &Actor,
         institution: &InstitutionCode,
         id: &str,
     ) -> Result<Option<StoredRun>, ResilienceError> {
+        require_read(actor, institution)?;
+        self.load_run(institution, id).await
+    }
+
+    async fn load_run(&self, institution: &InstitutionCode, id: &str) -> Result<Option<StoredRun>, ResilienceError> {
         let key = scenario_key(institution, id);
         let Some(d) = self.store().document(DocumentKind::ResilienceRun, &key).await? else { return Ok(None) };
         let doc: RunDoc = serde_json::from_str(&d.value.body).map_err(|_| ResilienceError::Corrupt(key))?;
         Ok(Some(StoredRun { doc, version: d.version }))
     }
 
-    /// Runs a saved scenario against the institution's current map (paper tests with switchovers working
-    /// and failing, and Monte Carlo when it asks for samples) and saves the result as its latest run.
+    /// A scenario's latest run with the map as it is now (the results page draws against it and says when
+    /// the map changed since the run).
+    pub async fn resilience_result(
+        &self,
+        actor: &Actor,
+        institution: &InstitutionCode,
+        id: &str,
+    ) -> Result<(StoredMap, Option<StoredRun>), ResilienceError> {
+        let m = self.require_resilience_map(actor, institution).await?;
+        let run = self.load_run(institution, id).await?;
+        Ok((m, run))
+    }
+
+    /// Runs a saved scenario as the user saw it (`expected_version`: the scenario's version they read; a
+    /// scenario changed meanwhile is not run unseen) against the institution's current map — paper tests
+    /// with switchovers working and failing, and Monte Carlo when it asks for samples — and saves the
+    /// result as its latest run.
     #[tracing::instrument(skip_all, fields(institution = %institution, scenario = id))]
     pub async fn run_resilience_scenario(
         &self,
+        actor: &Actor,
         institution: &InstitutionCode,
         id: &str,
+        expected_version: i64,
+    ) -> Result<StoredRun, ResilienceError> {
+        require_edit(actor)?;
+        in_scope(actor, institution)?;
+        self.run_scenario(institution, id, Some(expected_version), &actor.audit()).await
+    }
+
+    async fn run_scenario(
+        &self,
+        institution: &InstitutionCode,
+        id: &str,
+        expected_version: Option<i64>,
         ctx: &AuditContext,
     ) -> Result<StoredRun, ResilienceError> {
-        let m = self.require_resilience_map(institution).await?;
         let sc = self
-            .resilience_scenario(institution, id)
+            .load_scenario(institution, id)
             .await?
             .ok_or_else(|| ResilienceError::NotFound { what: "scenario", key: id.to_string() })?;
+        if expected_version.is_some_and(|v| v != sc.version) {
+            return Err(ResilienceError::Conflict { current_version: Some(sc.version) });
+        }
+        let m = self.load_required_map(institution).await?;
         let map_version = m.version;
         let doc = tokio::task::spawn_blocking(move || run_doc(&m.map, map_version, sc.doc))
             .await
@@ -621,50 +828,239 @@ impl Register {
         Ok(StoredRun { doc, version: s.version })
     }
 
+    async fn latest_runs(&self, institution: &InstitutionCode) -> Result<Vec<ScenarioRun>, ResilienceError> {
+        let mut runs = Vec::new();
+        for s in self.documents_of(DocumentKind::ResilienceRun, institution).await? {
+            if let Some(r) = self.load_run(institution, scenario_id(&s.key)).await? {
+                runs.push(ScenarioRun { scenario: r.doc.scenario, paper: r.doc.paper, monte_carlo: r.doc.monte_carlo });
+            }
+        }
+        Ok(runs)
+    }
+
     /// The self-assessment report of an institution on `today`, with the latest run of every scenario.
     pub async fn resilience_report(
         &self,
+        actor: &Actor,
         institution: &InstitutionCode,
         today: NaiveDate,
         format: ReportFormat,
         lang: Lang,
     ) -> Result<String, ResilienceError> {
-        let m = self.require_resilience_map(institution).await?;
-        let mut runs = Vec::new();
-        for s in self.resilience_runs(institution).await? {
-            let id = s.key.split_once('/').map(|(_, id)| id).unwrap_or_default();
-            if let Some(r) = self.resilience_run(institution, id).await? {
-                runs.push(ScenarioRun { scenario: r.doc.scenario, paper: r.doc.paper, monte_carlo: r.doc.monte_carlo });
-            }
-        }
+        let m = self.require_resilience_map(actor, institution).await?;
+        let runs = self.latest_runs(institution).await?;
+        Ok(m.read().report(today, runs, format, lang))
+    }
+
+    /// The self-assessment of an institution on `today` as data (JSON), with the latest run of every scenario.
+    pub async fn resilience_assessment(
+        &self,
+        actor: &Actor,
+        institution: &InstitutionCode,
+        today: NaiveDate,
+    ) -> Result<serde_json::Value, ResilienceError> {
+        let m = self.require_resilience_map(actor, institution).await?;
+        let runs = self.latest_runs(institution).await?;
         let sa = report::assess(&m.map, today, runs);
-        Ok(match format {
-            ReportFormat::Html => report::render_html(&sa, lang),
-            ReportFormat::HtmlFragment => report::render_html_body(&sa, lang),
-            ReportFormat::Markdown => report::render_markdown(&sa, lang),
-        })
+        serde_json::to_value(&sa).map_err(|e| ResilienceError::Export(e.to_string()))
     }
 
     /// Loads the engine's demo bank as `institution`'s map, with the demo scenarios, each run once. Does
     /// nothing if the institution already has a map. Returns whether it loaded.
     pub async fn load_resilience_demo(
         &self,
+        actor: &Actor,
         institution: &InstitutionCode,
-        ctx: &AuditContext,
     ) -> Result<bool, ResilienceError> {
+        require_edit(actor)?;
+        in_scope(actor, institution)?;
         self.require_institution(institution).await?;
-        if self.resilience_map(institution).await?.is_some() {
+        if self.load_map(institution).await?.is_some() {
             return Ok(false);
         }
+        let ctx = actor.audit();
         let map = for_institution(generate::demo_map().map_err(ResilienceError::Invalid)?, institution)?;
-        self.save_resilience_map(institution, &map, None, ctx).await?;
+        self.save_map_doc(institution, &map, None, &ctx).await?;
         for scenario in generate::demo_scenarios() {
             let id = scenario.id.clone();
             let doc = ScenarioDoc { scenario, samples: DEFAULT_SAMPLES, seed: 1 };
-            self.save_resilience_scenario(institution, &doc, None, ctx).await?;
-            self.run_resilience_scenario(institution, &id, ctx).await?;
+            self.save_scenario_doc(institution, &doc, None, &ctx).await?;
+            self.run_scenario(institution, &id, None, &ctx).await?;
         }
         Ok(true)
+    }
+}
+
+/// Flowchart formats of a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowchartFormat {
+    /// An SVG drawing with the service's single points of failure marked.
+    Svg,
+    /// Mermaid flowchart text.
+    Mermaid,
+    /// Graphviz DOT.
+    Dot,
+    /// Cytoscape.js elements as JSON.
+    Cytoscape,
+}
+
+impl FlowchartFormat {
+    /// Parses `svg`, `mermaid`, `dot`, `cytoscape`.
+    pub fn parse(s: &str) -> Option<FlowchartFormat> {
+        match s {
+            "svg" => Some(FlowchartFormat::Svg),
+            "mermaid" => Some(FlowchartFormat::Mermaid),
+            "dot" => Some(FlowchartFormat::Dot),
+            "cytoscape" => Some(FlowchartFormat::Cytoscape),
+            _ => None,
+        }
+    }
+
+    /// The file extension of a download.
+    pub fn extension(self) -> &'static str {
+        match self {
+            FlowchartFormat::Svg => "svg",
+            FlowchartFormat::Mermaid => "mmd",
+            FlowchartFormat::Dot => "dot",
+            FlowchartFormat::Cytoscape => "cytoscape.json",
+        }
+    }
+
+    /// The MIME type.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            FlowchartFormat::Svg => "image/svg+xml",
+            FlowchartFormat::Mermaid => "text/plain; charset=utf-8",
+            FlowchartFormat::Dot => "text/vnd.graphviz; charset=utf-8",
+            FlowchartFormat::Cytoscape => "application/json",
+        }
+    }
+}
+
+/// The engine's reads of one map (stored, or read from a file by the command line): the one place the
+/// front ends get SPOF, concentration, flowcharts, Gantt charts, paper tests and reports from.
+#[derive(Debug, Clone, Copy)]
+pub struct MapRead<'a> {
+    map: &'a DependencyMap,
+}
+
+impl StoredMap {
+    /// The engine's reads of this map.
+    pub fn read(&self) -> MapRead<'_> {
+        MapRead { map: &self.map }
+    }
+}
+
+impl<'a> MapRead<'a> {
+    /// The reads of a map not stored in the register.
+    pub fn of(map: &'a DependencyMap) -> MapRead<'a> {
+        MapRead { map }
+    }
+
+    /// Single points of failure.
+    pub fn spof(&self) -> SpofReport {
+        spof::analyse(self.map)
+    }
+
+    /// Third-party concentration.
+    pub fn concentration(&self) -> ConcentrationReport {
+        concentration::analyse(self.map)
+    }
+
+    /// The hard single points of failure of one service.
+    pub fn service_spofs(&self, service: &str) -> Vec<String> {
+        self.spof().services.into_iter().find(|x| x.service == service).map(|x| x.resources).unwrap_or_default()
+    }
+
+    /// A service's flowchart (`service` `None`: the whole map; the SVG then draws the first service).
+    /// `None` when no service has the id.
+    pub fn flowchart(&self, service: Option<&str>, format: FlowchartFormat, lang: Lang) -> Option<String> {
+        match format {
+            FlowchartFormat::Svg => {
+                let highlight = self
+                    .spof()
+                    .services
+                    .into_iter()
+                    .find(|s| service.is_none_or(|id| s.service == id))
+                    .map(|s| s.resources)
+                    .unwrap_or_default();
+                let id = service
+                    .map(str::to_string)
+                    .or_else(|| self.map.services().first().map(|s| s.id.as_str().to_string()))
+                    .unwrap_or_default();
+                maps::service_svg(self.map, &id, &SvgOptions { lang, highlight })
+            }
+            FlowchartFormat::Mermaid => maps::mermaid(self.map, service, lang),
+            FlowchartFormat::Dot => maps::dot(self.map, service, lang),
+            FlowchartFormat::Cytoscape => {
+                maps::cytoscape(self.map, service, lang).map(|v| serde_json::to_string_pretty(&v).unwrap_or_default())
+            }
+        }
+    }
+
+    /// The Gantt chart (SVG) of a paper test.
+    pub fn gantt(&self, paper: &DeterministicResult, lang: Lang) -> String {
+        report::gantt_svg(self.map, paper, lang)
+    }
+
+    /// A paper test with switchovers as designed and, when `samples` > 0, Monte Carlo.
+    pub fn simulate(
+        &self,
+        scenario: &Scenario,
+        samples: usize,
+        seed: u64,
+        threads: Option<usize>,
+    ) -> Result<ScenarioRun, ResilienceError> {
+        let compiled = CompiledScenario::new(self.map, scenario).map_err(ResilienceError::Invalid)?;
+        let paper = compiled.evaluate(FailoverAssumption::AsDesigned);
+        let monte_carlo = (samples > 0).then(|| compiled.simulate(&MonteCarloOptions { samples, seed, threads }));
+        Ok(ScenarioRun { scenario: scenario.clone(), paper, monte_carlo })
+    }
+
+    /// The self-assessment report on `today` with the given runs.
+    pub fn report(&self, today: NaiveDate, runs: Vec<ScenarioRun>, format: ReportFormat, lang: Lang) -> String {
+        let sa = report::assess(self.map, today, runs);
+        match format {
+            ReportFormat::Html => report::render_html(&sa, lang),
+            ReportFormat::HtmlFragment => report::render_html_body(&sa, lang),
+            ReportFormat::Markdown => report::render_markdown(&sa, lang),
+        }
+    }
+}
+
+/// Reads a map file (`map.json`, docs/resilience-formats.md), checking it whole.
+pub fn map_from_json(bytes: &[u8], file: &str) -> Result<DependencyMap, ResilienceError> {
+    interchange::from_json(bytes, file).map_err(ResilienceError::Invalid)
+}
+
+/// A map as its JSON file.
+pub fn map_to_json(map: &DependencyMap) -> String {
+    interchange::to_json(map)
+}
+
+/// Reads a scenarios file against a map.
+pub fn scenarios_from_json(bytes: &[u8], file: &str, map: &DependencyMap) -> Result<Vec<Scenario>, ResilienceError> {
+    interchange::scenarios_from_json(bytes, file, map).map_err(ResilienceError::Invalid)
+}
+
+/// The demo bank's map and scenarios as their two JSON files (`map.json`, `scenarios.json`).
+pub fn demo_files() -> Result<(String, String), ResilienceError> {
+    let map = generate::demo_map().map_err(ResilienceError::Invalid)?;
+    Ok((interchange::to_json(&map), interchange::scenarios_to_json(&generate::demo_scenarios())))
+}
+
+/// Reads a map from an XLSX workbook or the two CSV files of a CMDB export, not for a register
+/// institution (the command line's file mode); services come from `services`.
+pub fn map_from_cmdb(
+    files: &[MapFile],
+    services: Vec<ImportantBusinessService>,
+) -> Result<DependencyMap, ResilienceError> {
+    match files {
+        [one] if extension(&one.name) == "xlsx" => {
+            interchange::from_xlsx(&one.bytes, &one.name, services, None).map_err(ResilienceError::Invalid)
+        }
+        [r, d] => interchange::from_csv(&r.bytes, &d.bytes, services, None).map_err(ResilienceError::Invalid),
+        _ => Err(ResilienceError::BadFiles),
     }
 }
 

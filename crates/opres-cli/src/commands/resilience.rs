@@ -6,8 +6,8 @@
 use crate::cli::{FlowchartFormat, ResilienceArgs, ResilienceCommand, ResilienceReportFormat, TableOrJson};
 use crate::output::InputError;
 use anyhow::Context;
-use opres_app::Register;
 use opres_app::resilience::{MapExport, MapFile, ReportFormat, ResilienceError};
+use opres_app::{Actor, Register};
 use opres_domain::{InstitutionCode, Lang};
 use opres_resilience::engine::{CompiledScenario, FailoverAssumption, MonteCarloOptions};
 use opres_resilience::maps::{self, SvgOptions};
@@ -41,6 +41,11 @@ fn write(path: &Path, bytes: impl AsRef<[u8]>) -> anyhow::Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     eprintln!("{}", path.display());
     Ok(())
+}
+
+/// The command line acts with every permission on every institution.
+fn actor() -> Actor {
+    Actor::cli(Lang::default())
 }
 
 fn app_error(e: ResilienceError) -> anyhow::Error {
@@ -84,7 +89,7 @@ impl Source {
     async fn map(&self) -> anyhow::Result<DependencyMap> {
         match self {
             Source::File(p) => load_map(p),
-            Source::Register(r, code) => Ok(r.require_resilience_map(code).await.map_err(app_error)?.map),
+            Source::Register(r, code) => Ok(r.require_resilience_map(&actor(), code).await.map_err(app_error)?.map),
         }
     }
 
@@ -94,9 +99,9 @@ impl Source {
             (Some(p), _) => load_scenarios(p, map),
             (None, Source::Register(r, code)) => {
                 let mut list = Vec::new();
-                for s in r.resilience_scenarios(code).await.map_err(app_error)? {
+                for s in r.resilience_scenarios(&actor(), code).await.map_err(app_error)? {
                     let id = s.key.split_once('/').map(|(_, id)| id).unwrap_or_default();
-                    if let Some(sc) = r.resilience_scenario(code, id).await.map_err(app_error)? {
+                    if let Some(sc) = r.resilience_scenario(&actor(), code, id).await.map_err(app_error)? {
                         list.push(sc.doc.scenario);
                     }
                 }
@@ -141,21 +146,20 @@ async fn command(args: ResilienceArgs, source: &Source, lang: Lang) -> anyhow::R
                 write(&out, interchange::to_json(&map))
             }
             Source::Register(r, code) => {
-                let current = r.resilience_map(code).await.map_err(app_error)?;
+                let current = r.resilience_map(&actor(), code).await.map_err(app_error)?;
                 let version = current.as_ref().map(|c| c.version);
                 let mut upload = Vec::new();
                 for f in &files {
                     upload.push(MapFile { name: file_name(f), bytes: read(f)? });
                 }
-                let ctx = super::cli_actor();
                 let saved = match services {
                     // Services from a file: read the map with them here, then save it whole.
                     Some(p) => {
                         let svcs = load_map(&p)?.services().to_vec();
                         let map = opres_app::resilience::read_map_files(&upload, svcs, code).map_err(app_error)?;
-                        r.save_resilience_map(code, &map, version, &ctx).await.map_err(app_error)?
+                        r.save_resilience_map(&actor(), code, &map, version).await.map_err(app_error)?
                     }
-                    None => r.import_resilience_map(code, &upload, version, &ctx).await.map_err(app_error)?,
+                    None => r.import_resilience_map(&actor(), code, &upload, version).await.map_err(app_error)?,
                 };
                 eprintln!(
                     "{}",
@@ -179,7 +183,7 @@ async fn command(args: ResilienceArgs, source: &Source, lang: Lang) -> anyhow::R
                     "--format is one of json, xlsx, resources.csv, dependencies.csv",
                 ));
             };
-            let file = r.export_resilience_map(code, f).await.map_err(app_error)?;
+            let file = r.export_resilience_map(&actor(), code, f).await.map_err(app_error)?;
             write(&out, file.bytes)
         }
         ResilienceCommand::Spof { format } => {
@@ -265,7 +269,7 @@ async fn command(args: ResilienceArgs, source: &Source, lang: Lang) -> anyhow::R
                     ResilienceReportFormat::Html => ReportFormat::Html,
                     ResilienceReportFormat::Md => ReportFormat::Markdown,
                 };
-                let text = r.resilience_report(code, today, f, lang).await.map_err(app_error)?;
+                let text = r.resilience_report(&actor(), code, today, f, lang).await.map_err(app_error)?;
                 return write(&out, text);
             }
             let map = source.map().await?;

@@ -102,7 +102,7 @@ async fn load_demo(register: &Register, actor: &Actor) -> anyhow::Result<()> {
     // The resilience engine's demo bank (map, scenarios, their runs) as the first institution's.
     if let Some(first) = data.institutions.first() {
         register
-            .load_resilience_demo(&first.code, &opres_store::AuditContext::new("system:demo"))
+            .load_resilience_demo(&opres_app::Actor::demo(Lang::En), &first.code)
             .await
             .map_err(|e| anyhow::anyhow!(e.message(Lang::En)))?;
     }

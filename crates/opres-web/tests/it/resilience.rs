@@ -3,6 +3,10 @@
 //! matrix's expectations for every resilience route; and a headless-Chromium walk through a
 //! flowchart and a results page with screenshots (`target/screenshots/resilience-*.png`).
 
+fn cli() -> opres_app::Actor {
+    opres_app::Actor::cli(opres_domain::Lang::En)
+}
+
 use crate::matrix::{Body, Case, case};
 use crate::support::{PASSWORD, add_user, browser, spawn_app};
 use opres_app::{Permission, Register};
@@ -90,7 +94,7 @@ pub(crate) fn matrix(method: &str, path: &str, inst: &str) -> Option<Case> {
 pub(crate) async fn matrix_fixture(register: &Register) {
     for code in ["BANK-IN", "BANK-OUT"] {
         let code = InstitutionCode::parse(code).unwrap();
-        register.load_resilience_demo(&code, &AuditContext::new("test")).await.unwrap();
+        register.load_resilience_demo(&cli(), &code).await.unwrap();
     }
 }
 
@@ -189,7 +193,7 @@ engine_tests!(an_analyst_imports_edits_runs_and_reads_the_report, |db| {
     let page = r.text().await.unwrap();
     assert!(page.contains("resources.csv 3行目 kind: 「robot」は使用できないコードです"), "{page}");
     assert!(page.contains("何も保存していません"), "{page}");
-    assert!(app.register.resilience_map(&a).await.unwrap().is_none(), "nothing saved");
+    assert!(app.register.resilience_map(&cli(), &a).await.unwrap().is_none(), "nothing saved");
 
     // The demo map as JSON: saved, listed, its services shown with scores and overdue reviews.
     let json = opres_resilience::interchange::to_json(&opres_resilience::generate::demo_map().unwrap());
@@ -235,7 +239,7 @@ engine_tests!(an_analyst_imports_edits_runs_and_reads_the_report, |db| {
     let r = c.post(app.url("/resilience/BANK-A/services/SVC-FT")).form(&edit("1", "別の部")).send().await.unwrap();
     assert_eq!(r.status(), 409);
     assert!(r.text().await.unwrap().contains("他の利用者が先に更新しました"));
-    let m = app.register.require_resilience_map(&a).await.unwrap();
+    let m = app.register.require_resilience_map(&cli(), &a).await.unwrap();
     assert_eq!(m.version, 2);
     assert_eq!(m.map.services().iter().find(|s| s.id.as_str() == "SVC-FT").unwrap().owner, "為替事務部");
     // Bad input is named by field, in the user's language.
@@ -253,7 +257,7 @@ engine_tests!(an_analyst_imports_edits_runs_and_reads_the_report, |db| {
     ];
     let r = c.post(app.url("/resilience/BANK-A/services/SVC-FT/tolerances")).form(&tol).send().await.unwrap();
     assert_eq!(r.status(), 303);
-    let m = app.register.require_resilience_map(&a).await.unwrap();
+    let m = app.register.require_resilience_map(&cli(), &a).await.unwrap();
     assert!(m.map.services()[0].tolerances.iter().any(|t| t.cutoff.map(|c| c.to_string()).as_deref() == Some("15:00")));
 
     // SPOF and concentration.
@@ -297,7 +301,7 @@ engine_tests!(an_analyst_imports_edits_runs_and_reads_the_report, |db| {
     assert_eq!(r.status(), 303);
     let (st, page) = text(&c, app.url("/resilience/BANK-A/scenarios/SCN-WEB/results?lang=en")).await;
     assert_eq!(st, 200);
-    let stored = app.register.resilience_run(&a, "SCN-WEB").await.unwrap().unwrap();
+    let stored = app.register.resilience_run(&cli(), &a, "SCN-WEB").await.unwrap().unwrap();
     let breaches = stored.doc.paper.services.iter().filter(|s| s.breach).count();
     assert!(breaches > 0);
     assert!(page.contains("P(Breach)") && page.contains("[95%") && page.contains("<svg"), "{page}");
@@ -327,7 +331,7 @@ engine_tests!(an_analyst_imports_edits_runs_and_reads_the_report, |db| {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
-    assert_eq!(app.register.resilience_run(&a, "SCN-WEB").await.unwrap().unwrap().version, 1);
+    assert_eq!(app.register.resilience_run(&cli(), &a, "SCN-WEB").await.unwrap().unwrap().version, 1);
 });
 
 mod chromium {
@@ -348,7 +352,7 @@ mod chromium {
         let app = spawn_app(&db).await;
         bank(&app.register, "BANK-A").await;
         let a = InstitutionCode::parse("BANK-A").unwrap();
-        app.register.load_resilience_demo(&a, &AuditContext::new("test")).await.unwrap();
+        app.register.load_resilience_demo(&cli(), &a).await.unwrap();
         add_user(&app.register, "sato", Role::Analyst, UserScope::All).await;
         let driver = start_driver().await;
         let c = client(&driver).await;
@@ -382,7 +386,7 @@ mod chromium {
         text(&c, "#report").await;
         shot(&c, "resilience-report").await;
         c.close().await.unwrap();
-        let run = app.register.resilience_run(&a, "SCN-DC-TOKYO").await.unwrap().unwrap();
+        let run = app.register.resilience_run(&cli(), &a, "SCN-DC-TOKYO").await.unwrap().unwrap();
         assert_eq!(run.version, 2, "the browser's run was saved");
     }
 }

@@ -14,6 +14,7 @@ use crate::auth::Caller;
 use crate::routes::Routes;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
+use opres_app::Actor;
 use opres_app::resilience::ResilienceError;
 use opres_domain::{InstitutionCode, Lang};
 
@@ -55,11 +56,17 @@ async fn scoped(s: &AppState, ctx: &Ctx, caller: &Caller, code: &str) -> Result<
     Ok((code, name))
 }
 
+/// The actor of a page request (every resilience page has a signed-in caller).
+fn actor(ctx: &Ctx) -> Result<Actor, PageError> {
+    ctx.caller.as_ref().map(|c| crate::edge::actor_of(c, ctx.lang)).ok_or(PageError::Forbidden(ctx.lang))
+}
+
 /// What a refused change shows on the form: the summary and every problem; failures of the system
 /// become an error page with an id instead.
 fn messages(e: ResilienceError, lang: Lang) -> Result<(u16, Vec<String>), PageError> {
     match e {
         ResilienceError::Store(se) => Err(PageError::store(lang, se)),
+        ResilienceError::Forbidden => Err(PageError::Forbidden(lang)),
         e @ (ResilienceError::Worker(_) | ResilienceError::Corrupt(_) | ResilienceError::Export(_)) => {
             Err(PageError::internal(lang, e))
         }
@@ -80,6 +87,7 @@ fn messages(e: ResilienceError, lang: Lang) -> Result<(u16, Vec<String>), PageEr
 fn read_error(e: ResilienceError, lang: Lang) -> PageError {
     match e {
         ResilienceError::Store(se) => PageError::store(lang, se),
+        ResilienceError::Forbidden => PageError::Forbidden(lang),
         ResilienceError::NotFound { .. } | ResilienceError::UnknownInstitution(_) | ResilienceError::NoMap(_) => {
             PageError::NotFound(lang)
         }

@@ -1,7 +1,7 @@
 //! Handlers and view models of the resilience pages.
 
 use super::forms::{self, Form};
-use super::{messages, read_error, scoped};
+use super::{actor, messages, read_error, scoped};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::middleware::form_pairs;
@@ -11,17 +11,18 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use opres_app::Actor;
 use opres_app::Permission;
 use opres_app::resilience::{
-    MapExport, MapFile, ReportFormat, ResilienceError, RunDoc, ScenarioDoc, StoredMap, invalid_input,
+    FlowchartFormat, MapExport, MapFile, MapRead, ReportFormat, ResilienceError, RunDoc, ScenarioDoc, StoredMap,
+    invalid_input,
 };
 use opres_app::today;
 use opres_domain::{InstitutionCode, JST, Lang};
 use opres_resilience::engine::{Metric, MetricCheck};
-use opres_resilience::maps::{self, SvgOptions};
 use opres_resilience::scenario::fmt_minutes;
 use opres_resilience::{
-    DependencyMap, ImpactTolerance, LossTarget, Regulator, ResourceKind, Restoration, ScenarioKind, report, spof,
+    DependencyMap, ImpactTolerance, LossTarget, Regulator, ResourceKind, Restoration, ScenarioKind, report,
 };
 use std::collections::HashMap;
 
@@ -73,8 +74,8 @@ struct IndexPage {
 pub(super) async fn index(State(s): State<AppState>, ctx: Ctx, caller: Caller) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let reg = &s.register;
-    let maps = reg.resilience_maps().await.map_err(|e| read_error(e, lang))?;
-    let scenarios = reg.resilience_scenario_summaries().await.map_err(|e| read_error(e, lang))?;
+    let maps = reg.resilience_maps(&actor(&ctx)?).await.map_err(|e| read_error(e, lang))?;
+    let scenarios = reg.resilience_scenario_summaries(&actor(&ctx)?).await.map_err(|e| read_error(e, lang))?;
     let rows: Vec<InstRow> = reg
         .institutions(&crate::edge::actor_of(&caller, lang))
         .await
@@ -170,7 +171,7 @@ fn tol_rows(tols: &[ImpactTolerance], p: &Page) -> Vec<TolRow> {
 
 fn svc_rows(map: &DependencyMap, p: &Page) -> Vec<SvcRow> {
     let lang = p.lang;
-    let spofs = spof::analyse(map);
+    let spofs = MapRead::of(map).spof();
     let today = today();
     map.services()
         .iter()
@@ -209,8 +210,8 @@ pub(super) async fn overview(
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let (code, name) = scoped(&s, &ctx, &caller, &code).await?;
-    let map = s.register.resilience_map(&code).await.map_err(|e| read_error(e, lang))?;
-    let scenarios = s.register.resilience_scenarios(&code).await.map_err(|e| read_error(e, lang))?.len();
+    let map = s.register.resilience_map(&actor(&ctx)?, &code).await.map_err(|e| read_error(e, lang))?;
+    let scenarios = s.register.resilience_scenarios(&actor(&ctx)?, &code).await.map_err(|e| read_error(e, lang))?.len();
     let p = ctx.page("resilience").await;
     let services = map.as_ref().map(|m| svc_rows(&m.map, &p)).unwrap_or_default();
     let overdue = services.iter().filter(|s| s.overdue).count();
@@ -239,7 +240,7 @@ async fn import_page(
     code_status: u16,
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
-    let current = s.register.resilience_map(code).await.map_err(|e| read_error(e, lang))?;
+    let current = s.register.resilience_map(&actor(ctx)?, code).await.map_err(|e| read_error(e, lang))?;
     let p = ctx.page("resilience").await;
     let page = ImportPage {
         p,
@@ -318,7 +319,7 @@ pub(super) async fn import(
             return import_page(&s, &ctx, &code, name, vec![msg], 422).await;
         }
     };
-    match s.register.import_resilience_map(&code, &files, version, &caller.audit()).await {
+    match s.register.import_resilience_map(&actor(&ctx)?, &code, &files, version).await {
         Ok(_) => {
             ctx.flash("res.flash.imported").await;
             Ok(Redirect::to(&format!("/resilience/{code}")).into_response())
@@ -339,7 +340,7 @@ pub(super) async fn export(
     let lang = ctx.lang;
     let (code, _) = scoped(&s, &ctx, &caller, &code).await?;
     let f = MapExport::parse(&format).ok_or(PageError::NotFound(lang))?;
-    let file = s.register.export_resilience_map(&code, f).await.map_err(|e| read_error(e, lang))?;
+    let file = s.register.export_resilience_map(&actor(&ctx)?, &code, f).await.map_err(|e| read_error(e, lang))?;
     Ok(download(&file.name, file.content_type, file.bytes))
 }
 
@@ -376,7 +377,8 @@ pub(super) async fn new_service(
     let lang = ctx.lang;
     require(&caller, Permission::EditResilience, lang)?;
     let (code, name) = scoped(&s, &ctx, &caller, &code).await?;
-    let version = s.register.resilience_map(&code).await.map_err(|e| read_error(e, lang))?.map(|m| m.version);
+    let version =
+        s.register.resilience_map(&actor(&ctx)?, &code).await.map_err(|e| read_error(e, lang))?.map(|m| m.version);
     let t = today();
     let form: HashMap<String, String> = [
         ("customer_impact", "3".to_string()),
@@ -412,7 +414,7 @@ pub(super) async fn create_service(
         (Some(mut svc), Ok(())) => {
             svc.tolerances.push(tol);
             let id = svc.id.to_string();
-            s.register.save_resilience_service(&code, version, None, svc, &caller.audit()).await.map(|_| id)
+            s.register.save_resilience_service(&actor(&ctx)?, &code, version, None, svc).await.map(|_| id)
         }
         (_, Err(issues)) => Err(invalid_input(issues)),
         (None, Ok(())) => Err(invalid_input(vec![])),
@@ -520,13 +522,18 @@ struct ServiceView {
     stored: opres_resilience::ImportantBusinessService,
 }
 
-async fn service_view(s: &AppState, code: &InstitutionCode, id: &str, p: &Page) -> Result<ServiceView, PageError> {
+async fn service_view(
+    s: &AppState,
+    actor: &Actor,
+    code: &InstitutionCode,
+    id: &str,
+    p: &Page,
+) -> Result<ServiceView, PageError> {
     let lang = p.lang;
-    let m = s.register.require_resilience_map(code).await.map_err(|e| read_error(e, lang))?;
+    let m = s.register.require_resilience_map(actor, code).await.map_err(|e| read_error(e, lang))?;
     let stored = m.map.services().iter().find(|x| x.id.as_str() == id).cloned().ok_or(PageError::NotFound(lang))?;
     let svc = svc_rows(&m.map, p).into_iter().find(|x| x.id == id).ok_or(PageError::NotFound(lang))?;
-    let hard =
-        spof::analyse(&m.map).services.into_iter().find(|x| x.service == id).map(|x| x.resources).unwrap_or_default();
+    let hard = m.read().service_spofs(id);
     let spofs = hard
         .iter()
         .map(|r| Opt {
@@ -534,7 +541,7 @@ async fn service_view(s: &AppState, code: &InstitutionCode, id: &str, p: &Page) 
             label: m.map.index_of(r).map(|i| m.map.node_name(i, lang).to_string()).unwrap_or_default(),
         })
         .collect();
-    let svg = maps::service_svg(&m.map, id, &SvgOptions { lang, highlight: hard }).unwrap_or_default();
+    let svg = m.read().flowchart(Some(id), FlowchartFormat::Svg, lang).unwrap_or_default();
     Ok(ServiceView { version: m.version, svc, svg, spofs, stored })
 }
 
@@ -552,7 +559,7 @@ async fn service_page(
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let p = ctx.page("resilience").await;
-    let v = service_view(s, code, id, &p).await?;
+    let v = service_view(s, &actor(ctx)?, code, id, &p).await?;
     let form = form.unwrap_or_else(|| service_form(&v.stored));
     let (tform, tindex) = tform.unwrap_or_else(|| (tolerance_form(None), None));
     let page = ServicePage {
@@ -583,7 +590,8 @@ pub(super) async fn service(
     // `?tolerance=N` puts tolerance N into the tolerance form for editing.
     let tform = match q.get("tolerance").and_then(|v| v.parse::<usize>().ok()) {
         Some(i) => {
-            let m = s.register.require_resilience_map(&code).await.map_err(|e| read_error(e, ctx.lang))?;
+            let m =
+                s.register.require_resilience_map(&actor(&ctx)?, &code).await.map_err(|e| read_error(e, ctx.lang))?;
             let t = m.map.services().iter().find(|x| x.id.as_str() == id).and_then(|x| x.tolerances.get(i));
             t.map(|t| (tolerance_form(Some(t)), Some(i)))
         }
@@ -609,7 +617,7 @@ pub(super) async fn update_service(
     let form = f.values.clone();
     let result = match (svc, f.done()) {
         (Some(svc), Ok(())) => {
-            s.register.save_resilience_service(&code, version, Some(&id), svc, &caller.audit()).await.map(|_| ())
+            s.register.save_resilience_service(&actor(&ctx)?, &code, version, Some(&id), svc).await.map(|_| ())
         }
         (_, Err(issues)) => Err(invalid_input(issues)),
         (None, Ok(())) => Err(invalid_input(vec![])),
@@ -643,7 +651,7 @@ pub(super) async fn save_tolerance(
     let form = f.values.clone();
     let result = match f.done() {
         Ok(()) => {
-            s.register.save_resilience_tolerance(&code, version, &id, index, tol, &caller.audit()).await.map(|_| ())
+            s.register.save_resilience_tolerance(&actor(&ctx)?, &code, version, &id, index, tol).await.map(|_| ())
         }
         Err(issues) => Err(invalid_input(issues)),
     };
@@ -672,7 +680,7 @@ pub(super) async fn delete_tolerance(
     let f = Form::new(form_pairs(&body), lang);
     let version = f.version().unwrap_or(0);
     let Ok(index) = f.text("index").parse::<usize>() else { return Err(PageError::NotFound(lang)) };
-    match s.register.delete_resilience_tolerance(&code, version, &id, index, &caller.audit()).await {
+    match s.register.delete_resilience_tolerance(&actor(&ctx)?, &code, version, &id, index).await {
         Ok(_) => {
             ctx.flash("res.flash.tolerance_deleted").await;
             Ok(Redirect::to(&format!("/resilience/{code}/services/{id}")).into_response())
@@ -692,30 +700,13 @@ pub(super) async fn flowchart(
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let (code, _) = scoped(&s, &ctx, &caller, &code).await?;
-    let m = s.register.require_resilience_map(&code).await.map_err(|e| read_error(e, lang))?.map;
-    let base = format!("{}-{id}", code.as_str().to_ascii_lowercase());
-    let out = match format.as_str() {
-        "svg" => {
-            let hard = spof::analyse(&m)
-                .services
-                .into_iter()
-                .find(|x| x.service == id)
-                .map(|x| x.resources)
-                .unwrap_or_default();
-            maps::service_svg(&m, &id, &SvgOptions { lang, highlight: hard })
-                .map(|t| (format!("{base}.svg"), "image/svg+xml", t))
-        }
-        "mermaid" => {
-            maps::mermaid(&m, Some(&id), lang).map(|t| (format!("{base}.mmd"), "text/plain; charset=utf-8", t))
-        }
-        "dot" => maps::dot(&m, Some(&id), lang).map(|t| (format!("{base}.dot"), "text/vnd.graphviz; charset=utf-8", t)),
-        "cytoscape" => maps::cytoscape(&m, Some(&id), lang).map(|v| {
-            (format!("{base}.cytoscape.json"), "application/json", serde_json::to_string_pretty(&v).unwrap_or_default())
-        }),
-        _ => None,
-    };
-    let (name, ct, text) = out.ok_or(PageError::NotFound(lang))?;
-    Ok(download(&name, ct, text.into_bytes()))
+    let format = FlowchartFormat::parse(&format).ok_or(PageError::NotFound(lang))?;
+    let file = s
+        .register
+        .resilience_flowchart(&actor(&ctx)?, &code, &id, format, lang)
+        .await
+        .map_err(|e| read_error(e, lang))?;
+    Ok(download(&file.name, file.content_type, file.bytes))
 }
 
 // ---------------------------------------------------------------- SPOF and concentration
@@ -774,7 +765,7 @@ pub(super) async fn spof(
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let (code, name) = scoped(&s, &ctx, &caller, &code).await?;
-    let (m, r) = s.register.resilience_spof(&code).await.map_err(|e| read_error(e, lang))?;
+    let (m, r) = s.register.resilience_spof(&actor(&ctx)?, &code).await.map_err(|e| read_error(e, lang))?;
     let map = &m.map;
     let services = r
         .services
@@ -851,7 +842,7 @@ pub(super) async fn concentration(
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let (code, name) = scoped(&s, &ctx, &caller, &code).await?;
-    let (m, r) = s.register.resilience_concentration(&code).await.map_err(|e| read_error(e, lang))?;
+    let (m, r) = s.register.resilience_concentration(&actor(&ctx)?, &code).await.map_err(|e| read_error(e, lang))?;
     let index = |i: &opres_resilience::concentration::ConcentrationIndex| Index {
         hhi: group(i.hhi.round() as u64),
         top1: pct(i.top1_share),
@@ -919,12 +910,10 @@ pub(super) async fn scenarios(
     let lang = ctx.lang;
     let (code, name) = scoped(&s, &ctx, &caller, &code).await?;
     let reg = &s.register;
-    let has_map = reg.resilience_map(&code).await.map_err(|e| read_error(e, lang))?.is_some();
+    let actor = actor(&ctx)?;
+    let has_map = reg.resilience_map(&actor, &code).await.map_err(|e| read_error(e, lang))?.is_some();
     let mut rows = Vec::new();
-    for d in reg.resilience_scenarios(&code).await.map_err(|e| read_error(e, lang))? {
-        let id = d.key.split_once('/').map(|(_, id)| id.to_string()).unwrap_or_default();
-        let Some(sc) = reg.resilience_scenario(&code, &id).await.map_err(|e| read_error(e, lang))? else { continue };
-        let run = reg.resilience_run(&code, &id).await.map_err(|e| read_error(e, lang))?;
+    for (id, sc, run) in reg.resilience_scenario_list(&actor, &code).await.map_err(|e| read_error(e, lang))? {
         rows.push(ScenarioRow {
             name: sc.doc.scenario.name(lang).to_string(),
             kind: sc.doc.scenario.kind.label(lang),
@@ -1053,7 +1042,7 @@ async fn scenario_page(
     st: u16,
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
-    let m = s.register.require_resilience_map(code).await.map_err(|e| read_error(e, lang))?.map;
+    let m = s.register.require_resilience_map(&actor(ctx)?, code).await.map_err(|e| read_error(e, lang))?.map;
     let resources = m
         .resources()
         .iter()
@@ -1116,7 +1105,7 @@ pub(super) async fn edit_scenario(
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let (code, name) = scoped(&s, &ctx, &caller, &code).await?;
-    let sc = s.register.resilience_scenario(&code, &id).await.map_err(|e| read_error(e, lang))?;
+    let sc = s.register.resilience_scenario(&actor(&ctx)?, &code, &id).await.map_err(|e| read_error(e, lang))?;
     let sc = sc.ok_or(PageError::NotFound(lang))?;
     let (form, lost) = scenario_form(&sc.doc);
     scenario_page(&s, &ctx, &code, name, Some(id), Some(sc.version), form, lost, vec![], 200).await
@@ -1141,7 +1130,7 @@ async fn save_scenario(
     let result = match (doc, f.done()) {
         (Some(doc), Ok(())) => {
             let id = doc.scenario.id.clone();
-            s.register.save_resilience_scenario(&code, &doc, version, &caller.audit()).await.map(|_| id)
+            s.register.save_resilience_scenario(&actor(&ctx)?, &code, &doc, version).await.map(|_| id)
         }
         (_, Err(issues)) => Err(invalid_input(issues)),
         (None, Ok(())) => Err(invalid_input(vec![])),
@@ -1191,20 +1180,18 @@ pub(super) async fn run(
     require(&caller, Permission::EditResilience, lang)?;
     let (code, name) = scoped(&s, &ctx, &caller, &code).await?;
     let f = Form::new(form_pairs(&body), lang);
-    let sc = s.register.resilience_scenario(&code, &id).await.map_err(|e| read_error(e, lang))?;
-    let sc = sc.ok_or(PageError::NotFound(lang))?;
-    let result = if f.version() != Some(sc.version) {
-        Err(ResilienceError::Conflict { current_version: Some(sc.version) })
-    } else {
-        s.register.run_resilience_scenario(&code, &id, &caller.audit()).await.map(|_| ())
-    };
-    match result {
-        Ok(()) => {
+    let actor = actor(&ctx)?;
+    // The version check is the use case's: it runs the scenario only at the version the form carries.
+    let version = f.version().unwrap_or(0);
+    match s.register.run_resilience_scenario(&actor, &code, &id, version).await {
+        Ok(_) => {
             ctx.flash("res.flash.ran").await;
             Ok(Redirect::to(&format!("/resilience/{code}/scenarios/{id}/results")).into_response())
         }
         Err(e) => {
             let (st, errors) = messages(e, lang)?;
+            let sc = s.register.resilience_scenario(&actor, &code, &id).await.map_err(|e| read_error(e, lang))?;
+            let sc = sc.ok_or(PageError::NotFound(lang))?;
             let (form, lost) = scenario_form(&sc.doc);
             scenario_page(&s, &ctx, &code, name, Some(id), Some(sc.version), form, lost, errors, st).await
         }
@@ -1394,8 +1381,7 @@ pub(super) async fn results(
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let (code, name) = scoped(&s, &ctx, &caller, &code).await?;
-    let m = s.register.require_resilience_map(&code).await.map_err(|e| read_error(e, lang))?;
-    let run = s.register.resilience_run(&code, &id).await.map_err(|e| read_error(e, lang))?;
+    let (m, run) = s.register.resilience_result(&actor(&ctx)?, &code, &id).await.map_err(|e| read_error(e, lang))?;
     let Some(run) = run else {
         // Not run yet: the scenario's page has the run button.
         return Ok(Redirect::to(&format!("/resilience/{code}/scenarios/{id}")).into_response());
@@ -1424,7 +1410,7 @@ pub(super) async fn results(
         notes: r.paper.notes.iter().map(|(ja, en)| lang.pick(ja, en).to_string()).collect(),
         breaches: services.iter().filter(|x| x.breach).count(),
         services,
-        gantt: report::gantt_svg(&m.map, &r.paper, lang),
+        gantt: m.read().gantt(&r.paper, lang),
         id,
         p: ctx.page("resilience").await,
     };
@@ -1452,7 +1438,7 @@ pub(super) async fn report(
     let (code, name) = scoped(&s, &ctx, &caller, &code).await?;
     let body = s
         .register
-        .resilience_report(&code, today(), ReportFormat::HtmlFragment, lang)
+        .resilience_report(&actor(&ctx)?, &code, today(), ReportFormat::HtmlFragment, lang)
         .await
         .map_err(|e| read_error(e, lang))?;
     // The engine's HTML has no classes of its own: give its tables and charts the site's styles (tables
@@ -1474,7 +1460,7 @@ pub(super) async fn report_md(
     let (code, _) = scoped(&s, &ctx, &caller, &code).await?;
     let text = s
         .register
-        .resilience_report(&code, today(), ReportFormat::Markdown, lang)
+        .resilience_report(&actor(&ctx)?, &code, today(), ReportFormat::Markdown, lang)
         .await
         .map_err(|e| read_error(e, lang))?;
     let name = format!("{}-self-assessment-{}.md", code.as_str().to_ascii_lowercase(), lang.code());
