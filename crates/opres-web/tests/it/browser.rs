@@ -145,3 +145,46 @@ async fn an_analyst_registers_and_finds_an_incident_in_both_languages() {
     c.close().await.unwrap();
     db.finish().await;
 }
+
+/// Issue 12: an incident of the demo's EU subsidiary shows its FSA stages and its DORA obligations
+/// and criteria side by side, in Japanese and in English.
+#[tokio::test]
+#[cfg_attr(not(browser_tests), ignore = "browser test skipped: set OPRES_TEST_CHROMEDRIVER to a chromedriver binary")]
+async fn an_incident_shows_fsa_and_dora_obligations_in_both_languages() {
+    use opres_app::{Actor, IncidentKey};
+    use opres_domain::Lang;
+    let db = TestDb::sqlite().await;
+    let app = spawn_app(&db).await;
+    let now = chrono::Utc::now();
+    let data = opres_synthetic::generate(&opres_synthetic::GenParams::new(3, 90, 5, now));
+    let actor = Actor::demo(Lang::En);
+    app.register.import_demo_data(&actor, &data).await.unwrap();
+    let codes: Vec<_> = data.institutions.iter().map(|i| i.code.clone()).collect();
+    app.register.load_regimes_demo(&actor, &codes).await.unwrap();
+    let mut id = None;
+    for i in &data.incidents {
+        let o =
+            app.register.incident_obligations(&actor, &IncidentKey::Reference(i.reference.clone()), now).await.unwrap();
+        if o.dora.is_some() {
+            id = Some(o.incident.id);
+        }
+    }
+    let id = id.expect("the demo has a DORA incident");
+    add_user(&app.register, "tanaka", Role::Reporter, UserScope::All).await;
+    let driver = start_driver().await;
+    let c = client(&driver).await;
+    crate::chromium::sign_in(&c, &app, "tanaka").await;
+    c.goto(&app.url(&format!("/incidents/{id}"))).await.unwrap();
+    let stages = text(&c, "#stages").await;
+    assert!(stages.contains("障害発生等報告書"), "{stages}");
+    let other = text(&c, "#obligations").await;
+    assert!(other.contains("初期通知") && other.contains("EU DORA") && other.contains("該当"), "{other}");
+    c.find(Locator::Id("obligations")).await.unwrap();
+    shot(&c, "15-incident-dora-ja").await;
+    c.find(Locator::Id("lang-switch")).await.unwrap().click().await.unwrap();
+    let other = text(&c, "#obligations").await;
+    assert!(other.contains("Initial notification") && other.contains("Final report"), "{other}");
+    shot(&c, "16-incident-dora-en").await;
+    c.close().await.unwrap();
+    db.finish().await;
+}
