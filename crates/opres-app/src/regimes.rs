@@ -93,7 +93,13 @@ impl Register {
     ) -> Result<Versioned<RegimeSettings>, AppError> {
         actor.require(Permission::ReadRegister)?;
         actor.require_sees(institution, Noun::Institution, institution.as_str())?;
-        self.load(DocumentKind::RegimeSettings, institution.as_str()).await
+        self.settings_of(institution).await
+    }
+
+    /// The incident's regime inputs (empty, version `None`, until recorded).
+    pub async fn regime_inputs(&self, actor: &Actor, key: &IncidentKey) -> Result<Versioned<RegimeInputs>, AppError> {
+        let incident = self.find_incident(actor, key).await?;
+        self.load(DocumentKind::RegimeInputs, incident.value.reference.as_str()).await
     }
 
     /// Saves an institution's regime settings whole, based on `expected_version` (`None` to create).
@@ -105,8 +111,7 @@ impl Register {
         expected_version: Option<i64>,
     ) -> Result<DocumentSummary, AppError> {
         actor.require(Permission::EditInstitution)?;
-        actor.require_sees(institution, Noun::Institution, institution.as_str())?;
-        // The institution must exist (and be seen) before settings hang off it.
+        // The institution must exist and be in scope before settings hang off it.
         self.institution(actor, institution).await?;
         settings.validate()?;
         let doc = Document {
@@ -143,14 +148,12 @@ impl Register {
         actor.require(Permission::EditIncident)?;
         let incident = self.find_incident(actor, key).await?;
         let inputs = &read()?;
-        let settings = self.load::<RegimeSettings>(DocumentKind::RegimeSettings, incident.value.institution.as_str());
-        let classification = inputs.dora_impact.as_ref().map(opres_regimes::classify);
-        let regimes = settings.await?.value.regimes();
+        let settings = self.settings_of(&incident.value.institution).await?;
         let doc = Document {
             kind: DocumentKind::RegimeInputs,
             key: incident.value.reference.to_string(),
             institution: Some(incident.value.institution.to_string()),
-            title: match classification.filter(|_| regimes.contains(&Regime::Dora)) {
+            title: match dora_classification(&settings.value, inputs) {
                 Some(c) => format!("{} · DORA {}", incident.value.reference, c.major.code()),
                 None => incident.value.reference.to_string(),
             },
@@ -167,14 +170,22 @@ impl Register {
         now: Timestamp,
     ) -> Result<IncidentObligations, AppError> {
         let incident = self.find_incident(actor, key).await?;
-        let mut settings: Versioned<RegimeSettings> =
-            self.load(DocumentKind::RegimeSettings, incident.value.institution.as_str()).await?;
-        if settings.version.is_none() {
-            // Until an institution's settings are saved, the register's own FSA policy applies.
-            settings.value.fsa = Some(self.policy);
-        }
-        let inputs: Versioned<RegimeInputs> =
-            self.load(DocumentKind::RegimeInputs, incident.value.reference.as_str()).await?;
+        self.obligations_of(actor, incident, now).await
+    }
+
+    /// As [`Register::incident_obligations`] for an incident the caller has already read (the
+    /// incident page), without reading it again.
+    pub async fn obligations_of(
+        &self,
+        actor: &Actor,
+        incident: Stored<Incident>,
+        now: Timestamp,
+    ) -> Result<IncidentObligations, AppError> {
+        let reference = incident.value.reference.to_string();
+        actor.require(Permission::ReadRegister)?;
+        actor.require_sees(&incident.value.institution, Noun::Incident, &reference)?;
+        let settings = self.settings_of(&incident.value.institution).await?;
+        let inputs: Versioned<RegimeInputs> = self.load(DocumentKind::RegimeInputs, &reference).await?;
         let obligations = opres_regimes::obligations(
             &incident.value.times,
             &incident.value.report_submissions,
@@ -183,9 +194,18 @@ impl Register {
             now,
         );
         let regimes = settings.value.regimes();
-        let dora =
-            inputs.value.dora_impact.as_ref().map(opres_regimes::classify).filter(|_| regimes.contains(&Regime::Dora));
+        let dora = dora_classification(&settings.value, &inputs.value);
         Ok(IncidentObligations { incident, regimes, obligations, dora, settings, inputs })
+    }
+
+    /// An institution's settings; until some are saved, the FSA alone with the register's policy.
+    async fn settings_of(&self, institution: &InstitutionCode) -> Result<Versioned<RegimeSettings>, AppError> {
+        let mut settings: Versioned<RegimeSettings> =
+            self.load(DocumentKind::RegimeSettings, institution.as_str()).await?;
+        if settings.version.is_none() {
+            settings.value.fsa = Some(self.policy);
+        }
+        Ok(settings)
     }
 
     /// The demo's foreign entities: the second demo institution has an EU credit-institution
@@ -270,6 +290,12 @@ impl Register {
             }
         }
     }
+}
+
+/// The DORA classification of the recorded impact figures, where DORA applies to the institution.
+fn dora_classification(settings: &RegimeSettings, inputs: &RegimeInputs) -> Option<DoraClassification> {
+    settings.dora.as_ref()?;
+    inputs.dora_impact.as_ref().map(opres_regimes::classify)
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String, AppError> {

@@ -722,31 +722,6 @@ impl Register {
         Ok(self.store().save_document(&saved, expected_version, ctx).await?)
     }
 
-    /// Deletes a scenario and its latest run, based on the scenario's version.
-    pub async fn delete_resilience_scenario(
-        &self,
-        actor: &Actor,
-        institution: &InstitutionCode,
-        id: &str,
-        expected_version: i64,
-    ) -> Result<(), ResilienceError> {
-        require_edit(actor)?;
-        in_scope(actor, institution)?;
-        let key = scenario_key(institution, id);
-        let Some(current) = self.load_scenario(institution, id).await? else {
-            return Err(ResilienceError::NotFound { what: "scenario", key: id.to_string() });
-        };
-        if current.version != expected_version {
-            return Err(ResilienceError::Conflict { current_version: Some(current.version) });
-        }
-        let ctx = actor.audit();
-        self.store().delete_document(DocumentKind::ResilienceScenario, &key, expected_version, &ctx).await?;
-        if let Some(run) = self.store().document(DocumentKind::ResilienceRun, &key).await? {
-            self.store().delete_document(DocumentKind::ResilienceRun, &key, run.version, &ctx).await?;
-        }
-        Ok(())
-    }
-
     /// The latest run of a scenario (`None`: not run yet).
     pub async fn resilience_run(
         &self,

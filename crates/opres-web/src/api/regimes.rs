@@ -37,9 +37,9 @@ pub(crate) async fn inputs(
     actor: Actor,
     Path(key): Path<String>,
 ) -> Result<impl IntoResponse, Failed> {
-    let o = s.register.incident_obligations(&actor, &IncidentKey::parse(&key)?, Utc::now()).await?;
-    let body = Json(serde_json::to_value(&o.inputs.value).unwrap_or_default());
-    Ok(match o.inputs.version {
+    let inputs = s.register.regime_inputs(&actor, &IncidentKey::parse(&key)?).await?;
+    let body = Json(serde_json::to_value(&inputs.value).unwrap_or_default());
+    Ok(match inputs.version {
         Some(v) => (etag(v), body).into_response(),
         None => body.into_response(),
     })

@@ -502,7 +502,7 @@ pub(crate) async fn detail_page<E: From<Failed>>(
         return Err(Failed(AppError::Internal("incident page without a signed-in caller".into())).into());
     };
     let panel = super::analysis::incident_panel(s, caller, &i, &p).await;
-    let regimes = s.register.incident_obligations(actor, &IncidentKey::Id(i.id), Utc::now()).await.map_err(Failed)?;
+    let regimes = s.register.obligations_of(actor, i.clone(), Utc::now()).await.map_err(Failed)?;
     let obligations = regimes
         .obligations
         .iter()
