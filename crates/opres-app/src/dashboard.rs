@@ -49,7 +49,7 @@ impl Register {
         };
         let this_year = self.store.incident_counts(&days(period)).await?;
         let last_year = self.store.incident_counts(&days(period.previous())).await?;
-        let due = self.due(actor, &crate::FilterParams::default(), false, now).await?;
+        let due = self.due(actor, &crate::FilterParams::default(), false, None, now).await?;
         let recent = self.recent_incident_changes(actor, 8).await?;
         Ok(DashboardSummary { fiscal_year, period, open, this_year, last_year, due, recent })
     }

@@ -1,7 +1,7 @@
 //! What is due to the authority, across the register.
 
 use crate::{Actor, AppError, FilterParams, Permission, Register};
-use opres_domain::{IncidentRef, InstitutionCode, ReportStage, Timestamp};
+use opres_domain::{IncidentRef, InstitutionCode, ReportStage, ReportStageKind, Timestamp};
 use opres_store::{IncidentFilter, StoreError};
 
 /// A report stage that is not yet submitted, with the incident it belongs to.
@@ -19,18 +19,24 @@ pub struct DueReport {
 
 impl Register {
     /// The unsubmitted report stages of the incidents the actor sees that match `filter` (only
-    /// the overdue ones if asked), overdue first, then by due date.
+    /// the overdue ones if asked, only one kind of report if `stage` names its code), overdue
+    /// first, then by due date. An unknown stage code is refused, never ignored.
     pub async fn due(
         &self,
         actor: &Actor,
         filter: &FilterParams,
         overdue_only: bool,
+        stage: Option<&str>,
         now: Timestamp,
     ) -> Result<Vec<DueReport>, AppError> {
         actor.require(Permission::ReadRegister)?;
         let filter = filter.parse(actor.scope_filter())?;
+        let stage = match stage.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(code) => Some(ReportStageKind::parse(code).map_err(|e| AppError::invalid_field("stage", e.into()))?),
+            None => None,
+        };
         let mut due = self.due_reports(&filter, now).await?;
-        due.retain(|d| !overdue_only || d.stage.is_overdue());
+        due.retain(|d| (!overdue_only || d.stage.is_overdue()) && stage.is_none_or(|k| d.stage.kind == k));
         Ok(due)
     }
 

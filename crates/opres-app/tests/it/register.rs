@@ -74,7 +74,7 @@ engine_tests!(scope_and_role_are_checked_by_the_use_cases, |db| {
         ..Default::default()
     };
     assert_eq!(register.list_incidents(&reporter, &asked).await.unwrap().page.total, 0, "asking is not seeing");
-    let due = register.due(&reporter, &FilterParams::default(), false, chrono::Utc::now()).await.unwrap();
+    let due = register.due(&reporter, &FilterParams::default(), false, None, chrono::Utc::now()).await.unwrap();
     assert!(due.iter().all(|d| d.institution == code("BANK-A")) && !due.is_empty());
 
     // A reporter corrects an incident but does not re-classify it; an analyst does.

@@ -218,7 +218,7 @@ fn human(d: chrono::Duration, lang: Lang) -> String {
 
 async fn due(register: &Register, actor: &Actor, overdue_only: bool, filter: &FilterArgs) -> anyhow::Result<()> {
     let lang = actor.lang();
-    let due = register.due(actor, &filter.params(), overdue_only, Utc::now()).await?;
+    let due = register.due(actor, &filter.params(), overdue_only, None, Utc::now()).await?;
     if due.is_empty() {
         println!("{}", lang.pick("提出待ちの報告はありません", "No reports outstanding"));
         return Ok(());

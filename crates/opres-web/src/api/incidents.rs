@@ -286,7 +286,7 @@ pub(crate) async fn due(
     Query(p): Query<DueParams>,
 ) -> Result<impl IntoResponse, Failed> {
     let filter = ListParams { institution: p.institution, ..ListParams::default() }.filter();
-    let due = s.register.due(&actor, &filter, p.overdue.unwrap_or(false), Utc::now()).await?;
+    let due = s.register.due(&actor, &filter, p.overdue.unwrap_or(false), None, Utc::now()).await?;
     let items: Vec<_> = due
         .iter()
         .map(|d| {

@@ -32,10 +32,6 @@ impl Params {
         self.overdue.as_deref().is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
     }
 
-    fn stage(&self) -> Option<ReportStageKind> {
-        self.stage.as_deref().filter(|s| !s.trim().is_empty()).and_then(|s| ReportStageKind::parse(s).ok())
-    }
-
     fn query_string(&self) -> String {
         let e = crate::auth::urlencode;
         format!(
@@ -50,11 +46,7 @@ impl Params {
 /// The outstanding reports the actor sees under the filters, as the app lists them.
 async fn outstanding(s: &AppState, actor: &Actor, q: &Params) -> Result<Vec<DueReport>, Failed> {
     let filter = FilterParams { institutions: q.institution.iter().cloned().collect(), ..FilterParams::default() };
-    let mut due = s.register.due(actor, &filter, q.overdue_only(), Utc::now()).await?;
-    if let Some(stage) = q.stage() {
-        due.retain(|d| d.stage.kind == stage);
-    }
-    Ok(due)
+    Ok(s.register.due(actor, &filter, q.overdue_only(), q.stage.as_deref(), Utc::now()).await?)
 }
 
 pub(crate) struct Row {
@@ -98,7 +90,7 @@ async fn page(State(s): State<AppState>, ctx: Ctx, actor: Actor, Query(q): Query
         .institutions(&actor)
         .await?
         .into_iter()
-        .map(|i| (i.value.code.to_string(), lang.pick(&i.value.name_ja, &i.value.name_en).to_string()))
+        .map(|i| (i.value.code.to_string(), i.value.name(lang).to_string()))
         .collect();
     let p = ctx.page("reports").await;
     let now = Utc::now();
@@ -123,7 +115,7 @@ async fn page(State(s): State<AppState>, ctx: Ctx, actor: Actor, Query(q): Query
             institutions,
             institution: q.institution.clone().unwrap_or_default(),
             stages: ReportStageKind::ALL.iter().map(|k| (k.code(), k.label(lang))).collect(),
-            stage: q.stage().map(|k| k.code().to_string()).unwrap_or_default(),
+            stage: q.stage.clone().unwrap_or_default(),
             overdue_only: q.overdue_only(),
             query: q.query_string(),
         },

@@ -63,6 +63,13 @@ engine_tests!(reports_due_counts_agree_everywhere_on_the_demo_data, |db| {
     assert!(r.bytes().await.unwrap().starts_with(b"PK"), "an xlsx is a zip");
     let r = web.get(app.url("/reports/due/export/pdf")).send().await.unwrap();
     assert_eq!(r.status(), 422);
+    let r = web.get(app.url("/reports/due?stage=monthly")).send().await.unwrap();
+    assert_eq!(r.status(), 422, "an unknown report code is refused, not ignored");
+    let only_written =
+        web.get(app.url("/reports/due?stage=written_report")).send().await.unwrap().text().await.unwrap();
+    if only_written.contains("id=\"due-table\"") {
+        assert!(!only_written.split("id=\"due-table\"").nth(1).unwrap().contains("現状報告"));
+    }
 
     // The demo's EU subsidiary has a major DORA incident: its page shows the DORA obligations beside
     // the FSA stages in both languages, and the API gives the same classification.
