@@ -2,6 +2,7 @@
 //! take exactly what they see to Excel.
 
 use crate::error::WriteError;
+use crate::write::csv_err;
 use crate::xlsx_limits::fit_cell;
 use rust_xlsxwriter::{Format as XFormat, Workbook};
 
@@ -58,10 +59,9 @@ pub fn table_bytes(format: TableFormat, table: &Table) -> Result<Vec<u8>, WriteE
         TableFormat::Csv => {
             let mut out = "\u{feff}".as_bytes().to_vec();
             let mut w = csv::Writer::from_writer(&mut out);
-            let io = |e: csv::Error| WriteError::io("-", std::io::Error::other(e.to_string()));
-            w.write_record(&table.headers).map_err(io)?;
+            w.write_record(&table.headers).map_err(csv_err)?;
             for row in &table.rows {
-                w.write_record(row).map_err(io)?;
+                w.write_record(row).map_err(csv_err)?;
             }
             w.flush().map_err(|e| WriteError::io("-", e))?;
             drop(w);

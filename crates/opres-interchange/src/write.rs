@@ -243,7 +243,7 @@ fn cell_text<'a>(cell: &Cell<'a>, buf: &'a mut String) -> Result<&'a str, WriteE
     Ok(buf.as_str())
 }
 
-fn csv_err(e: csv::Error) -> WriteError {
+pub(crate) fn csv_err(e: csv::Error) -> WriteError {
     match e.into_kind() {
         csv::ErrorKind::Io(source) => stream(source),
         other => stream(std::io::Error::other(format!("{other:?}"))),

@@ -179,7 +179,6 @@ async fn an_incident_shows_fsa_and_dora_obligations_in_both_languages() {
     assert!(stages.contains("障害発生等報告書"), "{stages}");
     let other = text(&c, "#obligations").await;
     assert!(other.contains("初期通知") && other.contains("EU DORA") && other.contains("該当"), "{other}");
-    c.find(Locator::Id("obligations")).await.unwrap();
     shot(&c, "15-incident-dora-ja").await;
     c.find(Locator::Id("lang-switch")).await.unwrap().click().await.unwrap();
     let other = text(&c, "#obligations").await;
