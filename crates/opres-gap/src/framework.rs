@@ -25,6 +25,17 @@ opres_domain::code_enum!(
     }
 );
 
+opres_domain::code_enum!(
+    /// A fact of the register a requirement asks about, beyond its trend, practice-check and
+    /// basic-action links; each names a derivation in `derive` that proposes a result from it.
+    pub Topic, "derivation topic", {
+        Redundancy => "redundancy", "冗長化の実効性", "Redundancy works as intended";
+        StorageCapacity => "storage_capacity", "容量・性能管理", "Storage and capacity";
+        ThirdParty => "third_party", "外部委託先・サードパーティ管理", "Outsourcing and third parties";
+        TlptCulture => "tlpt_culture", "重要課題を報告する文化", "A culture of reporting important issues";
+    }
+);
+
 /// A requirement node as written in a file (raw: nothing checked yet).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -57,6 +68,8 @@ pub struct RequirementRecord {
     pub practice_checks: Vec<String>,
     /// Linked operational-resilience basic action (code).
     pub basic_action: Option<String>,
+    /// Register facts it asks about (topic codes).
+    pub topics: Vec<String>,
 }
 
 /// A framework as written in a file.
@@ -106,6 +119,8 @@ pub struct Requirement {
     pub practice_checks: Vec<CheckId>,
     /// Linked basic action.
     pub basic_action: Option<BasicAction>,
+    /// Register facts it asks about.
+    pub topics: Vec<Topic>,
 }
 
 /// A validated framework: ids unique, parents known, no cycles, every title present.
@@ -245,6 +260,13 @@ impl FrameworkRecord {
                     None
                 }
             };
+            let mut topics = Vec::new();
+            for (j, t) in r.topics.iter().enumerate() {
+                match Topic::parse(t) {
+                    Ok(t) => topics.push(t),
+                    Err(e) => push(at.clone(), &format!("topics/{j}"), Reason::Field(e.into())),
+                }
+            }
             out.push(Requirement {
                 id: r.id.clone(),
                 parent: r.parent.clone(),
@@ -258,6 +280,7 @@ impl FrameworkRecord {
                 trends,
                 practice_checks: checks,
                 basic_action,
+                topics,
             });
         }
         if !problems.is_empty() {

@@ -9,5 +9,5 @@ pub mod oscal;
 pub mod problem;
 
 pub use assessment::{Assessment, Entry, Gap, Outcome, Status, Transition, WorkflowError, priority};
-pub use framework::{BasicAction, Framework, FrameworkRecord, Level, Requirement, RequirementRecord, built_in};
+pub use framework::{BasicAction, Framework, FrameworkRecord, Level, Requirement, RequirementRecord, Topic, built_in};
 pub use problem::{ImportError, ImportProblem, Reason};

@@ -149,6 +149,7 @@ impl Walk<'_> {
             trends: Vec::new(),
             practice_checks: Vec::new(),
             basic_action: None,
+            topics: Vec::new(),
         });
     }
 }
