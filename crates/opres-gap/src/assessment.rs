@@ -1,11 +1,22 @@
 //! Assessments: a result per requirement, maturity, the workflow, gaps and priorities.
 
 use crate::framework::{Framework, Level};
-use serde::Serialize;
+use opres_domain::Problem;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+opres_domain::code_enum!(
+    /// The result codes, as forms, files and the API write them.
+    pub ResultCode, "assessment result", {
+        Met => "met", "充足", "Met";
+        PartlyMet => "partly_met", "一部充足", "Partly met";
+        NotMet => "not_met", "未充足", "Not met";
+        NotApplicable => "not_applicable", "対象外", "Not applicable";
+    }
+);
+
 /// The result of one requirement. Not applicable cannot exist without its reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum Outcome {
     /// Met.
@@ -27,10 +38,54 @@ impl Outcome {
         let r = reason.trim();
         (!r.is_empty()).then(|| Outcome::NotApplicable { reason: r.to_string() })
     }
+
+    /// The outcome for a result code; not applicable needs its reason (`Required` otherwise).
+    pub fn of(code: ResultCode, reason: &str) -> Result<Outcome, Problem> {
+        Ok(match code {
+            ResultCode::Met => Outcome::Met,
+            ResultCode::PartlyMet => Outcome::PartlyMet,
+            ResultCode::NotMet => Outcome::NotMet,
+            ResultCode::NotApplicable => Outcome::not_applicable(reason).ok_or(Problem::Required)?,
+        })
+    }
+
+    /// Its result code.
+    pub fn code(&self) -> ResultCode {
+        match self {
+            Outcome::Met => ResultCode::Met,
+            Outcome::PartlyMet => ResultCode::PartlyMet,
+            Outcome::NotMet => ResultCode::NotMet,
+            Outcome::NotApplicable { .. } => ResultCode::NotApplicable,
+        }
+    }
+}
+
+/// Where an entry's result came from: the assessor alone, or a proposal derived from the
+/// register that the assessor accepted or overrode (the override and its reason are kept).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "basis", rename_all = "snake_case")]
+pub enum Basis {
+    /// Entered by the assessor; no proposal was in front of them.
+    #[default]
+    Assessor,
+    /// The proposal derived on `derived_on` was accepted as it was.
+    AcceptedProposal {
+        /// When the proposal was derived.
+        derived_on: chrono::NaiveDate,
+    },
+    /// The assessor chose another result than the proposal's, for `reason`.
+    OverriddenProposal {
+        /// What was proposed.
+        proposed: ResultCode,
+        /// When it was derived.
+        derived_on: chrono::NaiveDate,
+        /// Why the assessor differs (never empty).
+        reason: String,
+    },
 }
 
 /// One requirement's entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// The result.
     pub outcome: Outcome,
@@ -44,8 +99,14 @@ pub struct Entry {
     pub evidence: Vec<String>,
     /// Owner.
     pub owner: Option<String>,
+    /// Reviewer.
+    #[serde(default)]
+    pub reviewer: Option<String>,
     /// Linked incidents and findings that motivate it.
     pub linked_records: u32,
+    /// Where the result came from.
+    #[serde(default)]
+    pub basis: Basis,
 }
 
 opres_domain::code_enum!(
@@ -105,7 +166,7 @@ pub enum WorkflowError {
 }
 
 /// An assessment of one institution against one framework.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assessment {
     /// Framework id.
     pub framework: String,

@@ -166,6 +166,42 @@ impl Framework {
     }
 }
 
+impl Framework {
+    /// The framework as written in a file, so an imported one is stored in opres's own format
+    /// and validated again when read back.
+    pub fn to_record(&self) -> FrameworkRecord {
+        FrameworkRecord {
+            id: self.id.clone(),
+            version: self.version.clone(),
+            name_ja: self.name.ja.clone().unwrap_or_default(),
+            name_en: self.name.en.clone().unwrap_or_default(),
+            source: self.source.clone(),
+            scale_max: Some(self.scale_max),
+            requirements: self
+                .requirements
+                .iter()
+                .map(|r| RequirementRecord {
+                    id: r.id.clone(),
+                    parent: r.parent.clone(),
+                    reference: r.reference.clone(),
+                    title_ja: r.title.ja.clone().unwrap_or_default(),
+                    title_en: r.title.en.clone().unwrap_or_default(),
+                    description_ja: r.description.ja.clone().unwrap_or_default(),
+                    description_en: r.description.en.clone().unwrap_or_default(),
+                    level: r.level.map(|l| l.code().to_string()),
+                    assessable: r.assessable,
+                    weight: Some(r.weight),
+                    evidence: r.evidence.clone(),
+                    trends: r.trends.iter().map(|t| t.code().to_string()).collect(),
+                    practice_checks: r.practice_checks.iter().map(|c| c.code().to_string()).collect(),
+                    basic_action: r.basic_action.map(|a| a.code().to_string()),
+                    topics: r.topics.iter().map(|t| t.code().to_string()).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
 impl FrameworkRecord {
     /// Validates into a [`Framework`], reporting every problem; `file` names the source in problems.
     pub fn validate(self, file: &str) -> Result<Framework, ImportError> {

@@ -117,7 +117,9 @@ fn workflow_gaps_and_diff() {
         rationale: "r".into(),
         evidence: vec![],
         owner: None,
+        reviewer: None,
         linked_records: linked,
+        basis: Default::default(),
     };
     a.set(&f, "operations.storage.monitoring", entry(1, 4, 2)).unwrap();
     a.set(&f, "work.misoperation.procedures", entry(2, 3, 0)).unwrap();
@@ -143,4 +145,14 @@ fn workflow_gaps_and_diff() {
     assert!(next.changed_since(&a).is_empty());
     next.set(&f, "work.misoperation.procedures", entry(3, 3, 0)).unwrap();
     assert_eq!(next.changed_since(&a), vec!["work.misoperation.procedures".to_string()]);
+}
+
+#[test]
+fn a_framework_written_back_as_a_record_validates_to_itself() {
+    for (file, _) in BUILT_IN {
+        let f = built_in(file).unwrap().unwrap();
+        assert_eq!(f.to_record().validate(file).unwrap(), f, "{file}");
+    }
+    let catalog = oscal::import_catalog("low.json", &oscal_file("NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog-min.json")).unwrap();
+    assert_eq!(catalog.to_record().validate("low.json").unwrap(), catalog);
 }
