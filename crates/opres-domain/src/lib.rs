@@ -26,7 +26,7 @@ pub use institution::{Criticality, Institution, InstitutionCode, InstitutionType
 pub use lang::Lang;
 pub use measures::{Measured, TimeInconsistency, TimeMeasure};
 pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, PasswordProblem, check_password, password_problems};
-pub use record::{IncidentRecord, InstitutionRecord, ReportSubmissionRecord, SystemRecord, TimelineRecord};
+pub use record::{IncidentRecord, InstitutionRecord, RawScalar, ReportSubmissionRecord, SystemRecord, TimelineRecord};
 pub use reporting::{ReportStage, ReportStageKind, ReportStageStatus, ReportSubmission, ReportingPolicy};
 pub use taxonomy::{Classification, Trend, Trigger};
 pub use time::{FiscalPeriod, FiscalYear, JST, Timestamp, jst_date};

@@ -45,6 +45,22 @@ impl RawScalar {
     fn is_blank(&self) -> bool {
         matches!(self, RawScalar::Text(s) if s.trim().is_empty())
     }
+
+    /// A non-negative whole number as a form, CSV cell or JSON gives it; `None` when absent or blank.
+    pub fn whole_number(raw: Option<&RawScalar>) -> Result<Option<u64>, Problem> {
+        let Some(raw) = raw.filter(|r| !r.is_blank()) else { return Ok(None) };
+        let as_int = match raw {
+            RawScalar::Int(i) => Some(*i),
+            RawScalar::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(*f as i64),
+            RawScalar::Text(s) => s.trim().parse::<i64>().ok(),
+            _ => None,
+        };
+        match as_int {
+            Some(i) if i < 0 => Err(Problem::Negative { value: raw.shown() }),
+            Some(i) => Ok(u64::try_from(i).ok()),
+            None => Err(Problem::NotANumber { value: raw.shown() }),
+        }
+    }
 }
 
 impl From<u64> for RawScalar {
@@ -279,24 +295,10 @@ fn opt_timestamp(errs: &mut ValidationErrors, field: &str, raw: &Option<String>)
 }
 
 fn count(errs: &mut ValidationErrors, field: &str, raw: &Option<RawScalar>) -> Option<u64> {
-    let raw = raw.as_ref().filter(|r| !r.is_blank())?;
-    let as_int = match raw {
-        RawScalar::Int(i) => Some(*i),
-        RawScalar::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(*f as i64),
-        RawScalar::Text(s) => s.trim().parse::<i64>().ok(),
-        _ => None,
-    };
-    match as_int {
-        Some(i) if i < 0 => {
-            errs.push(field, Problem::Negative { value: raw.shown() });
-            None
-        }
-        Some(i) => u64::try_from(i).ok(),
-        None => {
-            errs.push(field, Problem::NotANumber { value: raw.shown() });
-            None
-        }
-    }
+    RawScalar::whole_number(raw.as_ref()).unwrap_or_else(|p| {
+        errs.push(field, p);
+        None
+    })
 }
 
 fn boolean(errs: &mut ValidationErrors, field: &str, raw: &Option<RawScalar>) -> Option<bool> {

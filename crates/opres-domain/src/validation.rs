@@ -46,6 +46,8 @@ pub enum Problem {
     UnknownReference { value: String },
     /// A key already registered (with other content, for institutions and systems).
     AlreadyRegistered { value: String },
+    /// A number outside its allowed range (a maturity above the scale, a progress over 100 %).
+    OutOfRange { value: String, min: i64, max: i64 },
 }
 
 impl Problem {
@@ -124,6 +126,10 @@ impl Problem {
             (Problem::AlreadyRegistered { value }, Lang::En) => {
                 format!("'{value}' is already registered (change registered records in the UI or the API)")
             }
+            (Problem::OutOfRange { value, min, max }, Lang::Ja) => {
+                format!("「{value}」は範囲外です（{min}〜{max} で入力してください）")
+            }
+            (Problem::OutOfRange { value, min, max }, Lang::En) => format!("'{value}' is outside {min}–{max}"),
         }
     }
 
@@ -149,6 +155,7 @@ impl Problem {
             Problem::Duplicate { .. } => "duplicate",
             Problem::UnknownReference { .. } => "unknown_reference",
             Problem::AlreadyRegistered { .. } => "already_registered",
+            Problem::OutOfRange { .. } => "out_of_range",
         }
     }
 

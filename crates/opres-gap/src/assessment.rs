@@ -1,7 +1,7 @@
 //! Assessments: a result per requirement, maturity, the workflow, gaps and priorities.
 
 use crate::framework::{Framework, Level};
-use opres_domain::Problem;
+use opres_domain::{Problem, RawScalar, ValidationErrors};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -107,6 +107,136 @@ pub struct Entry {
     /// Where the result came from.
     #[serde(default)]
     pub basis: Basis,
+}
+
+/// One requirement's entry as a form or the API gives it (nothing checked yet).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EntryRecord {
+    /// Result code (`met`, `partly_met`, `not_met`, `not_applicable`).
+    pub result: String,
+    /// Why not applicable (required for `not_applicable`).
+    pub not_applicable_reason: String,
+    /// Current maturity, 0 to the scale's maximum.
+    pub current: Option<RawScalar>,
+    /// Target maturity, 0 to the scale's maximum.
+    pub target: Option<RawScalar>,
+    /// Why.
+    pub rationale: String,
+    /// Evidence references, one per item (files, links, opres record ids).
+    pub evidence: Vec<String>,
+    /// Owner.
+    pub owner: String,
+    /// Reviewer.
+    pub reviewer: String,
+    /// Linked incidents and findings that motivate it.
+    pub linked_records: Option<RawScalar>,
+    /// Why the result differs from the proposal in front of the assessor (required then).
+    pub override_reason: String,
+}
+
+/// What the assessor saw when entering a result: the proposal derived for the requirement, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProposalSeen {
+    /// The proposed result.
+    pub proposed: ResultCode,
+    /// When it was derived.
+    pub derived_on: chrono::NaiveDate,
+}
+
+impl EntryRecord {
+    /// Validates on a scale of 0..=`scale_max`, reporting every problem by field. With a proposal
+    /// in front of the assessor, the same result is an acceptance and another one an override,
+    /// which needs its reason.
+    pub fn validate(&self, scale_max: u8, proposal: Option<ProposalSeen>) -> Result<Entry, ValidationErrors> {
+        let mut e = ValidationErrors::default();
+        let code = if self.result.trim().is_empty() {
+            e.push("result", Problem::Required);
+            None
+        } else {
+            ResultCode::parse(&self.result).map_err(|x| e.push("result", x.into())).ok()
+        };
+        let outcome = code.and_then(|c| {
+            Outcome::of(c, &self.not_applicable_reason).map_err(|p| e.push("not_applicable_reason", p)).ok()
+        });
+        let mut maturity = |field: &str, raw: &Option<RawScalar>| -> u8 {
+            match RawScalar::whole_number(raw.as_ref()) {
+                Ok(None) => {
+                    e.push(field, Problem::Required);
+                    0
+                }
+                Ok(Some(v)) if v > u64::from(scale_max) => {
+                    e.push(field, Problem::OutOfRange { value: v.to_string(), min: 0, max: i64::from(scale_max) });
+                    0
+                }
+                Ok(Some(v)) => u8::try_from(v).unwrap_or(0),
+                Err(p) => {
+                    e.push(field, p);
+                    0
+                }
+            }
+        };
+        let current = maturity("current", &self.current);
+        let target = maturity("target", &self.target);
+        let linked_records = match RawScalar::whole_number(self.linked_records.as_ref()) {
+            Ok(v) => u32::try_from(v.unwrap_or(0)).unwrap_or(u32::MAX),
+            Err(p) => {
+                e.push("linked_records", p);
+                0
+            }
+        };
+        let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let basis = match (proposal, code) {
+            (Some(p), Some(c)) if p.proposed == c => Basis::AcceptedProposal { derived_on: p.derived_on },
+            (Some(p), Some(_)) => match text(&self.override_reason) {
+                Some(reason) => Basis::OverriddenProposal { proposed: p.proposed, derived_on: p.derived_on, reason },
+                None => {
+                    e.push("override_reason", Problem::Required);
+                    Basis::Assessor
+                }
+            },
+            _ => Basis::Assessor,
+        };
+        let outcome = outcome.filter(|_| e.is_empty());
+        match outcome {
+            Some(outcome) => Ok(Entry {
+                outcome,
+                current,
+                target,
+                rationale: self.rationale.trim().to_string(),
+                evidence: self.evidence.iter().filter_map(|s| text(s)).collect(),
+                owner: text(&self.owner),
+                reviewer: text(&self.reviewer),
+                linked_records,
+                basis,
+            }),
+            None => Err(e),
+        }
+    }
+}
+
+impl Entry {
+    /// The entry as a form shows it again.
+    pub fn to_record(&self) -> EntryRecord {
+        EntryRecord {
+            result: self.outcome.code().code().to_string(),
+            not_applicable_reason: match &self.outcome {
+                Outcome::NotApplicable { reason } => reason.clone(),
+                _ => String::new(),
+            },
+            current: Some(RawScalar::Int(i64::from(self.current))),
+            target: Some(RawScalar::Int(i64::from(self.target))),
+            rationale: self.rationale.clone(),
+            evidence: self.evidence.clone(),
+            owner: self.owner.clone().unwrap_or_default(),
+            reviewer: self.reviewer.clone().unwrap_or_default(),
+            linked_records: Some(RawScalar::Int(i64::from(self.linked_records))),
+            override_reason: match &self.basis {
+                Basis::OverriddenProposal { reason, .. } => reason.clone(),
+                _ => String::new(),
+            },
+        }
+    }
 }
 
 opres_domain::code_enum!(

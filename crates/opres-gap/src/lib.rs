@@ -8,6 +8,8 @@ pub mod framework;
 pub mod oscal;
 pub mod problem;
 
-pub use assessment::{Assessment, Entry, Gap, Outcome, Status, Transition, WorkflowError, priority};
+pub use assessment::{
+    Assessment, Basis, Entry, EntryRecord, Gap, Outcome, ProposalSeen, ResultCode, Status, Transition, WorkflowError, priority,
+};
 pub use framework::{BasicAction, Framework, FrameworkRecord, Level, Requirement, RequirementRecord, Topic, built_in};
 pub use problem::{ImportError, ImportProblem, Reason};

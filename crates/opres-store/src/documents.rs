@@ -28,11 +28,17 @@ pub enum DocumentKind {
     /// An incident's inputs to the regimes other than the FSA (classification, determination,
     /// impact figures, reports sent).
     RegimeInputs,
+    /// An imported gap-assessment framework (the built-in ones are not stored).
+    GapFramework,
+    /// An institution's assessment against one framework.
+    GapAssessment,
+    /// An institution's remediation roadmap: its actions and management's approval.
+    GapRoadmap,
 }
 
 impl DocumentKind {
     /// Every kind.
-    pub const ALL: [DocumentKind; 8] = [
+    pub const ALL: [DocumentKind; 11] = [
         DocumentKind::ResilienceMap,
         DocumentKind::ResilienceScenario,
         DocumentKind::ResilienceRun,
@@ -41,6 +47,9 @@ impl DocumentKind {
         DocumentKind::ClassifierModel,
         DocumentKind::RegimeSettings,
         DocumentKind::RegimeInputs,
+        DocumentKind::GapFramework,
+        DocumentKind::GapAssessment,
+        DocumentKind::GapRoadmap,
     ];
 
     /// The stored code, also the audit trail's object kind.
@@ -54,6 +63,9 @@ impl DocumentKind {
             DocumentKind::ClassifierModel => "classifier_model",
             DocumentKind::RegimeSettings => "regime_settings",
             DocumentKind::RegimeInputs => "regime_inputs",
+            DocumentKind::GapFramework => "gap_framework",
+            DocumentKind::GapAssessment => "gap_assessment",
+            DocumentKind::GapRoadmap => "gap_roadmap",
         }
     }
 
@@ -68,6 +80,9 @@ impl DocumentKind {
             DocumentKind::ClassifierModel => "classification model",
             DocumentKind::RegimeSettings => "reporting regime settings",
             DocumentKind::RegimeInputs => "reporting regime inputs",
+            DocumentKind::GapFramework => "framework",
+            DocumentKind::GapAssessment => "gap assessment",
+            DocumentKind::GapRoadmap => "remediation roadmap",
         }
     }
 

@@ -77,6 +77,11 @@ impl StoreError {
                 "TLPT programme" => "TLPT プログラム",
                 "ATT&CK data" => "ATT&CK データ",
                 "classification model" => "分類モデル",
+                "reporting regime settings" => "報告制度の設定",
+                "reporting regime inputs" => "報告制度の入力",
+                "framework" => "フレームワーク",
+                "gap assessment" => "ギャップ評価",
+                "remediation roadmap" => "改善ロードマップ",
                 other => other,
             }
             .to_string()

@@ -156,3 +156,46 @@ fn a_framework_written_back_as_a_record_validates_to_itself() {
     let catalog = oscal::import_catalog("low.json", &oscal_file("NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog-min.json")).unwrap();
     assert_eq!(catalog.to_record().validate("low.json").unwrap(), catalog);
 }
+
+#[test]
+fn an_entry_form_reports_every_problem_and_keeps_an_override_with_its_reason() {
+    use opres_domain::RawScalar;
+    use opres_gap::{Basis, EntryRecord, ProposalSeen, ResultCode};
+    let bad = EntryRecord {
+        result: "not_applicable".into(),
+        current: Some(RawScalar::Text("three".into())),
+        target: Some(RawScalar::Int(9)),
+        linked_records: Some(RawScalar::Int(-1)),
+        ..Default::default()
+    };
+    let errs = bad.validate(5, None).unwrap_err();
+    let fields: Vec<&str> = errs.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["not_applicable_reason", "current", "target", "linked_records"]);
+    assert!(errs.message(Lang::Ja).contains("0〜5"), "{}", errs.message(Lang::Ja));
+
+    let derived_on = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let seen = Some(ProposalSeen { proposed: ResultCode::NotMet, derived_on });
+    let good = EntryRecord {
+        result: "partly_met".into(),
+        current: Some(RawScalar::Text("2".into())),
+        target: Some(RawScalar::Int(4)),
+        ..Default::default()
+    };
+    let errs = good.validate(5, seen).unwrap_err();
+    assert_eq!(errs.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["override_reason"]);
+    let entry = EntryRecord { override_reason: "the new DR site went live in October".into(), ..good.clone() }
+        .validate(5, seen)
+        .unwrap();
+    assert_eq!(
+        entry.basis,
+        Basis::OverriddenProposal {
+            proposed: ResultCode::NotMet,
+            derived_on,
+            reason: "the new DR site went live in October".into()
+        }
+    );
+    assert_eq!((entry.current, entry.target), (2, 4));
+    let accepted = EntryRecord { result: "not_met".into(), ..good }.validate(5, seen).unwrap();
+    assert_eq!(accepted.basis, Basis::AcceptedProposal { derived_on });
+    assert_eq!(accepted.to_record().validate(5, seen).unwrap(), accepted);
+}
