@@ -37,11 +37,15 @@ pub enum Permission {
     EditResilience,
     /// Record and change TLPT programmes: engagements, findings, rollout; import ATT&CK.
     EditTlpt,
+    /// Import frameworks, assess against them, and plan remediation actions.
+    EditGap,
+    /// Approve a gap assessment and the remediation roadmap (management's commitment).
+    ApproveGap,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 13] = [
         Permission::ReadRegister,
         Permission::CreateIncident,
         Permission::EditIncident,
@@ -53,6 +57,8 @@ impl Permission {
         Permission::ManageUsers,
         Permission::EditResilience,
         Permission::EditTlpt,
+        Permission::EditGap,
+        Permission::ApproveGap,
     ];
 }
 
@@ -71,9 +77,10 @@ pub fn allows(role: Role, permission: Permission) -> bool {
                 | P::EditInstitution
                 | P::EditResilience
                 | P::EditTlpt
+                | P::EditGap
         ),
         Role::Reporter => matches!(permission, P::ReadRegister | P::CreateIncident | P::EditIncident),
-        Role::Executive => matches!(permission, P::ReadRegister),
+        Role::Executive => matches!(permission, P::ReadRegister | P::ApproveGap),
         Role::Auditor => matches!(permission, P::ReadRegister | P::ReadAudit),
     }
 }

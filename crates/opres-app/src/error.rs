@@ -70,6 +70,14 @@ pub enum Noun {
     Finding,
     /// An ATT&CK catalogue.
     AttackCatalogue,
+    /// A gap-assessment framework.
+    Framework,
+    /// A requirement of a framework.
+    Requirement,
+    /// A gap assessment.
+    GapAssessment,
+    /// A remediation action.
+    Action,
     /// A record of another kind.
     Record,
 }
@@ -92,6 +100,10 @@ impl Noun {
             Noun::Engagement => ("TLPT 実施", "TLPT engagement"),
             Noun::Finding => ("指摘事項", "finding"),
             Noun::AttackCatalogue => ("ATT&CK データ", "ATT&CK catalogue"),
+            Noun::Framework => ("フレームワーク", "framework"),
+            Noun::Requirement => ("要件", "requirement"),
+            Noun::GapAssessment => ("ギャップ評価", "gap assessment"),
+            Noun::Action => ("改善アクション", "remediation action"),
             Noun::Record => ("記録", "record"),
         };
         lang.pick(ja, en)
@@ -254,6 +266,8 @@ fn store_noun(what: &str) -> Noun {
         "resilience_run" | "scenario run" => Noun::Run,
         "tlpt_programme" | "TLPT programme" => Noun::Programme,
         "attack_catalogue" | "ATT&CK catalogue" => Noun::AttackCatalogue,
+        "gap_framework" | "framework" => Noun::Framework,
+        "gap_assessment" | "gap assessment" => Noun::GapAssessment,
         _ => Noun::Record,
     }
 }
@@ -280,6 +294,30 @@ impl From<StoreError> for AppError {
             },
             other => AppError::Internal(other.to_string()),
         }
+    }
+}
+
+impl From<opres_gap::ImportError> for AppError {
+    fn from(e: opres_gap::ImportError) -> AppError {
+        let problems =
+            e.0.iter()
+                .map(|p| Located {
+                    field: Some(format!(
+                        "{}{}",
+                        p.at,
+                        if p.field.is_empty() { String::new() } else { format!(" {}", p.field) }
+                    )),
+                    kind: match &p.reason {
+                        opres_gap::Reason::Field(f) => f.kind(),
+                        opres_gap::Reason::Syntax { .. } => "syntax",
+                        opres_gap::Reason::WrongType { .. } => "wrong_type",
+                        opres_gap::Reason::Cycle { .. } => "cycle",
+                    }
+                    .into(),
+                    message: Message::of(|l| p.message(l)),
+                })
+                .collect();
+        AppError::invalid(problems)
     }
 }
 

@@ -9,6 +9,7 @@ pub mod analysis;
 mod dashboard;
 mod error;
 pub mod filter;
+pub mod gap;
 mod import;
 mod incidents;
 mod institutions;

@@ -275,7 +275,7 @@ impl Register {
         Ok(())
     }
 
-    async fn load<T: Default + serde::de::DeserializeOwned>(
+    pub(crate) async fn load<T: Default + serde::de::DeserializeOwned>(
         &self,
         kind: DocumentKind,
         key: &str,
@@ -298,7 +298,7 @@ fn dora_classification(settings: &RegimeSettings, inputs: &RegimeInputs) -> Opti
     inputs.dora_impact.as_ref().map(opres_regimes::classify)
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> Result<String, AppError> {
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> Result<String, AppError> {
     serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
 }
 

@@ -80,6 +80,101 @@ pub enum Command {
     Tlpt(TlptArgs),
     /// Operational resilience: single points of failure, concentration, scenarios, self-assessment.
     Resilience(ResilienceArgs),
+    /// Gap assessment: frameworks, assessments against them, gaps and the remediation roadmap.
+    #[command(subcommand)]
+    Gap(GapCommand),
+}
+
+#[derive(Debug, Subcommand)]
+#[command(after_help = "A round of gap assessment:
+  opres gap frameworks                                    the built-in and imported catalogues
+  opres gap import low-profile.json --catalog low.json    an OSCAL profile with its catalog
+  opres gap assess start --institution BANK-A --framework fsa_report_challenges
+  opres gap assess set BANK-A-GA-1 operations.storage.monitoring --result partly_met --current 1 --target 4
+  opres gap assess move BANK-A-GA-1 submit                then an executive: ... approve --comment \"...\"
+  opres gap assess show BANK-A-GA-1                       results, top gaps, gaps by area
+Formats and rules: docs/gap-assessment.md")]
+pub enum GapCommand {
+    /// List the frameworks: built in (the report's challenges, TLPT, operational resilience, the
+    /// FSA guideline) and imported.
+    Frameworks {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a framework, all or nothing, every problem listed: opres JSON, an OSCAL catalog, or
+    /// an OSCAL profile with --catalog.
+    Import {
+        /// The framework file.
+        file: PathBuf,
+        /// The OSCAL catalog an OSCAL profile selects from.
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+    },
+    /// Assessments of an institution against a framework.
+    #[command(subcommand)]
+    Assess(GapAssessCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GapAssessCommand {
+    /// The assessments, newest first.
+    List,
+    /// Start an assessment (from the latest one of the same institution and framework, if any).
+    Start {
+        /// The institution assessed.
+        #[arg(long)]
+        institution: String,
+        /// The framework id (see opres gap frameworks).
+        #[arg(long)]
+        framework: String,
+    },
+    /// Show an assessment: status, results, top gaps and gaps by area.
+    Show {
+        /// The assessment's key (e.g. BANK-A-GA-1).
+        key: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record one requirement's result and maturity in a draft.
+    Set {
+        /// The assessment's key.
+        key: String,
+        /// The requirement id.
+        requirement: String,
+        /// met, partly_met, not_met or not_applicable.
+        #[arg(long)]
+        result: String,
+        /// Why not applicable (required with not_applicable).
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// Current maturity (0 to the framework's scale maximum, usually 5).
+        #[arg(long)]
+        current: String,
+        /// Target maturity.
+        #[arg(long)]
+        target: String,
+        /// Why.
+        #[arg(long, default_value = "")]
+        rationale: String,
+        /// Evidence (repeat for several: a file, a link, an opres record).
+        #[arg(long)]
+        evidence: Vec<String>,
+        /// Owner of the requirement.
+        #[arg(long, default_value = "")]
+        owner: String,
+    },
+    /// Move an assessment: submit, return (with --comment), approve (executives) or lock.
+    Move {
+        /// The assessment's key.
+        key: String,
+        /// submit, return, approve or lock.
+        transition: String,
+        /// A comment (required to return; kept with an approval).
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -74,3 +74,28 @@ pub fn report_error(e: &anyhow::Error, lang: Lang) {
     // Context first, then each cause: the whole chain, never a debug dump.
     eprintln!("opres: {e:#}");
 }
+
+/// Display width, counting full-width characters as two columns.
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// Pads to a display width.
+pub fn pad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+/// Prints rows as aligned columns (two spaces apart); the last column is not padded.
+pub fn print_table(rows: &[Vec<String>]) {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> =
+        (0..cols).map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| width(s)).max().unwrap_or(0)).collect();
+    for r in rows {
+        let line: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(c, s)| if c + 1 == r.len() { s.clone() } else { pad(s, widths[c] + 2) })
+            .collect();
+        println!("{}", line.concat());
+    }
+}

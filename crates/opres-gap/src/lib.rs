@@ -9,7 +9,8 @@ pub mod oscal;
 pub mod problem;
 
 pub use assessment::{
-    Assessment, Basis, Entry, EntryRecord, Gap, Outcome, ProposalSeen, ResultCode, Status, Transition, WorkflowError, priority,
+    Assessment, Basis, Entry, EntryRecord, Gap, Outcome, ProposalSeen, ResultCode, Status, Transition, WorkflowError,
+    priority,
 };
 pub use framework::{BasicAction, Framework, FrameworkRecord, Level, Requirement, RequirementRecord, Topic, built_in};
 pub use problem::{ImportError, ImportProblem, Reason};

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly by design
 
 mod access;
+mod gap;
 mod import;
 mod regimes;
 mod register;

@@ -2,7 +2,7 @@
 //! and the REST API (the list through the same request, parsed the same way).
 
 use crate::cli::{FilterArgs, IncidentCommand, ListArgs};
-use crate::output::InputError;
+use crate::output::{InputError, pad, print_table};
 use chrono::Utc;
 use opres_app::{Actor, IncidentKey, IncidentListRequest, Register};
 use opres_domain::time::format_jst;
@@ -21,31 +21,6 @@ pub async fn run(register: Register, actor: &Actor, cmd: IncidentCommand) -> any
 
 fn short_time(t: &opres_domain::Timestamp) -> String {
     format_jst(t).chars().take(16).collect::<String>().replace('T', " ")
-}
-
-/// Display width, counting full-width characters as two columns.
-fn width(s: &str) -> usize {
-    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
-}
-
-/// Pads to a display width.
-fn pad(s: &str, w: usize) -> String {
-    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
-}
-
-/// Prints rows as aligned columns (two spaces apart); the last column is not padded.
-fn print_table(rows: &[Vec<String>]) {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> =
-        (0..cols).map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| width(s)).max().unwrap_or(0)).collect();
-    for r in rows {
-        let line: Vec<String> = r
-            .iter()
-            .enumerate()
-            .map(|(c, s)| if c + 1 == r.len() { s.clone() } else { pad(s, widths[c] + 2) })
-            .collect();
-        println!("{}", line.concat());
-    }
 }
 
 async fn list(register: &Register, actor: &Actor, args: ListArgs) -> anyhow::Result<()> {

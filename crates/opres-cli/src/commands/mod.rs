@@ -2,6 +2,7 @@
 
 mod analysis;
 mod export;
+mod gap;
 mod generate;
 mod import;
 mod incident;
@@ -41,6 +42,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Attack(cmd) => tlpt::attack(cmd, &cli.db, lang).await,
         Command::Tlpt(args) => tlpt::tlpt(args, &cli.db, lang).await,
         Command::Resilience(args) => resilience::run(args, &cli.db, lang).await,
+        Command::Gap(cmd) => gap::run(open(&cli.db).await?, &actor, cmd).await,
     }
 }
 

@@ -153,7 +153,11 @@ fn a_framework_written_back_as_a_record_validates_to_itself() {
         let f = built_in(file).unwrap().unwrap();
         assert_eq!(f.to_record().validate(file).unwrap(), f, "{file}");
     }
-    let catalog = oscal::import_catalog("low.json", &oscal_file("NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog-min.json")).unwrap();
+    let catalog = oscal::import_catalog(
+        "low.json",
+        &oscal_file("NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog-min.json"),
+    )
+    .unwrap();
     assert_eq!(catalog.to_record().validate("low.json").unwrap(), catalog);
 }
 

@@ -130,6 +130,8 @@ impl Page {
             "classify" => Permission::Classify,
             "edit_resilience" => Permission::EditResilience,
             "edit_tlpt" => Permission::EditTlpt,
+            "edit_gap" => Permission::EditGap,
+            "approve_gap" => Permission::ApproveGap,
             _ => Permission::ReadRegister,
         };
         self.caller.as_ref().is_some_and(|c| c.can(p))

@@ -1,0 +1,497 @@
+//! Gap assessment: frameworks (built in and imported), assessments of an institution against a
+//! framework with their workflow, and the gaps and priorities that follow from them.
+//!
+//! Frameworks imported by users are stored once, in opres's own format, and validated again when
+//! read; an assessment is one versioned document per institution and framework round, saved whole
+//! so two assessors cannot silently overwrite each other.
+
+use crate::error::Noun;
+use crate::regimes::Versioned;
+use crate::{Actor, AppError, Permission, Register};
+use chrono::NaiveDate;
+use opres_domain::{Bilingual, InstitutionCode, Problem, Timestamp};
+use opres_gap::{Assessment, EntryRecord, Framework, FrameworkRecord, Gap, ProposalSeen, Status, Transition, oscal};
+use opres_store::{Document, DocumentKind, DocumentSummary};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A framework as the catalogue lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrameworkSummary {
+    /// Stable id.
+    pub id: String,
+    /// Version of the catalogue.
+    pub version: String,
+    /// Name.
+    pub name: Bilingual,
+    /// Source and terms.
+    pub source: String,
+    /// Shipped with opres (true) or imported by a user.
+    pub built_in: bool,
+    /// Number of assessable requirements.
+    pub assessable: usize,
+}
+
+impl FrameworkSummary {
+    fn of(f: &Framework, built_in: bool) -> FrameworkSummary {
+        FrameworkSummary {
+            id: f.id.clone(),
+            version: f.version.clone(),
+            name: f.name.clone(),
+            source: f.source.clone(),
+            built_in,
+            assessable: f.assessable().count(),
+        }
+    }
+}
+
+/// One step of an assessment's workflow, kept so the page shows who moved it and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowStep {
+    /// The state it moved to.
+    pub status: Status,
+    /// Who moved it.
+    pub by: String,
+    /// When.
+    pub at: Timestamp,
+    /// What they said (an approval's comment, a return's reason).
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// An institution's assessment against one framework, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GapAssessmentRecord {
+    /// The institution assessed.
+    pub institution: InstitutionCode,
+    /// The framework's version when the assessment started.
+    pub framework_version: String,
+    /// The JST day it started.
+    pub started_on: NaiveDate,
+    /// The assessment it started from, if any.
+    pub previous: Option<String>,
+    /// Results, maturities and the workflow state.
+    pub assessment: Assessment,
+    /// Every workflow step, oldest first.
+    #[serde(default)]
+    pub history: Vec<WorkflowStep>,
+}
+
+/// An assessment in the list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GapAssessmentSummary {
+    /// Its key (`<institution>-GA-<n>`).
+    pub key: String,
+    /// The institution.
+    pub institution: String,
+    /// Framework id.
+    pub framework: String,
+    /// Its title (framework and start day).
+    pub title: String,
+    /// Stored version.
+    pub version: i64,
+    /// Last saved.
+    pub updated_at: Timestamp,
+}
+
+/// One assessment with what the page, the API and the report show of it.
+#[derive(Debug, Clone)]
+pub struct GapAssessmentView {
+    /// Its key.
+    pub key: String,
+    /// Stored version (send it back to change the assessment).
+    pub version: i64,
+    /// The stored record.
+    pub record: GapAssessmentRecord,
+    /// The framework it is assessed against.
+    pub framework: Framework,
+    /// Gaps of every applicable entry, highest priority first.
+    pub gaps: Vec<Gap>,
+    /// Sum of gaps per area (root node id).
+    pub gaps_by_area: BTreeMap<String, u32>,
+    /// Requirements changed since the previous assessment (`None`: there is none).
+    pub changed_since_previous: Option<Vec<String>>,
+}
+
+impl GapAssessmentView {
+    /// Assessable requirements without an entry yet.
+    pub fn unanswered(&self) -> usize {
+        self.framework.assessable().filter(|r| !self.record.assessment.entries.contains_key(&r.id)).count()
+    }
+
+    /// The one JSON shape of an assessment, for the API and `opres gap assess show --json`.
+    pub fn to_json(&self, lang: opres_domain::Lang) -> serde_json::Value {
+        use serde_json::json;
+        let a = &self.record.assessment;
+        json!({
+            "key": self.key,
+            "version": self.version,
+            "institution": self.record.institution.to_string(),
+            "framework": a.framework,
+            "framework_version": self.record.framework_version,
+            "framework_name": self.framework.name.get(lang),
+            "started_on": self.record.started_on,
+            "previous": self.record.previous,
+            "status": a.status.code(),
+            "status_label": a.status.label(lang),
+            "scale_max": a.scale_max,
+            "assessable": self.framework.assessable().count(),
+            "unanswered": self.unanswered(),
+            "entries": a.entries.iter().map(|(id, e)| json!({
+                "requirement": id,
+                "result": e.outcome.code().code(),
+                "result_label": e.outcome.code().label(lang),
+                "entry": e,
+            })).collect::<Vec<_>>(),
+            "gaps": self.gaps,
+            "gaps_by_area": self.gaps_by_area,
+            "changed_since_previous": self.changed_since_previous,
+            "history": self.record.history,
+        })
+    }
+}
+
+/// A framework file to import: its name (the format follows the extension and content) and bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct FrameworkFile<'a> {
+    /// The file name as the user gave it.
+    pub name: &'a str,
+    /// Its bytes.
+    pub bytes: &'a [u8],
+}
+
+impl Register {
+    /// Every framework: the built-in catalogues, then the imported ones by id.
+    pub async fn gap_frameworks(&self, actor: &Actor) -> Result<Vec<FrameworkSummary>, AppError> {
+        actor.require(Permission::ReadRegister)?;
+        let mut out: Vec<FrameworkSummary> =
+            built_in_frameworks()?.iter().map(|f| FrameworkSummary::of(f, true)).collect();
+        for summary in self.store.list_documents(DocumentKind::GapFramework).await? {
+            out.push(FrameworkSummary::of(&self.stored_framework(&summary.key).await?, false));
+        }
+        Ok(out)
+    }
+
+    /// One framework by id.
+    pub async fn gap_framework(&self, actor: &Actor, id: &str) -> Result<Framework, AppError> {
+        actor.require(Permission::ReadRegister)?;
+        self.framework_by_id(id).await
+    }
+
+    /// Imports a framework, all or nothing: an opres framework file (JSON), an OSCAL catalog, or an
+    /// OSCAL profile together with the catalog it selects from. Every problem is located.
+    pub async fn import_gap_framework(
+        &self,
+        actor: &Actor,
+        file: FrameworkFile<'_>,
+        catalog: Option<FrameworkFile<'_>>,
+    ) -> Result<FrameworkSummary, AppError> {
+        actor.require(Permission::EditGap)?;
+        let framework = read_framework(file, catalog)?;
+        if built_in_frameworks()?.iter().any(|f| f.id == framework.id)
+            || self.store.document(DocumentKind::GapFramework, &framework.id).await?.is_some()
+        {
+            return Err(AppError::invalid_field("id", Problem::AlreadyRegistered { value: framework.id.clone() }));
+        }
+        let doc = Document {
+            kind: DocumentKind::GapFramework,
+            key: framework.id.clone(),
+            institution: None,
+            title: framework.name.get(actor.lang()).to_string(),
+            body: crate::regimes::to_json(&framework.to_record())?,
+        };
+        self.store.save_document(&doc, None, &actor.audit()).await?;
+        Ok(FrameworkSummary::of(&framework, false))
+    }
+
+    /// The assessments the actor may see, newest first.
+    pub async fn gap_assessments(&self, actor: &Actor) -> Result<Vec<GapAssessmentSummary>, AppError> {
+        actor.require(Permission::ReadRegister)?;
+        let mut out: Vec<GapAssessmentSummary> = self
+            .store
+            .list_documents(DocumentKind::GapAssessment)
+            .await?
+            .into_iter()
+            .filter(|d| in_scope(actor, d))
+            .map(|d| {
+                let (framework, title) = d.title.split_once(" · ").unwrap_or(("", &d.title));
+                GapAssessmentSummary {
+                    framework: framework.to_string(),
+                    title: title.to_string(),
+                    institution: d.institution.clone().unwrap_or_default(),
+                    key: d.key,
+                    version: d.version,
+                    updated_at: d.updated_at,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then_with(|| b.key.cmp(&a.key)));
+        Ok(out)
+    }
+
+    /// Starts an assessment of `institution` against a framework. It starts from the latest
+    /// assessment of the same pair when there is one (its entries become the new draft's), so the
+    /// new round shows what changed.
+    pub async fn start_gap_assessment(
+        &self,
+        actor: &Actor,
+        institution: &InstitutionCode,
+        framework_id: &str,
+        today: NaiveDate,
+    ) -> Result<GapAssessmentSummary, AppError> {
+        actor.require(Permission::EditGap)?;
+        self.institution(actor, institution).await?;
+        let framework = self.framework_by_id(framework_id).await?;
+        let existing: Vec<DocumentSummary> = self
+            .store
+            .list_documents(DocumentKind::GapAssessment)
+            .await?
+            .into_iter()
+            .filter(|d| d.institution.as_deref() == Some(institution.as_str()))
+            .collect();
+        let n = existing.iter().filter_map(|d| assessment_number(&d.key)).max().unwrap_or(0) + 1;
+        let previous = existing
+            .iter()
+            .filter(|d| d.title.split_once(" · ").is_some_and(|(f, _)| f == framework.id))
+            .max_by_key(|d| assessment_number(&d.key))
+            .map(|d| d.key.clone());
+        let assessment = match &previous {
+            Some(key) => Assessment::from_previous(&self.stored_assessment(key).await?.value.assessment),
+            None => Assessment::new(&framework),
+        };
+        let record = GapAssessmentRecord {
+            institution: institution.clone(),
+            framework_version: framework.version.clone(),
+            started_on: today,
+            previous,
+            assessment,
+            history: vec![WorkflowStep {
+                status: Status::Draft,
+                by: actor.username().to_string(),
+                at: chrono::Utc::now(),
+                comment: String::new(),
+            }],
+        };
+        let key = format!("{institution}-GA-{n}");
+        let saved = self.save_assessment(actor, &key, &record, None).await?;
+        Ok(GapAssessmentSummary {
+            key,
+            institution: institution.to_string(),
+            framework: framework.id,
+            title: format!("{today}"),
+            version: saved.version,
+            updated_at: saved.updated_at,
+        })
+    }
+
+    /// One assessment with its gaps.
+    pub async fn gap_assessment(&self, actor: &Actor, key: &str) -> Result<GapAssessmentView, AppError> {
+        actor.require(Permission::ReadRegister)?;
+        let stored = self.stored_assessment(key).await?;
+        actor.require_sees(&stored.value.institution, Noun::GapAssessment, key)?;
+        let framework = self.framework_by_id(&stored.value.assessment.framework).await?;
+        let changed_since_previous = match &stored.value.previous {
+            Some(p) => {
+                let previous = self.stored_assessment(p).await?;
+                Some(stored.value.assessment.changed_since(&previous.value.assessment))
+            }
+            None => None,
+        };
+        let a = &stored.value.assessment;
+        Ok(GapAssessmentView {
+            key: key.to_string(),
+            version: stored.version.unwrap_or(0),
+            gaps: a.gaps(&framework),
+            gaps_by_area: a.gaps_by_area(&framework),
+            changed_since_previous,
+            framework,
+            record: stored.value,
+        })
+    }
+
+    /// Records one requirement's entry of a draft, based on `expected_version`. `proposal` is the
+    /// derived proposal the assessor had in front of them, if any (accepting or overriding it).
+    pub async fn record_gap_entry(
+        &self,
+        actor: &Actor,
+        key: &str,
+        requirement: &str,
+        entry: &EntryRecord,
+        proposal: Option<ProposalSeen>,
+        expected_version: Option<i64>,
+    ) -> Result<DocumentSummary, AppError> {
+        actor.require(Permission::EditGap)?;
+        let view = self.gap_assessment(actor, key).await?;
+        let expected_version = expected_version.ok_or(AppError::VersionRequired)?;
+        if !view.framework.get(requirement).is_some_and(|r| r.assessable) {
+            return Err(AppError::not_found(Noun::Requirement, requirement));
+        }
+        let mut record = view.record;
+        let entry = entry.validate(record.assessment.scale_max, proposal)?;
+        record.assessment.set(&view.framework, requirement, entry).map_err(workflow_refused)?;
+        self.save_assessment(actor, key, &record, Some(expected_version)).await
+    }
+
+    /// Moves an assessment through its workflow: submit, return (with a reason), approve
+    /// (executives only, with a comment) and lock.
+    pub async fn move_gap_assessment(
+        &self,
+        actor: &Actor,
+        key: &str,
+        transition: GapTransition,
+        comment: &str,
+        expected_version: Option<i64>,
+    ) -> Result<DocumentSummary, AppError> {
+        let t = match transition {
+            GapTransition::Submit => Transition::Submit,
+            GapTransition::Return => Transition::Return,
+            GapTransition::Approve => Transition::Approve { executive: actor.can(Permission::ApproveGap) },
+            GapTransition::Lock => Transition::Lock,
+        };
+        match t {
+            Transition::Approve { executive: false } => return Err(AppError::Forbidden),
+            Transition::Approve { .. } => actor.require(Permission::ApproveGap)?,
+            _ => actor.require(Permission::EditGap)?,
+        }
+        let view = self.gap_assessment(actor, key).await?;
+        let expected_version = expected_version.ok_or(AppError::VersionRequired)?;
+        if matches!(transition, GapTransition::Return) && comment.trim().is_empty() {
+            return Err(AppError::invalid_field("comment", Problem::Required));
+        }
+        let mut record = view.record;
+        let status = record.assessment.apply(t).map_err(workflow_refused)?;
+        record.history.push(WorkflowStep {
+            status,
+            by: actor.username().to_string(),
+            at: chrono::Utc::now(),
+            comment: comment.trim().to_string(),
+        });
+        self.save_assessment(actor, key, &record, Some(expected_version)).await
+    }
+
+    async fn save_assessment(
+        &self,
+        actor: &Actor,
+        key: &str,
+        record: &GapAssessmentRecord,
+        expected_version: Option<i64>,
+    ) -> Result<DocumentSummary, AppError> {
+        let doc = Document {
+            kind: DocumentKind::GapAssessment,
+            key: key.to_string(),
+            institution: Some(record.institution.to_string()),
+            // "<framework> · <started>": the list reads both without opening every body.
+            title: format!("{} · {}", record.assessment.framework, record.started_on),
+            body: crate::regimes::to_json(record)?,
+        };
+        Ok(self.store.save_document(&doc, expected_version, &actor.audit()).await?)
+    }
+
+    async fn stored_assessment(&self, key: &str) -> Result<Versioned<GapAssessmentRecord>, AppError> {
+        let stored: Versioned<Option<GapAssessmentRecord>> = self.load(DocumentKind::GapAssessment, key).await?;
+        match stored.value {
+            Some(value) => Ok(Versioned { value, version: stored.version }),
+            None => Err(AppError::not_found(Noun::GapAssessment, key)),
+        }
+    }
+
+    async fn framework_by_id(&self, id: &str) -> Result<Framework, AppError> {
+        if let Some(f) = built_in_frameworks()?.into_iter().find(|f| f.id == id) {
+            return Ok(f);
+        }
+        self.stored_framework(id).await
+    }
+
+    async fn stored_framework(&self, id: &str) -> Result<Framework, AppError> {
+        let stored: Versioned<Option<FrameworkRecord>> = self.load(DocumentKind::GapFramework, id).await?;
+        let record = stored.value.ok_or_else(|| AppError::not_found(Noun::Framework, id))?;
+        record.validate(id).map_err(|e| AppError::Internal(format!("stored framework '{id}' no longer validates: {e}")))
+    }
+}
+
+/// The workflow moves a front end can ask for (approval's executive check is the app's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GapTransition {
+    /// Draft → in review.
+    Submit,
+    /// In review → draft, with a reason.
+    Return,
+    /// In review → approved, by an executive.
+    Approve,
+    /// Approved → locked.
+    Lock,
+}
+
+impl GapTransition {
+    /// The transition for its code (`submit`, `return`, `approve`, `lock`).
+    pub fn parse(code: &str) -> Result<GapTransition, AppError> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "submit" => Ok(GapTransition::Submit),
+            "return" => Ok(GapTransition::Return),
+            "approve" => Ok(GapTransition::Approve),
+            "lock" => Ok(GapTransition::Lock),
+            other => Err(AppError::invalid_field(
+                "transition",
+                Problem::UnknownCode {
+                    value: other.to_string(),
+                    expected: vec!["submit", "return", "approve", "lock"],
+                },
+            )),
+        }
+    }
+}
+
+/// Every built-in catalogue, validated (a broken one is a defect of opres, not of the user).
+fn built_in_frameworks() -> Result<Vec<Framework>, AppError> {
+    opres_gap::framework::BUILT_IN
+        .iter()
+        .map(|(file, _)| match opres_gap::built_in(file) {
+            Some(Ok(f)) => Ok(f),
+            Some(Err(e)) => Err(AppError::Internal(format!("built-in framework {file}: {e}"))),
+            None => Err(AppError::Internal(format!("built-in framework {file} is missing"))),
+        })
+        .collect()
+}
+
+/// Reads a framework file by its format: OSCAL catalog, OSCAL profile (with its catalog) or
+/// opres's own JSON.
+fn read_framework(file: FrameworkFile<'_>, catalog: Option<FrameworkFile<'_>>) -> Result<Framework, AppError> {
+    let head: serde_json::Value = oscal::parse_json(file.name, file.bytes)?;
+    if head.get("catalog").is_some() {
+        return Ok(oscal::import_catalog(file.name, file.bytes)?);
+    }
+    if head.get("profile").is_some() {
+        let Some(catalog) = catalog else {
+            return Err(AppError::invalid_field("catalog", Problem::Required));
+        };
+        let catalog = oscal::import_catalog(catalog.name, catalog.bytes)?;
+        return Ok(oscal::resolve_profile(file.name, file.bytes, &catalog)?);
+    }
+    let record: FrameworkRecord = oscal::parse_json(file.name, file.bytes)?;
+    Ok(record.validate(file.name)?)
+}
+
+fn in_scope(actor: &Actor, d: &DocumentSummary) -> bool {
+    match (actor.scope_filter(), d.institution.as_deref()) {
+        (None, _) => true,
+        (Some(codes), Some(i)) => codes.iter().any(|c| c.as_str() == i),
+        (Some(_), None) => false,
+    }
+}
+
+fn assessment_number(key: &str) -> Option<u32> {
+    key.rsplit_once("-GA-")?.1.parse().ok()
+}
+
+fn workflow_refused(e: opres_gap::WorkflowError) -> AppError {
+    use opres_domain::Lang;
+    use opres_gap::WorkflowError as W;
+    let ja = match &e {
+        W::NotFrom { from, .. } => format!("{}のギャップ評価にはこの操作を行えません", from.label(Lang::Ja)),
+        W::NotExecutive => "承認できるのは経営層の役割を持つ利用者だけです".to_string(),
+        W::NotEditable(s) => format!("{}のギャップ評価は編集できません（下書きに戻してください）", s.label(Lang::Ja)),
+        W::OffScale { value, max } => format!("成熟度 {value} は尺度の上限 {max} を超えています"),
+        W::UnknownRequirement(id) => format!("「{id}」はこのフレームワークの評価対象の要件ではありません"),
+    };
+    AppError::Refused { kind: "workflow", message: crate::Message::new(ja, e.to_string()) }
+}

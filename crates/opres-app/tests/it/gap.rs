@@ -1,0 +1,261 @@
+//! Gap assessment through the door: frameworks (built in and imported), an assessment's entries
+//! and workflow, with the scope, role and version rules of every other use case.
+
+use opres_app::gap::{FrameworkFile, GapTransition};
+use opres_app::{Actor, AppError, Channel, NewUser, Register};
+use opres_domain::record::InstitutionRecord;
+use opres_domain::{InstitutionCode, Lang, RawScalar};
+use opres_gap::{EntryRecord, Outcome, ProposalSeen, ResultCode, Status};
+use opres_store::{AuditContext, Role, UserScope, engine_tests};
+use serde_json::json;
+
+fn code(c: &str) -> InstitutionCode {
+    InstitutionCode::parse(c).unwrap()
+}
+
+async fn person(register: &Register, name: &str, role: Role, scope: UserScope) -> Actor {
+    let new = NewUser {
+        username: name.into(),
+        display_name: String::new(),
+        password: "a long enough pass".into(),
+        role,
+        scope,
+    };
+    Actor::user(&register.add_user(new, &AuditContext::new("test")).await.unwrap(), Channel::Web, Lang::En)
+}
+
+async fn two_banks(register: &Register) -> Actor {
+    let admin = Actor::cli(Lang::En);
+    for c in ["BANK-A", "BANK-B"] {
+        let i: InstitutionRecord =
+            serde_json::from_value(json!({"code": c, "name_ja": "銀行", "institution_type": "regional_bank"})).unwrap();
+        register.create_institution(&admin, i).await.unwrap();
+    }
+    admin
+}
+
+fn entry(result: &str, current: i64, target: i64) -> EntryRecord {
+    EntryRecord {
+        result: result.into(),
+        current: Some(RawScalar::Int(current)),
+        target: Some(RawScalar::Int(target)),
+        ..Default::default()
+    }
+}
+
+fn oscal(name: &str) -> Vec<u8> {
+    let path = format!("{}/../../../shared/data/oscal/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+engine_tests!(an_assessment_goes_from_draft_to_approval_and_the_next_round_shows_what_changed, |db| {
+    let register = Register::new(db.store.clone());
+    two_banks(&register).await;
+    let analyst = person(&register, "ana", Role::Analyst, UserScope::All).await;
+    let exec = person(&register, "exe", Role::Executive, UserScope::All).await;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+
+    let frameworks = register.gap_frameworks(&analyst).await.unwrap();
+    assert!(frameworks.iter().any(|f| f.id == "fsa_report_challenges" && f.built_in && f.assessable == 16));
+
+    let started =
+        register.start_gap_assessment(&analyst, &code("BANK-A"), "fsa_report_challenges", today).await.unwrap();
+    assert_eq!(started.key, "BANK-A-GA-1");
+    let v = register.gap_assessment(&analyst, &started.key).await.unwrap();
+    assert_eq!((v.unanswered(), v.record.assessment.status), (16, Status::Draft));
+    assert!(v.changed_since_previous.is_none());
+
+    // Every problem of one entry at once, nothing saved; a grouping node is not assessable.
+    let bad = EntryRecord { result: "nearly".into(), target: Some(RawScalar::Int(7)), ..Default::default() };
+    let err = register
+        .record_gap_entry(&analyst, &started.key, "operations.storage.monitoring", &bad, None, Some(v.version))
+        .await
+        .unwrap_err();
+    let fields: Vec<_> = err.problems().iter().filter_map(|p| p.field.clone()).collect();
+    assert_eq!(fields, ["result", "current", "target"], "{err:?}");
+    let err = register
+        .record_gap_entry(&analyst, &started.key, "operations", &entry("met", 3, 3), None, Some(v.version))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::NotFound { .. }), "{err:?}");
+
+    // An override of a derived proposal needs its reason, and keeps it.
+    let seen = Some(ProposalSeen { proposed: ResultCode::NotMet, derived_on: today });
+    let s = register
+        .record_gap_entry(
+            &analyst,
+            &started.key,
+            "operations.storage.monitoring",
+            &entry("partly_met", 1, 4),
+            None,
+            Some(v.version),
+        )
+        .await
+        .unwrap();
+    let err = register
+        .record_gap_entry(
+            &analyst,
+            &started.key,
+            "operations.capacity.design",
+            &entry("met", 4, 4),
+            seen,
+            Some(s.version),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.problems()[0].field.as_deref(), Some("override_reason"));
+    // A stale version is refused: two assessors cannot overwrite each other.
+    let err = register
+        .record_gap_entry(
+            &analyst,
+            &started.key,
+            "operations.capacity.design",
+            &entry("met", 4, 4),
+            None,
+            Some(v.version),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Conflict { .. }), "{err:?}");
+    let s = register
+        .record_gap_entry(
+            &analyst,
+            &started.key,
+            "operations.capacity.design",
+            &EntryRecord { override_reason: "capacity was redesigned in October".into(), ..entry("met", 4, 4) },
+            seen,
+            Some(s.version),
+        )
+        .await
+        .unwrap();
+    let v = register.gap_assessment(&analyst, &started.key).await.unwrap();
+    assert_eq!(v.gaps[0].requirement, "operations.storage.monitoring");
+    assert_eq!(v.gaps[0].gap, 3);
+    assert_eq!(v.gaps_by_area.get("operations"), Some(&3));
+
+    // Workflow: an analyst cannot approve; an executive can, with the comment kept.
+    let s =
+        register.move_gap_assessment(&analyst, &started.key, GapTransition::Submit, "", Some(s.version)).await.unwrap();
+    let err = register
+        .move_gap_assessment(&analyst, &started.key, GapTransition::Approve, "ok", Some(s.version))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Forbidden));
+    let err = register
+        .record_gap_entry(
+            &analyst,
+            &started.key,
+            "operations.capacity.design",
+            &entry("met", 4, 4),
+            None,
+            Some(s.version),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Refused { kind: "workflow", .. }), "{err:?}");
+    register
+        .move_gap_assessment(&exec, &started.key, GapTransition::Approve, "approved for FY2026", Some(s.version))
+        .await
+        .unwrap();
+    let v = register.gap_assessment(&exec, &started.key).await.unwrap();
+    assert_eq!(v.record.assessment.status, Status::Approved);
+    assert_eq!(v.record.history.last().unwrap().comment, "approved for FY2026");
+    assert_eq!(v.record.history.last().unwrap().by, "exe");
+
+    // The next round starts from this one and shows the requirement changed since.
+    let next = register.start_gap_assessment(&analyst, &code("BANK-A"), "fsa_report_challenges", today).await.unwrap();
+    assert_eq!(next.key, "BANK-A-GA-2");
+    let n = register.gap_assessment(&analyst, &next.key).await.unwrap();
+    assert_eq!(n.record.previous.as_deref(), Some("BANK-A-GA-1"));
+    assert_eq!(n.record.assessment.status, Status::Draft);
+    assert_eq!(n.changed_since_previous.as_deref(), Some(&[][..]));
+    register
+        .record_gap_entry(
+            &analyst,
+            &next.key,
+            "operations.storage.monitoring",
+            &entry("met", 4, 4),
+            None,
+            Some(n.version),
+        )
+        .await
+        .unwrap();
+    let n = register.gap_assessment(&analyst, &next.key).await.unwrap();
+    assert_eq!(n.changed_since_previous.unwrap(), ["operations.storage.monitoring"]);
+    assert_eq!(n.record.assessment.entries["operations.storage.monitoring"].outcome, Outcome::Met);
+});
+
+engine_tests!(scoped_users_see_only_their_institutions_assessments, |db| {
+    let register = Register::new(db.store.clone());
+    two_banks(&register).await;
+    let analyst = person(&register, "ana", Role::Analyst, UserScope::All).await;
+    let a_only = person(&register, "a-only", Role::Analyst, UserScope::Institutions(vec![code("BANK-A")])).await;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let b = register.start_gap_assessment(&analyst, &code("BANK-B"), "fsa_report_challenges", today).await.unwrap();
+    let a = register.start_gap_assessment(&a_only, &code("BANK-A"), "fsa_report_challenges", today).await.unwrap();
+    let seen: Vec<_> = register.gap_assessments(&a_only).await.unwrap().into_iter().map(|s| s.key).collect();
+    assert_eq!(seen, std::slice::from_ref(&a.key));
+    let err = register.gap_assessment(&a_only, &b.key).await.unwrap_err();
+    assert!(matches!(err, AppError::NotFound { .. }), "{err:?}");
+    let err =
+        register.start_gap_assessment(&a_only, &code("BANK-B"), "fsa_report_challenges", today).await.unwrap_err();
+    assert!(matches!(err, AppError::NotFound { .. }), "{err:?}");
+    let reporter = person(&register, "rep", Role::Reporter, UserScope::All).await;
+    let err =
+        register.start_gap_assessment(&reporter, &code("BANK-B"), "fsa_report_challenges", today).await.unwrap_err();
+    assert!(matches!(err, AppError::Forbidden));
+    assert_eq!(register.gap_assessments(&analyst).await.unwrap().len(), 2);
+});
+
+engine_tests!(the_sp800_53_low_profile_imports_and_a_broken_file_saves_nothing, |db| {
+    let register = Register::new(db.store.clone());
+    two_banks(&register).await;
+    let analyst = person(&register, "ana", Role::Analyst, UserScope::All).await;
+    let catalog_bytes = oscal("NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog-min.json");
+    let profile_bytes = oscal("NIST_SP-800-53_rev5_LOW-baseline_profile.json");
+    let profile = FrameworkFile { name: "low-profile.json", bytes: &profile_bytes };
+    // A profile alone is refused: it needs the catalog it selects from.
+    let err = register.import_gap_framework(&analyst, profile, None).await.unwrap_err();
+    assert_eq!(err.problems()[0].field.as_deref(), Some("catalog"));
+    let catalog = FrameworkFile { name: "low-catalog.json", bytes: &catalog_bytes };
+    let f = register.import_gap_framework(&analyst, profile, Some(catalog)).await.unwrap();
+    assert_eq!(f.assessable, 149, "131 base controls and 18 enhancements");
+    let framework = register.gap_framework(&analyst, &f.id).await.unwrap();
+    assert_eq!(
+        framework
+            .requirements
+            .iter()
+            .filter(|r| r.assessable
+                && r.parent.as_deref().is_some_and(|p| framework.get(p).is_some_and(|g| !g.assessable)))
+            .count(),
+        131
+    );
+    // The same id again is refused, by name.
+    let err = register.import_gap_framework(&analyst, profile, Some(catalog)).await.unwrap_err();
+    assert_eq!(err.problems()[0].kind, "already_registered");
+    // It can be assessed.
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let s = register.start_gap_assessment(&analyst, &code("BANK-A"), &f.id, today).await.unwrap();
+    let v = register.gap_assessment(&analyst, &s.key).await.unwrap();
+    assert_eq!(v.unanswered(), 149);
+    register
+        .record_gap_entry(&analyst, &s.key, "ac-2", &entry("partly_met", 2, 4), None, Some(v.version))
+        .await
+        .unwrap();
+
+    // A broken catalog: every problem located, and nothing saved.
+    let before = register.gap_frameworks(&analyst).await.unwrap().len();
+    let broken = br#"{"catalog": {"uuid": "x", "metadata": {"title": "Broken"}, "groups": [{"id": "g", "title": "G", "controls": [{"id": "c1"}, {"id": "c1", "title": "dup"}]}]}}"#;
+    let err = register
+        .import_gap_framework(&analyst, FrameworkFile { name: "broken.json", bytes: broken }, None)
+        .await
+        .unwrap_err();
+    assert!(err.problems().len() >= 2, "{:?}", err.problems());
+    assert!(err.problems().iter().all(|p| p.message.en.starts_with("broken.json")), "{:?}", err.problems());
+    let err = register
+        .import_gap_framework(&analyst, FrameworkFile { name: "syntax.json", bytes: b"{\"catalog\": [" }, None)
+        .await
+        .unwrap_err();
+    assert!(err.problems()[0].message.ja.contains("JSON として読めません"), "{:?}", err.problems());
+    assert_eq!(register.gap_frameworks(&analyst).await.unwrap().len(), before);
+});
