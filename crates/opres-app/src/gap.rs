@@ -284,6 +284,29 @@ impl Register {
         })
     }
 
+    /// Starts an assessment from what a form or the API gives (institution code and framework id
+    /// as typed): the role first, then both choices, every problem at once.
+    pub async fn start_gap_assessment_from(
+        &self,
+        actor: &Actor,
+        institution: &str,
+        framework_id: &str,
+        today: NaiveDate,
+    ) -> Result<GapAssessmentSummary, AppError> {
+        actor.require(Permission::EditGap)?;
+        let mut problems = opres_domain::ValidationErrors::default();
+        for (field, value) in [("institution", institution), ("framework", framework_id)] {
+            if value.trim().is_empty() {
+                problems.push(field, Problem::Required);
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems.into());
+        }
+        let code = crate::institution_code(institution.trim())?;
+        self.start_gap_assessment(actor, &code, framework_id.trim(), today).await
+    }
+
     /// One assessment with its gaps.
     pub async fn gap_assessment(&self, actor: &Actor, key: &str) -> Result<GapAssessmentView, AppError> {
         actor.require(Permission::ReadRegister)?;

@@ -6,17 +6,19 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// One file per module and language, so each module's strings live beside each other.
-const JA: [&str; 4] = [
+const JA: [&str; 5] = [
     include_str!("../i18n/ja.txt"),
     include_str!("../i18n/analysis.ja.txt"),
     include_str!("../i18n/resilience.ja.txt"),
     include_str!("../i18n/tlpt.ja.txt"),
+    include_str!("../i18n/gap.ja.txt"),
 ];
-const EN: [&str; 4] = [
+const EN: [&str; 5] = [
     include_str!("../i18n/en.txt"),
     include_str!("../i18n/analysis.en.txt"),
     include_str!("../i18n/resilience.en.txt"),
     include_str!("../i18n/tlpt.en.txt"),
+    include_str!("../i18n/gap.en.txt"),
 ];
 
 /// `key = value` per line; `#` starts a comment line. Values are plain text (templates escape them).
@@ -27,7 +29,7 @@ fn entries(text: &'static str) -> impl Iterator<Item = (&'static str, &'static s
         .filter_map(|l| l.split_once('=').map(|(k, v)| (k.trim(), v.trim())))
 }
 
-fn parse(files: [&'static str; 4]) -> HashMap<&'static str, &'static str> {
+fn parse(files: [&'static str; 5]) -> HashMap<&'static str, &'static str> {
     files.into_iter().flat_map(entries).collect()
 }
 

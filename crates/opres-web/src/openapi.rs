@@ -37,6 +37,8 @@ Errors are RFC 9457 problem details in the language of `Accept-Language` (ja or 
         api::analysis::search, api::analysis::similar, api::analysis::suggestion, api::analysis::classify,
         api::analysis::classify_text, api::analysis::trends, api::analysis::report,
         api::regimes::obligations, api::regimes::inputs, api::regimes::save_inputs,
+        api::gap::frameworks, api::gap::framework, api::gap::import, api::gap::assessments, api::gap::start,
+        api::gap::assessment, api::gap::record_entry, api::gap::transition,
     ),
     components(schemas(IncidentRecordDoc, InstitutionRecordDoc, SystemRecordDoc, TimelineRecordDoc, ReportSubmissionRecordDoc, ProblemDoc, FieldProblemDoc)),
     modifiers(&BearerAuth),
@@ -46,6 +48,7 @@ Errors are RFC 9457 problem details in the language of `Accept-Language` (ja or 
         (name = "institutions", description = "Institutions and their systems"),
         (name = "analysis", description = "Failure analysis: search, similar past incidents, classification suggestions with accept/correct, trends and the yearly report"),
         (name = "tlpt", description = "TLPT programmes: engagements' assessment, metrics, management report, Navigator layers, findings; the ATT&CK catalogue"),
+        (name = "gap", description = "Gap assessment: frameworks (built in, OSCAL, imported), assessments of an institution against a framework with their gaps and workflow"),
         (name = "meta", description = "Server status"),
     )
 )]

@@ -90,8 +90,7 @@ async fn assess(register: &Register, actor: &Actor, cmd: GapAssessCommand) -> an
             print_table(&rows);
         }
         GapAssessCommand::Start { institution, framework } => {
-            let code = opres_app::institution_code(&institution)?;
-            let s = register.start_gap_assessment(actor, &code, &framework, opres_app::today()).await?;
+            let s = register.start_gap_assessment_from(actor, &institution, &framework, opres_app::today()).await?;
             println!("{}", s.key);
         }
         GapAssessCommand::Show { key, json } => {

@@ -6,6 +6,7 @@
 //! the rendering of errors as problem details are the edge's (`crate::edge`).
 
 pub(crate) mod analysis;
+pub(crate) mod gap;
 pub(crate) mod incidents;
 pub(crate) mod institutions;
 pub(crate) mod regimes;
@@ -23,6 +24,7 @@ pub(crate) fn routes(r: crate::routes::Routes) -> crate::routes::Routes {
     let r = tlpt::routes(r);
     let r = analysis::routes(r);
     let r = regimes::routes(r);
+    let r = gap::routes(r);
     incidents::routes(r)
 }
 

@@ -17,7 +17,7 @@ pub(super) fn routes(r: Routes) -> Routes {
 
 /// Every kind of object the audit trail records: the register's own, then the stored documents
 /// (`opres_store::DocumentKind` codes, checked by a test below).
-const OBJECT_KINDS: [&str; 14] = [
+const OBJECT_KINDS: [&str; 17] = [
     "incident",
     "institution",
     "system",
@@ -32,6 +32,9 @@ const OBJECT_KINDS: [&str; 14] = [
     "classifier_model",
     "regime_settings",
     "regime_inputs",
+    "gap_framework",
+    "gap_assessment",
+    "gap_roadmap",
 ];
 
 #[derive(Deserialize)]

@@ -5,12 +5,14 @@ mod account;
 mod analysis;
 mod audit;
 mod dashboard;
+mod gap;
 mod incidents;
 mod institutions;
 mod login;
 mod reports;
 mod resilience;
 mod tlpt;
+pub(crate) mod upload;
 mod users;
 
 use crate::AppState;
@@ -44,6 +46,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
     let r = resilience::routes(r);
     let r = tlpt::routes(r);
     let r = reports::routes(r);
+    let r = gap::routes(r);
     audit::routes(r)
 }
 

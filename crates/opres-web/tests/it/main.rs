@@ -6,6 +6,7 @@ mod analysis;
 mod api;
 mod browser;
 mod chromium;
+mod gap;
 mod limits;
 mod matrix;
 mod reports_due;

@@ -173,6 +173,7 @@ fn expectation(method: &str, path: &str, fx: &Fixture, inst: &str) -> Case {
         (m, p) => crate::analysis::matrix(m, p, inst)
             .or_else(|| crate::resilience::matrix(m, p, inst))
             .or_else(|| crate::tlpt::matrix(m, p, inst))
+            .or_else(|| crate::gap::matrix(m, p, inst))
             .unwrap_or_else(|| panic!("route {m} {p} has no expectation in the authorisation matrix: add one")),
     }
 }
@@ -265,6 +266,7 @@ engine_tests!(every_route_every_role_every_scope, |db| {
     crate::analysis::matrix_fixture(&app.register).await;
     crate::resilience::matrix_fixture(&app.register).await;
     crate::tlpt::matrix_fixture(&app.register).await;
+    crate::gap::matrix_fixture(&app.register).await;
     let in_scope = UserScope::Institutions(vec![opres_domain::InstitutionCode::parse("BANK-IN").unwrap()]);
     let mut whos = vec![Who::Anon];
     for role in Role::ALL {

@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::edge::actor_of;
 use crate::middleware::form_pairs;
+use crate::views::upload::{Upload, read_upload};
 use crate::views::{Ctx, Page, PageError, render, require};
 use askama::Template;
 use axum::body::Bytes;

@@ -86,44 +86,6 @@ pub(crate) async fn list(State(s): State<AppState>, ctx: Ctx, caller: Caller) ->
     list_page(&s, &ctx, &caller, vec![], vec![]).await
 }
 
-/// The fields and the file of an upload form.
-struct Upload {
-    fields: HashMap<String, String>,
-    file: Option<(String, Vec<u8>)>,
-}
-
-async fn read_upload(mp: Result<Multipart, MultipartRejection>) -> Result<Upload, Problem> {
-    let mut mp = mp.map_err(|_| Problem::Required)?;
-    let mut up = Upload { fields: HashMap::new(), file: None };
-    loop {
-        match mp.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_string();
-                let file_name = field.file_name().map(str::to_string);
-                let bytes = field.bytes().await.map_err(|e| {
-                    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                        Problem::FileTooLarge { max_bytes: crate::limits::UPLOAD_MAX as u64 }
-                    } else {
-                        Problem::BadFormat { value: e.body_text(), hint: "multipart/form-data" }
-                    }
-                })?;
-                match file_name {
-                    Some(f) if name == "file" => {
-                        if !bytes.is_empty() {
-                            up.file = Some((f, bytes.to_vec()));
-                        }
-                    }
-                    _ => {
-                        up.fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
-                    }
-                }
-            }
-            Ok(None) => return Ok(up),
-            Err(e) => return Err(Problem::BadFormat { value: e.body_text(), hint: "multipart/form-data" }),
-        }
-    }
-}
-
 fn field_problem(field: &str, problem: Problem) -> TlptAppError {
     let mut e = ValidationErrors::default();
     e.push(field, problem);
@@ -131,7 +93,7 @@ fn field_problem(field: &str, problem: Problem) -> TlptAppError {
 }
 
 fn file_text(up: &Upload) -> Result<String, TlptAppError> {
-    let Some((name, bytes)) = &up.file else { return Err(field_problem("file", Problem::Required)) };
+    let Some((name, bytes)) = up.file("file") else { return Err(field_problem("file", Problem::Required)) };
     String::from_utf8(bytes.clone())
         .map_err(|_| field_problem("file", Problem::BadFormat { value: name.clone(), hint: "UTF-8 JSON" }))
 }

@@ -1,0 +1,148 @@
+//! `/gap`: frameworks (list, one with its requirements, import) and gap assessments (list, start,
+//! one with its gaps, record a requirement's entry, move through the workflow).
+//!
+//! Every handler calls one `opres-app` gap use case with the [`Actor`]: role and institution scope
+//! are checked there (an assessment of another institution is "not found"), as for the pages and
+//! the command line. An assessment is versioned as a whole: reads carry its `ETag`, every change
+//! sends it back in `If-Match`.
+
+use super::{etag, if_match, json_body};
+use crate::AppState;
+use crate::edge::{Failed, RequestLang};
+use crate::views::upload::read_upload;
+use axum::Json;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::handler::Handler;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use opres_app::gap::{FrameworkFile, GapTransition};
+use opres_app::{Actor, AppError, today};
+use opres_domain::{Lang, Problem};
+use opres_gap::EntryRecord;
+use serde::Deserialize;
+use serde_json::json;
+
+pub(crate) fn routes(r: crate::routes::Routes) -> crate::routes::Routes {
+    r.get("/api/v1/gap/frameworks", frameworks)
+        .post("/api/v1/gap/frameworks", import.layer(DefaultBodyLimit::max(crate::limits::UPLOAD_MAX)))
+        .get("/api/v1/gap/frameworks/{id}", framework)
+        .get("/api/v1/gap/assessments", assessments)
+        .post("/api/v1/gap/assessments", start)
+        .get("/api/v1/gap/assessments/{key}", assessment)
+        .put("/api/v1/gap/assessments/{key}/entries/{requirement}", record_entry)
+        .post("/api/v1/gap/assessments/{key}/transitions", transition)
+}
+
+#[utoipa::path(get, path = "/api/v1/gap/frameworks", tag = "gap", summary = "Every framework: the built-in catalogues, then the imported ones (id, version, name, source, built_in, assessable)", responses((status = 200, description = "OK: `items`"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn frameworks(State(s): State<AppState>, actor: Actor) -> Result<impl IntoResponse, Failed> {
+    let items = s.register.gap_frameworks(&actor).await?;
+    Ok(Json(json!({ "total": items.len(), "items": items })))
+}
+
+#[utoipa::path(get, path = "/api/v1/gap/frameworks/{id}", tag = "gap", summary = "One framework with its requirement tree (opres framework format, docs/gap-assessment.md)", params(("id" = String, Path, description = "Framework id, e.g. fsa_report_challenges")), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such framework", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn framework(
+    State(s): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, Failed> {
+    let f = s.register.gap_framework(&actor, &id).await?;
+    Ok(Json(serde_json::to_value(f.to_record()).map_err(|e| AppError::Internal(e.to_string()))?))
+}
+
+#[utoipa::path(post, path = "/api/v1/gap/frameworks", tag = "gap", summary = "Import a framework, all or nothing (multipart/form-data: `file` = opres framework JSON, OSCAL catalog or OSCAL profile; `catalog` = the catalog a profile selects from). Every problem is located (file, JSON pointer, field)", responses((status = 201, description = "Imported: the framework's summary"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 413, description = "Past the upload limit", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Every problem of the file(s); nothing saved", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn import(
+    State(s): State<AppState>,
+    actor: Actor,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Result<impl IntoResponse, Failed> {
+    actor.require(opres_app::Permission::EditGap)?;
+    let up = read_upload(mp).await.map_err(|p| AppError::invalid_field("file", p))?;
+    let Some((name, bytes)) = up.file("file") else {
+        return Err(AppError::invalid_field("file", Problem::Required).into());
+    };
+    let catalog = up.file("catalog").map(|(n, b)| FrameworkFile { name: n, bytes: b });
+    let done = s.register.import_gap_framework(&actor, FrameworkFile { name, bytes }, catalog).await?;
+    Ok((StatusCode::CREATED, Json(done)))
+}
+
+#[utoipa::path(get, path = "/api/v1/gap/assessments", tag = "gap", summary = "The gap assessments the caller may see (their institutions only), newest first", responses((status = 200, description = "OK: `items` with key, institution, framework, title, version, updated_at"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn assessments(State(s): State<AppState>, actor: Actor) -> Result<impl IntoResponse, Failed> {
+    let items = s.register.gap_assessments(&actor).await?;
+    Ok(Json(json!({ "total": items.len(), "items": items })))
+}
+
+/// What starts an assessment.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct StartBody {
+    institution: String,
+    framework: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/gap/assessments", tag = "gap", summary = "Start an assessment of an institution against a framework (it starts from the latest assessment of the same pair, if any)", request_body(content = serde_json::Value, description = "{\"institution\": \"BANK-A\", \"framework\": \"fsa_report_challenges\"}"), responses((status = 201, description = "Started: its key and version"), (status = 400, description = "Malformed body", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Institution or framework not found (or outside the caller's institutions)", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Every field problem", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn start(
+    State(s): State<AppState>,
+    actor: Actor,
+    body: Result<Json<StartBody>, JsonRejection>,
+) -> Result<impl IntoResponse, Failed> {
+    let b = json_body(body)?;
+    let started = s.register.start_gap_assessment_from(&actor, &b.institution, &b.framework, today()).await?;
+    Ok((StatusCode::CREATED, etag(started.version), Json(started)))
+}
+
+#[utoipa::path(get, path = "/api/v1/gap/assessments/{key}", tag = "gap", summary = "One assessment: entries, gaps (highest priority first), gaps by area, changes since the previous round, workflow history; its ETag is the version to send back", params(("key" = String, Path, description = "Assessment key, e.g. BANK-A-GA-1")), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn assessment(
+    State(s): State<AppState>,
+    actor: Actor,
+    RequestLang(lang): RequestLang,
+    Path(key): Path<String>,
+) -> Result<impl IntoResponse, Failed> {
+    let v = s.register.gap_assessment(&actor, &key).await?;
+    Ok((etag(v.version), Json(v.to_json(lang))))
+}
+
+async fn reread(s: &AppState, actor: &Actor, key: &str, lang: Lang) -> Result<impl IntoResponse + use<>, Failed> {
+    let v = s.register.gap_assessment(actor, key).await?;
+    Ok((etag(v.version), Json(v.to_json(lang))))
+}
+
+#[utoipa::path(put, path = "/api/v1/gap/assessments/{key}/entries/{requirement}", tag = "gap", summary = "Record one requirement's entry of a draft (If-Match required). Not applicable needs its reason; maturities are on the framework's scale", params(("key" = String, Path, description = "Assessment key"), ("requirement" = String, Path, description = "An assessable requirement id of the framework"), ("If-Match" = String, Header, description = "The version read (its ETag)")), request_body(content = serde_json::Value, description = "result, not_applicable_reason, current, target, rationale, evidence[], owner, reviewer, linked_records, override_reason"), responses((status = 200, description = "Saved: the assessment with its new ETag"), (status = 400, description = "Malformed If-Match or body", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 409, description = "Not a draft", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Every field problem", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn record_entry(
+    State(s): State<AppState>,
+    actor: Actor,
+    RequestLang(lang): RequestLang,
+    Path((key, requirement)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Result<Json<EntryRecord>, JsonRejection>,
+) -> Result<impl IntoResponse, Failed> {
+    let version = if_match(&headers)?;
+    let entry = json_body(body)?;
+    s.register.record_gap_entry(&actor, &key, &requirement, &entry, None, version).await?;
+    reread(&s, &actor, &key, lang).await
+}
+
+/// A workflow move.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct TransitionBody {
+    transition: String,
+    comment: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/gap/assessments/{key}/transitions", tag = "gap", summary = "Move an assessment: submit, return (comment required), approve (executives only), lock (If-Match required)", params(("key" = String, Path, description = "Assessment key"), ("If-Match" = String, Header, description = "The version read (its ETag)")), request_body(content = serde_json::Value, description = "{\"transition\": \"submit\", \"comment\": \"\"}"), responses((status = 200, description = "Moved: the assessment with its new ETag"), (status = 400, description = "Malformed If-Match or body", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 409, description = "Not allowed from the current state", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Unknown transition or missing comment", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn transition(
+    State(s): State<AppState>,
+    actor: Actor,
+    RequestLang(lang): RequestLang,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<TransitionBody>, JsonRejection>,
+) -> Result<impl IntoResponse, Failed> {
+    let version = if_match(&headers)?;
+    let b = json_body(body)?;
+    let t = GapTransition::parse(&b.transition)?;
+    s.register.move_gap_assessment(&actor, &key, t, &b.comment, version).await?;
+    reread(&s, &actor, &key, lang).await
+}

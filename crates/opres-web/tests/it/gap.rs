@@ -1,0 +1,268 @@
+//! Gap assessment over HTTP: the pages (start, record an entry, refusals with every problem, a
+//! stale form, the workflow up to an executive's approval) and the REST API, on both engines.
+
+use crate::analysis::signed_in;
+use crate::matrix::{Body, Case, case};
+use crate::support::{add_user, api_client, spawn_app};
+use opres_app::{Actor, Permission, Register};
+use opres_domain::Lang;
+use opres_store::{AuditContext, Role, UserScope, engine_tests};
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// The framework every test assesses against (built in).
+const FRAMEWORK: &str = "fsa_report_challenges";
+/// An assessable requirement of it.
+const REQ: &str = "cyber.malware.patch";
+
+fn key_of(inst: &str) -> String {
+    format!("{inst}-GA-1")
+}
+
+/// The authorisation matrix's expectations for the gap routes.
+pub(crate) fn matrix(method: &str, path: &str, inst: &str) -> Option<Case> {
+    use Permission as P;
+    let key = key_of(inst);
+    let page = |suffix: &str| Some(format!("/gap/assessments/{key}{suffix}"));
+    let api = |suffix: &str| Some(format!("/api/v1/gap/assessments/{key}{suffix}"));
+    // Changes carry a version nobody has: an allowed, in-scope caller gets 412 and nothing changes.
+    let stale = |extra: Vec<(&'static str, String)>| {
+        let mut pairs = vec![("version", "999".to_string())];
+        pairs.extend(extra);
+        Some(Body::Form(pairs))
+    };
+    Some(match (method, path) {
+        ("GET", "/gap") => case(None, false, 200),
+        ("GET", "/gap/frameworks/{id}") => {
+            Case { path: Some(format!("/gap/frameworks/{FRAMEWORK}")), ..case(None, false, 200) }
+        }
+        // Not a multipart upload: refused as "choose a file" before anything is read.
+        ("POST", "/gap/frameworks") => Case { body: Some(Body::Form(vec![])), ..case(Some(P::EditGap), false, 422) },
+        ("POST", "/gap/assessments") => Case {
+            body: Some(Body::Form(vec![("institution", inst.to_string()), ("framework", String::new())])),
+            ..case(Some(P::EditGap), false, 422)
+        },
+        ("GET", "/gap/assessments/{key}") => Case { path: page(""), ..case(None, true, 200) },
+        ("GET", "/gap/assessments/{key}/requirements/{req}") => {
+            Case { path: page(&format!("/requirements/{REQ}")), ..case(None, true, 200) }
+        }
+        ("POST", "/gap/assessments/{key}/requirements/{req}") => Case {
+            path: page(&format!("/requirements/{REQ}")),
+            body: stale(vec![("result", "met".into()), ("current", "3".into()), ("target", "3".into())]),
+            ..case(Some(P::EditGap), true, 412)
+        },
+        ("POST", "/gap/assessments/{key}/transition") => Case {
+            path: page("/transition"),
+            body: stale(vec![("transition", "submit".into())]),
+            ..case(Some(P::EditGap), true, 412)
+        },
+        ("GET", "/api/v1/gap/frameworks") | ("GET", "/api/v1/gap/assessments") => case(None, false, 200),
+        ("GET", "/api/v1/gap/frameworks/{id}") => {
+            Case { path: Some(format!("/api/v1/gap/frameworks/{FRAMEWORK}")), ..case(None, false, 200) }
+        }
+        ("POST", "/api/v1/gap/frameworks") => {
+            Case { body: Some(Body::Json(json!({}))), ..case(Some(P::EditGap), false, 422) }
+        }
+        ("POST", "/api/v1/gap/assessments") => Case {
+            body: Some(Body::Json(json!({"institution": inst, "framework": ""}))),
+            ..case(Some(P::EditGap), false, 422)
+        },
+        ("GET", "/api/v1/gap/assessments/{key}") => Case { path: api(""), ..case(None, true, 200) },
+        ("PUT", "/api/v1/gap/assessments/{key}/entries/{requirement}") => Case {
+            path: api(&format!("/entries/{REQ}")),
+            body: Some(Body::Json(json!({"result": "met", "current": 3, "target": 3}))),
+            if_match: true,
+            ..case(Some(P::EditGap), true, 412)
+        },
+        ("POST", "/api/v1/gap/assessments/{key}/transitions") => Case {
+            path: api("/transitions"),
+            body: Some(Body::Json(json!({"transition": "submit"}))),
+            if_match: true,
+            ..case(Some(P::EditGap), true, 412)
+        },
+        _ => return None,
+    })
+}
+
+/// One assessment per matrix institution (`<inst>-GA-1`).
+pub(crate) async fn matrix_fixture(register: &Register) {
+    let admin = Actor::cli(Lang::En);
+    for inst in ["BANK-IN", "BANK-OUT"] {
+        let code = opres_domain::InstitutionCode::parse(inst).unwrap();
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let started = register.start_gap_assessment(&admin, &code, FRAMEWORK, day).await.unwrap();
+        assert_eq!(started.key, key_of(inst));
+    }
+}
+
+async fn bank(register: &Register, code: &str) {
+    let record: opres_domain::InstitutionRecord = serde_json::from_value(
+        json!({"code": code, "name_ja": "みなと銀行", "name_en": "Minato Bank", "institution_type": "regional_bank"}),
+    )
+    .unwrap();
+    register.store().create_institution(&record.validate().unwrap(), &AuditContext::new("test")).await.unwrap();
+}
+
+fn version_in(html: &str) -> String {
+    let at = html.find("name=\"version\" value=\"").expect("a version field") + 22;
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+engine_tests!(an_assessment_is_started_recorded_and_approved_in_the_browser, |db| {
+    let app = spawn_app(db).await;
+    bank(&app.register, "MINATO").await;
+    let scope = UserScope::Institutions(vec![opres_domain::InstitutionCode::parse("MINATO").unwrap()]);
+    add_user(&app.register, "ana", Role::Analyst, scope.clone()).await;
+    add_user(&app.register, "exe", Role::Executive, scope).await;
+    let (web, csrf) = signed_in(&app, "ana").await;
+
+    // The start form preselects nothing: submitted untouched, both choices are named.
+    let page = web.get(app.url("/gap")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"start-institution\" required><option value=\"\">"), "placeholder first");
+    assert!(!page.contains("selected"), "nothing preselected");
+    let r = web.post(app.url("/gap/assessments")).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("金融機関:") && html.contains("フレームワーク:"), "both fields named: {html}");
+
+    let r = web
+        .post(app.url("/gap/assessments"))
+        .form(&[("_csrf", csrf.as_str()), ("institution", "MINATO"), ("framework", FRAMEWORK)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/gap/assessments/MINATO-GA-1");
+
+    // An entry with every problem at once: no result, maturity off the scale, target not a number.
+    let form_path = format!("/gap/assessments/MINATO-GA-1/requirements/{REQ}");
+    let form = web.get(app.url(&form_path)).send().await.unwrap().text().await.unwrap();
+    let version = version_in(&form);
+    assert!(form.contains("<option value=\"\">— 選択してください —</option><option value=\"met\">"), "{form}");
+    let bad = [
+        ("_csrf", csrf.as_str()),
+        ("version", version.as_str()),
+        ("result", ""),
+        ("current", "9"),
+        ("target", "three"),
+    ];
+    let r = web.post(app.url(&form_path)).form(&bad).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    for label in ["結果:", "現状の成熟度:", "目標の成熟度:"] {
+        assert!(html.contains(label), "{label} is named: {html}");
+    }
+    assert!(html.contains("value=\"three\""), "what the user typed is kept");
+
+    let good = [
+        ("_csrf", csrf.as_str()),
+        ("version", version.as_str()),
+        ("result", "partly_met"),
+        ("current", "2"),
+        ("target", "4"),
+        ("rationale", "パッチ適用の確認が四半期ごとに留まる"),
+        ("evidence", "patch-report-2026Q3.xlsx\nRB-MINATO-2026-0012"),
+        ("owner", "システムリスク管理部"),
+    ];
+    let r = web.post(app.url(&form_path)).form(&good).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    // The same page sent again is stale now: refused, the input kept, nothing overwritten.
+    let r = web.post(app.url(&form_path)).form(&good).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED);
+    assert!(r.text().await.unwrap().contains("id=\"conflict\""));
+
+    let page = web.get(app.url("/gap/assessments/MINATO-GA-1")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("data-result=\"partly_met\""), "the entry shows");
+    assert!(page.contains("id=\"gap-total\">2 "), "gap = 4 − 2");
+    assert!(page.contains("<svg"), "the gaps-by-area chart");
+    assert!(page.contains("id=\"move-submit\""));
+    assert!(!page.contains("id=\"move-approve\""), "an analyst cannot approve");
+    let r = web
+        .post(app.url("/gap/assessments/MINATO-GA-1/transition"))
+        .form(&[("_csrf", csrf.as_str()), ("version", &version_in(&page)), ("transition", "submit")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // The executive approves; the entry form is read-only from then on.
+    let (exe, exe_csrf) = signed_in(&app, "exe").await;
+    let page = exe.get(app.url("/gap/assessments/MINATO-GA-1")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"move-approve\""));
+    let r = exe
+        .post(app.url("/gap/assessments/MINATO-GA-1/transition"))
+        .form(&[
+            ("_csrf", exe_csrf.as_str()),
+            ("version", &version_in(&page)),
+            ("transition", "approve"),
+            ("comment", "ロードマップとあわせて承認"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = web.get(app.url(&form_path)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"entry-values\"") && !page.contains("id=\"entry-form\""), "values, not a form");
+
+    // The API reads the same assessment.
+    let v: serde_json::Value =
+        app.http.get(app.url("/api/v1/gap/assessments/MINATO-GA-1")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(v["status"], "approved");
+    assert_eq!(v["gaps"][0]["requirement"], REQ);
+    assert_eq!(v["history"].as_array().unwrap().len(), 3, "draft, in review, approved");
+});
+
+engine_tests!(the_api_records_an_entry_under_if_match_and_scopes_by_institution, |db| {
+    let app = spawn_app(db).await;
+    bank(&app.register, "MINATO").await;
+    bank(&app.register, "KITA").await;
+    let scope = |c: &str| UserScope::Institutions(vec![opres_domain::InstitutionCode::parse(c).unwrap()]);
+    let minato = api_client(&app, "m-ana", Role::Analyst, scope("MINATO")).await;
+    let kita = api_client(&app, "k-ana", Role::Analyst, scope("KITA")).await;
+
+    let list: serde_json::Value =
+        minato.get(app.url("/api/v1/gap/frameworks")).send().await.unwrap().json().await.unwrap();
+    assert!(list["items"].as_array().unwrap().iter().any(|f| f["id"] == FRAMEWORK && f["built_in"] == true));
+
+    let r = minato
+        .post(app.url("/api/v1/gap/assessments"))
+        .json(&json!({"institution": "MINATO", "framework": FRAMEWORK}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let etag = r.headers()["etag"].to_str().unwrap().to_string();
+    let path = format!("/api/v1/gap/assessments/MINATO-GA-1/entries/{REQ}");
+    let entry = json!({"result": "not_applicable", "current": 0, "target": 0});
+    let r = minato.put(app.url(&path)).json(&entry).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PRECONDITION_REQUIRED, "If-Match is required");
+    let r = minato.put(app.url(&path)).header("if-match", &etag).json(&entry).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: serde_json::Value = r.json().await.unwrap();
+    assert!(problem.to_string().contains("not_applicable_reason"), "{problem}");
+    let entry = json!({"result": "met", "current": 3, "target": 3, "evidence": ["patch-report.xlsx"]});
+    let r = minato.put(app.url(&path)).header("if-match", &etag).json(&entry).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_ne!(r.headers()["etag"].to_str().unwrap(), etag, "a new version");
+    let r = minato.put(app.url(&path)).header("if-match", &etag).json(&entry).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED, "the old version is stale");
+
+    // Another institution's analyst neither lists nor reads it.
+    let theirs: serde_json::Value =
+        kita.get(app.url("/api/v1/gap/assessments")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(theirs["total"], 0);
+    let r = kita.get(app.url("/api/v1/gap/assessments/MINATO-GA-1")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // A broken OSCAL catalog: every problem located, nothing saved.
+    let broken = br#"{"catalog": {"uuid": "x", "metadata": {"title": "T"}, "groups": [{"id": "g", "controls": [{"id": "", "title": ""}, {"id": "g-2"}]}]}}"#;
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(broken.to_vec()).file_name("broken-catalog.json"));
+    let r = minato.post(app.url("/api/v1/gap/frameworks")).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = r.text().await.unwrap();
+    assert!(problem.contains("broken-catalog.json") && problem.contains("/catalog/groups/0/controls/1"), "{problem}");
+    let list: serde_json::Value =
+        minato.get(app.url("/api/v1/gap/frameworks")).send().await.unwrap().json().await.unwrap();
+    assert!(list["items"].as_array().unwrap().iter().all(|f| f["built_in"] == true), "nothing saved");
+});
