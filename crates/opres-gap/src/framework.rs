@@ -326,9 +326,13 @@ impl FrameworkRecord {
     }
 }
 
-/// The built-in catalogues, opres's edited summaries of their sources (see `docs/gap-assessment.md`).
-pub const BUILT_IN: &[(&str, &str)] =
-    &[("report_challenges.json", include_str!("../frameworks/report_challenges.json"))];
+/// The built-in catalogues, opres's edited summaries of their sources (see `docs/gap-frameworks.md`).
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("report_challenges.json", include_str!("../frameworks/report_challenges.json")),
+    ("tlpt_practices.json", include_str!("../frameworks/tlpt_practices.json")),
+    ("operational_resilience.json", include_str!("../frameworks/operational_resilience.json")),
+    ("fsa_cyber_guideline_2024.json", include_str!("../frameworks/fsa_cyber_guideline_2024.json")),
+];
 
 /// Loads and validates a built-in catalogue by file name.
 pub fn built_in(file: &str) -> Option<Result<Framework, ImportError>> {

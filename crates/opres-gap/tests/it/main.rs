@@ -5,6 +5,8 @@ use opres_domain::Lang;
 use opres_gap::framework::{BUILT_IN, FrameworkRecord, RequirementRecord};
 use opres_gap::{Assessment, Entry, Outcome, Status, Transition, WorkflowError, built_in, oscal};
 
+mod builtin;
+
 fn oscal_file(name: &str) -> Vec<u8> {
     let path = format!("{}/../../../shared/data/oscal/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
