@@ -25,7 +25,7 @@ opres_domain::short_code!(
 pub const LINKS_MAX: usize = 200;
 
 /// The largest effort one action may carry, in person-days (about 400 person-years).
-pub const EFFORT_MAX: u64 = 100_000;
+pub const EFFORT_MAX: u32 = 100_000;
 
 opres_domain::code_enum!(
     /// Where an action stands.
@@ -423,16 +423,8 @@ impl ActionRecord {
                 e.push("effort_days", Problem::Required);
                 None
             }
-            Ok(Some(v)) if !(1..=EFFORT_MAX).contains(&v) => {
-                // EFFORT_MAX is far below i64::MAX, so the bound always converts.
-                e.push(
-                    "effort_days",
-                    Problem::OutOfRange {
-                        value: v.to_string(),
-                        min: 1,
-                        max: i64::try_from(EFFORT_MAX).unwrap_or(i64::MAX),
-                    },
-                );
+            Ok(Some(v)) if !(1..=u64::from(EFFORT_MAX)).contains(&v) => {
+                e.push("effort_days", Problem::OutOfRange { value: v.to_string(), min: 1, max: i64::from(EFFORT_MAX) });
                 None
             }
             Ok(Some(v)) => u32::try_from(v).ok(),
@@ -455,17 +447,19 @@ impl ActionRecord {
             ActionStatus::parse(&self.status).map_err(|x| e.push("status", x.into())).ok()
         };
         let progress = match RawScalar::whole_number(self.progress.as_ref()) {
-            Ok(None) => Ok(None),
-            Ok(Some(v)) => u8::try_from(v).ok().and_then(Progress::new).map(Some).ok_or(v),
+            Ok(None) => None,
+            Ok(Some(v)) => {
+                let p = u8::try_from(v).ok().and_then(Progress::new);
+                if p.is_none() {
+                    e.push("progress", Problem::OutOfRange { value: v.to_string(), min: 0, max: 100 });
+                }
+                p
+            }
             Err(p) => {
                 e.push("progress", p);
-                Ok(None)
+                None
             }
         };
-        let progress = progress.unwrap_or_else(|v| {
-            e.push("progress", Problem::OutOfRange { value: v.to_string(), min: 0, max: 100 });
-            None
-        });
         let state = status.and_then(|s| match s {
             ActionStatus::Planned => Some(ActionState::Planned(progress.unwrap_or(Progress::NONE))),
             ActionStatus::InProgress => Some(ActionState::InProgress(progress.unwrap_or(Progress::NONE))),
@@ -755,9 +749,11 @@ impl TryFrom<RoadmapData> for Roadmap {
         if d.approval.is_none() && !d.changes_after_approval.is_empty() {
             return Err(RoadmapError::ChangesWithoutApproval);
         }
+        let mut milestones = d.milestones;
+        sort_milestones(&mut milestones);
         Ok(Roadmap {
             actions: d.actions,
-            milestones: d.milestones,
+            milestones,
             awaiting_approval: d.awaiting_approval,
             approval: d.approval,
             changes_after_approval: d.changes_after_approval,
@@ -855,6 +851,11 @@ impl Gantt {
     pub fn offset(&self, day: NaiveDate) -> i64 {
         (day - self.start).num_days()
     }
+}
+
+/// Milestones by date, then title, so that the same set always compares equal.
+fn sort_milestones(milestones: &mut [Milestone]) {
+    milestones.sort_by(|a, b| a.on.cmp(&b.on).then_with(|| a.title.all().cmp(&b.title.all())));
 }
 
 fn actor(by: &str) -> Result<String, RoadmapError> {
@@ -967,7 +968,7 @@ impl Roadmap {
         on: NaiveDate,
     ) -> Result<(), RoadmapError> {
         let by = self.editor(by)?;
-        milestones.sort_by(|a, b| a.on.cmp(&b.on).then_with(|| a.title.all().cmp(&b.title.all())));
+        sort_milestones(&mut milestones);
         if milestones != self.milestones {
             self.record(Subject::Milestones, ChangeKind::Updated, None, &by, on);
             self.milestones = milestones;
@@ -1072,6 +1073,13 @@ impl Roadmap {
             }
         }
         ready.into_iter().filter(|(_, all_done)| *all_done).map(|(r, _)| r.clone()).collect()
+    }
+
+    /// The actions a record motivates (an incident's recurrence-prevention measures, a finding's
+    /// fixes), in the roadmap's order.
+    pub fn motivated_by(&self, kind: MotivationKind, record: &str) -> Vec<&Action> {
+        let record = record.trim();
+        self.actions.iter().filter(|a| a.motivated_by.iter().any(|m| m.kind == kind && m.record == record)).collect()
     }
 
     /// The requirements any action links to (cancelled ones included), sorted.

@@ -212,6 +212,11 @@ fn overdue_totals_and_requirements_ready_for_reassessment() {
     assert_eq!(t.by_status[&ActionStatus::InProgress].effort_days, 10);
     assert_eq!(t.by_status[&ActionStatus::Done].actions, 0);
     assert_eq!(r.progress(), Progress::new(10).unwrap());
+    let by_incident: Vec<&str> =
+        r.motivated_by(MotivationKind::Incident, "INC-2026-0042").iter().map(|a| a.id().as_str()).collect();
+    assert_eq!(by_incident, ["RM-001"]);
+    assert_eq!(r.motivated_by(MotivationKind::Gap, "fisc/access.mfa")[0].id().as_str(), "RM-002");
+    assert!(r.motivated_by(MotivationKind::Spof, "INC-2026-0042").is_empty());
 
     assert!(r.requirements_ready_for_reassessment().is_empty());
     let done = ActionRecord { status: "done".into(), ..recurrence_prevention() }.validate().unwrap();
