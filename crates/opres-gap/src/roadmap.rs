@@ -703,6 +703,14 @@ pub enum RoadmapError {
     /// An id not on the roadmap.
     #[error("action '{0}' is not on the roadmap")]
     UnknownAction(ActionId),
+    /// A new approval dated before the one it replaces.
+    #[error("an approval on {on} cannot come before the current one on {current}")]
+    ApprovalBeforeCurrent {
+        /// The new approval's day.
+        on: NaiveDate,
+        /// The current approval's day.
+        current: NaiveDate,
+    },
     /// Stored data with changes after approval but no approval.
     #[error("changes after approval are recorded but the roadmap has no approval")]
     ChangesWithoutApproval,
@@ -1016,6 +1024,12 @@ impl Roadmap {
         let comment = request.comment.trim();
         if comment.is_empty() {
             return Err(RoadmapError::CommentRequired);
+        }
+        // The history of approvals reads in order, so a later approval cannot be dated earlier.
+        if let Some(current) = self.approval.as_ref().map(|a| a.on)
+            && request.on < current
+        {
+            return Err(RoadmapError::ApprovalBeforeCurrent { on: request.on, current });
         }
         let approval = Approval { by, on: request.on, comment: comment.to_string() };
         if let Some(earlier) = self.approval.replace(approval) {

@@ -145,6 +145,10 @@ fn every_change_after_approval_is_recorded_and_kept_through_the_next_approval() 
     assert_eq!(r.submit(), Ok(RoadmapStatus::Submitted));
     // While management looks again, the approval and the changes stay visible.
     assert_eq!(r.changes_after_approval().len(), 4);
+    assert_eq!(
+        r.approve(approve("頭取", "2026-03-24", "変更を承認")),
+        Err(RoadmapError::ApprovalBeforeCurrent { on: day("2026-03-24"), current: day("2026-03-25") })
+    );
     assert_eq!(r.approve(approve("頭取", "2026-06-20", "変更を承認")), Ok(RoadmapStatus::Approved));
     assert!(r.changes_after_approval().is_empty());
     let earlier = r.earlier_approvals();
