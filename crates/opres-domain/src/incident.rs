@@ -1,6 +1,6 @@
 //! A reported system failure (cyber attacks included) and what is derived from it.
 
-use crate::institution::{IdentifierError, InstitutionCode, SystemCode, short_code};
+use crate::institution::{IdentifierError, InstitutionCode, SystemCode};
 use crate::lang::Lang;
 use crate::measures::TimeMeasure;
 use crate::taxonomy::{Classification, Trend};
@@ -8,9 +8,8 @@ use crate::time::Timestamp;
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 
-short_code!(
+crate::short_code!(
     /// The institution's own reference for an incident (e.g. `INC-2024-0012`), unique in the register.
     IncidentRef
 );

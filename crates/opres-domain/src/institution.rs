@@ -2,8 +2,6 @@
 
 use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// The kind of financial institution, as the FSA supervises them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -129,22 +127,25 @@ pub enum IdentifierError {
     Malformed(String),
 }
 
+/// Declares a short stable code or identifier: 1–64 letters, digits, `-`, `_` and `.`, trimmed,
+/// serialised as its text and parsed only through that rule (the one identifier rule of every module).
+#[macro_export]
 macro_rules! short_code {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 
         impl $name {
             /// Accepts 1–64 characters of letters, digits, `-`, `_` and `.`.
-            pub fn parse(s: &str) -> Result<Self, IdentifierError> {
+            pub fn parse(s: &str) -> ::std::result::Result<Self, $crate::institution::IdentifierError> {
                 let s = s.trim();
                 if s.is_empty() {
-                    return Err(IdentifierError::Empty);
+                    return Err($crate::institution::IdentifierError::Empty);
                 }
                 if s.len() > 64 || !s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
-                    return Err(IdentifierError::Malformed(s.to_string()));
+                    return Err($crate::institution::IdentifierError::Malformed(s.to_string()));
                 }
                 Ok(Self(s.to_string()))
             }
@@ -155,34 +156,33 @@ macro_rules! short_code {
             }
         }
 
-        impl TryFrom<String> for $name {
-            type Error = IdentifierError;
-            fn try_from(s: String) -> Result<Self, Self::Error> {
+        impl ::std::convert::TryFrom<::std::string::String> for $name {
+            type Error = $crate::institution::IdentifierError;
+            fn try_from(s: ::std::string::String) -> ::std::result::Result<Self, Self::Error> {
                 Self::parse(&s)
             }
         }
 
-        impl From<$name> for String {
-            fn from(v: $name) -> String {
+        impl ::std::convert::From<$name> for ::std::string::String {
+            fn from(v: $name) -> ::std::string::String {
                 v.0
             }
         }
 
-        impl FromStr for $name {
-            type Err = IdentifierError;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::institution::IdentifierError;
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
                 Self::parse(s)
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
     };
 }
-pub(crate) use short_code;
 
 short_code!(
     /// An institution's short stable code (e.g. `BANK-A`), used to reference it in files.

@@ -1,5 +1,5 @@
 //! Gap assessment: frameworks of requirements, imports (OSCAL catalogs and profiles), assessments
-//! with their workflow, gaps and priorities.
+//! with their workflow, gaps and priorities, and the remediation roadmap management approves.
 //!
 //! Pure: no I/O beyond parsing the bytes handed in, no async. See `docs/gap-assessment.md`.
 
@@ -7,6 +7,7 @@ pub mod assessment;
 pub mod framework;
 pub mod oscal;
 pub mod problem;
+pub mod roadmap;
 
 pub use assessment::{
     Assessment, Basis, Entry, EntryRecord, Gap, Outcome, ProposalSeen, ResultCode, Status, Transition, WorkflowError,
@@ -14,3 +15,9 @@ pub use assessment::{
 };
 pub use framework::{BasicAction, Framework, FrameworkRecord, Level, Requirement, RequirementRecord, Topic, built_in};
 pub use problem::{ImportError, ImportProblem, Reason};
+pub use roadmap::{
+    Action, ActionField, ActionId, ActionRecord, ActionState, ActionStatus, Approval, Approve, ApprovedRevision,
+    Change, ChangeKind, Gantt, GanttRow, Milestone, MilestoneRecord, Motivation, MotivationKind, MotivationRecord,
+    Progress, RequirementRef, RequirementRefRecord, Roadmap, RoadmapData, RoadmapError, RoadmapStatus, Subject, Sum,
+    Totals,
+};
