@@ -1,9 +1,10 @@
 //! Gap assessment: frameworks of requirements, imports (OSCAL catalogs and profiles), assessments
-//! with their workflow, gaps and priorities.
+//! with their workflow, gaps and priorities, and results proposed from the register's own facts.
 //!
 //! Pure: no I/O beyond parsing the bytes handed in, no async. See `docs/gap-assessment.md`.
 
 pub mod assessment;
+pub mod derive;
 pub mod framework;
 pub mod oscal;
 pub mod problem;
@@ -12,5 +13,6 @@ pub use assessment::{
     Assessment, Basis, Entry, EntryRecord, Gap, Outcome, ProposalSeen, ResultCode, Status, Transition, WorkflowError,
     priority,
 };
+pub use derive::{Facts, FactsError, Proposal, derive};
 pub use framework::{BasicAction, Framework, FrameworkRecord, Level, Requirement, RequirementRecord, Topic, built_in};
 pub use problem::{ImportError, ImportProblem, Reason};
