@@ -103,6 +103,8 @@ pub struct Facts {
 pub struct PeriodIncident {
     /// Its reference.
     pub reference: IncidentRef,
+    /// When it occurred (JST day); one outside the period is not counted.
+    pub occurred_on: NaiveDate,
     /// Its trend (from its classification).
     pub trend: Trend,
     /// The highest criticality of the systems it affected; `None` when none is recorded.
@@ -509,7 +511,8 @@ fn list<S: AsRef<str>>(ids: impl IntoIterator<Item = S>) -> String {
 fn trend(t: Trend, f: &IncidentFacts, today: NaiveDate) -> Judgement {
     let mut j = Judgement::met();
     let (from, to) = (f.period.from, f.period.to);
-    let of_trend: Vec<&PeriodIncident> = f.incidents.iter().filter(|i| i.trend == t).collect();
+    let of_trend: Vec<&PeriodIncident> =
+        f.incidents.iter().filter(|i| i.trend == t && (f.period.from..=f.period.to).contains(&i.occurred_on)).collect();
     let code = t.code();
     if of_trend.is_empty() {
         j.note(t2(
@@ -517,14 +520,14 @@ fn trend(t: Trend, f: &IncidentFacts, today: NaiveDate) -> Judgement {
             format!("No incident of trend {code} from {from} to {to}."),
         ));
     } else {
-        let refs: Vec<&str> = of_trend.iter().map(|i| i.reference.as_str()).collect();
-        j.cite(&refs);
-        let n = refs.len();
+        j.cite(of_trend.iter().map(|i| i.reference.as_str()));
+        let n = of_trend.len();
+        let dated = list(of_trend.iter().map(|i| format!("{} {}", i.reference.as_str(), i.occurred_on)));
         j.gap(
             ResultCode::PartlyMet,
             t2(
-                format!("{from}〜{to}に障害傾向 {code} のインシデントが{n}件あります（{}）。", list(&refs)),
-                format!("{n} incident(s) of trend {code} from {from} to {to} ({}).", list(&refs)),
+                format!("{from}〜{to}に障害傾向 {code} のインシデントが{n}件あります（{dated}）。"),
+                format!("{n} incident(s) of trend {code} from {from} to {to} ({dated})."),
             ),
         );
         for chain in &f.chains {
@@ -954,14 +957,14 @@ fn basic_action(a: BasicAction, f: &ResilienceFacts, today: NaiveDate) -> Judgem
                 let Some(shortest) = s.tolerances.iter().map(|t| t.max_duration_minutes).reduce(f64::min) else {
                     continue;
                 };
-                let beyond: Vec<&ResourceRto> =
-                    s.critical_resources.iter().filter(|r| r.rto_minutes.is_some_and(|m| m > shortest)).collect();
+                let beyond: Vec<(&str, f64)> = s
+                    .critical_resources
+                    .iter()
+                    .filter_map(|r| r.rto_minutes.filter(|m| *m > shortest).map(|m| (r.resource.as_str(), m)))
+                    .collect();
                 if !beyond.is_empty() {
-                    let names: Vec<String> = beyond
-                        .iter()
-                        .map(|r| format!("{} {:.0} min", r.resource, r.rto_minutes.unwrap_or_default()))
-                        .collect();
-                    j.cite(beyond.iter().map(|r| r.resource.as_str()));
+                    let names: Vec<String> = beyond.iter().map(|(r, m)| format!("{r} {m:.0} min")).collect();
+                    j.cite(beyond.iter().map(|(r, _)| *r));
                     j.gap(
                         ResultCode::PartlyMet,
                         t2(
@@ -974,6 +977,27 @@ fn basic_action(a: BasicAction, f: &ResilienceFacts, today: NaiveDate) -> Judgem
                                 "{}'s tolerance ({shortest:.0} min) is shorter than the BCP RTO of {}.",
                                 s.service,
                                 list(&names)
+                            ),
+                        ),
+                    );
+                }
+                // Without an RTO the tolerance cannot be checked against the BCP at all.
+                let no_rto: Vec<&str> = s
+                    .critical_resources
+                    .iter()
+                    .filter(|r| r.rto_minutes.is_none())
+                    .map(|r| r.resource.as_str())
+                    .collect();
+                if !no_rto.is_empty() {
+                    j.cite(&no_rto);
+                    j.gap(
+                        ResultCode::PartlyMet,
+                        t2(
+                            format!("{} が依存する経営資源にRTOの記録がありません（{}）。", s.service, list(&no_rto)),
+                            format!(
+                                "Resources {} cannot do without have no RTO recorded ({}).",
+                                s.service,
+                                list(&no_rto)
                             ),
                         ),
                     );
@@ -1126,7 +1150,12 @@ mod tests {
             period: Period::new(day(2026, 4, 1), day(2026, 11, 30)).unwrap(),
             incidents: list
                 .iter()
-                .map(|(r, t, c)| PeriodIncident { reference: inc(r), trend: *t, impact: *c })
+                .map(|(r, t, c)| PeriodIncident {
+                    reference: inc(r),
+                    occurred_on: day(2026, 5, 1),
+                    trend: *t,
+                    impact: *c,
+                })
                 .collect(),
             chains: chains.iter().map(|c| c.iter().map(|r| inc(r)).collect()).collect(),
         }
@@ -1191,6 +1220,18 @@ mod tests {
         let j = trend(Trend::OperationsStorage, &f, today());
         assert_eq!(j.result, ResultCode::PartlyMet);
         assert!(!all_text(&j).contains("recurred"));
+    }
+
+    #[test]
+    fn an_incident_outside_the_period_is_not_counted() {
+        let mut f = incidents(&[("INC-1", Trend::CyberDdos, Some(Criticality::High))], &[]);
+        f.incidents[0].occurred_on = day(2026, 3, 31);
+        let j = trend(Trend::CyberDdos, &f, today());
+        assert_eq!(j.result, ResultCode::Met);
+        f.incidents[0].occurred_on = day(2026, 4, 1);
+        let j = trend(Trend::CyberDdos, &f, today());
+        assert_eq!(j.result, ResultCode::PartlyMet);
+        assert!(all_text(&j).contains("(INC-1 2026-04-01)"), "{}", all_text(&j));
     }
 
     #[test]
@@ -1426,6 +1467,8 @@ mod tests {
             gap(SetImpactTolerance, &|f| f.services[0].critical_resources[0].rto_minutes = Some(480.0)),
             ResultCode::PartlyMet
         );
+        let no_rto = gap(SetImpactTolerance, &|f| f.services[0].critical_resources[0].rto_minutes = None);
+        assert_eq!(no_rto, ResultCode::PartlyMet);
         assert_eq!(gap(MapInterconnections, &|f| f.services[0].mapped_resources = 0), ResultCode::NotMet);
         assert_eq!(gap(VerifyAndAct, &|f| f.scenarios.clear()), ResultCode::NotMet);
         assert_eq!(gap(VerifyAndAct, &|f| f.scenarios[0].last_run = None), ResultCode::PartlyMet);

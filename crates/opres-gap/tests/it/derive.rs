@@ -4,8 +4,9 @@
 use chrono::NaiveDate;
 use opres_domain::{Criticality, IncidentRef, Lang, Trend};
 use opres_gap::derive::{
-    CultureFacts, FailoverRun, IncidentFacts, Period, PeriodIncident, Proposal, RedundancyFacts, ResilienceFacts,
-    ScenarioFacts, ServiceFacts, TlptFacts, ToleranceFacts,
+    CapacityFacts, CapacityReading, CultureFacts, FailoverRun, Hhi, IncidentFacts, NoSubstitute, Period,
+    PeriodIncident, Proposal, RedundancyFacts, ResilienceFacts, ScenarioFacts, ScenarioRun, ServiceFacts,
+    ThirdPartyFacts, TlptFacts, ToleranceFacts, VendorIncident,
 };
 use opres_gap::framework::{FrameworkRecord, RequirementRecord};
 use opres_gap::{Basis, EntryRecord, Facts, Framework, ResultCode, built_in, derive};
@@ -35,7 +36,12 @@ fn incident_facts(list: &[(&str, Trend, Criticality)], chains: &[&[&str]]) -> In
         period: Period::new(day(2025, 12, 1), day(2026, 11, 30)).unwrap(),
         incidents: list
             .iter()
-            .map(|(r, t, c)| PeriodIncident { reference: inc(r), trend: *t, impact: Some(*c) })
+            .map(|(r, t, c)| PeriodIncident {
+                reference: inc(r),
+                occurred_on: day(2026, 5, 1),
+                trend: *t,
+                impact: Some(*c),
+            })
             .collect(),
         chains: chains.iter().map(|c| c.iter().map(|r| inc(r)).collect()).collect(),
     }
@@ -301,7 +307,8 @@ const TRENDS: [Trend; 4] =
 
 /// Up to 8 incidents of four trends, with chains over them and over references outside the period.
 fn incidents_strategy() -> impl Strategy<Value = IncidentFacts> {
-    let incident = (0..4usize, prop::option::of(0..4usize));
+    // Some occur after the period (up to 2026-11-30) and must not count.
+    let incident = (0..4usize, prop::option::of(0..4usize), 0..250i64);
     (prop::collection::vec(incident, 0..8), prop::collection::vec(prop::collection::vec(0..10usize, 2..4), 0..3))
         .prop_map(|(list, chains)| {
             let crit = [Criticality::Critical, Criticality::High, Criticality::Medium, Criticality::Low];
@@ -311,8 +318,9 @@ fn incidents_strategy() -> impl Strategy<Value = IncidentFacts> {
                 incidents: list
                     .iter()
                     .enumerate()
-                    .map(|(i, (t, c))| PeriodIncident {
+                    .map(|(i, (t, c, d))| PeriodIncident {
                         reference: inc(&format!("INC-{i}")),
+                        occurred_on: day(2026, 5, 1) + chrono::Duration::days(*d),
                         trend: TRENDS[*t],
                         impact: c.map(|c| crit[c]),
                     })
@@ -322,28 +330,70 @@ fn incidents_strategy() -> impl Strategy<Value = IncidentFacts> {
         })
 }
 
-fn facts_strategy() -> impl Strategy<Value = Facts> {
+fn redundancy_strategy() -> impl Strategy<Value = RedundancyFacts> {
     let runs = prop::collection::vec((0..3usize, 0..800i64, any::<bool>()), 0..4);
-    let spofs = prop::collection::vec("fo-[a-c]", 0..2);
-    (prop::option::of(incidents_strategy()), prop::option::of((runs, spofs, 0..2usize))).prop_map(
-        |(incidents, redundancy)| Facts {
-            incidents,
-            redundancy: redundancy.map(|(runs, soft_spofs, n)| RedundancyFacts {
-                as_of: day(2026, 11, 1),
-                failover_runs: runs
-                    .into_iter()
-                    .map(|(s, ago, ok)| FailoverRun {
-                        scenario: format!("SC-{s}"),
-                        ran_on: today() - chrono::Duration::days(ago),
-                        switchover_worked: ok,
-                    })
-                    .collect(),
-                soft_spofs,
-                incidents: (0..n).map(|i| inc(&format!("RED-{i}"))).collect(),
-            }),
-            ..Default::default()
-        },
+    (runs, prop::collection::vec("fo-[a-c]", 0..2), 0..2usize).prop_map(|(runs, soft_spofs, n)| RedundancyFacts {
+        as_of: day(2026, 11, 1),
+        failover_runs: runs
+            .into_iter()
+            .map(|(s, ago, ok)| FailoverRun {
+                scenario: format!("SC-{s}"),
+                ran_on: today() - chrono::Duration::days(ago),
+                switchover_worked: ok,
+            })
+            .collect(),
+        soft_spofs,
+        incidents: (0..n).map(|i| inc(&format!("RED-{i}"))).collect(),
+    })
+}
+
+fn capacity_strategy() -> impl Strategy<Value = CapacityFacts> {
+    let readings = prop::collection::vec(("db-[a-c]", -10.0..1000.0f64, -1.0..5.0f64), 0..3);
+    let runs = prop::collection::vec((0..2usize, 0..800i64, any::<bool>()), 0..3);
+    (readings, runs, 0..2usize).prop_map(|(readings, runs, n)| CapacityFacts {
+        as_of: day(2026, 11, 1),
+        readings: readings.into_iter().map(|(r, h, g)| CapacityReading::new(r, h, g).unwrap()).collect(),
+        exhaustion_runs: runs
+            .into_iter()
+            .map(|(s, ago, breach)| ScenarioRun {
+                scenario: format!("SC-FULL-{s}"),
+                ran_on: today() - chrono::Duration::days(ago),
+                breach,
+            })
+            .collect(),
+        incidents: (0..n).map(|i| inc(&format!("CAP-{i}"))).collect(),
+    })
+}
+
+fn third_party_strategy() -> impl Strategy<Value = ThirdPartyFacts> {
+    let no_sub = prop::collection::vec(("P[a-c]", prop::collection::vec("svc-[a-c]", 1..3)), 0..2);
+    let vendor = prop::collection::vec("P[a-c]", 0..3);
+    (0.0..=10_000.0f64, no_sub, vendor).prop_map(|(hhi, no_sub, vendor)| ThirdPartyFacts {
+        as_of: day(2026, 11, 1),
+        hhi: Hhi::new(hhi).unwrap(),
+        no_substitute: no_sub.into_iter().map(|(provider, services)| NoSubstitute { provider, services }).collect(),
+        vendor_incidents: vendor
+            .into_iter()
+            .enumerate()
+            .map(|(i, provider)| VendorIncident { incident: inc(&format!("VEN-{i}")), provider })
+            .collect(),
+    })
+}
+
+fn facts_strategy() -> impl Strategy<Value = Facts> {
+    (
+        prop::option::of(incidents_strategy()),
+        prop::option::of(redundancy_strategy()),
+        prop::option::of(capacity_strategy()),
+        prop::option::of(third_party_strategy()),
     )
+        .prop_map(|(incidents, redundancy, capacity, third_party)| Facts {
+            incidents,
+            redundancy,
+            capacity,
+            third_party,
+            ..Default::default()
+        })
 }
 
 fn strength(c: ResultCode) -> u8 {
@@ -379,7 +429,12 @@ proptest! {
         let n = inc_facts.incidents.len();
         let (a, b) = (inc(&format!("NEW-{n}")), inc(&format!("NEW-{}", n + 1)));
         for r in [&a, &b] {
-            inc_facts.incidents.push(PeriodIncident { reference: r.clone(), trend: TRENDS[t], impact: Some(crit) });
+            inc_facts.incidents.push(PeriodIncident {
+                reference: r.clone(),
+                occurred_on: day(2026, 6, 1),
+                trend: TRENDS[t],
+                impact: Some(crit),
+            });
         }
         inc_facts.chains.push(vec![a, b]);
         let after = derive(&f, &more, today());
@@ -394,4 +449,42 @@ proptest! {
             prop_assert!(q.is_some_and(|q| q.proposed != ResultCode::Met), "{}", r.id);
         }
     }
+}
+
+#[test]
+fn storage_and_third_party_topics_answer_their_report_challenges() {
+    let capacity = CapacityFacts {
+        as_of: day(2026, 11, 20),
+        readings: vec![CapacityReading::new("db-main", 800.0, 2.0).unwrap()],
+        exhaustion_runs: vec![ScenarioRun { scenario: "SC-FULL".into(), ran_on: day(2026, 8, 1), breach: false }],
+        incidents: vec![],
+    };
+    let third_party = ThirdPartyFacts {
+        as_of: day(2026, 10, 1),
+        hhi: Hhi::new(3100.0).unwrap(),
+        no_substitute: vec![NoSubstitute { provider: "CloudCo".into(), services: vec!["svc-pay".into()] }],
+        vendor_incidents: vec![VendorIncident { incident: inc("INC-4"), provider: "CloudCo".into() }],
+    };
+    let facts = Facts {
+        incidents: Some(incident_facts(&[("INC-4", Trend::ChangeOutsourcing, Criticality::Medium)], &[])),
+        capacity: Some(capacity),
+        third_party: Some(third_party),
+        ..Default::default()
+    };
+    let ps = derive(&challenges(), &facts, today());
+    let p = proposal(&ps, "operations.storage.monitoring").unwrap();
+    assert_eq!(p.proposed, ResultCode::Met, "{}", text(p, Lang::En));
+    assert_eq!(p.records, ["SC-FULL", "db-main"]);
+    assert_eq!(proposal(&ps, "operations.capacity.verification").unwrap().proposed, ResultCode::Met);
+    let p = proposal(&ps, "change.outsourcing.management").unwrap();
+    assert_eq!(p.proposed, ResultCode::NotMet);
+    assert_eq!(p.records, ["CloudCo", "INC-4", "svc-pay"]);
+    let en = text(p, Lang::En);
+    assert!(
+        en.contains("HHI) is 3100, above 2500")
+            && en.contains("Incident INC-4 involved CloudCo (a provider with no substitute)"),
+        "{en}"
+    );
+    // The malware bullet also asks about third parties; its trend did not occur, the vendor facts decide.
+    assert_eq!(proposal(&ps, "cyber.malware.controls").unwrap().proposed, ResultCode::NotMet);
 }
