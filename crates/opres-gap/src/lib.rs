@@ -1,9 +1,11 @@
 //! Gap assessment: frameworks of requirements, imports (OSCAL catalogs and profiles), assessments
-//! with their workflow, gaps and priorities, and the remediation roadmap management approves.
+//! with their workflow, gaps and priorities, results proposed from the register's own facts, and the
+//! remediation roadmap management approves.
 //!
 //! Pure: no I/O beyond parsing the bytes handed in, no async. See `docs/gap-assessment.md`.
 
 pub mod assessment;
+pub mod derive;
 pub mod framework;
 pub mod oscal;
 pub mod problem;
@@ -13,6 +15,7 @@ pub use assessment::{
     Assessment, Basis, Entry, EntryRecord, Gap, Outcome, ProposalSeen, ResultCode, Status, Transition, WorkflowError,
     priority,
 };
+pub use derive::{Facts, FactsError, Proposal, derive};
 pub use framework::{BasicAction, Framework, FrameworkRecord, Level, Requirement, RequirementRecord, Topic, built_in};
 pub use problem::{ImportError, ImportProblem, Reason};
 pub use roadmap::{

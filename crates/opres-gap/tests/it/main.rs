@@ -1,7 +1,9 @@
-//! Integration tests of the gap engine: built-in catalogues, the real NIST OSCAL files, the workflow.
+//! Integration tests of the gap engine: built-in catalogues, the real NIST OSCAL files, the workflow,
+//! and proposals derived from the register's facts (`derive`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod roadmap;
+mod derive;
 
 use opres_domain::Lang;
 use opres_gap::framework::{BUILT_IN, FrameworkRecord, RequirementRecord};
