@@ -1,6 +1,8 @@
 //! Integration tests of the gap engine: built-in catalogues, the real NIST OSCAL files, the workflow.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod ciso;
+
 use opres_domain::Lang;
 use opres_gap::framework::{BUILT_IN, FrameworkRecord, RequirementRecord};
 use opres_gap::{Assessment, Entry, Outcome, Status, Transition, WorkflowError, built_in, oscal};
