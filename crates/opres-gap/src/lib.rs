@@ -4,6 +4,7 @@
 //! Pure: no I/O beyond parsing the bytes handed in, no async. See `docs/gap-assessment.md`.
 
 pub mod assessment;
+pub mod checklist;
 pub mod ciso;
 pub mod framework;
 pub mod oscal;

@@ -1,6 +1,7 @@
 //! Integration tests of the gap engine: built-in catalogues, the real NIST OSCAL files, the workflow.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod checklist;
 mod ciso;
 
 use opres_domain::Lang;
