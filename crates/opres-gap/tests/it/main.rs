@@ -3,6 +3,7 @@
 
 mod checklist;
 mod ciso;
+mod mapping;
 
 use opres_domain::Lang;
 use opres_gap::framework::{BUILT_IN, FrameworkRecord, RequirementRecord};
