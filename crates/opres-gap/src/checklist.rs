@@ -270,7 +270,8 @@ pub fn import_checklist_csv(
         };
         records.push((row, cells));
     }
-    let mut records = records.into_iter();
+    // Blank lines before the headings are rows a spreadsheet shows, not the header.
+    let mut records = records.into_iter().skip_while(|(_, cells)| cells.iter().all(|c| c.trim().is_empty()));
     let Some((header_row, header)) = records.next() else {
         return Err(ImportError(vec![problem(file, 1, "ref", Reason::Field(Problem::Required))]));
     };

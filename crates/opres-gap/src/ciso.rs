@@ -133,6 +133,7 @@ fn yaml_problem(file: &str, e: &serde_saphyr::Error) -> ImportProblem {
         | E::InvalidScalar { .. }
         | E::InvalidBooleanStrict { .. }
         | E::NullIntoString { .. } => Reason::WrongType { expected: "the CISO Assistant library structure" },
+        E::Budget { .. } => Reason::YamlTooComplex,
         _ => Reason::YamlSyntax { line, column },
     };
     ImportProblem { file: file.to_string(), at: format!("line {line}, column {column}"), field: String::new(), reason }
@@ -300,6 +301,12 @@ objects:
     }
 
     #[test]
+    fn a_byte_order_mark_is_not_content() {
+        let with_bom = [b"\xEF\xBB\xBF".as_slice(), SMALL.as_bytes()].concat();
+        assert_eq!(import_ciso("bom.yaml", &with_bom).unwrap(), import_ciso("small.yaml", SMALL.as_bytes()).unwrap());
+    }
+
+    #[test]
     fn a_japanese_locale_puts_the_base_text_in_japanese() {
         let ja = SMALL.replace("locale: en", "locale: ja");
         let f = import_ciso("small.yaml", ja.as_bytes()).unwrap();
@@ -314,6 +321,13 @@ objects:
         assert_eq!(e.0.len(), 1);
         assert!(matches!(e.0[0].reason, Reason::WrongType { .. }), "{:?}", e.0[0]);
         assert!(e.0[0].at.starts_with("line 13"), "{}", e.0[0].at);
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_refused_as_too_complex() {
+        let deep = format!("objects:\n  extra: {}{}\n", "[".repeat(200), "]".repeat(200));
+        let e = import_ciso("deep.yaml", deep.as_bytes()).unwrap_err();
+        assert_eq!(e.0[0].reason, Reason::YamlTooComplex, "{:?}", e.0[0]);
     }
 
     #[test]

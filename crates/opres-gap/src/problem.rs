@@ -17,6 +17,9 @@ pub enum Reason {
     Cycle { path: Vec<String> },
     /// The bytes are not YAML (line and column from 1, as an editor shows them).
     YamlSyntax { line: usize, column: usize },
+    /// A YAML file past the reader's limits on nodes, nesting or aliases (which guard against
+    /// alias bombs and stack exhaustion).
+    YamlTooComplex,
     /// The file is not UTF-8 (a CSV saved as Shift_JIS, for example).
     NotUtf8,
     /// Not a readable XLSX workbook.
@@ -46,6 +49,12 @@ impl Reason {
             (Reason::YamlSyntax { line, column }, Lang::En) => {
                 format!("not valid YAML at line {line}, column {column}")
             }
+            (Reason::YamlTooComplex, Lang::Ja) => {
+                "YAML の規模（ノード数・入れ子の深さ・エイリアスの数）が上限を超えているため読み込めません".into()
+            }
+            (Reason::YamlTooComplex, Lang::En) => {
+                "the YAML has more nodes, deeper nesting or more aliases than allowed, so it is not read".into()
+            }
             (Reason::NotUtf8, Lang::Ja) => {
                 "UTF-8 ではありません。Excel では「CSV UTF-8（コンマ区切り）」で保存してください".into()
             }
@@ -72,6 +81,7 @@ impl Reason {
             Reason::WrongType { .. } => "wrong_type",
             Reason::Cycle { .. } => "cycle",
             Reason::YamlSyntax { .. } => "yaml_syntax",
+            Reason::YamlTooComplex => "yaml_too_complex",
             Reason::NotUtf8 => "not_utf8",
             Reason::NotAWorkbook => "not_a_workbook",
             Reason::WorkbookTooLarge(_) => "workbook_too_large",

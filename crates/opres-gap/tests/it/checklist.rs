@@ -67,6 +67,9 @@ A.4,A,統制4,,,,perhaps\r\n";
 
 #[test]
 fn a_sheet_without_the_needed_columns_or_in_shift_jis_is_refused_with_where() {
+    // Headings on row 3 after two blank lines: the rows keep counting from the top.
+    let e = import_checklist_csv("x.csv", "c", &name(), b"\r\n\r\nref,title_en\r\nA,\r\n").unwrap_err();
+    assert_eq!((e.0[0].at.as_str(), e.0[0].field.as_str()), ("row 4", "title_en"));
     let e = import_checklist_csv("x.csv", "c", &name(), b"id,name\nA,B\n").unwrap_err();
     let found: Vec<(&str, &str)> = e.0.iter().map(|p| (p.at.as_str(), p.field.as_str())).collect();
     assert_eq!(found, [("row 1", "ref"), ("row 1", "title_ja")]);
