@@ -33,7 +33,7 @@ struct Texts {
 struct LibraryFile {
     urn: Option<String>,
     name: Option<String>,
-    version: Option<Scalar>,
+    version: Option<String>,
     provider: Option<String>,
     locale: Option<String>,
     objects: Option<Spanned<Objects>>,
@@ -49,7 +49,7 @@ struct Objects {
 #[serde(default)]
 struct FrameworkNode {
     urn: Option<Spanned<String>>,
-    ref_id: Option<Scalar>,
+    ref_id: Option<String>,
     name: Option<String>,
     description: Option<String>,
     translations: BTreeMap<String, Texts>,
@@ -61,32 +61,13 @@ struct FrameworkNode {
 struct NodeRecord {
     urn: Option<Spanned<String>>,
     parent_urn: Option<Spanned<String>>,
-    ref_id: Option<Scalar>,
+    // A string, not a number: `ref_id: 1.10` keeps its text (a float would read it as 1.1).
+    ref_id: Option<String>,
     name: Option<Spanned<String>>,
     description: Option<String>,
     assessable: Option<bool>,
     typical_evidence: Option<String>,
     translations: BTreeMap<String, Texts>,
-}
-
-/// A scalar that is text to opres though YAML may read it as a number (`version: 1`,
-/// `ref_id: 1.1`).
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Scalar {
-    Text(String),
-    Int(i64),
-    Float(f64),
-}
-
-impl Scalar {
-    fn text(&self) -> String {
-        match self {
-            Scalar::Text(s) => s.trim().to_string(),
-            Scalar::Int(i) => i.to_string(),
-            Scalar::Float(f) => f.to_string(),
-        }
-    }
 }
 
 /// The text in each language: the base text in the library's locale, then translations.
@@ -178,7 +159,7 @@ pub fn import_ciso(file: &str, bytes: &[u8]) -> Result<Framework, ImportError> {
                 assessable: n.assessable.unwrap_or(!parents.contains(id.as_str())),
                 id,
                 parent: n.parent_urn.as_ref().map(|p| p.value.trim().to_string()),
-                reference: n.ref_id.as_ref().map(Scalar::text).unwrap_or_default(),
+                reference: n.ref_id.as_ref().map(|s| s.trim().to_string()).unwrap_or_default(),
                 title_ja,
                 title_en,
                 description_ja,
@@ -195,11 +176,11 @@ pub fn import_ciso(file: &str, bytes: &[u8]) -> Result<Framework, ImportError> {
         .as_ref()
         .map(|u| u.value.trim().to_string())
         .filter(|u| !u.is_empty())
-        .or_else(|| fw.ref_id.as_ref().map(Scalar::text))
+        .or_else(|| fw.ref_id.as_ref().map(|s| s.trim().to_string()))
         .unwrap_or_default();
     let record = FrameworkRecord {
         id,
-        version: lib.version.as_ref().map(Scalar::text).unwrap_or_default(),
+        version: lib.version.as_ref().map(|s| s.trim().to_string()).unwrap_or_default(),
         name_ja,
         name_en,
         source: format!(
@@ -272,7 +253,7 @@ objects:
         depth: 1
       - urn: urn:test:req:1.1
         parent_urn: urn:test:req:1
-        ref_id: 1.1
+        ref_id: 1.10
         name: Board oversight
         description: The board oversees resilience.
         depth: 2
@@ -292,7 +273,8 @@ objects:
         assert_eq!(root.reference, "1");
         let leaf = f.get("urn:test:req:1.1").unwrap();
         assert!(leaf.assessable);
-        assert_eq!(leaf.reference, "1.1");
+        // As written: a float would have made it 1.1.
+        assert_eq!(leaf.reference, "1.10");
         assert_eq!(leaf.title.ja.as_deref(), Some("取締役会による監督"));
         assert_eq!(leaf.title.en.as_deref(), Some("Board oversight"));
         // No Japanese description: stored as missing, shown in English.
