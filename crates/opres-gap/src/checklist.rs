@@ -130,7 +130,7 @@ fn from_sheet(file: &str, framework_id: &str, name: &Bilingual, sheet: Sheet) ->
         problems.push(problem(file, sheet.header_row, "ref", Reason::Field(Problem::Required)));
     }
     if col(Column::TitleJa).is_none() && col(Column::TitleEn).is_none() {
-        problems.push(problem(file, sheet.header_row, "title_ja", Reason::Field(Problem::Required)));
+        problems.push(problem(file, sheet.header_row, "title_ja / title_en", Reason::Field(Problem::Required)));
     }
     if !problems.is_empty() {
         return Err(ImportError(problems));

@@ -72,7 +72,7 @@ fn a_sheet_without_the_needed_columns_or_in_shift_jis_is_refused_with_where() {
     assert_eq!((e.0[0].at.as_str(), e.0[0].field.as_str()), ("row 4", "title_en"));
     let e = import_checklist_csv("x.csv", "c", &name(), b"id,name\nA,B\n").unwrap_err();
     let found: Vec<(&str, &str)> = e.0.iter().map(|p| (p.at.as_str(), p.field.as_str())).collect();
-    assert_eq!(found, [("row 1", "ref"), ("row 1", "title_ja")]);
+    assert_eq!(found, [("row 1", "ref"), ("row 1", "title_ja / title_en")]);
     // "参照番号" in Shift_JIS on the second line.
     let sjis = b"ref,title_en\n\x8e\x51\x8f\xc6,x\n";
     let e = import_checklist_csv("sjis.csv", "c", &name(), sjis).unwrap_err();
