@@ -307,13 +307,7 @@ impl From<opres_gap::ImportError> for AppError {
                         p.at,
                         if p.field.is_empty() { String::new() } else { format!(" {}", p.field) }
                     )),
-                    kind: match &p.reason {
-                        opres_gap::Reason::Field(f) => f.kind(),
-                        opres_gap::Reason::Syntax { .. } => "syntax",
-                        opres_gap::Reason::WrongType { .. } => "wrong_type",
-                        opres_gap::Reason::Cycle { .. } => "cycle",
-                    }
-                    .into(),
+                    kind: p.reason.kind().into(),
                     message: Message::of(|l| p.message(l)),
                 })
                 .collect();

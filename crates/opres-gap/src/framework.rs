@@ -326,6 +326,26 @@ impl FrameworkRecord {
     }
 }
 
+/// Where a problem [`FrameworkRecord::validate`] reports is: the framework itself or its node
+/// at an index, so an importer can say it again in its own file's terms (a line, a row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// The framework's own fields (`/`).
+    Framework,
+    /// The node at this index of `requirements`.
+    Node(usize),
+}
+
+impl Place {
+    /// Reads back the pointer `validate` wrote (`/` or `/requirements/{i}`).
+    pub(crate) fn of(at: &str) -> Option<Place> {
+        if at == "/" {
+            return Some(Place::Framework);
+        }
+        at.strip_prefix("/requirements/")?.parse().ok().map(Place::Node)
+    }
+}
+
 /// The built-in catalogues, opres's edited summaries of their sources (see `docs/gap-frameworks.md`).
 pub const BUILT_IN: &[(&str, &str)] = &[
     ("report_challenges.json", include_str!("../frameworks/report_challenges.json")),

@@ -2,6 +2,9 @@
 //! and proposals derived from the register's facts (`derive`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod checklist;
+mod ciso;
+mod mapping;
 mod roadmap;
 mod derive;
 
