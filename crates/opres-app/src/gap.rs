@@ -518,3 +518,82 @@ fn workflow_refused(e: opres_gap::WorkflowError) -> AppError {
     };
     AppError::Refused { kind: "workflow", message: crate::Message::new(ja, e.to_string()) }
 }
+
+/// How far back the register's incidents count for a proposal: the twelve months to today.
+const FACTS_PERIOD_MONTHS: u32 = 12;
+
+impl Register {
+    /// Results proposed for an assessment from its institution's own records, with their reasons
+    /// and the records used. Sources opres cannot read yet give no proposal for what they answer
+    /// (never a guessed "met"); see `docs/gap-assessment.md` for which are collected.
+    pub async fn gap_proposals(
+        &self,
+        actor: &Actor,
+        view: &GapAssessmentView,
+        today: NaiveDate,
+    ) -> Result<Vec<opres_gap::Proposal>, AppError> {
+        let facts = self.gap_facts(actor, &view.record.institution, today).await?;
+        Ok(opres_gap::derive(&view.framework, &facts, today))
+    }
+
+    /// The facts of one institution the derivations read: its incidents of the last twelve months
+    /// with their recurrence chains, and the practice assessment of its latest TLPT engagement.
+    async fn gap_facts(
+        &self,
+        actor: &Actor,
+        institution: &InstitutionCode,
+        today: NaiveDate,
+    ) -> Result<opres_gap::Facts, AppError> {
+        use opres_gap::derive::{IncidentFacts, Period, PeriodIncident, TlptFacts};
+        let from = today.checked_sub_months(chrono::Months::new(FACTS_PERIOD_MONTHS)).unwrap_or(today);
+        let period = Period::new(from, today).map_err(|e| AppError::Internal(e.to_string()))?;
+        let (incidents, _) = self.analysis_input(actor, Some(std::slice::from_ref(institution))).await?;
+        let criticality: BTreeMap<String, opres_domain::Criticality> = self
+            .store
+            .list_systems(Some(institution))
+            .await?
+            .into_iter()
+            .map(|s| (s.value.code.to_string(), s.value.criticality))
+            .collect();
+        let recurrences = opres_analysis::recurrence::Recurrences::find(
+            incidents.iter(),
+            &opres_analysis::recurrence::RecurrenceParams::default(),
+        );
+        let in_period: Vec<PeriodIncident> = incidents
+            .iter()
+            .filter_map(|i| {
+                let on = opres_domain::jst_date(&i.times.occurred_at());
+                (on >= from && on <= today).then(|| PeriodIncident {
+                    reference: i.reference.clone(),
+                    occurred_on: on,
+                    trend: i.classification.trend(),
+                    impact: i.affected_systems.iter().filter_map(|s| criticality.get(s.as_str()).copied()).max(),
+                })
+            })
+            .collect();
+        let incident_facts = IncidentFacts {
+            as_of: today,
+            period,
+            incidents: in_period,
+            chains: recurrences.chains.into_iter().map(|c| c.incidents).collect(),
+        };
+        let mut tlpt = None;
+        for d in self.tlpt_programmes(actor).await? {
+            if d.institution.as_deref() != Some(institution.as_str()) {
+                continue;
+            }
+            let Some(sp) = self.tlpt_programme(actor, &d.key).await? else { continue };
+            let ended = |e: &opres_tlpt::Engagement| e.phases.iter().filter_map(|p| p.end.or(Some(p.start))).max();
+            let Some(latest) = sp.programme.engagements.iter().max_by_key(|e| ended(e)) else { continue };
+            let Some(tested_on) = ended(latest) else { continue };
+            let assessment = opres_tlpt::assess::assess(
+                &sp.programme,
+                latest.id.as_str(),
+                &opres_tlpt::assess::AssessOptions::new(today),
+            )
+            .map_err(|e| AppError::Internal(format!("TLPT assessment of {}: {e}", latest.id)))?;
+            tlpt = Some(TlptFacts { engagement: latest.id.clone(), tested_on, checks: assessment.checks });
+        }
+        Ok(opres_gap::Facts { incidents: Some(incident_facts), tlpt, ..Default::default() })
+    }
+}

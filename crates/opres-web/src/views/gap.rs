@@ -21,7 +21,7 @@ use opres_analysis::report::svg::hbar_chart;
 use opres_app::gap::{FrameworkFile, GapAssessmentView, GapTransition};
 use opres_app::{Actor, AppError, Permission, today};
 use opres_domain::{Lang, Problem};
-use opres_gap::{EntryRecord, Level, Outcome, ResultCode, Status};
+use opres_gap::{EntryRecord, Level, Outcome, ProposalSeen, ResultCode, Status};
 use std::collections::HashMap;
 
 pub(super) fn routes(r: Routes) -> Routes {
@@ -288,6 +288,9 @@ pub(crate) struct EntryRow {
     pub maturity: String,
     pub gap: String,
     pub changed: bool,
+    /// The result proposed from the register, empty when none.
+    pub proposed: String,
+    pub proposed_code: &'static str,
 }
 
 pub(crate) struct GapRow {
@@ -327,13 +330,21 @@ struct AssessmentPage {
     chart: String,
     top: Vec<GapRow>,
     rows: Vec<EntryRow>,
+    /// Requirements with a result proposed from the register.
+    proposals: usize,
     changed: Option<usize>,
     history: Vec<StepRow>,
     errors: Vec<String>,
 }
 
-fn assessment_page(v: &GapAssessmentView, p: Page, errors: Vec<String>) -> AssessmentPage {
+fn assessment_page(
+    v: &GapAssessmentView,
+    proposals: &[opres_gap::Proposal],
+    p: Page,
+    errors: Vec<String>,
+) -> AssessmentPage {
     let lang = p.lang;
+    let proposed: HashMap<&str, ResultCode> = proposals.iter().map(|x| (x.requirement.as_str(), x.proposed)).collect();
     let f = &v.framework;
     let a = &v.record.assessment;
     let changed: Vec<String> = v.changed_since_previous.clone().unwrap_or_default();
@@ -355,6 +366,8 @@ fn assessment_page(v: &GapAssessmentView, p: Page, errors: Vec<String>) -> Asses
                 maturity: e.map(|e| format!("{} → {}", e.current, e.target)).unwrap_or_default(),
                 gap: gap_of.get(r.id.as_str()).map(|g| g.to_string()).unwrap_or_default(),
                 changed: changed.contains(&r.id),
+                proposed: proposed.get(r.id.as_str()).map(|c| c.label(lang).to_string()).unwrap_or_default(),
+                proposed_code: proposed.get(r.id.as_str()).map(|c| c.code()).unwrap_or(""),
             }
         })
         .collect();
@@ -398,6 +411,7 @@ fn assessment_page(v: &GapAssessmentView, p: Page, errors: Vec<String>) -> Asses
         chart,
         top,
         rows,
+        proposals: proposals.len(),
         changed: v.changed_since_previous.as_ref().map(Vec::len),
         history: v
             .record
@@ -445,7 +459,8 @@ async fn assessment(
     Path(key): Path<String>,
 ) -> Result<Response, Failed> {
     let v = s.register.gap_assessment(&actor, &key).await?;
-    Ok(render(ctx.lang, &assessment_page(&v, ctx.page("gap").await, vec![])))
+    let proposals = s.register.gap_proposals(&actor, &v, today()).await?;
+    Ok(render(ctx.lang, &assessment_page(&v, &proposals, ctx.page("gap").await, vec![])))
 }
 
 async fn transition(
@@ -476,7 +491,8 @@ async fn transition(
             } else {
                 messages(&e, &p)
             };
-            Ok((status, render(ctx.lang, &assessment_page(&v, p, msgs))).into_response())
+            let proposals = s.register.gap_proposals(&actor, &v, today()).await?;
+            Ok((status, render(ctx.lang, &assessment_page(&v, &proposals, p, msgs))).into_response())
         }
         Err(e) => Err(Failed(e)),
     }
@@ -501,6 +517,37 @@ struct EntryPage {
     f: HashMap<String, String>,
     errors: Vec<String>,
     conflict: bool,
+    proposal: Option<ProposalBox>,
+}
+
+/// A result proposed from the register, as the entry form shows it.
+pub(crate) struct ProposalBox {
+    pub code: &'static str,
+    pub label: String,
+    pub derived_on: String,
+    pub reasons: Vec<String>,
+    pub records: String,
+    pub stale: bool,
+}
+
+impl ProposalBox {
+    fn of(p: &opres_gap::Proposal, lang: Lang) -> ProposalBox {
+        ProposalBox {
+            code: p.proposed.code(),
+            label: p.proposed.label(lang).to_string(),
+            derived_on: p.derived_on.to_string(),
+            reasons: p.reasons.iter().map(|r| r.get(lang).to_string()).collect(),
+            records: p.records.join(", "),
+            stale: p.stale,
+        }
+    }
+}
+
+/// The proposal in front of the assessor, from the form's hidden fields (none when absent).
+fn proposal_seen(f: &HashMap<String, String>) -> Option<ProposalSeen> {
+    let proposed = ResultCode::parse(f.get("proposed")?.trim()).ok()?;
+    let derived_on = chrono::NaiveDate::parse_from_str(f.get("derived_on")?.trim(), "%Y-%m-%d").ok()?;
+    Some(ProposalSeen { proposed, derived_on })
 }
 
 impl EntryPage {
@@ -536,6 +583,7 @@ fn entry_page(
     f: HashMap<String, String>,
     errors: Vec<String>,
     conflict: bool,
+    proposal: Option<&opres_gap::Proposal>,
 ) -> Result<EntryPage, AppError> {
     let lang = p.lang;
     let r = v
@@ -559,6 +607,7 @@ fn entry_page(
         f,
         errors,
         conflict,
+        proposal: proposal.map(|x| ProposalBox::of(x, lang)),
         p,
     })
 }
@@ -570,7 +619,9 @@ async fn entry_form(
     Path((key, req)): Path<(String, String)>,
 ) -> Result<Response, Failed> {
     let v = s.register.gap_assessment(&actor, &key).await?;
-    let page = entry_page(&v, &req, ctx.page("gap").await, entry_values(&v, &req), vec![], false)?;
+    let proposals = s.register.gap_proposals(&actor, &v, today()).await?;
+    let proposal = proposals.iter().find(|x| x.requirement == req);
+    let page = entry_page(&v, &req, ctx.page("gap").await, entry_values(&v, &req), vec![], false, proposal)?;
     Ok(render(ctx.lang, &page))
 }
 
@@ -601,7 +652,7 @@ async fn save_entry(
 ) -> Result<Response, Failed> {
     let f: HashMap<String, String> = form_pairs(&body).into_iter().collect();
     let version = f.get("version").and_then(|v| v.trim().parse::<i64>().ok());
-    let result = s.register.record_gap_entry(&actor, &key, &req, &entry_record(&f), None, version).await;
+    let result = s.register.record_gap_entry(&actor, &key, &req, &entry_record(&f), proposal_seen(&f), version).await;
     match result {
         Ok(_) => {
             ctx.flash("gap.flash.saved").await;
@@ -612,7 +663,9 @@ async fn save_entry(
             let p = ctx.page("gap").await;
             let conflict = matches!(e, AppError::Conflict { .. });
             let errors = if conflict { vec![] } else { messages(&e, &p) };
-            let page = entry_page(&v, &req, p, f, errors, conflict)?;
+            let proposals = s.register.gap_proposals(&actor, &v, today()).await?;
+            let proposal = proposals.iter().find(|x| x.requirement == req);
+            let page = entry_page(&v, &req, p, f, errors, conflict, proposal)?;
             Ok((crate::edge::status_of(&e), render(ctx.lang, &page)).into_response())
         }
         Err(e) => Err(Failed(e)),

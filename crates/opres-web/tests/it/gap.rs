@@ -103,6 +103,24 @@ async fn bank(register: &Register, code: &str) {
     register.store().create_institution(&record.validate().unwrap(), &AuditContext::new("test")).await.unwrap();
 }
 
+/// A malware incident of last month at `code`, on a critical system.
+async fn malware_incident(register: &Register, code: &str) {
+    let ctx = AuditContext::new("test");
+    let system: opres_domain::SystemRecord = serde_json::from_value(
+        json!({"institution": code, "code": "NET", "name": "Internet banking", "criticality": "critical"}),
+    )
+    .unwrap();
+    register.store().create_system(&system.validate().unwrap(), &ctx).await.unwrap();
+    let at = (chrono::Utc::now() - chrono::Duration::days(30)).to_rfc3339();
+    let incident: opres_domain::IncidentRecord = serde_json::from_value(json!({
+        "reference": format!("RB-{code}-MAL-1"), "institution": code, "title_ja": "マルウェア感染",
+        "occurred_at": at, "detected_at": at, "affected_systems": ["NET"],
+        "trend": "cyber.malware", "cyber_attack": true
+    }))
+    .unwrap();
+    register.store().create_incident(&incident.validate().unwrap(), &ctx).await.unwrap();
+}
+
 fn version_in(html: &str) -> String {
     let at = html.find("name=\"version\" value=\"").expect("a version field") + 22;
     html[at..].split('"').next().unwrap().to_string()
@@ -114,6 +132,7 @@ engine_tests!(an_assessment_is_started_recorded_and_approved_in_the_browser, |db
     let scope = UserScope::Institutions(vec![opres_domain::InstitutionCode::parse("MINATO").unwrap()]);
     add_user(&app.register, "ana", Role::Analyst, scope.clone()).await;
     add_user(&app.register, "exe", Role::Executive, scope).await;
+    malware_incident(&app.register, "MINATO").await;
     let (web, csrf) = signed_in(&app, "ana").await;
 
     // The start form preselects nothing: submitted untouched, both choices are named.
@@ -154,9 +173,30 @@ engine_tests!(an_assessment_is_started_recorded_and_approved_in_the_browser, |db
     }
     assert!(html.contains("value=\"three\""), "what the user typed is kept");
 
+    // The register's malware incident of last month is in front of the assessor as a proposal,
+    // not preselected; choosing another result without a reason is refused.
+    assert!(form.contains("id=\"proposal\" data-proposed=\"partly_met\""), "{form}");
+    assert!(form.contains("RB-MINATO-MAL-1"), "the record used is named");
+    assert!(!form.contains(" selected>"), "nothing preselected");
+    let derived_on = opres_app::today().to_string();
+    let overriding = [
+        ("_csrf", csrf.as_str()),
+        ("version", version.as_str()),
+        ("proposed", "partly_met"),
+        ("derived_on", derived_on.as_str()),
+        ("result", "met"),
+        ("current", "3"),
+        ("target", "3"),
+    ];
+    let r = web.post(app.url(&form_path)).form(&overriding).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("提案と異なる結果にする理由:"), "the override needs its reason");
+
     let good = [
         ("_csrf", csrf.as_str()),
         ("version", version.as_str()),
+        ("proposed", "partly_met"),
+        ("derived_on", derived_on.as_str()),
         ("result", "partly_met"),
         ("current", "2"),
         ("target", "4"),
@@ -210,6 +250,8 @@ engine_tests!(an_assessment_is_started_recorded_and_approved_in_the_browser, |db
     assert_eq!(v["status"], "approved");
     assert_eq!(v["gaps"][0]["requirement"], REQ);
     assert_eq!(v["history"].as_array().unwrap().len(), 3, "draft, in review, approved");
+    let entry = &v["entries"].as_array().unwrap()[0]["entry"];
+    assert_eq!(entry["basis"]["basis"], "accepted_proposal", "the same result as proposed is an acceptance");
 });
 
 engine_tests!(the_api_records_an_entry_under_if_match_and_scopes_by_institution, |db| {
