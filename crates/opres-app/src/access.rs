@@ -359,7 +359,8 @@ mod tests {
             assert!(allows(role, Permission::ReadRegister), "{role:?} reads the register");
         }
         for p in Permission::ALL.into_iter().filter(|p| *p != Permission::ReadRegister) {
-            assert!(!allows(Role::Executive, p), "executives change nothing: {p:?}");
+            // Management's one act is approval (the source's "roadmap under management's commitment").
+            assert_eq!(allows(Role::Executive, p), p == Permission::ApproveGap, "executives only approve: {p:?}");
             assert!(!allows(Role::Auditor, p) || p == Permission::ReadAudit, "auditors change nothing: {p:?}");
         }
         assert!(allows(Role::Reporter, Permission::EditIncident) && !allows(Role::Reporter, Permission::Classify));
