@@ -537,7 +537,8 @@ impl Register {
     }
 
     /// The facts of one institution the derivations read: its incidents of the last twelve months
-    /// with their recurrence chains, and the practice assessment of its latest TLPT engagement.
+    /// with their recurrence chains, the practice assessment of its latest TLPT engagement, and
+    /// its dependency map and scenario runs.
     async fn gap_facts(
         &self,
         actor: &Actor,
@@ -571,6 +572,16 @@ impl Register {
                 })
             })
             .collect();
+        let in_period_refs: std::collections::BTreeSet<&opres_domain::IncidentRef> =
+            in_period.iter().map(|i| &i.reference).collect();
+        let vendor_incidents = incidents
+            .iter()
+            .filter(|i| in_period_refs.contains(&i.reference))
+            .filter_map(|i| {
+                let provider = i.vendor.clone()?;
+                Some(opres_gap::derive::VendorIncident { incident: i.reference.clone(), provider })
+            })
+            .collect();
         let incident_facts = IncidentFacts {
             as_of: today,
             period,
@@ -594,6 +605,123 @@ impl Register {
             .map_err(|e| AppError::Internal(format!("TLPT assessment of {}: {e}", latest.id)))?;
             tlpt = Some(TlptFacts { engagement: latest.id.clone(), tested_on, checks: assessment.checks });
         }
-        Ok(opres_gap::Facts { incidents: Some(incident_facts), tlpt, ..Default::default() })
+        let mut facts = opres_gap::Facts { incidents: Some(incident_facts), tlpt, ..Default::default() };
+        self.resilience_facts(actor, institution, &mut facts, vendor_incidents).await?;
+        Ok(facts)
+    }
+
+    /// The facts of the institution's dependency map and its scenario runs, when it has a map:
+    /// redundancy (soft SPOFs; a run "worked" when, switchovers working as designed, every
+    /// service stayed within tolerance), capacity (headroom and exhaustion runs), third parties
+    /// (concentration over ultimate parents, providers without substitute, incidents naming a
+    /// vendor) and operational resilience (services, tolerances, BCP RTOs, scenarios run).
+    async fn resilience_facts(
+        &self,
+        actor: &Actor,
+        institution: &InstitutionCode,
+        facts: &mut opres_gap::Facts,
+        vendor_incidents: Vec<opres_gap::derive::VendorIncident>,
+    ) -> Result<(), AppError> {
+        use opres_gap::derive::{
+            CapacityFacts, CapacityReading, FailoverRun, Hhi, NoSubstitute, RedundancyFacts, ResilienceFacts,
+            ResourceRto, ScenarioFacts, ScenarioRun, ServiceFacts, ThirdPartyFacts, ToleranceFacts,
+        };
+        use opres_resilience::scenario::ScenarioKind;
+        let Some(stored) = self.resilience_map(actor, institution).await? else { return Ok(()) };
+        let as_of = opres_domain::jst_date(&stored.updated_at);
+        let read = crate::resilience::MapRead::of(&stored.map);
+        let spof = read.spof();
+        let concentration = read.concentration();
+        let runs = self.resilience_scenario_list(actor, institution).await?;
+        let internal = |e: opres_gap::FactsError| AppError::Internal(e.to_string());
+        let period_refs = |trends: &[opres_domain::Trend]| -> Vec<opres_domain::IncidentRef> {
+            facts
+                .incidents
+                .iter()
+                .flat_map(|f| f.incidents.iter())
+                .filter(|i| trends.contains(&i.trend))
+                .map(|i| i.reference.clone())
+                .collect()
+        };
+        let mut failover_runs = Vec::new();
+        let mut exhaustion_runs = Vec::new();
+        let mut scenarios = Vec::new();
+        for (id, sc, run) in &runs {
+            let ran_on = run.as_ref().map(|r| opres_domain::jst_date(&r.doc.ran_at));
+            scenarios.push(ScenarioFacts { scenario: id.clone(), last_run: ran_on });
+            let (Some(r), Some(ran_on)) = (run, ran_on) else { continue };
+            let breach = r.doc.paper.services.iter().any(|s| s.breach);
+            // A run exercises redundancy when assuming every switchover fails changes its outcome.
+            if r.doc.paper_failover_fails.services != r.doc.paper.services {
+                failover_runs.push(FailoverRun { scenario: id.clone(), ran_on, switchover_worked: !breach });
+            }
+            if matches!(sc.doc.scenario.kind, ScenarioKind::CapacityExhaustion { .. }) {
+                exhaustion_runs.push(ScenarioRun { scenario: id.clone(), ran_on, breach });
+            }
+        }
+        use opres_domain::Trend as T;
+        facts.redundancy = Some(RedundancyFacts {
+            as_of,
+            failover_runs,
+            soft_spofs: spof.soft.iter().map(|s| s.node.clone()).collect(),
+            incidents: period_refs(&[T::OperationsRedundancy]),
+        });
+        let readings = stored
+            .map
+            .resources()
+            .iter()
+            .filter_map(|r| r.capacity.as_ref().map(|c| (r.id.to_string(), c)))
+            .map(|(id, c)| CapacityReading::new(id, c.headroom, c.growth_per_day))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(internal)?;
+        facts.capacity = Some(CapacityFacts {
+            as_of,
+            readings,
+            exhaustion_runs,
+            incidents: period_refs(&[T::OperationsStorage, T::OperationsCapacity]),
+        });
+        facts.third_party = Some(ThirdPartyFacts {
+            as_of,
+            hhi: Hhi::new(concentration.by_parent.hhi).map_err(internal)?,
+            no_substitute: concentration
+                .providers
+                .iter()
+                .filter(|p| !p.no_substitute_services.is_empty())
+                .map(|p| NoSubstitute { provider: p.name.clone(), services: p.no_substitute_services.clone() })
+                .collect(),
+            vendor_incidents,
+        });
+        let rto: BTreeMap<String, Option<f64>> =
+            stored.map.resources().iter().map(|r| (r.id.to_string(), r.rto_minutes)).collect();
+        facts.resilience = Some(ResilienceFacts {
+            as_of,
+            services: stored
+                .map
+                .services()
+                .iter()
+                .map(|svc| ServiceFacts {
+                    service: svc.id.to_string(),
+                    tolerances: svc
+                        .tolerances
+                        .iter()
+                        .map(|t| ToleranceFacts {
+                            max_duration_minutes: t.max_duration_minutes,
+                            rlo_percent: t.rlo_percent,
+                        })
+                        .collect(),
+                    next_review: svc.next_review,
+                    mapped_resources: svc.depends_on.len(),
+                    critical_resources: spof
+                        .services
+                        .iter()
+                        .filter(|s| s.service == svc.id.to_string())
+                        .flat_map(|s| s.resources.iter())
+                        .map(|r| ResourceRto { resource: r.clone(), rto_minutes: rto.get(r).copied().flatten() })
+                        .collect(),
+                })
+                .collect(),
+            scenarios,
+        });
+        Ok(())
     }
 }

@@ -259,3 +259,30 @@ engine_tests!(the_sp800_53_low_profile_imports_and_a_broken_file_saves_nothing, 
     assert!(err.problems()[0].message.ja.contains("JSON として読めません"), "{:?}", err.problems());
     assert_eq!(register.gap_frameworks(&analyst).await.unwrap().len(), before);
 });
+
+engine_tests!(proposals_come_from_the_institutions_map_scenario_runs_and_tlpt_engagements, |db| {
+    let register = Register::new(db.store.clone());
+    let admin = two_banks(&register).await;
+    let bank = code("BANK-A");
+    let today = opres_app::today();
+    // Without any record, nothing is proposed for the resilience framework: no guessed "met".
+    let started = register.start_gap_assessment(&admin, &bank, "fsa_operational_resilience", today).await.unwrap();
+    let view = register.gap_assessment(&admin, &started.key).await.unwrap();
+    let before = register.gap_proposals(&admin, &view, today).await.unwrap();
+    assert!(before.is_empty(), "no map, no proposal: {before:?}");
+
+    // With the demo map and programme, the basic actions and the practice checks are judged.
+    assert!(register.load_resilience_demo(&admin, &bank).await.unwrap());
+    assert!(opres_app::tlpt::load_demo(&register, &admin, &bank).await.unwrap());
+    let after = register.gap_proposals(&admin, &view, today).await.unwrap();
+    assert!(!after.is_empty(), "the map's services and tolerances give proposals");
+    assert!(after.iter().all(|p| !p.reasons.is_empty() && p.derived_on == today));
+    assert!(after.iter().any(|p| !p.records.is_empty()), "records used are named: {after:?}");
+
+    let tlpt = register.start_gap_assessment(&admin, &bank, "fsa_tlpt_practices", today).await.unwrap();
+    let view = register.gap_assessment(&admin, &tlpt.key).await.unwrap();
+    let proposals = register.gap_proposals(&admin, &view, today).await.unwrap();
+    assert!(proposals.len() >= 10, "most practice checks have a verdict: {}", proposals.len());
+    // Only the latest engagement counts (TLPT-BK-3, which followed up TLPT-BK-2's shortcomings).
+    assert!(proposals.iter().all(|p| p.records == ["TLPT-BK-3"]), "{proposals:#?}");
+});
