@@ -725,3 +725,75 @@ impl Register {
         Ok(())
     }
 }
+
+/// Demo assessments for the first demo institutions (skipped when any assessment exists): the
+/// report's challenges approved for the first, the FSA guideline half assessed in draft from the
+/// register's proposals, and the challenges in review for the second. Returns how many it started.
+pub async fn load_demo(
+    register: &Register,
+    actor: &Actor,
+    institutions: &[InstitutionCode],
+) -> Result<usize, AppError> {
+    if !register.gap_assessments(actor).await?.is_empty() {
+        return Ok(0);
+    }
+    let today = crate::today();
+    let plan: Vec<(&InstitutionCode, &str, usize, &[GapTransition])> = institutions
+        .iter()
+        .take(2)
+        .enumerate()
+        .flat_map(|(n, code)| match n {
+            0 => vec![
+                (code, "fsa_report_challenges", usize::MAX, &[GapTransition::Submit, GapTransition::Approve][..]),
+                (code, "fsa_cyber_guideline_2024", 30, &[][..]),
+            ],
+            _ => vec![(code, "fsa_report_challenges", usize::MAX, &[GapTransition::Submit][..])],
+        })
+        .collect();
+    let mut started = 0;
+    for (code, framework, how_many, moves) in plan {
+        let s = register.start_gap_assessment(actor, code, framework, today).await?;
+        started += 1;
+        let view = register.gap_assessment(actor, &s.key).await?;
+        let proposals = register.gap_proposals(actor, &view, today).await?;
+        let mut version = view.version;
+        for (i, r) in view.framework.assessable().take(how_many).enumerate() {
+            let proposal = proposals.iter().find(|p| p.requirement == r.id);
+            // A spread of maturities that is the same on every run: the gap follows the result.
+            let result = proposal.map(|p| p.proposed).unwrap_or(match i % 4 {
+                0 => opres_gap::ResultCode::Met,
+                1 | 2 => opres_gap::ResultCode::PartlyMet,
+                _ => opres_gap::ResultCode::NotMet,
+            });
+            let current = match result {
+                opres_gap::ResultCode::Met => 4,
+                opres_gap::ResultCode::PartlyMet => 2 + (i % 2) as i64,
+                _ => 1,
+            };
+            let entry = EntryRecord {
+                result: result.code().to_string(),
+                current: Some(opres_domain::RawScalar::Int(current)),
+                target: Some(opres_domain::RawScalar::Int(4)),
+                rationale: match proposal {
+                    Some(_) => "登録データからの提案を確認して採用 / accepted the proposal from the register".into(),
+                    None => "デモデータ / demo data".into(),
+                },
+                owner: "システムリスク管理部 / System risk management".into(),
+                ..EntryRecord::default()
+            };
+            let saved = register
+                .record_gap_entry(actor, &s.key, &r.id, &entry, proposal.map(|p| p.seen()), Some(version))
+                .await?;
+            version = saved.version;
+        }
+        for t in moves {
+            let comment = if *t == GapTransition::Approve {
+                "ロードマップとあわせて承認 / approved with the roadmap"
+            } else {
+                ""
+            };
+            version = register.move_gap_assessment(actor, &s.key, *t, comment, Some(version)).await?.version;
+        }
+    }
+    Ok(started)
+}

@@ -106,6 +106,8 @@ async fn load_demo(register: &Register, actor: &Actor) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!(e.message(Lang::En)))?;
     }
+    // Gap assessments of the first two institutions, proposed from the data loaded above.
+    opres_app::gap::load_demo(register, &Actor::demo(lang), &codes).await?;
     if register.users(actor).await?.is_empty() {
         let first = data.institutions.first().map(|i| i.code.clone());
         for (name, role) in [

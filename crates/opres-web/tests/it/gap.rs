@@ -308,3 +308,112 @@ engine_tests!(the_api_records_an_entry_under_if_match_and_scopes_by_institution,
         minato.get(app.url("/api/v1/gap/frameworks")).send().await.unwrap().json().await.unwrap();
     assert!(list["items"].as_array().unwrap().iter().all(|f| f["built_in"] == true), "nothing saved");
 });
+
+mod chromium {
+    //! The newcomer's walk in a real headless Chromium, in Japanese: pick the FSA guideline for a
+    //! bank, read a result proposed from its incidents, override it with a reason, submit, and an
+    //! executive approves. Screenshots go to `target/screenshots/gap-*.png`.
+
+    use super::*;
+    use crate::chromium::{client, shot, sign_in, start_driver, text};
+    use fantoccini::Locator;
+    use opres_store::testkit::TestDb;
+
+    #[tokio::test]
+    #[cfg_attr(
+        not(browser_tests),
+        ignore = "browser test skipped: set OPRES_TEST_CHROMEDRIVER to a chromedriver binary"
+    )]
+    async fn a_newcomer_assesses_a_bank_against_the_fsa_guideline() {
+        let db = TestDb::sqlite().await;
+        let app = spawn_app(&db).await;
+        bank(&app.register, "MINATO").await;
+        malware_incident(&app.register, "MINATO").await;
+        let code = opres_domain::InstitutionCode::parse("MINATO").unwrap();
+        let demo = Actor::demo(Lang::Ja);
+        assert!(app.register.load_resilience_demo(&demo, &code).await.unwrap());
+        assert!(opres_app::tlpt::load_demo(&app.register, &demo, &code).await.unwrap());
+        add_user(&app.register, "sato", Role::Analyst, UserScope::All).await;
+        add_user(&app.register, "exe", Role::Executive, UserScope::All).await;
+        let driver = start_driver().await;
+        let c = client(&driver).await;
+        sign_in(&c, &app, "sato").await;
+
+        c.goto(&app.url("/gap")).await.unwrap();
+        assert_eq!(text(&c, "h1").await, "ギャップ評価");
+        shot(&c, "gap-index-ja").await;
+        c.find(Locator::Id("start-institution")).await.unwrap().select_by_value("MINATO").await.unwrap();
+        c.find(Locator::Id("start-framework"))
+            .await
+            .unwrap()
+            .select_by_value("fsa_cyber_guideline_2024")
+            .await
+            .unwrap();
+        c.find(Locator::Css("#start-form button[type=submit]")).await.unwrap().click().await.unwrap();
+        let h1 = text(&c, "h1").await;
+        assert!(h1.contains("サイバーセキュリティ"), "{h1}");
+        let hint = text(&c, "#proposal-count").await;
+        let proposed: usize = hint.split(' ').next().unwrap().parse().unwrap();
+        assert!(proposed >= 10, "proposals from incidents, map and TLPT: {hint}");
+        shot(&c, "gap-assessment-draft-ja").await;
+
+        // The patch requirement: last month's malware incident makes it "partly met"; the assessor
+        // judges it not met and says why.
+        let req = "identification.vulnerabilities.patch";
+        c.find(Locator::Css(&format!("a[href='/gap/assessments/MINATO-GA-1/requirements/{req}']")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let proposal = text(&c, "#proposal").await;
+        assert!(proposal.contains("一部充足") && proposal.contains("RB-MINATO-MAL-1"), "{proposal}");
+        c.find(Locator::Id("f-result")).await.unwrap().select_by_value("not_met").await.unwrap();
+        c.find(Locator::Id("f-current")).await.unwrap().send_keys("1").await.unwrap();
+        c.find(Locator::Id("f-target")).await.unwrap().send_keys("4").await.unwrap();
+        c.find(Locator::Id("f-owner")).await.unwrap().send_keys("システムリスク管理部").await.unwrap();
+        c.find(Locator::Id("save-entry")).await.unwrap().click().await.unwrap();
+        // Refused: the override needs its reason; the choices are kept.
+        let summary = text(&c, "#error-summary").await;
+        assert!(summary.contains("提案と異なる結果にする理由"), "{summary}");
+        shot(&c, "gap-entry-override-refused-ja").await;
+        c.find(Locator::Id("f-override_reason"))
+            .await
+            .unwrap()
+            .send_keys("インターネット公開サーバのパッチ適用が月次に留まり、感染経路となった")
+            .await
+            .unwrap();
+        c.find(Locator::Id("save-entry")).await.unwrap().click().await.unwrap();
+        let row = text(&c, &format!("#r-{}", req.replace('.', "\\."))).await;
+        assert!(row.contains("未充足") && row.contains("1 → 4"), "{row}");
+        let top = text(&c, "#top-gaps").await;
+        assert!(top.contains("3"), "the gap of 3 is among the top gaps: {top}");
+        c.find(Locator::Id("move-submit")).await.unwrap().click().await.unwrap();
+        assert_eq!(text(&c, "#status").await, "レビュー中");
+        shot(&c, "gap-assessment-in-review-ja").await;
+
+        // The executive approves with a comment.
+        c.delete_all_cookies().await.unwrap();
+        sign_in(&c, &app, "exe").await;
+        c.goto(&app.url("/gap/assessments/MINATO-GA-1")).await.unwrap();
+        c.find(Locator::Id("workflow-comment"))
+            .await
+            .unwrap()
+            .send_keys("上位のギャップから対応すること")
+            .await
+            .unwrap();
+        c.find(Locator::Id("move-approve")).await.unwrap().click().await.unwrap();
+        assert_eq!(text(&c, "#status").await, "承認済み");
+        assert!(text(&c, "#history").await.contains("上位のギャップから対応すること"));
+        shot(&c, "gap-assessment-approved-ja").await;
+
+        let stored = app.register.gap_assessment(&Actor::cli(Lang::En), "MINATO-GA-1").await.unwrap();
+        let entry = &stored.record.assessment.entries[req];
+        assert!(matches!(
+            entry.basis,
+            opres_gap::Basis::OverriddenProposal { proposed: opres_gap::ResultCode::PartlyMet, .. }
+        ));
+        c.close().await.unwrap();
+        db.finish().await;
+    }
+}
