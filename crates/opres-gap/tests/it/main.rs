@@ -4,9 +4,9 @@
 
 mod checklist;
 mod ciso;
+mod derive;
 mod mapping;
 mod roadmap;
-mod derive;
 
 use opres_domain::Lang;
 use opres_gap::framework::{BUILT_IN, FrameworkRecord, RequirementRecord};
