@@ -95,7 +95,8 @@ pub enum Command {
   opres gap assess show BANK-A-GA-1                       results, top gaps, gaps by area
 The remediation roadmap that closes the gaps:
   opres gap actions set BANK-A --id RM-1 --title-ja \"監視の強化\" --owner システム部 \\
-      --start 2026-04-01 --due 2026-09-30 --effort-days 20 --closes fsa_report_challenges:operations.storage.monitoring
+      --start 2026-04-01 --due 2026-09-30 --effort-days 20 \\
+      --closes fsa_report_challenges:operations.storage.monitoring
   opres gap roadmap submit BANK-A                         then an executive: ... approve BANK-A --comment \"...\"
 Formats and rules: docs/gap-assessment.md")]
 pub enum GapCommand {
@@ -147,61 +148,12 @@ pub enum GapActionsCommand {
                     \"closes\": [{\"framework\": \"fsa_report_challenges\",
                                  \"requirement\": \"operations.storage.monitoring\"}]}
   opres gap actions set BANK-A --id RM-1 --title-ja 監視の強化 --owner システム部 \\
-      --start 2026-04-01 --due 2026-09-30 --effort-days 20 --closes fsa_report_challenges:operations.storage.monitoring
+      --start 2026-04-01 --due 2026-09-30 --effort-days 20 \\
+      --closes fsa_report_challenges:operations.storage.monitoring
   opres gap actions set BANK-A --id RM-1 --status in_progress --progress 40
       (an existing action: the flags given change it, the rest stays)
 Every problem is listed by field (closes[0].requirement, due, …); nothing is saved if there is any.")]
-    Set {
-        /// The institution's code.
-        institution: String,
-        /// An action as JSON (the fields of the examples); excludes the flags.
-        #[arg(long, conflicts_with_all = ["title_ja", "title_en", "description_ja", "description_en", "owner",
-            "start", "due", "effort_days", "cost_yen", "status", "progress", "closes", "motivated_by"])]
-        file: Option<PathBuf>,
-        /// The action's id, unique on the roadmap (e.g. RM-2026-014).
-        #[arg(long, required_unless_present = "file")]
-        id: Option<String>,
-        /// Title in Japanese (this or --title-en is required).
-        #[arg(long)]
-        title_ja: Option<String>,
-        /// Title in English.
-        #[arg(long)]
-        title_en: Option<String>,
-        /// Description in Japanese.
-        #[arg(long)]
-        description_ja: Option<String>,
-        /// Description in English.
-        #[arg(long)]
-        description_en: Option<String>,
-        /// Who is responsible (a department or a person).
-        #[arg(long)]
-        owner: Option<String>,
-        /// Planned start, YYYY-MM-DD.
-        #[arg(long)]
-        start: Option<String>,
-        /// Due date, YYYY-MM-DD (not before the start).
-        #[arg(long)]
-        due: Option<String>,
-        /// Effort in whole person-days (1 or more).
-        #[arg(long)]
-        effort_days: Option<String>,
-        /// Cost in whole yen.
-        #[arg(long)]
-        cost_yen: Option<String>,
-        /// planned, in_progress, done or cancelled.
-        #[arg(long)]
-        status: Option<String>,
-        /// Progress in percent, 0–100 (done means 100).
-        #[arg(long)]
-        progress: Option<String>,
-        /// A requirement it closes, FRAMEWORK:REQUIREMENT (repeat for several; replaces the list).
-        #[arg(long)]
-        closes: Vec<String>,
-        /// What motivates it, KIND:RECORD, KIND one of incident, tlpt_finding, spof, scenario_breach,
-        /// gap (repeat for several; replaces the list).
-        #[arg(long)]
-        motivated_by: Vec<String>,
-    },
+    Set(Box<GapActionSetArgs>),
     /// Remove an action from the roadmap.
     Remove {
         /// The institution's code.
@@ -209,6 +161,60 @@ Every problem is listed by field (closes[0].requirement, due, …); nothing is s
         /// The action's id.
         id: String,
     },
+}
+
+/// An action to add or update, from a file or flags (`opres gap actions set`).
+#[derive(Debug, Args)]
+pub struct GapActionSetArgs {
+    /// The institution's code.
+    pub institution: String,
+    /// An action as JSON (the fields of the examples); excludes the flags.
+    #[arg(long, conflicts_with_all = ["title_ja", "title_en", "description_ja", "description_en", "owner",
+        "start", "due", "effort_days", "cost_yen", "status", "progress", "closes", "motivated_by"])]
+    pub file: Option<PathBuf>,
+    /// The action's id, unique on the roadmap (e.g. RM-2026-014).
+    #[arg(long, required_unless_present = "file")]
+    pub id: Option<String>,
+    /// Title in Japanese (this or --title-en is required).
+    #[arg(long)]
+    pub title_ja: Option<String>,
+    /// Title in English.
+    #[arg(long)]
+    pub title_en: Option<String>,
+    /// Description in Japanese.
+    #[arg(long)]
+    pub description_ja: Option<String>,
+    /// Description in English.
+    #[arg(long)]
+    pub description_en: Option<String>,
+    /// Who is responsible (a department or a person).
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Planned start, YYYY-MM-DD.
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Due date, YYYY-MM-DD (not before the start).
+    #[arg(long)]
+    pub due: Option<String>,
+    /// Effort in whole person-days (1 or more).
+    #[arg(long)]
+    pub effort_days: Option<String>,
+    /// Cost in whole yen.
+    #[arg(long)]
+    pub cost_yen: Option<String>,
+    /// planned, in_progress, done or cancelled.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Progress in percent, 0–100 (done means 100).
+    #[arg(long)]
+    pub progress: Option<String>,
+    /// A requirement it closes, FRAMEWORK:REQUIREMENT (repeat for several; replaces the list).
+    #[arg(long)]
+    pub closes: Vec<String>,
+    /// What motivates it, KIND:RECORD, KIND one of incident, tlpt_finding, spof, scenario_breach,
+    /// gap (repeat for several; replaces the list).
+    #[arg(long)]
+    pub motivated_by: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,6 @@
 //! `opres gap …`: frameworks, assessments and their workflow, through the application's use cases.
 
-use crate::cli::{GapActionsCommand, GapAssessCommand, GapCommand, GapRoadmapCommand};
+use crate::cli::{GapActionSetArgs, GapActionsCommand, GapAssessCommand, GapCommand, GapRoadmapCommand};
 use crate::output::{InputError, print_table};
 use anyhow::Context;
 use opres_app::gap::{FrameworkFile, GapTransition};
@@ -182,24 +182,25 @@ async fn actions(register: &Register, actor: &Actor, cmd: GapActionsCommand) -> 
             }
             print_actions(&v, lang);
         }
-        GapActionsCommand::Set {
-            institution,
-            file,
-            id,
-            title_ja,
-            title_en,
-            description_ja,
-            description_en,
-            owner,
-            start,
-            due,
-            effort_days,
-            cost_yen,
-            status,
-            progress,
-            closes,
-            motivated_by,
-        } => {
+        GapActionsCommand::Set(args) => {
+            let GapActionSetArgs {
+                institution,
+                file,
+                id,
+                title_ja,
+                title_en,
+                description_ja,
+                description_en,
+                owner,
+                start,
+                due,
+                effort_days,
+                cost_yen,
+                status,
+                progress,
+                closes,
+                motivated_by,
+            } = *args;
             let code = institution_code(&institution)?;
             let v = register.gap_roadmap(actor, &code).await?;
             let record = match file {
