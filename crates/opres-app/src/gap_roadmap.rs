@@ -211,15 +211,15 @@ impl Register {
         actor.require(Permission::EditGap)?;
         let view = self.gap_roadmap(actor, institution).await?;
         check_version(&view, expected_version)?;
-        let mut problems = match record.validate() {
-            Ok(_) => ValidationErrors::default(),
-            Err(e) => e,
+        let (action, mut problems) = match record.validate() {
+            Ok(action) => (Some(action), ValidationErrors::default()),
+            Err(e) => (None, e),
         };
         self.check_links(record, &mut problems).await?;
-        if !problems.is_empty() {
-            return Err(problems.into());
-        }
-        let action = record.validate()?;
+        let action = match action {
+            Some(action) if problems.is_empty() => action,
+            _ => return Err(problems.into()),
+        };
         let mut roadmap = view.roadmap;
         let (by, on) = (actor.username(), crate::today());
         if roadmap.action(action.id()).is_some() {
