@@ -78,6 +78,8 @@ pub enum Noun {
     GapAssessment,
     /// A remediation action.
     Action,
+    /// An institution's remediation roadmap.
+    Roadmap,
     /// A record of another kind.
     Record,
 }
@@ -104,6 +106,7 @@ impl Noun {
             Noun::Requirement => ("要件", "requirement"),
             Noun::GapAssessment => ("ギャップ評価", "gap assessment"),
             Noun::Action => ("改善アクション", "remediation action"),
+            Noun::Roadmap => ("改善ロードマップ", "remediation roadmap"),
             Noun::Record => ("記録", "record"),
         };
         lang.pick(ja, en)

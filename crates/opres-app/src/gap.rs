@@ -418,7 +418,8 @@ impl Register {
         }
     }
 
-    async fn framework_by_id(&self, id: &str) -> Result<Framework, AppError> {
+    /// A framework by id: built in first, then imported.
+    pub(crate) async fn framework_by_id(&self, id: &str) -> Result<Framework, AppError> {
         if let Some(f) = built_in_frameworks()?.into_iter().find(|f| f.id == id) {
             return Ok(f);
         }
@@ -494,7 +495,8 @@ fn read_framework(file: FrameworkFile<'_>, catalog: Option<FrameworkFile<'_>>) -
     Ok(record.validate(file.name)?)
 }
 
-fn in_scope(actor: &Actor, d: &DocumentSummary) -> bool {
+/// Whether a document of an institution is within the actor's scope.
+pub(crate) fn in_scope(actor: &Actor, d: &DocumentSummary) -> bool {
     match (actor.scope_filter(), d.institution.as_deref()) {
         (None, _) => true,
         (Some(codes), Some(i)) => codes.iter().any(|c| c.as_str() == i),

@@ -93,6 +93,11 @@ pub enum Command {
   opres gap assess set BANK-A-GA-1 operations.storage.monitoring --result partly_met --current 1 --target 4
   opres gap assess move BANK-A-GA-1 submit                then an executive: ... approve --comment \"...\"
   opres gap assess show BANK-A-GA-1                       results, top gaps, gaps by area
+The remediation roadmap that closes the gaps:
+  opres gap actions set BANK-A --id RM-1 --title-ja \"監視の強化\" --owner システム部 \\
+      --start 2026-04-01 --due 2026-09-30 --effort-days 20 \\
+      --closes fsa_report_challenges:operations.storage.monitoring
+  opres gap roadmap submit BANK-A                         then an executive: ... approve BANK-A --comment \"...\"
 Formats and rules: docs/gap-assessment.md")]
 pub enum GapCommand {
     /// List the frameworks: built in (the report's challenges, TLPT, operational resilience, the
@@ -114,6 +119,144 @@ pub enum GapCommand {
     /// Assessments of an institution against a framework.
     #[command(subcommand)]
     Assess(GapAssessCommand),
+    /// The actions of an institution's remediation roadmap: list, add or update, remove.
+    #[command(subcommand)]
+    Actions(GapActionsCommand),
+    /// An institution's remediation roadmap: show it, submit it, withdraw it, approve it.
+    #[command(subcommand)]
+    Roadmap(GapRoadmapCommand),
+}
+
+#[derive(Debug, Subcommand)]
+#[command(after_help = "Each institution has one roadmap. Once management has approved it, every addition,
+change and removal is recorded with who made it, and the roadmap shows as approved with changes
+until it is approved again.")]
+pub enum GapActionsCommand {
+    /// List the roadmap's actions: status, progress, due date, overdue ones marked.
+    List {
+        /// The institution's code (e.g. BANK-A).
+        institution: String,
+        /// Print the whole roadmap as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add an action (a new id) or update it (an id already on the roadmap), from a file or flags.
+    #[command(after_help = "Examples:
+  opres gap actions set BANK-A --file action.json
+      action.json: {\"id\": \"RM-1\", \"title_ja\": \"監視の強化\", \"owner\": \"システム部\",
+                    \"start\": \"2026-04-01\", \"due\": \"2026-09-30\", \"effort_days\": 20,
+                    \"closes\": [{\"framework\": \"fsa_report_challenges\",
+                                 \"requirement\": \"operations.storage.monitoring\"}]}
+  opres gap actions set BANK-A --id RM-1 --title-ja 監視の強化 --owner システム部 \\
+      --start 2026-04-01 --due 2026-09-30 --effort-days 20 \\
+      --closes fsa_report_challenges:operations.storage.monitoring
+  opres gap actions set BANK-A --id RM-1 --status in_progress --progress 40
+      (an existing action: the flags given change it, the rest stays)
+Every problem is listed by field (closes[0].requirement, due, …); nothing is saved if there is any.")]
+    Set(Box<GapActionSetArgs>),
+    /// Remove an action from the roadmap.
+    Remove {
+        /// The institution's code.
+        institution: String,
+        /// The action's id.
+        id: String,
+    },
+}
+
+/// An action to add or update, from a file or flags (`opres gap actions set`).
+#[derive(Debug, Args)]
+pub struct GapActionSetArgs {
+    /// The institution's code.
+    pub institution: String,
+    /// An action as JSON (the fields of the examples); excludes the flags.
+    #[arg(long, conflicts_with_all = ["title_ja", "title_en", "description_ja", "description_en", "owner",
+        "start", "due", "effort_days", "cost_yen", "status", "progress", "closes", "motivated_by"])]
+    pub file: Option<PathBuf>,
+    /// The action's id, unique on the roadmap (e.g. RM-2026-014).
+    #[arg(long, required_unless_present = "file")]
+    pub id: Option<String>,
+    /// Title in Japanese (this or --title-en is required).
+    #[arg(long)]
+    pub title_ja: Option<String>,
+    /// Title in English.
+    #[arg(long)]
+    pub title_en: Option<String>,
+    /// Description in Japanese.
+    #[arg(long)]
+    pub description_ja: Option<String>,
+    /// Description in English.
+    #[arg(long)]
+    pub description_en: Option<String>,
+    /// Who is responsible (a department or a person).
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Planned start, YYYY-MM-DD.
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Due date, YYYY-MM-DD (not before the start).
+    #[arg(long)]
+    pub due: Option<String>,
+    /// Effort in whole person-days (1 or more).
+    #[arg(long)]
+    pub effort_days: Option<String>,
+    /// Cost in whole yen.
+    #[arg(long)]
+    pub cost_yen: Option<String>,
+    /// planned, in_progress, done or cancelled.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Progress in percent, 0–100 (done means 100).
+    #[arg(long)]
+    pub progress: Option<String>,
+    /// A requirement it closes, FRAMEWORK:REQUIREMENT (repeat for several; replaces the list).
+    #[arg(long)]
+    pub closes: Vec<String>,
+    /// What motivates it, KIND:RECORD, KIND one of incident, tlpt_finding, spof, scenario_breach,
+    /// gap (repeat for several; replaces the list).
+    #[arg(long)]
+    pub motivated_by: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+#[command(after_help = "Examples:
+  opres gap roadmap list                                  every roadmap you may see
+  opres gap roadmap show BANK-A                           status, progress, overdue actions, totals
+  opres gap roadmap submit BANK-A                         for management's approval (edits wait)
+  opres gap roadmap withdraw BANK-A                       back for edits
+  opres gap roadmap approve BANK-A --comment \"取締役会で承認\"   executives only; the comment is kept")]
+pub enum GapRoadmapCommand {
+    /// The roadmaps in your scope: status, actions, overdue, progress.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a roadmap: status, approval, progress, totals, overdue actions, requirements to reassess.
+    Show {
+        /// The institution's code.
+        institution: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Submit the roadmap for management's approval.
+    Submit {
+        /// The institution's code.
+        institution: String,
+    },
+    /// Take a submitted roadmap back for edits.
+    Withdraw {
+        /// The institution's code.
+        institution: String,
+    },
+    /// Approve a submitted roadmap (executives only), with management's comment.
+    Approve {
+        /// The institution's code.
+        institution: String,
+        /// Management's comment (required: it is the record of the commitment).
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,12 +1,14 @@
 //! `opres gap …`: frameworks, assessments and their workflow, through the application's use cases.
 
-use crate::cli::{GapAssessCommand, GapCommand};
-use crate::output::print_table;
+use crate::cli::{GapActionSetArgs, GapActionsCommand, GapAssessCommand, GapCommand, GapRoadmapCommand};
+use crate::output::{InputError, print_table};
 use anyhow::Context;
 use opres_app::gap::{FrameworkFile, GapTransition};
-use opres_app::{Actor, Register};
-use opres_domain::RawScalar;
-use opres_gap::EntryRecord;
+use opres_app::gap_roadmap::RoadmapView;
+use opres_app::{Actor, Register, institution_code};
+use opres_domain::{Lang, RawScalar};
+use opres_gap::{ActionRecord, EntryRecord, MotivationRecord, RequirementRefRecord};
+use opres_store::DocumentSummary;
 use std::path::Path;
 
 pub async fn run(register: Register, actor: &Actor, cmd: GapCommand) -> anyhow::Result<()> {
@@ -14,6 +16,8 @@ pub async fn run(register: Register, actor: &Actor, cmd: GapCommand) -> anyhow::
         GapCommand::Frameworks { json } => frameworks(&register, actor, json).await,
         GapCommand::Import { file, catalog } => import(&register, actor, &file, catalog.as_deref()).await,
         GapCommand::Assess(cmd) => assess(&register, actor, cmd).await,
+        GapCommand::Actions(cmd) => actions(&register, actor, cmd).await,
+        GapCommand::Roadmap(cmd) => roadmap(&register, actor, cmd).await,
     };
     register.close().await;
     result
@@ -165,4 +169,270 @@ async fn assess(register: &Register, actor: &Actor, cmd: GapAssessCommand) -> an
         }
     }
     Ok(())
+}
+
+async fn actions(register: &Register, actor: &Actor, cmd: GapActionsCommand) -> anyhow::Result<()> {
+    let lang = actor.lang();
+    match cmd {
+        GapActionsCommand::List { institution, json } => {
+            let v = register.gap_roadmap(actor, &institution_code(&institution)?).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&v.to_json(lang))?);
+                return Ok(());
+            }
+            print_actions(&v, lang);
+        }
+        GapActionsCommand::Set(args) => {
+            let GapActionSetArgs {
+                institution,
+                file,
+                id,
+                title_ja,
+                title_en,
+                description_ja,
+                description_en,
+                owner,
+                start,
+                due,
+                effort_days,
+                cost_yen,
+                status,
+                progress,
+                closes,
+                motivated_by,
+            } = *args;
+            let code = institution_code(&institution)?;
+            let v = register.gap_roadmap(actor, &code).await?;
+            let record = match file {
+                Some(path) => {
+                    let (name, bytes) = read(&path)?;
+                    let mut record: ActionRecord = serde_json::from_slice(&bytes).map_err(|e| {
+                        InputError::err(
+                            format!("{name} は改善アクションの JSON として読めません: {e}"),
+                            format!("{name} is not a remediation action in JSON: {e}"),
+                        )
+                    })?;
+                    if let Some(id) = id {
+                        record.id = id;
+                    }
+                    record
+                }
+                None => {
+                    let id = id.unwrap_or_default();
+                    // An existing action keeps what the flags do not change.
+                    let mut r = v
+                        .roadmap
+                        .actions()
+                        .iter()
+                        .find(|a| a.id().as_str() == id.trim())
+                        .map(|a| a.to_record())
+                        .unwrap_or_default();
+                    r.id = id;
+                    let set = |field: &mut String, value: Option<String>| {
+                        if let Some(value) = value {
+                            *field = value;
+                        }
+                    };
+                    set(&mut r.title_ja, title_ja);
+                    set(&mut r.title_en, title_en);
+                    set(&mut r.description_ja, description_ja);
+                    set(&mut r.description_en, description_en);
+                    set(&mut r.owner, owner);
+                    set(&mut r.start, start);
+                    set(&mut r.due, due);
+                    set(&mut r.status, status);
+                    for (field, value) in
+                        [(&mut r.effort_days, effort_days), (&mut r.cost_yen, cost_yen), (&mut r.progress, progress)]
+                    {
+                        if let Some(value) = value {
+                            *field = Some(RawScalar::Text(value));
+                        }
+                    }
+                    if !closes.is_empty() {
+                        r.closes = closes
+                            .iter()
+                            .map(|c| {
+                                pair("--closes", c, "FRAMEWORK:REQUIREMENT")
+                                    .map(|(framework, requirement)| RequirementRefRecord { framework, requirement })
+                            })
+                            .collect::<anyhow::Result<_>>()?;
+                    }
+                    if !motivated_by.is_empty() {
+                        r.motivated_by = motivated_by
+                            .iter()
+                            .map(|m| {
+                                pair("--motivated-by", m, "KIND:RECORD")
+                                    .map(|(kind, record)| MotivationRecord { kind, record })
+                            })
+                            .collect::<anyhow::Result<_>>()?;
+                    }
+                    r
+                }
+            };
+            let s = register.save_gap_action(actor, &code, &record, v.version).await?;
+            saved(lang, &s);
+        }
+        GapActionsCommand::Remove { institution, id } => {
+            let code = institution_code(&institution)?;
+            let v = register.gap_roadmap(actor, &code).await?;
+            let s = register.remove_gap_action(actor, &code, &id, v.version).await?;
+            saved(lang, &s);
+        }
+    }
+    Ok(())
+}
+
+async fn roadmap(register: &Register, actor: &Actor, cmd: GapRoadmapCommand) -> anyhow::Result<()> {
+    let lang = actor.lang();
+    match cmd {
+        GapRoadmapCommand::List { json } => {
+            let list = register.gap_roadmaps(actor).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+                return Ok(());
+            }
+            let mut rows = vec![vec![
+                lang.pick("金融機関", "institution").to_string(),
+                lang.pick("状態", "status").into(),
+                lang.pick("アクション", "actions").into(),
+                lang.pick("期限超過", "overdue").into(),
+                lang.pick("進捗率", "progress").into(),
+            ]];
+            for r in list {
+                rows.push(vec![
+                    r.institution,
+                    r.status.label(lang).into(),
+                    r.actions.to_string(),
+                    r.overdue.to_string(),
+                    format!("{}%", r.progress),
+                ]);
+            }
+            print_table(&rows);
+        }
+        GapRoadmapCommand::Show { institution, json } => {
+            let v = register.gap_roadmap(actor, &institution_code(&institution)?).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&v.to_json(lang))?);
+                return Ok(());
+            }
+            show_roadmap(&v, lang);
+        }
+        GapRoadmapCommand::Submit { institution } => {
+            let code = institution_code(&institution)?;
+            let v = register.gap_roadmap(actor, &code).await?;
+            register.submit_gap_roadmap(actor, &code, v.version).await?;
+            print_status(register, actor, &code).await?;
+        }
+        GapRoadmapCommand::Withdraw { institution } => {
+            let code = institution_code(&institution)?;
+            let v = register.gap_roadmap(actor, &code).await?;
+            register.withdraw_gap_roadmap(actor, &code, v.version).await?;
+            print_status(register, actor, &code).await?;
+        }
+        GapRoadmapCommand::Approve { institution, comment } => {
+            let code = institution_code(&institution)?;
+            let v = register.gap_roadmap(actor, &code).await?;
+            register.approve_gap_roadmap(actor, &code, &comment, v.version).await?;
+            print_status(register, actor, &code).await?;
+        }
+    }
+    Ok(())
+}
+
+/// `KEY:VALUE` of a repeated option, split at the first colon.
+fn pair(option: &str, raw: &str, shape: &str) -> anyhow::Result<(String, String)> {
+    match raw.split_once(':') {
+        Some((a, b)) => Ok((a.trim().to_string(), b.trim().to_string())),
+        None => Err(InputError::err(
+            format!("{option} 「{raw}」は {shape} の形で指定してください"),
+            format!("{option} '{raw}': write it as {shape}"),
+        )),
+    }
+}
+
+fn saved(lang: Lang, s: &DocumentSummary) {
+    eprintln!("{}", lang.pick(&format!("保存しました（版 {}）", s.version), &format!("Saved (version {})", s.version)));
+}
+
+async fn print_status(register: &Register, actor: &Actor, code: &opres_domain::InstitutionCode) -> anyhow::Result<()> {
+    let v = register.gap_roadmap(actor, code).await?;
+    println!("{}  {}", v.key, v.roadmap.status().label(actor.lang()));
+    Ok(())
+}
+
+fn print_actions(v: &RoadmapView, lang: Lang) {
+    let mut rows = vec![vec![
+        "id".to_string(),
+        lang.pick("状況", "status").into(),
+        lang.pick("進捗率", "progress").into(),
+        lang.pick("期限", "due").into(),
+        lang.pick("担当", "owner").into(),
+        lang.pick("タイトル", "title").into(),
+    ]];
+    for a in v.roadmap.actions() {
+        let due = if a.is_overdue(v.today) {
+            format!("{} ({})", a.due(), lang.pick("期限超過", "overdue"))
+        } else {
+            a.due().to_string()
+        };
+        rows.push(vec![
+            a.id().to_string(),
+            a.status().label(lang).into(),
+            format!("{}%", a.progress().get()),
+            due,
+            a.owner().to_string(),
+            a.title().get(lang).to_string(),
+        ]);
+    }
+    print_table(&rows);
+}
+
+fn show_roadmap(v: &RoadmapView, lang: Lang) {
+    let r = &v.roadmap;
+    let version = v.version.map_or_else(|| lang.pick("未保存", "not saved").to_string(), |n| n.to_string());
+    println!("{}  {}  ({} {version})", v.key, r.status().label(lang), lang.pick("版", "version"));
+    if let Some(a) = r.approval() {
+        println!("{}: {} {} — {}", lang.pick("承認", "Approved"), a.on, a.by, a.comment);
+    }
+    let changes = r.changes_after_approval().len();
+    if changes > 0 {
+        println!(
+            "{}",
+            match lang {
+                Lang::Ja => format!("承認後の変更 {changes} 件"),
+                Lang::En => format!("{changes} change(s) since approval"),
+            }
+        );
+    }
+    let c = &v.totals.committed;
+    println!(
+        "{}",
+        match lang {
+            Lang::Ja => format!(
+                "進捗率 {}%（工数加重）、アクション {} 件（中止を除く）、工数 {} 人日、費用 {} 円",
+                v.progress.get(),
+                c.actions,
+                c.effort_days,
+                c.cost.get()
+            ),
+            Lang::En => format!(
+                "{}% done (weighted by effort); {} action(s) not cancelled, {} person-days, ¥{}",
+                v.progress.get(),
+                c.actions,
+                c.effort_days,
+                c.cost.get()
+            ),
+        }
+    );
+    if !v.overdue.is_empty() {
+        let ids: Vec<String> = v.overdue.iter().map(ToString::to_string).collect();
+        println!("{}: {}", lang.pick("期限超過", "Overdue"), ids.join(", "));
+    }
+    if !v.ready_for_reassessment.is_empty() {
+        let reqs: Vec<String> =
+            v.ready_for_reassessment.iter().map(|q| format!("{} {}", q.framework, q.requirement)).collect();
+        println!("{}: {}", lang.pick("再評価できる要件", "Ready to reassess"), reqs.join(", "));
+    }
+    println!();
+    print_actions(v, lang);
 }

@@ -65,3 +65,62 @@ fn resilience_maps_and_tlpt_programmes_live_in_the_register() {
     let saved = said(db, &["resilience", "import", "gen.map.json", "--institution", &bank], d);
     assert!(saved.contains("300 resources") && saved.contains("version 2"), "{saved}");
 }
+
+#[test]
+fn gap_roadmap_actions_are_set_by_flags_or_file_and_approved() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = d.join("opres.db");
+    let db = db.to_str().unwrap();
+    ok(&opres(db, &["gen", "--institutions", "2", "--incidents", "5", "--seed", "7", "--out", "gen.jsonl"], d));
+    ok(&opres(db, &["import", "gen.jsonl"], d));
+    let bank = first_institution(&d.join("gen.jsonl"));
+    let link = "fsa_report_challenges:operations.storage.monitoring";
+    let flags = [
+        "--title-en",
+        "Storage monitoring",
+        "--owner",
+        "IT",
+        "--start",
+        "2020-01-01",
+        "--due",
+        "2020-03-31",
+        "--effort-days",
+        "5",
+    ];
+    let mut set = vec!["gap", "actions", "set", &bank, "--id", "RM-1"];
+    set.extend(flags);
+    let saved = said(db, &[set.as_slice(), &["--closes", link]].concat(), d);
+    assert!(saved.contains("version 1"), "{saved}");
+    // An existing action: the flags given change it, the rest stays.
+    let saved =
+        said(db, &["gap", "actions", "set", &bank, "--id", "RM-1", "--status", "in_progress", "--progress", "40"], d);
+    assert!(saved.contains("version 2"), "{saved}");
+    let list = ok(&opres(db, &["gap", "actions", "list", &bank], d));
+    assert!(list.contains("RM-1") && list.contains("40%") && list.contains("overdue") && list.contains("IT"), "{list}");
+    // An unknown requirement is refused with its field, nothing saved.
+    let bad = opres(db, &[set.as_slice(), &["--closes", "fsa_report_challenges:no.such"]].concat(), d);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("closes[0].requirement"));
+
+    ok(&opres(db, &["gap", "roadmap", "submit", &bank], d));
+    let no_comment = opres(db, &["gap", "roadmap", "approve", &bank], d);
+    assert_eq!(no_comment.status.code(), Some(2), "{}", String::from_utf8_lossy(&no_comment.stderr));
+    let approved = ok(&opres(db, &["gap", "roadmap", "approve", &bank, "--comment", "board, 2026-12"], d));
+    assert!(approved.contains("Approved"), "{approved}");
+
+    std::fs::write(
+        d.join("action.json"),
+        r#"{"id": "RM-2", "title_ja": "回線の二重化", "owner": "IT", "start": "2099-04-01", "due": "2099-09-30", "effort_days": 10}"#,
+    )
+    .unwrap();
+    ok(&opres(db, &["gap", "actions", "set", &bank, "--file", "action.json"], d));
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(&opres(db, &["gap", "roadmap", "show", &bank, "--json"], d))).unwrap();
+    assert_eq!(shown["status"], "approved_with_changes");
+    assert_eq!(shown["actions"].as_array().unwrap().len(), 2);
+    assert_eq!(shown["overdue"], serde_json::json!(["RM-1"]));
+    said(db, &["gap", "actions", "remove", &bank, "RM-2"], d);
+    let listed = ok(&opres(db, &["gap", "roadmap", "list"], d));
+    assert!(listed.contains(&bank) && listed.contains("Approved, changed since"), "{listed}");
+}
