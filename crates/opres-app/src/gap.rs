@@ -796,6 +796,77 @@ pub async fn load_demo(
             };
             version = register.move_gap_assessment(actor, &s.key, *t, comment, Some(version)).await?.version;
         }
+        if framework == "fsa_cyber_guideline_2024" {
+            let gaps = register.gap_assessment(actor, &s.key).await?.gaps;
+            demo_roadmap(register, actor, code, framework, &gaps, today).await?;
+        }
     }
     Ok(started)
+}
+
+/// The demo roadmap: actions for the top gaps (one done, one half way, one overdue), approved by
+/// management, then one more action added after approval, which shows as a change since then.
+async fn demo_roadmap(
+    register: &Register,
+    actor: &Actor,
+    institution: &InstitutionCode,
+    framework: &str,
+    gaps: &[Gap],
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    use opres_domain::RawScalar::Int;
+    use opres_gap::{ActionRecord, MotivationRecord, RequirementRefRecord};
+    let day = |d: i64| (today + chrono::Duration::days(d)).to_string();
+    let plan = [
+        ("A-1", "脆弱性管理の手順を改定する", "Revise the vulnerability management procedure", -120, -30, "done", 100),
+        ("A-2", "特権IDの管理をツール化する", "Put privileged-access management in a tool", -60, 60, "in_progress", 50),
+        (
+            "A-3",
+            "資産台帳を全システムに広げる",
+            "Extend the asset inventory to every system",
+            -45,
+            -10,
+            "in_progress",
+            20,
+        ),
+        (
+            "A-4",
+            "演習シナリオに委託先の障害を加える",
+            "Add a contractor outage to the exercises",
+            10,
+            120,
+            "planned",
+            0,
+        ),
+    ];
+    let mut version: Option<i64> = None;
+    for (n, (id, ja, en, start, due, status, progress)) in plan.into_iter().enumerate() {
+        if id == "A-4" {
+            let submitted = register.submit_gap_roadmap(actor, institution, version).await?;
+            let comment = "予算を承認。四半期ごとに進捗を報告すること / budget approved; report progress quarterly";
+            let approved = register.approve_gap_roadmap(actor, institution, comment, Some(submitted.version)).await?;
+            version = Some(approved.version);
+        }
+        let record = ActionRecord {
+            id: id.into(),
+            title_ja: ja.into(),
+            title_en: en.into(),
+            owner: "システム企画部 / IT planning".into(),
+            start: day(start),
+            due: day(due),
+            effort_days: Some(Int(10 + 5 * n as i64)),
+            cost_yen: Some(Int(1_500_000 * (n as i64 + 1))),
+            status: status.into(),
+            progress: Some(Int(progress)),
+            closes: gaps
+                .get(n)
+                .map(|g| RequirementRefRecord { framework: framework.into(), requirement: g.requirement.clone() })
+                .into_iter()
+                .collect(),
+            motivated_by: vec![MotivationRecord { kind: "gap".into(), record: framework.into() }],
+            ..ActionRecord::default()
+        };
+        version = Some(register.save_gap_action(actor, institution, &record, version).await?.version);
+    }
+    Ok(())
 }

@@ -396,3 +396,50 @@ fn roadmap_refused(e: RoadmapError) -> AppError {
     };
     AppError::Refused { kind: "workflow", message: Message::new(ja, e.to_string()) }
 }
+
+/// The roadmap moves a front end can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoadmapMove {
+    /// Draft (or approved with changes) → submitted.
+    Submit,
+    /// Submitted → back to where it was.
+    Withdraw,
+    /// Submitted → approved, by an executive, with a comment.
+    Approve,
+}
+
+impl RoadmapMove {
+    /// The move for its code (`submit`, `withdraw`, `approve`).
+    pub fn parse(code: &str) -> Result<RoadmapMove, AppError> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "submit" => Ok(RoadmapMove::Submit),
+            "withdraw" => Ok(RoadmapMove::Withdraw),
+            "approve" => Ok(RoadmapMove::Approve),
+            other => Err(AppError::invalid_field(
+                "transition",
+                opres_domain::Problem::UnknownCode {
+                    value: other.to_string(),
+                    expected: vec!["submit", "withdraw", "approve"],
+                },
+            )),
+        }
+    }
+}
+
+impl Register {
+    /// Moves a roadmap: the one entry the pages and the API use for submit, withdraw and approve.
+    pub async fn move_gap_roadmap(
+        &self,
+        actor: &Actor,
+        institution: &InstitutionCode,
+        mv: RoadmapMove,
+        comment: &str,
+        expected_version: Option<i64>,
+    ) -> Result<DocumentSummary, AppError> {
+        match mv {
+            RoadmapMove::Submit => self.submit_gap_roadmap(actor, institution, expected_version).await,
+            RoadmapMove::Withdraw => self.withdraw_gap_roadmap(actor, institution, expected_version).await,
+            RoadmapMove::Approve => self.approve_gap_roadmap(actor, institution, comment, expected_version).await,
+        }
+    }
+}

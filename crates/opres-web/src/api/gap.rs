@@ -18,9 +18,10 @@ use axum::handler::Handler;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use opres_app::gap::{FrameworkFile, GapTransition};
-use opres_app::{Actor, AppError, today};
+use opres_app::gap_roadmap::RoadmapMove;
+use opres_app::{Actor, AppError, institution_code, today};
 use opres_domain::{Lang, Problem};
-use opres_gap::EntryRecord;
+use opres_gap::{ActionRecord, EntryRecord};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -33,6 +34,11 @@ pub(crate) fn routes(r: crate::routes::Routes) -> crate::routes::Routes {
         .get("/api/v1/gap/assessments/{key}", assessment)
         .put("/api/v1/gap/assessments/{key}/entries/{requirement}", record_entry)
         .post("/api/v1/gap/assessments/{key}/transitions", transition)
+        .get("/api/v1/gap/roadmaps", roadmaps)
+        .get("/api/v1/gap/roadmaps/{institution}", roadmap)
+        .put("/api/v1/gap/roadmaps/{institution}/actions/{id}", save_action)
+        .delete("/api/v1/gap/roadmaps/{institution}/actions/{id}", remove_action)
+        .post("/api/v1/gap/roadmaps/{institution}/transitions", roadmap_transition)
 }
 
 #[utoipa::path(get, path = "/api/v1/gap/frameworks", tag = "gap", summary = "Every framework: the built-in catalogues, then the imported ones (id, version, name, source, built_in, assessable)", responses((status = 200, description = "OK: `items`"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
@@ -145,4 +151,78 @@ pub(crate) async fn transition(
     let t = GapTransition::parse(&b.transition)?;
     s.register.move_gap_assessment(&actor, &key, t, &b.comment, version).await?;
     reread(&s, &actor, &key, lang).await
+}
+
+#[utoipa::path(get, path = "/api/v1/gap/roadmaps", tag = "gap", summary = "The remediation roadmaps the caller may see (status, actions, overdue, progress, version)", responses((status = 200, description = "OK: `items`"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn roadmaps(State(s): State<AppState>, actor: Actor) -> Result<impl IntoResponse, Failed> {
+    let items = s.register.gap_roadmaps(&actor).await?;
+    Ok(Json(json!({ "total": items.len(), "items": items })))
+}
+
+async fn roadmap_json(
+    s: &AppState,
+    actor: &Actor,
+    institution: &str,
+    lang: Lang,
+) -> Result<axum::response::Response, Failed> {
+    let v = s.register.gap_roadmap(actor, &institution_code(institution)?).await?;
+    let body = Json(v.to_json(lang));
+    Ok(match v.version {
+        Some(version) => (etag(version), body).into_response(),
+        None => body.into_response(),
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/gap/roadmaps/{institution}", tag = "gap", summary = "An institution's remediation roadmap: actions, milestones, approval and changes since, overdue, progress, totals, Gantt rows, requirements ready for re-assessment (an empty draft, without ETag, until the first action)", params(("institution" = String, Path, description = "Institution code")), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn roadmap(
+    State(s): State<AppState>,
+    actor: Actor,
+    RequestLang(lang): RequestLang,
+    Path(institution): Path<String>,
+) -> Result<impl IntoResponse, Failed> {
+    roadmap_json(&s, &actor, &institution, lang).await
+}
+
+#[utoipa::path(put, path = "/api/v1/gap/roadmaps/{institution}/actions/{id}", tag = "gap", summary = "Add or change one action (If-Match once the roadmap exists). After approval, the change is recorded and shown", params(("institution" = String, Path, description = "Institution code"), ("id" = String, Path, description = "Action id, e.g. A-1"), ("If-Match" = Option<String>, Header, description = "The roadmap's version (omit only for the first action)")), request_body(content = serde_json::Value, description = "title_ja, title_en, description_ja, description_en, owner, start, due (YYYY-MM-DD), effort_days, cost_yen, status, progress, closes[{framework, requirement}], motivated_by[{kind, record}]"), responses((status = 200, description = "Saved: the roadmap with its new ETag"), (status = 400, description = "Malformed If-Match or body", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 409, description = "Not editable while submitted", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Every field problem", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn save_action(
+    State(s): State<AppState>,
+    actor: Actor,
+    RequestLang(lang): RequestLang,
+    Path((institution, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Result<Json<ActionRecord>, JsonRejection>,
+) -> Result<impl IntoResponse, Failed> {
+    let version = if_match(&headers)?;
+    let record = ActionRecord { id, ..json_body(body)? };
+    s.register.save_gap_action(&actor, &institution_code(&institution)?, &record, version).await?;
+    roadmap_json(&s, &actor, &institution, lang).await
+}
+
+#[utoipa::path(delete, path = "/api/v1/gap/roadmaps/{institution}/actions/{id}", tag = "gap", summary = "Remove one action (If-Match required); after approval the removal is recorded", params(("institution" = String, Path, description = "Institution code"), ("id" = String, Path, description = "Action id"), ("If-Match" = String, Header, description = "The roadmap's version")), responses((status = 200, description = "Removed: the roadmap with its new ETag"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn remove_action(
+    State(s): State<AppState>,
+    actor: Actor,
+    RequestLang(lang): RequestLang,
+    Path((institution, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, Failed> {
+    let version = if_match(&headers)?;
+    s.register.remove_gap_action(&actor, &institution_code(&institution)?, &id, version).await?;
+    roadmap_json(&s, &actor, &institution, lang).await
+}
+
+#[utoipa::path(post, path = "/api/v1/gap/roadmaps/{institution}/transitions", tag = "gap", summary = "Submit, withdraw, or approve (executives, comment required) the roadmap (If-Match required)", params(("institution" = String, Path, description = "Institution code"), ("If-Match" = String, Header, description = "The roadmap's version")), request_body(content = serde_json::Value, description = "{\"transition\": \"approve\", \"comment\": \"…\"}"), responses((status = 200, description = "Moved: the roadmap with its new ETag"), (status = 400, description = "Malformed If-Match or body", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 409, description = "Not allowed from the current state", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Unknown transition or missing comment", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn roadmap_transition(
+    State(s): State<AppState>,
+    actor: Actor,
+    RequestLang(lang): RequestLang,
+    Path(institution): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<TransitionBody>, JsonRejection>,
+) -> Result<impl IntoResponse, Failed> {
+    let version = if_match(&headers)?;
+    let b = json_body(body)?;
+    let code = institution_code(&institution)?;
+    s.register.move_gap_roadmap(&actor, &code, RoadmapMove::parse(&b.transition)?, &b.comment, version).await?;
+    roadmap_json(&s, &actor, &institution, lang).await
 }

@@ -6,6 +6,7 @@ mod analysis;
 mod audit;
 mod dashboard;
 mod gap;
+mod gap_roadmap;
 mod incidents;
 mod institutions;
 mod login;
@@ -47,6 +48,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
     let r = tlpt::routes(r);
     let r = reports::routes(r);
     let r = gap::routes(r);
+    let r = gap_roadmap::routes(r);
     audit::routes(r)
 }
 

@@ -80,6 +80,41 @@ pub(crate) fn matrix(method: &str, path: &str, inst: &str) -> Option<Case> {
             if_match: true,
             ..case(Some(P::EditGap), true, 412)
         },
+        // The roadmap is the institution's own: an empty draft reads before the first action.
+        ("GET", "/gap/roadmaps/{institution}") => {
+            Case { path: Some(format!("/gap/roadmaps/{inst}")), ..case(None, true, 200) }
+        }
+        ("POST", "/gap/roadmaps/{institution}/actions") => Case {
+            path: Some(format!("/gap/roadmaps/{inst}/actions")),
+            body: stale(vec![("id", "A-1".into())]),
+            ..case(Some(P::EditGap), true, 412)
+        },
+        ("POST", "/gap/roadmaps/{institution}/transition") => Case {
+            path: Some(format!("/gap/roadmaps/{inst}/transition")),
+            body: stale(vec![("transition", "submit".into())]),
+            ..case(Some(P::EditGap), true, 412)
+        },
+        ("GET", "/api/v1/gap/roadmaps") => case(None, false, 200),
+        ("GET", "/api/v1/gap/roadmaps/{institution}") => {
+            Case { path: Some(format!("/api/v1/gap/roadmaps/{inst}")), ..case(None, true, 200) }
+        }
+        ("PUT", "/api/v1/gap/roadmaps/{institution}/actions/{id}") => Case {
+            path: Some(format!("/api/v1/gap/roadmaps/{inst}/actions/A-1")),
+            body: Some(Body::Json(json!({"owner": "x"}))),
+            if_match: true,
+            ..case(Some(P::EditGap), true, 412)
+        },
+        ("DELETE", "/api/v1/gap/roadmaps/{institution}/actions/{id}") => Case {
+            path: Some(format!("/api/v1/gap/roadmaps/{inst}/actions/A-1")),
+            if_match: true,
+            ..case(Some(P::EditGap), true, 412)
+        },
+        ("POST", "/api/v1/gap/roadmaps/{institution}/transitions") => Case {
+            path: Some(format!("/api/v1/gap/roadmaps/{inst}/transitions")),
+            body: Some(Body::Json(json!({"transition": "submit"}))),
+            if_match: true,
+            ..case(Some(P::EditGap), true, 412)
+        },
         _ => return None,
     })
 }
@@ -388,6 +423,35 @@ mod chromium {
         assert!(row.contains("未充足") && row.contains("1 → 4"), "{row}");
         let top = text(&c, "#top-gaps").await;
         assert!(top.contains("3"), "the gap of 3 is among the top gaps: {top}");
+        shot(&c, "gap-assessment-with-gap-ja").await;
+
+        // An action for the top gap, from the gap itself: the requirement it closes is filled in.
+        c.find(Locator::Css("#top-gaps a.create-action")).await.unwrap().click().await.unwrap();
+        let closes = c.find(Locator::Id("a-closes")).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
+        assert!(closes.starts_with("fsa_cyber_guideline_2024:"), "{closes}");
+        assert_eq!(c.find(Locator::Id("a-id")).await.unwrap().prop("value").await.unwrap().as_deref(), Some("A-1"));
+        c.find(Locator::Id("a-owner")).await.unwrap().send_keys("システム企画部").await.unwrap();
+        let start = opres_app::today();
+        let due = start + chrono::Duration::days(90);
+        c.execute(
+            &format!(
+                "document.getElementById('a-start').value='{start}';document.getElementById('a-due').value='{due}';"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+        c.find(Locator::Id("a-effort_days")).await.unwrap().send_keys("20").await.unwrap();
+        c.find(Locator::Id("a-cost_yen")).await.unwrap().send_keys("3000000").await.unwrap();
+        c.find(Locator::Id("save-action")).await.unwrap().click().await.unwrap();
+        let table = text(&c, "#rm-table").await;
+        assert!(table.contains("A-1") && table.contains("システム企画部") && table.contains("¥3,000,000"), "{table}");
+        c.find(Locator::Css("#gantt svg")).await.unwrap();
+        c.find(Locator::Id("rm-submit")).await.unwrap().click().await.unwrap();
+        assert_eq!(text(&c, "#rm-status").await, "承認申請中");
+        shot(&c, "gap-roadmap-submitted-ja").await;
+
+        c.goto(&app.url("/gap/assessments/MINATO-GA-1")).await.unwrap();
         c.find(Locator::Id("move-submit")).await.unwrap().click().await.unwrap();
         assert_eq!(text(&c, "#status").await, "レビュー中");
         shot(&c, "gap-assessment-in-review-ja").await;
@@ -406,6 +470,17 @@ mod chromium {
         assert_eq!(text(&c, "#status").await, "承認済み");
         assert!(text(&c, "#history").await.contains("上位のギャップから対応すること"));
         shot(&c, "gap-assessment-approved-ja").await;
+        c.find(Locator::Id("roadmap-link")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("rm-comment"))
+            .await
+            .unwrap()
+            .send_keys("予算を承認。四半期ごとに進捗を報告すること")
+            .await
+            .unwrap();
+        c.find(Locator::Id("rm-approve")).await.unwrap().click().await.unwrap();
+        assert_eq!(text(&c, "#rm-status").await, "承認済み");
+        assert!(text(&c, "#rm-approval").await.contains("exe"));
+        shot(&c, "gap-roadmap-approved-ja").await;
 
         let stored = app.register.gap_assessment(&Actor::cli(Lang::En), "MINATO-GA-1").await.unwrap();
         let entry = &stored.record.assessment.entries[req];
