@@ -501,8 +501,16 @@ fn label(ja: &str, en: &str) -> Bilingual {
     Bilingual::both(ja, en)
 }
 
+/// How many ids a reason names before it says "… and N more": a reason is read by a person, and
+/// every id used is still in the proposal's `records`.
+const LISTED: usize = 10;
+
 fn list<S: AsRef<str>>(ids: impl IntoIterator<Item = S>) -> String {
-    ids.into_iter().map(|s| s.as_ref().to_string()).collect::<Vec<_>>().join(", ")
+    let all: Vec<String> = ids.into_iter().map(|s| s.as_ref().to_string()).collect();
+    match all.len().checked_sub(LISTED) {
+        Some(more) if more > 0 => format!("{}, … (+{more})", all[..LISTED].join(", ")),
+        _ => all.join(", "),
+    }
 }
 
 /// Trend challenge: met when the trend did not occur in the period; partly met when it occurred
@@ -530,11 +538,12 @@ fn trend(t: Trend, f: &IncidentFacts, today: NaiveDate) -> Judgement {
                 format!("{n} incident(s) of trend {code} from {from} to {to} ({dated})."),
             ),
         );
+        let by_reference: std::collections::HashMap<&IncidentRef, &PeriodIncident> =
+            of_trend.iter().map(|i| (&i.reference, *i)).collect();
         for chain in &f.chains {
             // Only members that are incidents of this trend in the period count: a chain reaching
             // outside the period, or through other trends, is not this trend recurring now.
-            let members: Vec<&PeriodIncident> =
-                chain.iter().filter_map(|r| of_trend.iter().find(|i| &i.reference == r).copied()).collect();
+            let members: Vec<&PeriodIncident> = chain.iter().filter_map(|r| by_reference.get(r).copied()).collect();
             if members.len() < 2 {
                 continue;
             }
@@ -1139,6 +1148,14 @@ mod tests {
     }
 
     const TODAY: (i32, u32, u32) = (2026, 12, 1);
+
+    #[test]
+    fn a_reason_names_ten_ids_and_counts_the_rest() {
+        let ids: Vec<String> = (1..=12).map(|i| format!("R-{i}")).collect();
+        let text = list(&ids);
+        assert!(text.starts_with("R-1, R-2,") && text.contains("R-10, … (+2)") && !text.contains("R-11"), "{text}");
+        assert_eq!(list(&ids[..10]), ids[..10].join(", "), "ten are listed whole");
+    }
 
     fn today() -> NaiveDate {
         day(TODAY.0, TODAY.1, TODAY.2)
