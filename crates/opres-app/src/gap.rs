@@ -477,9 +477,28 @@ fn built_in_frameworks() -> Result<Vec<Framework>, AppError> {
         .collect()
 }
 
-/// Reads a framework file by its format: OSCAL catalog, OSCAL profile (with its catalog) or
-/// opres's own JSON.
+/// Reads a framework file by its format: a CISO Assistant library (`.yaml`), a bank's checklist
+/// (`.csv`, `.xlsx`), or JSON: an OSCAL catalog, an OSCAL profile (with its catalog) or opres's own.
 fn read_framework(file: FrameworkFile<'_>, catalog: Option<FrameworkFile<'_>>) -> Result<Framework, AppError> {
+    let lower = file.name.to_ascii_lowercase();
+    let extension = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    // A bank's own checklist has no id or name inside: the file's stem is both.
+    let stem = || {
+        let base = file.name.rsplit(['/', '\\']).next().unwrap_or(file.name);
+        base.rsplit_once('.').map(|(s, _)| s).unwrap_or(base).to_string()
+    };
+    match extension {
+        "yaml" | "yml" => return Ok(opres_gap::import_ciso(file.name, file.bytes)?),
+        "csv" => {
+            let stem = stem();
+            return Ok(opres_gap::import_checklist_csv(file.name, &stem, &Bilingual::both(&stem, &stem), file.bytes)?);
+        }
+        "xlsx" => {
+            let stem = stem();
+            return Ok(opres_gap::import_checklist_xlsx(file.name, &stem, &Bilingual::both(&stem, &stem), file.bytes)?);
+        }
+        _ => {}
+    }
     let head: serde_json::Value = oscal::parse_json(file.name, file.bytes)?;
     if head.get("catalog").is_some() {
         return Ok(oscal::import_catalog(file.name, file.bytes)?);

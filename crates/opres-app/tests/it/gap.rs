@@ -286,3 +286,35 @@ engine_tests!(proposals_come_from_the_institutions_map_scenario_runs_and_tlpt_en
     // Only the latest engagement counts (TLPT-BK-3, which followed up TLPT-BK-2's shortcomings).
     assert!(proposals.iter().all(|p| p.records == ["TLPT-BK-3"]), "{proposals:#?}");
 });
+
+engine_tests!(a_ciso_assistant_library_and_a_banks_checklist_import_and_a_broken_yaml_saves_nothing, |db| {
+    let register = Register::new(db.store.clone());
+    let admin = two_banks(&register).await;
+    let data = |f: &str| std::fs::read(format!("{}/../opres-gap/tests/data/{f}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+
+    let broken = data("ciso-broken.yaml");
+    let err =
+        register.import_gap_framework(&admin, FrameworkFile { name: "ciso-broken.yaml", bytes: &broken }, None).await;
+    let err = err.unwrap_err();
+    let problems = err.problems();
+    assert!(problems.len() >= 3, "every problem at once: {problems:?}");
+    assert!(problems.iter().all(|p| p.message.get(Lang::En).contains("ciso-broken.yaml")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.message.get(Lang::En).contains("line")), "located by line: {problems:?}");
+    let before = register.gap_frameworks(&admin).await.unwrap().len();
+
+    let good = data("ciso-good.yaml");
+    let f = register.import_gap_framework(&admin, FrameworkFile { name: "ciso-good.yaml", bytes: &good }, None).await;
+    let f = f.unwrap();
+    assert!(f.assessable > 0 && !f.built_in);
+    assert_eq!(register.gap_frameworks(&admin).await.unwrap().len(), before + 1, "the broken one saved nothing");
+
+    let csv =
+        "ref,parent_ref,title_ja,title_en,level\r\nA,,統制,Governance,\r\nA.1,A,方針を定める,Set the policy,basic\r\n";
+    let f = register
+        .import_gap_framework(&admin, FrameworkFile { name: "bank-checklist.csv", bytes: csv.as_bytes() }, None)
+        .await
+        .unwrap();
+    assert_eq!((f.id.as_str(), f.assessable), ("bank-checklist", 1));
+    let started = register.start_gap_assessment(&admin, &code("BANK-A"), "bank-checklist", opres_app::today()).await;
+    assert!(started.is_ok(), "the checklist can be assessed: {started:?}");
+});
