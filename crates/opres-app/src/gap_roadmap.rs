@@ -254,12 +254,7 @@ impl Register {
         institution: &InstitutionCode,
         expected_version: Option<i64>,
     ) -> Result<DocumentSummary, AppError> {
-        actor.require(Permission::EditGap)?;
-        let view = self.gap_roadmap(actor, institution).await?;
-        check_version(&view, expected_version)?;
-        let mut roadmap = view.roadmap;
-        roadmap.submit().map_err(roadmap_refused)?;
-        self.save_roadmap(actor, institution, &roadmap, expected_version).await
+        self.move_gap_roadmap(actor, institution, RoadmapMove::Submit, "", expected_version).await
     }
 
     /// Takes a submitted roadmap back for further edits.
@@ -269,12 +264,7 @@ impl Register {
         institution: &InstitutionCode,
         expected_version: Option<i64>,
     ) -> Result<DocumentSummary, AppError> {
-        actor.require(Permission::EditGap)?;
-        let view = self.gap_roadmap(actor, institution).await?;
-        check_version(&view, expected_version)?;
-        let mut roadmap = view.roadmap;
-        roadmap.withdraw().map_err(roadmap_refused)?;
-        self.save_roadmap(actor, institution, &roadmap, expected_version).await
+        self.move_gap_roadmap(actor, institution, RoadmapMove::Withdraw, "", expected_version).await
     }
 
     /// Approves a submitted roadmap: executives only, with management's comment (required).
@@ -285,20 +275,41 @@ impl Register {
         comment: &str,
         expected_version: Option<i64>,
     ) -> Result<DocumentSummary, AppError> {
-        actor.require(Permission::ApproveGap)?;
+        self.move_gap_roadmap(actor, institution, RoadmapMove::Approve, comment, expected_version).await
+    }
+
+    /// Moves a roadmap (submit, withdraw, approve): the one implementation the pages, the API and
+    /// the CLI reach. Approval needs `ApproveGap` and a comment; the others `EditGap`.
+    pub async fn move_gap_roadmap(
+        &self,
+        actor: &Actor,
+        institution: &InstitutionCode,
+        mv: RoadmapMove,
+        comment: &str,
+        expected_version: Option<i64>,
+    ) -> Result<DocumentSummary, AppError> {
+        actor.require(if mv == RoadmapMove::Approve { Permission::ApproveGap } else { Permission::EditGap })?;
         let view = self.gap_roadmap(actor, institution).await?;
         check_version(&view, expected_version)?;
-        if comment.trim().is_empty() {
-            return Err(AppError::invalid_field("comment", Problem::Required));
-        }
         let mut roadmap = view.roadmap;
-        let request = Approve {
-            executive: actor.can(Permission::ApproveGap),
-            by: actor.username().to_string(),
-            on: crate::today(),
-            comment: comment.trim().to_string(),
-        };
-        roadmap.approve(request).map_err(roadmap_refused)?;
+        match mv {
+            RoadmapMove::Submit => roadmap.submit().map(drop),
+            RoadmapMove::Withdraw => roadmap.withdraw().map(drop),
+            RoadmapMove::Approve => {
+                if comment.trim().is_empty() {
+                    return Err(AppError::invalid_field("comment", Problem::Required));
+                }
+                roadmap
+                    .approve(Approve {
+                        executive: actor.can(Permission::ApproveGap),
+                        by: actor.username().to_string(),
+                        on: crate::today(),
+                        comment: comment.trim().to_string(),
+                    })
+                    .map(drop)
+            }
+        }
+        .map_err(roadmap_refused)?;
         self.save_roadmap(actor, institution, &roadmap, expected_version).await
     }
 
@@ -422,24 +433,6 @@ impl RoadmapMove {
                     expected: vec!["submit", "withdraw", "approve"],
                 },
             )),
-        }
-    }
-}
-
-impl Register {
-    /// Moves a roadmap: the one entry the pages and the API use for submit, withdraw and approve.
-    pub async fn move_gap_roadmap(
-        &self,
-        actor: &Actor,
-        institution: &InstitutionCode,
-        mv: RoadmapMove,
-        comment: &str,
-        expected_version: Option<i64>,
-    ) -> Result<DocumentSummary, AppError> {
-        match mv {
-            RoadmapMove::Submit => self.submit_gap_roadmap(actor, institution, expected_version).await,
-            RoadmapMove::Withdraw => self.withdraw_gap_roadmap(actor, institution, expected_version).await,
-            RoadmapMove::Approve => self.approve_gap_roadmap(actor, institution, comment, expected_version).await,
         }
     }
 }

@@ -1,28 +1,14 @@
 //! Gap assessment through the door: frameworks (built in and imported), an assessment's entries
 //! and workflow, with the scope, role and version rules of every other use case.
 
+use crate::support::{code, person};
 use opres_app::gap::{FrameworkFile, GapTransition};
-use opres_app::{Actor, AppError, Channel, NewUser, Register};
+use opres_app::{Actor, AppError, Register};
 use opres_domain::record::InstitutionRecord;
-use opres_domain::{InstitutionCode, Lang, RawScalar};
+use opres_domain::{Lang, RawScalar};
 use opres_gap::{EntryRecord, Outcome, ProposalSeen, ResultCode, Status};
-use opres_store::{AuditContext, Role, UserScope, engine_tests};
+use opres_store::{Role, UserScope, engine_tests};
 use serde_json::json;
-
-fn code(c: &str) -> InstitutionCode {
-    InstitutionCode::parse(c).unwrap()
-}
-
-async fn person(register: &Register, name: &str, role: Role, scope: UserScope) -> Actor {
-    let new = NewUser {
-        username: name.into(),
-        display_name: String::new(),
-        password: "a long enough pass".into(),
-        role,
-        scope,
-    };
-    Actor::user(&register.add_user(new, &AuditContext::new("test")).await.unwrap(), Channel::Web, Lang::En)
-}
 
 async fn two_banks(register: &Register) -> Actor {
     let admin = Actor::cli(Lang::En);

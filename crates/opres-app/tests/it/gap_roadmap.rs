@@ -1,27 +1,13 @@
 //! The remediation roadmap through the door: actions added and updated, versions, scope, the
 //! executive's approval and the changes made after it, and links to frameworks' requirements.
 
-use opres_app::{Actor, AppError, Channel, NewUser, Register};
+use crate::support::{code, person};
+use opres_app::{Actor, AppError, Register};
 use opres_domain::record::InstitutionRecord;
-use opres_domain::{InstitutionCode, Lang, RawScalar};
+use opres_domain::{Lang, RawScalar};
 use opres_gap::{ActionRecord, RequirementRefRecord, RoadmapStatus};
-use opres_store::{AuditContext, Role, UserScope, engine_tests};
+use opres_store::{Role, UserScope, engine_tests};
 use serde_json::json;
-
-fn code(c: &str) -> InstitutionCode {
-    InstitutionCode::parse(c).unwrap()
-}
-
-async fn person(register: &Register, name: &str, role: Role, scope: UserScope) -> Actor {
-    let new = NewUser {
-        username: name.into(),
-        display_name: String::new(),
-        password: "a long enough pass".into(),
-        role,
-        scope,
-    };
-    Actor::user(&register.add_user(new, &AuditContext::new("test")).await.unwrap(), Channel::Web, Lang::En)
-}
 
 async fn two_banks(register: &Register) {
     let admin = Actor::cli(Lang::En);

@@ -9,3 +9,4 @@ mod import;
 mod regimes;
 mod register;
 mod resilience;
+mod support;

@@ -1,33 +1,19 @@
 //! Reporting regimes through the door: an institution's settings, an incident's inputs and the
 //! obligations they give, with the scope, role and version rules of every other use case.
 
-use opres_app::{Actor, AppError, Channel, IncidentKey, NewUser, Register};
+use crate::support::{code, person};
+use opres_app::{Actor, AppError, IncidentKey, Register};
 use opres_domain::record::{IncidentRecord, InstitutionRecord};
-use opres_domain::{InstitutionCode, Lang, Timestamp};
+use opres_domain::{Lang, Timestamp};
 use opres_regimes::{
     Decision, DoraEntityType, DoraImpact, DoraSettings, HolidayCalendar, ObligationStatus, Regime, RegimeInputs,
     RegimeSettings, Report, UsSettings,
 };
-use opres_store::{AuditContext, Role, UserScope, engine_tests};
+use opres_store::{Role, UserScope, engine_tests};
 use serde_json::json;
-
-fn code(c: &str) -> InstitutionCode {
-    InstitutionCode::parse(c).unwrap()
-}
 
 fn t(s: &str) -> Timestamp {
     chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc()
-}
-
-async fn person(register: &Register, name: &str, role: Role, scope: UserScope) -> Actor {
-    let new = NewUser {
-        username: name.into(),
-        display_name: String::new(),
-        password: "a long enough pass".into(),
-        role,
-        scope,
-    };
-    Actor::user(&register.add_user(new, &AuditContext::new("test")).await.unwrap(), Channel::Web, Lang::En)
 }
 
 async fn two_banks(register: &Register) -> Actor {

@@ -1,17 +1,12 @@
 //! The register's use cases through the door: every rule of role, scope and version is checked
 //! by the use case itself, whichever front end calls it.
 
-use opres_app::{
-    Actor, AppError, Channel, FilterParams, IncidentKey, IncidentListRequest, NewUser, Register, UserChange,
-};
+use crate::support::{code, person};
+use opres_app::{Actor, AppError, FilterParams, IncidentKey, IncidentListRequest, NewUser, Register, UserChange};
+use opres_domain::Lang;
 use opres_domain::record::{IncidentRecord, InstitutionRecord, SystemRecord, TimelineRecord};
-use opres_domain::{InstitutionCode, Lang};
-use opres_store::{AuditContext, Role, UserScope, engine_tests};
+use opres_store::{Role, UserScope, engine_tests};
 use serde_json::json;
-
-fn code(c: &str) -> InstitutionCode {
-    InstitutionCode::parse(c).unwrap()
-}
 
 fn institution(c: &str) -> InstitutionRecord {
     serde_json::from_value(json!({"code": c, "name_ja": "銀行", "institution_type": "regional_bank"})).unwrap()
@@ -24,18 +19,6 @@ fn incident(reference: &str, inst: &str, trend: &str) -> IncidentRecord {
         "affected_systems": ["CORE"], "trend": trend
     }))
     .unwrap()
-}
-
-async fn person(register: &Register, name: &str, role: Role, scope: UserScope) -> Actor {
-    let new = NewUser {
-        username: name.into(),
-        display_name: String::new(),
-        password: "a long enough pass".into(),
-        role,
-        scope,
-    };
-    let user = register.add_user(new, &AuditContext::new("test")).await.unwrap();
-    Actor::user(&user, Channel::Web, Lang::En)
 }
 
 /// Two institutions with a system each and one incident each; the actors of the test.

@@ -1,8 +1,9 @@
 //! Operational resilience in the register: maps, scenarios and runs as versioned documents.
 
+use crate::support::code;
 use opres_app::Register;
 use opres_app::resilience::{MapExport, MapFile, ReportFormat, ResilienceError, ScenarioDoc};
-use opres_domain::{InstitutionCode, Lang};
+use opres_domain::Lang;
 use opres_resilience::{Problem, generate, interchange};
 use opres_store::{AuditContext, engine_tests};
 
@@ -12,10 +13,6 @@ fn cli() -> opres_app::Actor {
 
 fn ctx() -> AuditContext {
     AuditContext::new("test")
-}
-
-fn code(s: &str) -> InstitutionCode {
-    InstitutionCode::parse(s).unwrap()
 }
 
 async fn bank(register: &Register, c: &str) {
