@@ -5,7 +5,7 @@
 //! entry saved from a stale page is refused (412) instead of overwriting someone else's.
 
 use super::upload::{Upload, read_upload};
-use super::{Ctx, Page, form_problems, render};
+use super::{Ctx, Opt, Page, form_problems, render};
 use crate::AppState;
 use crate::edge::Failed;
 use crate::middleware::form_pairs;
@@ -33,12 +33,6 @@ pub(super) fn routes(r: Routes) -> Routes {
         .post("/gap/assessments/{key}/transition", transition)
         .get("/gap/assessments/{key}/requirements/{req}", entry_form)
         .post("/gap/assessments/{key}/requirements/{req}", save_entry)
-}
-
-/// A code and its label, for pick lists.
-pub(crate) struct Opt {
-    pub code: String,
-    pub label: String,
 }
 
 pub(crate) struct FrameworkRow {

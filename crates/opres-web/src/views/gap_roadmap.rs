@@ -4,8 +4,7 @@
 //!
 //! Every handler calls one `opres_app::gap_roadmap` use case; forms carry the roadmap's version.
 
-use super::gap::Opt;
-use super::{Ctx, Page, form_problems, render};
+use super::{Ctx, Opt, Page, form_problems, render};
 use crate::AppState;
 use crate::edge::Failed;
 use crate::middleware::form_pairs;

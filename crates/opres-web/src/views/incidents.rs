@@ -1,7 +1,7 @@
 //! Incidents: the filtered list (with export of the current view), the detail page with its
 //! timeline and report stages, and the create and edit forms.
 
-use super::{Ctx, Page, PageError, form_problems, render};
+use super::{Ctx, Opt, Page, PageError, form_problems, render};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::edge::Failed;
@@ -34,12 +34,6 @@ pub(super) fn routes(r: Routes) -> Routes {
         .post("/incidents/{id}/delete", delete)
         .post("/incidents/{id}/timeline", add_timeline)
         .post("/incidents/{id}/submissions", add_submission)
-}
-
-/// An option of a select: code, label.
-pub(crate) struct Opt {
-    pub code: String,
-    pub label: String,
 }
 
 fn opts<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: impl Fn(T) -> String) -> Vec<Opt> {

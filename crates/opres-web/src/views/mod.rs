@@ -33,6 +33,12 @@ use opres_domain::{JST, Lang};
 use opres_store::{DisplayZone, StoreError};
 use tower_sessions::Session;
 
+/// A code and its label, for pick lists (the label in the page's language).
+pub(crate) struct Opt {
+    pub code: String,
+    pub label: String,
+}
+
 /// Largest file upload: see [`crate::limits::UPLOAD_MAX`].
 pub(crate) const UPLOAD_LIMIT: usize = crate::limits::UPLOAD_MAX;
 

@@ -4,8 +4,8 @@
 
 mod charts;
 
-use super::incidents::{Opt, TrendGroup};
-use super::{Ctx, Page, PageError, render, require};
+use super::incidents::TrendGroup;
+use super::{Ctx, Opt, Page, PageError, render, require};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::middleware::form_pairs;

@@ -5,7 +5,7 @@ use super::{actor, messages, read_error, scoped};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::middleware::form_pairs;
-use crate::views::{Ctx, Page, PageError, group, render, require};
+use crate::views::{Ctx, Opt, Page, PageError, group, render, require};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
@@ -27,12 +27,6 @@ use opres_resilience::{
 use std::collections::HashMap;
 
 type Params = Query<HashMap<String, String>>;
-
-/// A choice in a select.
-pub(crate) struct Opt {
-    pub code: String,
-    pub label: String,
-}
 
 fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)

@@ -6,7 +6,7 @@ use crate::auth::Caller;
 use crate::edge::actor_of;
 use crate::middleware::form_pairs;
 use crate::views::upload::{Upload, read_upload};
-use crate::views::{Ctx, Page, PageError, render, require};
+use crate::views::{Ctx, Opt, Page, PageError, render, require};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
@@ -45,12 +45,6 @@ pub(crate) use programme::*;
 pub(crate) use programmes::*;
 pub(crate) use rollout_checks::*;
 // ---------------------------------------------------------------- shared pieces
-
-/// A code and its label, for pick lists.
-pub(crate) struct Opt {
-    pub code: String,
-    pub label: String,
-}
 
 /// Which programme and engagement a page is about, for the breadcrumbs and tabs.
 pub(crate) struct Nav {
