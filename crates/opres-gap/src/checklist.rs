@@ -287,7 +287,7 @@ pub fn import_checklist_xlsx(
     name: &Bilingual,
     bytes: &[u8],
 ) -> Result<Framework, ImportError> {
-    use calamine::{Data, Reader, Xlsx};
+    use calamine::{Reader, Xlsx};
     let refused = |r: Refused| {
         let reason = match r {
             Refused::Limit(limit) => Reason::WorkbookTooLarge(limit),
@@ -306,20 +306,9 @@ pub fn import_checklist_xlsx(
     let mut budget = xlsx_limits::CELLS_MAX;
     let range = xlsx_limits::sheet_range(&mut book, &first, &mut budget).map_err(refused)?;
     let (first_row, first_col) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
-    let text = |c: &Data| match c {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Int(v) => v.to_string(),
-        // Whole numbers typed into Excel come back as floats; a ref `3` must not become `3.0`.
-        Data::Float(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{}", *v as i64),
-        Data::Float(v) => v.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        other => other.to_string(),
-    };
     let mut rows = range.rows().enumerate().map(|(i, cells)| {
         let mut line = vec![String::new(); first_col];
-        line.extend(cells.iter().map(text));
+        line.extend(cells.iter().map(xlsx_limits::cell_text));
         (first_row + i + 1, line)
     });
     let Some((header_row, header)) = rows.next() else {

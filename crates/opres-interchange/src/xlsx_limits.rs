@@ -185,6 +185,21 @@ fn excel_len(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()
 }
 
+/// A cell as the text a person typed, for readers that take every column as text (maps,
+/// checklists): whole numbers without a decimal point (Excel stores `3` as `3.0`), dates as ISO.
+pub fn cell_text(c: &Data) -> String {
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(v) => v.to_string(),
+        Data::Float(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{}", *v as i64),
+        Data::Float(v) => v.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// Text that fits in one Excel cell: unchanged when it does, otherwise cut and ended with
 /// `…[truncated: N chars]` (N: the full length in characters), so the cut is visible.
 pub fn fit_cell(text: &str) -> Cow<'_, str> {

@@ -231,7 +231,7 @@ pub fn from_xlsx(
     services: Vec<ImportantBusinessService>,
     institution: Option<InstitutionCode>,
 ) -> Result<DependencyMap, Issues> {
-    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
     use opres_interchange::xlsx_limits::{self, Refused};
     let at_file = |problem: Problem| {
         Issues::from(Issue { location: Location { file: Some(file.to_string()), row: None, field: None }, problem })
@@ -265,17 +265,7 @@ pub fn from_xlsx(
         let mut rows = Vec::new();
         for (i, row) in range.rows().enumerate() {
             let mut cells: Vec<String> = vec![String::new(); first_col];
-            cells.extend(row.iter().map(|c| match c {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Int(v) => v.to_string(),
-                // Whole numbers typed into Excel come back as floats; write them without a decimal point.
-                Data::Float(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{}", *v as i64),
-                Data::Float(v) => v.to_string(),
-                Data::Bool(b) => b.to_string(),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                other => other.to_string(),
-            }));
+            cells.extend(row.iter().map(xlsx_limits::cell_text));
             let sheet_row = first_row + i + 1;
             if sheet_row == 1 || (i == 0 && header.is_empty()) {
                 header = cells;
