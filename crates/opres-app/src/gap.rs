@@ -86,8 +86,8 @@ pub struct GapAssessmentSummary {
     pub institution: String,
     /// Framework id.
     pub framework: String,
-    /// Its title (framework and start day).
-    pub title: String,
+    /// The JST day it started (`YYYY-MM-DD`).
+    pub started_on: String,
     /// Stored version.
     pub version: i64,
     /// Last saved.
@@ -214,10 +214,10 @@ impl Register {
             .into_iter()
             .filter(|d| in_scope(actor, d))
             .map(|d| {
-                let (framework, title) = d.title.split_once(" · ").unwrap_or(("", &d.title));
+                let (framework, started_on) = d.title.split_once(" · ").unwrap_or(("", &d.title));
                 GapAssessmentSummary {
                     framework: framework.to_string(),
-                    title: title.to_string(),
+                    started_on: started_on.to_string(),
                     institution: d.institution.clone().unwrap_or_default(),
                     key: d.key,
                     version: d.version,
@@ -278,7 +278,7 @@ impl Register {
             key,
             institution: institution.to_string(),
             framework: framework.id,
-            title: format!("{today}"),
+            started_on: today.to_string(),
             version: saved.version,
             updated_at: saved.updated_at,
         })

@@ -86,10 +86,10 @@ async fn assess(register: &Register, actor: &Actor, cmd: GapAssessCommand) -> an
                 lang.pick("キー", "key").to_string(),
                 lang.pick("金融機関", "institution").into(),
                 lang.pick("フレームワーク", "framework").into(),
-                lang.pick("件名", "title").into(),
+                lang.pick("開始日", "started").into(),
             ]];
             for a in register.gap_assessments(actor).await? {
-                rows.push(vec![a.key, a.institution, a.framework, a.title]);
+                rows.push(vec![a.key, a.institution, a.framework, a.started_on]);
             }
             print_table(&rows);
         }

@@ -73,7 +73,7 @@ pub(crate) async fn import(
     Ok((StatusCode::CREATED, Json(done)))
 }
 
-#[utoipa::path(get, path = "/api/v1/gap/assessments", tag = "gap", summary = "The gap assessments the caller may see (their institutions only), newest first", responses((status = 200, description = "OK: `items` with key, institution, framework, title, version, updated_at"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/gap/assessments", tag = "gap", summary = "The gap assessments the caller may see (their institutions only), newest first", responses((status = 200, description = "OK: `items` with key, institution, framework, started_on, version, updated_at"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub(crate) async fn assessments(State(s): State<AppState>, actor: Actor) -> Result<impl IntoResponse, Failed> {
     let items = s.register.gap_assessments(&actor).await?;
     Ok(Json(json!({ "total": items.len(), "items": items })))

@@ -8,6 +8,7 @@ use super::upload::{Upload, read_upload};
 use super::{Ctx, Opt, Page, form_problems, render};
 use crate::AppState;
 use crate::edge::Failed;
+use crate::i18n::Catalogue;
 use crate::middleware::form_pairs;
 use crate::routes::Routes;
 use askama::Template;
@@ -85,7 +86,7 @@ async fn index_page(
         .into_iter()
         .map(|a| AssessmentRow {
             framework: names.get(&a.framework).cloned().unwrap_or_else(|| a.framework.clone()),
-            started: a.title,
+            started: a.started_on,
             updated: p.dt(a.updated_at),
             institution: a.institution,
             key: a.key,
@@ -129,20 +130,31 @@ async fn index(State(s): State<AppState>, ctx: Ctx, actor: Actor) -> Result<Resp
     index_page(&s, &ctx, &actor, Default::default(), vec![], vec![]).await
 }
 
-/// The messages of a refusal, each prefixed with its field's label where the catalogue has one.
-fn messages(e: &AppError, p: &Page) -> Vec<String> {
-    form_problems(e, p.cat)
+/// The messages of a refusal for the gap pages: a stale version as the page's `conflict`
+/// sentence, otherwise one per problem, prefixed with its field's label (`<labels><field>` in the
+/// catalogue; `closes[0].requirement` is labelled as `closes`).
+pub(super) fn messages(e: &AppError, cat: Catalogue, labels: &str, conflict: &str) -> Vec<String> {
+    if matches!(e, AppError::Conflict { .. }) {
+        return vec![cat.t(conflict).to_string()];
+    }
+    form_problems(e, cat)
         .into_iter()
-        .map(|(field, text)| match field.and_then(|f| p.cat.get(&format!("gap.f.{f}"))) {
-            Some(label) => format!("{label}: {text}"),
-            None => text,
+        .map(|(field, text)| {
+            let base = field.as_deref().map(|f| f.split(['[', '.']).next().unwrap_or(f));
+            match base.and_then(|f| cat.get(&format!("{labels}{f}"))) {
+                Some(label) => format!("{label}: {text}"),
+                None => text,
+            }
         })
         .collect()
 }
 
-/// Whether a refusal is the user's to fix on the form (the rest is an error page).
-fn on_form(e: &AppError) -> bool {
-    matches!(e, AppError::Invalid { .. } | AppError::Refused { .. } | AppError::Malformed { .. })
+/// Whether a refusal is the user's to fix on the page it came from (the rest is an error page).
+pub(super) fn on_form(e: &AppError) -> bool {
+    matches!(
+        e,
+        AppError::Invalid { .. } | AppError::Refused { .. } | AppError::Malformed { .. } | AppError::Conflict { .. }
+    )
 }
 
 async fn start(State(s): State<AppState>, ctx: Ctx, actor: Actor, body: Bytes) -> Result<Response, Failed> {
@@ -156,8 +168,8 @@ async fn start(State(s): State<AppState>, ctx: Ctx, actor: Actor, body: Bytes) -
             Ok(Redirect::to(&format!("/gap/assessments/{}", started.key)).into_response())
         }
         Err(e) if on_form(&e) => {
-            let p = ctx.page("gap").await;
-            index_page(&s, &ctx, &actor, (institution, framework), messages(&e, &p), vec![]).await
+            let msgs = messages(&e, Catalogue(ctx.lang), "gap.f.", "gap.conflict_moved");
+            index_page(&s, &ctx, &actor, (institution, framework), msgs, vec![]).await
         }
         Err(e) => Err(Failed(e)),
     }
@@ -185,8 +197,8 @@ async fn import(
             Ok(Redirect::to(&format!("/gap/frameworks/{}", crate::auth::urlencode(&done.id))).into_response())
         }
         Err(e) if on_form(&e) => {
-            let p = ctx.page("gap").await;
-            index_page(&s, &ctx, &actor, Default::default(), vec![], messages(&e, &p)).await
+            let msgs = messages(&e, Catalogue(ctx.lang), "gap.f.", "gap.conflict_moved");
+            index_page(&s, &ctx, &actor, Default::default(), vec![], msgs).await
         }
         Err(e) => Err(Failed(e)),
     }
@@ -229,7 +241,7 @@ fn depth(f: &opres_gap::Framework, id: &str) -> usize {
 
 fn links(r: &opres_gap::Requirement, lang: Lang) -> String {
     let mut out: Vec<String> = r.trends.iter().map(|t| t.label(lang).to_string()).collect();
-    out.extend(r.practice_checks.iter().map(|c| c.code().to_string()));
+    out.extend(r.practice_checks.iter().map(|c| format!("TLPT: {}", c.source_text(lang))));
     out.extend(r.basic_action.iter().map(|a| a.label(lang).to_string()));
     out.extend(r.topics.iter().map(|t| t.label(lang).to_string()));
     out.join(" · ")
@@ -476,17 +488,13 @@ async fn transition(
             ctx.flash("gap.flash.moved").await;
             Ok(Redirect::to(&format!("/gap/assessments/{key}")).into_response())
         }
-        Err(e) if on_form(&e) || matches!(e, AppError::Conflict { .. }) => {
+        Err(e) if on_form(&e) => {
             let v = s.register.gap_assessment(&actor, &key).await?;
             let p = ctx.page("gap").await;
-            let status = crate::edge::status_of(&e);
-            let msgs = if matches!(e, AppError::Conflict { .. }) {
-                vec![p.t("form.conflict").to_string()]
-            } else {
-                messages(&e, &p)
-            };
+            let msgs = messages(&e, p.cat, "gap.f.", "gap.conflict_moved");
             let proposals = s.register.gap_proposals(&actor, &v, today()).await?;
-            Ok((status, render(ctx.lang, &assessment_page(&v, &proposals, p, msgs))).into_response())
+            Ok((crate::edge::status_of(&e), render(ctx.lang, &assessment_page(&v, &proposals, p, msgs)))
+                .into_response())
         }
         Err(e) => Err(Failed(e)),
     }
@@ -652,11 +660,12 @@ async fn save_entry(
             ctx.flash("gap.flash.saved").await;
             Ok(Redirect::to(&format!("/gap/assessments/{key}#r-{}", crate::auth::urlencode(&req))).into_response())
         }
-        Err(e) if on_form(&e) || matches!(e, AppError::Conflict { .. }) => {
+        Err(e) if on_form(&e) => {
             let v = s.register.gap_assessment(&actor, &key).await?;
             let p = ctx.page("gap").await;
+            // A stale version has its own box above the form, with the user's input kept below.
             let conflict = matches!(e, AppError::Conflict { .. });
-            let errors = if conflict { vec![] } else { messages(&e, &p) };
+            let errors = if conflict { vec![] } else { messages(&e, p.cat, "gap.f.", "gap.conflict") };
             let proposals = s.register.gap_proposals(&actor, &v, today()).await?;
             let proposal = proposals.iter().find(|x| x.requirement == req);
             let page = entry_page(&v, &req, p, f, errors, conflict, proposal)?;

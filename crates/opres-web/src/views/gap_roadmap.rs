@@ -4,7 +4,8 @@
 //!
 //! Every handler calls one `opres_app::gap_roadmap` use case; forms carry the roadmap's version.
 
-use super::{Ctx, Opt, Page, form_problems, render};
+use super::gap::{messages, on_form};
+use super::{Ctx, Opt, Page, render};
 use crate::AppState;
 use crate::edge::Failed;
 use crate::middleware::form_pairs;
@@ -309,26 +310,6 @@ fn action_record(f: &HashMap<String, String>) -> ActionRecord {
     }
 }
 
-fn messages(e: &AppError, p: &Page) -> Vec<String> {
-    form_problems(e, p.cat)
-        .into_iter()
-        .map(|(field, text)| {
-            let base = field.as_deref().map(|f| f.split(['[', '.']).next().unwrap_or(f));
-            match base.and_then(|f| p.cat.get(&format!("gap.rm.f.{f}"))) {
-                Some(label) => format!("{label}: {text}"),
-                None => text,
-            }
-        })
-        .collect()
-}
-
-fn on_form(e: &AppError) -> bool {
-    matches!(
-        e,
-        AppError::Invalid { .. } | AppError::Refused { .. } | AppError::Malformed { .. } | AppError::Conflict { .. }
-    )
-}
-
 async fn refused(
     s: &AppState,
     ctx: &Ctx,
@@ -340,11 +321,7 @@ async fn refused(
 ) -> Result<Response, Failed> {
     let v = s.register.gap_roadmap(actor, code).await?;
     let p = ctx.page("gap").await;
-    let msgs = if matches!(e, AppError::Conflict { .. }) {
-        vec![p.t("gap.rm.conflict").to_string()]
-    } else {
-        messages(&e, &p)
-    };
+    let msgs = messages(&e, p.cat, "gap.rm.f.", "gap.rm.conflict");
     Ok((crate::edge::status_of(&e), render(ctx.lang, &page_of(&v, p, f, msgs, edit))).into_response())
 }
 
