@@ -8,8 +8,9 @@
 //! programme that breaks a rule is never stored. ATT&CK catalogues are documents of kind
 //! `attack_catalogue`, keyed by their domain (`enterprise-attack`, `ics-attack`), shared by everyone.
 
-use crate::{Actor, Permission, Register, today};
+use crate::{Actor, AppError, Permission, Register, ReportFile, today};
 use chrono::{DateTime, NaiveDate, Utc};
+use opres_domain::report::ReportFormat;
 use opres_domain::{Bilingual, FieldError, InstitutionCode, JST, Lang, Problem, ValidationErrors, Yen};
 use opres_store::{AuditContext, Document, DocumentKind, DocumentSummary, StoreError};
 use opres_tlpt::assess::{self, AssessOptions, Assessment};
@@ -624,9 +625,10 @@ impl EngagementRead {
         Ok(report::build(self.programme(), self.engagement().id.as_str(), lang, &self.options())?)
     }
 
-    /// The management report rendered (Markdown or HTML).
-    pub fn render_report(&self, lang: Lang, format: report::Format) -> Result<String, TlptAppError> {
-        Ok(report::render(self.programme(), self.engagement().id.as_str(), lang, format, &self.options())?)
+    /// The management report as the file a user downloads (HTML, Markdown or Excel).
+    pub fn report_file(&self, lang: Lang, format: ReportFormat) -> Result<ReportFile, AppError> {
+        let r = self.report(lang).map_err(AppError::from)?;
+        crate::report_file(&r.document, format, &format!("tlpt-report-{}", self.engagement().id))
     }
 
     /// An ATT&CK Navigator layer. An actor overlay needs the imported catalogue and intrusion

@@ -487,15 +487,6 @@ pub struct TlptArgs {
     pub command: TlptCommand,
 }
 
-/// Management report formats.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum TlptReportFormat {
-    /// Self-contained HTML.
-    Html,
-    /// Markdown.
-    Md,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum TlptCommand {
     /// Write the demo programme (a fictional group with three engagements).
@@ -557,7 +548,7 @@ pub enum TlptCommand {
         engagement: String,
         /// Format.
         #[arg(long, value_enum, default_value = "html")]
-        format: TlptReportFormat,
+        format: ReportFormat,
         /// Output file.
         #[arg(long, short)]
         out: PathBuf,
@@ -692,6 +683,16 @@ pub enum ReportFormat {
     Md,
     /// Excel workbook with the tables.
     Xlsx,
+}
+
+impl From<ReportFormat> for opres_domain::report::ReportFormat {
+    fn from(f: ReportFormat) -> Self {
+        match f {
+            ReportFormat::Html => opres_domain::report::ReportFormat::Html,
+            ReportFormat::Md => opres_domain::report::ReportFormat::Markdown,
+            ReportFormat::Xlsx => opres_domain::report::ReportFormat::Xlsx,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -13,6 +13,7 @@ pub mod limits;
 pub mod measures;
 pub mod password;
 pub mod record;
+pub mod report;
 pub mod reporting;
 pub mod taxonomy;
 pub mod time;

@@ -5,7 +5,7 @@
 use opres_domain::Lang;
 use opres_tlpt::assess::{self, AssessOptions};
 use opres_tlpt::demo;
-use opres_tlpt::report::{self, Format};
+use opres_tlpt::report;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,8 +20,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let opts = AssessOptions::new(now.with_timezone(&opres_domain::JST).date_naive());
     match what {
         "json" => println!("{}", p.to_json()),
-        "md" => println!("{}", report::render(&p, engagement, lang, Format::Markdown, &opts)?),
-        "html" => println!("{}", report::render(&p, engagement, lang, Format::Html, &opts)?),
+        "md" => println!("{}", report::build(&p, engagement, lang, &opts)?.document.to_markdown()),
+        "html" => println!("{}", report::build(&p, engagement, lang, &opts)?.document.to_html()),
         _ => {
             let a = assess::assess(&p, engagement, &opts)?;
             for c in &a.checks {

@@ -14,7 +14,7 @@
 //! - [`rollout`]: horizontal-rollout planning, answers (a present issue becomes a new finding) and status.
 //! - [`assess::assess`]: the practice assessment (`opres tlpt assess ENGAGEMENT`), one check per item of
 //!   the source's table, with evidence and action in Japanese and English.
-//! - [`report::build`] / [`report::render`]: the management report, ja/en, HTML or Markdown.
+//! - [`report::build`]: the management report, ja/en, as the workspace's one report document.
 //! - [`demo::demo_programme`] and [`demo::generate_findings`]: demo data (`opres gen`) and benchmark data.
 
 pub mod assess;

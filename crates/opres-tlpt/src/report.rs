@@ -2,8 +2,9 @@
 //! material risks, every recurrence (never omitted), root causes, the resources and time needed, rollout
 //! status, the blue-team metrics and the practice assessment.
 //!
-//! [`build`] produces a [`ManagementReport`] of sections, blocks and cells, which the web UI can render
-//! itself; [`ManagementReport::to_markdown`] and [`ManagementReport::to_html`] render it to text.
+//! [`build`] produces a [`ManagementReport`]: the workspace's one report document
+//! (`opres_domain::report`), which the web UI renders itself and which renders to HTML, Markdown and
+//! (through `opres_interchange`) Excel, with the practice assessment it includes.
 
 use crate::assess::{self, AssessOptions, Assessment, Verdict};
 use crate::codes::{FindingStatus, OverallRating, PhaseKind, RootCause};
@@ -13,109 +14,17 @@ use crate::metrics::{self, format_duration};
 use crate::model::{Finding, TlptProgramme};
 use crate::recurrence;
 use crate::rollout;
-use chrono::NaiveDate;
-use opres_domain::{Lang, Yen, html};
-use serde::{Deserialize, Serialize};
+use opres_domain::{Lang, Yen};
+use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
-/// Output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    /// Self-contained HTML (inline style, no external resources).
-    Html,
-    /// Markdown.
-    Markdown,
-}
+pub use opres_domain::report::{Block, Cell, ReportDocument, Section, Tone};
 
-/// How a cell should stand out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Tone {
-    /// Nothing special.
-    Plain,
-    /// Good.
-    Good,
-    /// Needs attention.
-    Warn,
-    /// Serious.
-    Bad,
-}
-
-/// A table cell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Cell {
-    /// Bilingual.
-    pub text: String,
-    /// Emphasis.
-    pub tone: Tone,
-}
-
-impl Cell {
-    /// A plain cell.
-    pub fn plain(text: impl Into<String>) -> Cell {
-        Cell { text: text.into(), tone: Tone::Plain }
-    }
-
-    /// A cell with a tone.
-    pub fn toned(text: impl Into<String>, tone: Tone) -> Cell {
-        Cell { text: text.into(), tone }
-    }
-}
-
-/// A block of a section.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Block {
-    /// A paragraph.
-    Paragraph {
-        /// Bilingual.
-        text: String,
-    },
-    /// A highlighted note.
-    Callout {
-        /// Emphasis.
-        tone: Tone,
-        /// Bilingual.
-        text: String,
-    },
-    /// A bulleted list.
-    List {
-        /// Items.
-        items: Vec<String>,
-    },
-    /// A table.
-    Table {
-        /// Column headers.
-        headers: Vec<String>,
-        /// Rows.
-        rows: Vec<Vec<Cell>>,
-    },
-}
-
-/// A section of the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Section {
-    /// Heading.
-    pub heading: String,
-    /// Blocks.
-    pub blocks: Vec<Block>,
-}
-
-/// The management report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The management report: the document, and the practice assessment it includes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ManagementReport {
-    /// Language.
-    pub lang: Lang,
-    /// Title.
-    pub title: String,
-    /// Subtitle (group company, framework, fiscal year).
-    pub subtitle: String,
-    /// As of.
-    pub as_of: NaiveDate,
-    /// Sections in order.
-    pub sections: Vec<Section>,
+    /// The report itself.
+    pub document: ReportDocument,
     /// The assessment the report includes.
     pub assessment: Assessment,
 }
@@ -663,7 +572,7 @@ pub fn build(
     sections.push(Section { heading: l("9. 経営陣の指示", "9. Management directives"), blocks: dir_blocks });
 
     let fy = e.fiscal_year().map(|y| y.to_string()).unwrap_or_default();
-    Ok(ManagementReport {
+    let document = ReportDocument {
         lang,
         title: match lang {
             Lang::Ja => format!("TLPT 経営陣向け報告書: {}", e.title.get(lang)),
@@ -672,165 +581,6 @@ pub fn build(
         subtitle: format!("{} · {} · {fy} · {}", p.entity_name(&e.entity, lang), e.framework.label(lang), e.id),
         as_of: opts.today,
         sections,
-        assessment,
-    })
-}
-
-/// Renders the management report of an engagement in one call.
-pub fn render(
-    p: &TlptProgramme,
-    engagement: &str,
-    lang: Lang,
-    format: Format,
-    opts: &AssessOptions<'_>,
-) -> Result<String, TlptError> {
-    let r = build(p, engagement, lang, opts)?;
-    Ok(match format {
-        Format::Html => r.to_html(),
-        Format::Markdown => r.to_markdown(),
-    })
-}
-
-fn md_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace('\n', " ")
-}
-
-const STYLE: &str = "body{font-family:'Hiragino Sans','Noto Sans JP','Yu Gothic',Meiryo,sans-serif;margin:2rem auto;max-width:1100px;color:#1d2733;line-height:1.6;padding:0 1rem}\
-h1{font-size:1.6rem;border-bottom:3px solid #1d4e89;padding-bottom:.3rem}h2{font-size:1.2rem;margin-top:2rem;color:#1d4e89}\
-.sub{color:#556;margin-top:-.5rem}table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.9rem}\
-th,td{border:1px solid #c9d1db;padding:.35rem .5rem;vertical-align:top;text-align:left}th{background:#eef2f7}\
-.good{background:#e3f4d7}.warn{background:#fff4c2}.bad{background:#fde0e0;font-weight:600}\
-.callout{border-left:5px solid #999;padding:.5rem .8rem;margin:.8rem 0;background:#f6f7f9}\
-.callout.bad{border-color:#c62828;background:#fdecec}.callout.warn{border-color:#e0a800}.callout.good{border-color:#2e7d32}\
-@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}}";
-
-impl ManagementReport {
-    /// Markdown (GitHub-flavoured tables).
-    pub fn to_markdown(&self) -> String {
-        let mut s = String::new();
-        let _ = writeln!(s, "# {}\n", self.title);
-        let _ = writeln!(s, "{}  ", self.subtitle);
-        let _ = writeln!(s, "{}: {}\n", self.lang.pick("作成日", "As of"), self.as_of);
-        for sec in &self.sections {
-            let _ = writeln!(s, "## {}\n", sec.heading);
-            for b in &sec.blocks {
-                match b {
-                    Block::Paragraph { text } => {
-                        let _ = writeln!(s, "{text}\n");
-                    }
-                    Block::Callout { tone, text } => {
-                        let mark = match tone {
-                            Tone::Bad => "**⚠** ",
-                            Tone::Warn => "**!** ",
-                            _ => "",
-                        };
-                        let _ = writeln!(s, "> {mark}{text}\n");
-                    }
-                    Block::List { items } => {
-                        for i in items {
-                            let _ = writeln!(s, "- {i}");
-                        }
-                        s.push('\n');
-                    }
-                    Block::Table { headers, rows } => {
-                        let _ =
-                            writeln!(s, "| {} |", headers.iter().map(|h| md_escape(h)).collect::<Vec<_>>().join(" | "));
-                        let _ = writeln!(s, "|{}", "---|".repeat(headers.len()));
-                        for r in rows {
-                            let cells: Vec<String> = r
-                                .iter()
-                                .map(|c| match c.tone {
-                                    Tone::Bad => format!("**{}**", md_escape(&c.text)),
-                                    _ => md_escape(&c.text),
-                                })
-                                .collect();
-                            let _ = writeln!(s, "| {} |", cells.join(" | "));
-                        }
-                        s.push('\n');
-                    }
-                }
-            }
-        }
-        s
-    }
-
-    /// Self-contained HTML: inline style, no scripts, no external resources, printable.
-    pub fn to_html(&self) -> String {
-        let mut s = String::new();
-        let _ = write!(
-            s,
-            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-            self.lang.code(),
-            html::escape(&self.title)
-        );
-        let _ = writeln!(
-            s,
-            "<h1>{}</h1>\n<p class=\"sub\">{}<br>{}: {}</p>",
-            html::escape(&self.title),
-            html::escape(&self.subtitle),
-            self.lang.pick("作成日", "As of"),
-            self.as_of
-        );
-        let class = |t: Tone| match t {
-            Tone::Plain => "",
-            Tone::Good => " class=\"good\"",
-            Tone::Warn => " class=\"warn\"",
-            Tone::Bad => " class=\"bad\"",
-        };
-        for sec in &self.sections {
-            let _ = writeln!(s, "<section>\n<h2>{}</h2>", html::escape(&sec.heading));
-            for b in &sec.blocks {
-                match b {
-                    Block::Paragraph { text } => {
-                        let _ = writeln!(s, "<p>{}</p>", html::escape(text));
-                    }
-                    Block::Callout { tone, text } => {
-                        let t = match tone {
-                            Tone::Bad => "bad",
-                            Tone::Warn => "warn",
-                            Tone::Good => "good",
-                            Tone::Plain => "",
-                        };
-                        let _ = writeln!(s, "<div class=\"callout {t}\">{}</div>", html::escape(text));
-                    }
-                    Block::List { items } => {
-                        s.push_str("<ul>");
-                        for i in items {
-                            let _ = write!(s, "<li>{}</li>", html::escape(i));
-                        }
-                        s.push_str("</ul>\n");
-                    }
-                    Block::Table { headers, rows } => {
-                        s.push_str("<table>\n<thead><tr>");
-                        for h in headers {
-                            let _ = write!(s, "<th>{}</th>", html::escape(h));
-                        }
-                        s.push_str("</tr></thead>\n<tbody>\n");
-                        for r in rows {
-                            s.push_str("<tr>");
-                            for c in r {
-                                let _ = write!(s, "<td{}>{}</td>", class(c.tone), html::escape(&c.text));
-                            }
-                            s.push_str("</tr>\n");
-                        }
-                        s.push_str("</tbody>\n</table>\n");
-                    }
-                }
-            }
-            s.push_str("</section>\n");
-        }
-        s.push_str("</body>\n</html>\n");
-        s
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes() {
-        assert_eq!(html::escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
-        assert_eq!(md_escape("a|b\nc"), "a\\|b c");
-    }
+    };
+    Ok(ManagementReport { document, assessment })
 }

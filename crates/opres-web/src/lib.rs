@@ -7,6 +7,7 @@
 mod api;
 mod assets;
 mod auth;
+mod download;
 mod edge;
 mod error;
 mod i18n;

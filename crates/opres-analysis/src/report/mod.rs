@@ -8,7 +8,6 @@
 //! [`AnalysisReport::to_markdown`] and [`AnalysisReport::to_xlsx`] render it.
 
 mod render;
-pub mod svg;
 
 use crate::recurrence::{RecurrenceParams, Recurrences};
 use crate::trends::{Dimension, TrendAnalysis, TrendParams};

@@ -1,6 +1,6 @@
 //! Renderers of the analysis report: self-contained HTML with inline SVG, Markdown, and Excel.
 
-use super::svg::{FONT_FAMILY, hbar_chart, stacked_columns};
+use opres_domain::report::svg::{FONT_FAMILY, hbar_chart, stacked_columns};
 use super::{AnalysisReport, CaseExample};
 use crate::error::AnalysisError;
 use crate::trends::Dimension;

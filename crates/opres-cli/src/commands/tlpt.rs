@@ -4,14 +4,13 @@
 //! checked on every read.
 
 use super::open;
-use crate::cli::{AttackCommand, TlptArgs, TlptCommand, TlptReportFormat};
+use crate::cli::{AttackCommand, TlptArgs, TlptCommand};
 use crate::output::InputError;
 use anyhow::Context;
 use opres_app::tlpt::{EngagementRead, LayerKind, StoredProgramme, TlptAppError};
 use opres_app::{Actor, Register, today};
 use opres_domain::{InstitutionCode, JST, Lang};
 use opres_tlpt::attack::AttackCatalogue;
-use opres_tlpt::report::Format;
 use opres_tlpt::{TlptProgramme, recurrence, rollout};
 use std::path::{Path, PathBuf};
 
@@ -333,12 +332,8 @@ async fn command(
             Ok(())
         }
         TlptCommand::Report { engagement, format, out } => {
-            let format = match format {
-                TlptReportFormat::Html => Format::Html,
-                TlptReportFormat::Md => Format::Markdown,
-            };
-            let text = read(&p, &engagement)?.render_report(lang, format).map_err(app_err)?;
-            std::fs::write(&out, text).with_context(|| format!("cannot write {}", out.display()))?;
+            let file = read(&p, &engagement)?.report_file(lang, format.into())?;
+            std::fs::write(&out, file.bytes).with_context(|| format!("cannot write {}", out.display()))?;
             eprintln!("{}", out.display());
             Ok(())
         }

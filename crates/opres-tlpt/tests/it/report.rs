@@ -5,7 +5,7 @@ use opres_domain::Lang;
 use opres_tlpt::assess::AssessOptions;
 use opres_tlpt::demo::{GOOD_ENGAGEMENT, POOR_ENGAGEMENT};
 use opres_tlpt::recurrence;
-use opres_tlpt::report::{self, Format};
+use opres_tlpt::report;
 
 #[test]
 fn renders_in_both_languages_and_formats() {
@@ -13,8 +13,8 @@ fn renders_in_both_languages_and_formats() {
     let opts = AssessOptions::new(today());
     for e in [GOOD_ENGAGEMENT, POOR_ENGAGEMENT] {
         for lang in Lang::ALL {
-            let md = report::render(&p, e, lang, Format::Markdown, &opts).unwrap_or_else(|e| panic!("{e}"));
-            let html = report::render(&p, e, lang, Format::Html, &opts).unwrap_or_else(|e| panic!("{e}"));
+            let md = report::build(&p, e, lang, &opts).unwrap_or_else(|e| panic!("{e}")).document.to_markdown();
+            let html = report::build(&p, e, lang, &opts).unwrap_or_else(|e| panic!("{e}")).document.to_html();
             let headings = match lang {
                 Lang::Ja => [
                     "重要なリスク",
@@ -49,7 +49,7 @@ fn every_recurrence_is_in_the_report_and_omissions_are_marked() {
     let p = demo();
     let opts = AssessOptions::new(today());
     let e = p.require_engagement(POOR_ENGAGEMENT).unwrap_or_else(|e| panic!("{e}"));
-    let md = report::render(&p, POOR_ENGAGEMENT, Lang::En, Format::Markdown, &opts).unwrap_or_else(|e| panic!("{e}"));
+    let md = report::build(&p, POOR_ENGAGEMENT, Lang::En, &opts).unwrap_or_else(|e| panic!("{e}")).document.to_markdown();
     let recs = recurrence::recurrences(&p, &e.id);
     assert!(!recs.is_empty());
     for r in &recs {
@@ -57,7 +57,7 @@ fn every_recurrence_is_in_the_report_and_omissions_are_marked() {
     }
     assert!(md.contains("**omitted**"), "the function's omission is shown");
     assert!(md.contains("\"a good result\""), "the good-result claim is called out");
-    let ja = report::render(&p, POOR_ENGAGEMENT, Lang::Ja, Format::Markdown, &opts).unwrap_or_else(|e| panic!("{e}"));
+    let ja = report::build(&p, POOR_ENGAGEMENT, Lang::Ja, &opts).unwrap_or_else(|e| panic!("{e}")).document.to_markdown();
     assert!(ja.contains("記載なし") && ja.contains("事前にテストを知らされていました"));
 }
 
@@ -67,8 +67,8 @@ fn the_structured_report_carries_the_assessment() {
     let r =
         report::build(&p, GOOD_ENGAGEMENT, Lang::En, &AssessOptions::new(today())).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.assessment.checks.len(), opres_tlpt::assess::CheckId::ALL.len());
-    assert!(r.sections.len() >= 8);
+    assert!(r.document.sections.len() >= 8);
     // Resources and time: the six TLPT findings (140 person-days) and the one found in rollout (15).
-    assert!(r.to_markdown().contains("Total effort 155 person-days"), "{}", r.to_markdown());
-    assert!(report::render(&p, "NOPE", Lang::En, Format::Html, &AssessOptions::new(today())).is_err());
+    assert!(r.document.to_markdown().contains("Total effort 155 person-days"), "{}", r.document.to_markdown());
+    assert!(report::build(&p, "NOPE", Lang::En, &AssessOptions::new(today())).is_err());
 }

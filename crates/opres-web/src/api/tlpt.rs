@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use opres_app::tlpt::{FindingForm, LayerKind};
 use opres_app::{Actor, AppError};
 use opres_domain::InstitutionCode;
-use opres_tlpt::report::Format;
+use opres_domain::report::ReportFormat;
 use serde::Deserialize;
 
 pub(crate) fn routes(r: crate::routes::Routes) -> crate::routes::Routes {
@@ -152,7 +152,7 @@ pub(crate) struct ReportParams {
     format: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/tlpt/programmes/{key}/engagements/{eng}/report", tag = "tlpt", summary = "The management report in the request's language (JSON document, Markdown or HTML)", params(("key" = String, Path, description = "Programme key"), ("eng" = String, Path, description = "Engagement id"), ("format" = Option<String>, Query, description = "json (default), md or html")), responses((status = 200, description = "The report"), (status = 400, description = "Unknown format", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Programme or engagement not found, or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/tlpt/programmes/{key}/engagements/{eng}/report", tag = "tlpt", summary = "The management report in the request's language (JSON document, Markdown, HTML or Excel)", params(("key" = String, Path, description = "Programme key"), ("eng" = String, Path, description = "Engagement id"), ("format" = Option<String>, Query, description = "json (default), md, html or xlsx")), responses((status = 200, description = "The report"), (status = 400, description = "Unknown format", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Programme or engagement not found, or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub(crate) async fn report(
     State(s): State<AppState>,
     actor: Actor,
@@ -162,20 +162,16 @@ pub(crate) async fn report(
 ) -> Result<Response, Failed> {
     let format = query(params)?.format.unwrap_or_else(|| "json".into());
     let read = s.register.tlpt_engagement(&actor, &key, &eng).await.map_err(AppError::from)?;
-    let (fmt, mime) = match format.as_str() {
-        "json" => return Ok(Json(read.report(lang).map_err(AppError::from)?).into_response()),
-        "md" => (Format::Markdown, "text/markdown; charset=utf-8"),
-        "html" => (Format::Html, "text/html; charset=utf-8"),
-        other => {
-            return Err(AppError::malformed(
-                format!("形式「{other}」は使えません（json、md、html）"),
-                format!("format '{other}' is not one of json, md, html"),
-            )
-            .into());
-        }
-    };
-    let text = read.render_report(lang, fmt).map_err(AppError::from)?;
-    Ok(([(header::CONTENT_TYPE, mime)], text).into_response())
+    if format == "json" {
+        return Ok(Json(read.report(lang).map_err(AppError::from)?).into_response());
+    }
+    let format = ReportFormat::parse(&format).ok_or_else(|| {
+        AppError::malformed(
+            format!("形式「{format}」は使えません（json、md、html、xlsx）"),
+            format!("format '{format}' is not one of json, md, html, xlsx"),
+        )
+    })?;
+    Ok(crate::download::report_file(read.report_file(lang, format)?))
 }
 
 /// Query of an actor overlay: intrusion sets (IDs, names or aliases), comma-separated.

@@ -18,7 +18,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::handler::Handler;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use opres_analysis::report::svg::hbar_chart;
+use opres_domain::report::svg::hbar_chart;
 use opres_app::gap::{FrameworkFile, GapAssessmentView, GapTransition};
 use opres_app::{Actor, AppError, Permission, today};
 use opres_domain::{Lang, Problem};

@@ -10,7 +10,7 @@ use crate::routes::Routes;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
+
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDateTime, Utc};
 use opres_app::{Actor, AppError, FilterParams, IncidentKey, IncidentListRequest, Permission};
@@ -354,16 +354,7 @@ async fn export(
     opres_interchange::write_incidents_with(format, &incidents, lang.into(), &mut out)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let name = format!("incidents-{}.{ext}", Utc::now().with_timezone(&JST).format("%Y%m%d-%H%M"));
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
-        .unwrap_or(HeaderValue::from_static("attachment"));
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(format.media_type())),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        out,
-    )
-        .into_response())
+    Ok(crate::download::attachment(&name, format.media_type(), out))
 }
 
 // ---------------------------------------------------------------------------------------- detail

@@ -7,8 +7,8 @@ use crate::edge::Failed;
 use crate::routes::Routes;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+
+use axum::response::Response;
 use chrono::{Duration, Utc};
 use opres_app::{Actor, AppError, DueReport, FilterParams};
 use opres_domain::{Lang, ReportStageKind};
@@ -155,12 +155,5 @@ async fn export(
     };
     let bytes = table_bytes(format, &table).map_err(|e| AppError::Internal(e.message(Lang::En)))?;
     let file = format!("reports-due.{}", format.extension());
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.mime().to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::download::attachment(&file, format.mime(), bytes))
 }

@@ -588,7 +588,13 @@ engine_tests!(the_rest_api_serves_the_tlpt_use_cases_within_scope, |db| {
         .text()
         .await
         .unwrap();
-    assert_eq!(md, read.render_report(Lang::En, opres_tlpt::report::Format::Markdown).unwrap());
+    assert_eq!(md.as_bytes(), read.report_file(Lang::En, opres_domain::report::ReportFormat::Markdown).unwrap().bytes);
+    // The same report as an Excel workbook (a zip), named for the engagement and language.
+    let r = admin.get(url(&format!("{eng}/report?format=xlsx"))).header("accept-language", "en").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let disposition = r.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(disposition.contains(&format!("tlpt-report-{POOR}-en.xlsx")), "{disposition}");
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
     let r = admin.get(url(&format!("{eng}/report?format=pdf"))).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let r = admin.get(url(&format!("{eng}/layers/coverage"))).send().await.unwrap();

@@ -383,13 +383,7 @@ async fn report(
     let built = s.register.analysis_report(&actor, opts).await.map_err(|e| PageError::app(lang, e))?;
     let name = format!("opres-analysis-fy{}-{}{}", fy.0, report_lang.code(), if anonymise { "-anon" } else { "" });
     let download = |ctype: &'static str, ext: &str, bytes: Vec<u8>| -> Response {
-        let mut r = bytes.into_response();
-        let h = r.headers_mut();
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
-        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}.{ext}\"")) {
-            h.insert(header::CONTENT_DISPOSITION, v);
-        }
-        r
+        crate::download::attachment(&format!("{name}.{ext}"), ctype, bytes)
     };
     if error.is_none() {
         match format {

@@ -9,7 +9,7 @@ use crate::views::{Ctx, Opt, Page, PageError, group, render, require};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use opres_app::Actor;
 use opres_app::Permission;
@@ -40,11 +40,7 @@ fn pct(v: f64) -> String {
     format!("{:.1}%", v * 100.0)
 }
 
-fn download(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename=\"{name}\"");
-    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
-        .into_response()
-}
+use crate::download::attachment as download;
 
 // ---------------------------------------------------------------- index
 

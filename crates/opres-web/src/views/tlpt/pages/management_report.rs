@@ -57,6 +57,11 @@ fn block_view(b: &Block) -> BlockView {
                 .collect(),
             ..empty
         },
+        // The figure is built from escaped text by the one chart writer.
+        Block::BarChart { title, unit, bars } => {
+            let items: Vec<(String, f64)> = bars.iter().map(|b| (b.label.clone(), b.value)).collect();
+            BlockView { kind: "figure", text: opres_domain::report::svg::hbar_chart(title, &items, unit), ..empty }
+        }
     }
 }
 
@@ -73,10 +78,11 @@ pub(crate) async fn report(
     let p = page(&ctx).await;
     let page = ReportPage {
         nav: Nav::new(sp, e, "report", lang),
-        title: r.title.clone(),
-        subtitle: r.subtitle.clone(),
-        as_of: r.as_of.to_string(),
+        title: r.document.title.clone(),
+        subtitle: r.document.subtitle.clone(),
+        as_of: r.document.as_of.to_string(),
         sections: r
+            .document
             .sections
             .iter()
             .map(|sec| SectionView {
@@ -99,14 +105,9 @@ pub(crate) async fn report_download(
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let read = engagement_read(&s, &caller, &prog, &eng, lang).await?;
-    let e = read.engagement();
-    let (fmt, mime, ext) = match format.as_str() {
-        "md" => (report::Format::Markdown, "text/markdown", "md"),
-        "html" => (report::Format::Html, "text/html", "html"),
-        _ => return Err(PageError::NotFound(lang)),
-    };
-    let text = read.render_report(lang, fmt).map_err(|x| PageError::internal(lang, x))?;
-    Ok(download(text, mime, &format!("tlpt-report-{}-{}.{ext}", e.id, lang.code())))
+    let format = ReportFormat::parse(&format).ok_or(PageError::NotFound(lang))?;
+    let file = read.report_file(lang, format).map_err(|x| PageError::app(lang, x))?;
+    Ok(crate::download::report_file(file))
 }
 
 pub(crate) async fn layer(

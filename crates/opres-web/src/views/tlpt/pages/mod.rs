@@ -11,7 +11,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use opres_app::tlpt::{
     BlueTeamForm, EngagementRead, FindingForm, LayerKind, RolloutCheckForm, StoredProgramme, TlptAppError, actor_sets,
@@ -23,7 +23,8 @@ use opres_tlpt::assess::{self, Verdict};
 use opres_tlpt::attack::AttackCatalogue;
 use opres_tlpt::codes::{FindingStatus, RolloutStatus, RootCause, Severity};
 use opres_tlpt::metrics::{self, format_duration};
-use opres_tlpt::report::{self, Block, Tone};
+use opres_domain::report::ReportFormat;
+use opres_tlpt::report::{Block, Tone};
 use opres_tlpt::{Engagement, recurrence, rollout};
 use std::collections::HashMap;
 
@@ -163,14 +164,5 @@ fn ids<T: std::fmt::Display>(v: &[T]) -> String {
 }
 
 fn download(body: String, mime: &'static str, file: &str) -> Response {
-    let file: String =
-        file.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
-    (
-        [
-            (header::CONTENT_TYPE, format!("{mime}; charset=utf-8")),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
-        ],
-        body,
-    )
-        .into_response()
+    crate::download::attachment(file, &format!("{mime}; charset=utf-8"), body.into_bytes())
 }

@@ -1,8 +1,9 @@
-//! Hand-drawn SVG charts for the report. Text is written into the SVG as is; glyphs come from
+//! Hand-drawn SVG charts for reports and pages. Text is written into the SVG as is; glyphs come from
 //! the viewer's fonts, so the font-family list names the Japanese fonts Chromium finds on Linux,
 //! macOS and Windows before the generic fallback.
 
-use opres_domain::html;
+use super::fmt_value as fmt_num;
+use crate::html;
 use std::fmt::Write as _;
 
 /// Font families for Japanese and English labels.
@@ -14,10 +15,6 @@ pub const PALETTE: [&str; 8] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56
 /// Approximate rendered width of a label in pixels: CJK glyphs are a full em, Latin about half.
 fn text_width(s: &str, font_px: f64) -> f64 {
     s.chars().map(|c| if c.is_ascii() { 0.56 } else { 1.0 }).sum::<f64>() * font_px
-}
-
-fn fmt_num(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 { format!("{v:.0}") } else { format!("{v:.1}") }
 }
 
 /// A horizontal bar chart: one bar per (label, value).
