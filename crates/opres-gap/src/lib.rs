@@ -13,6 +13,7 @@ pub mod framework;
 pub mod mapping;
 pub mod oscal;
 pub mod problem;
+pub mod report;
 pub mod roadmap;
 
 pub use assessment::{

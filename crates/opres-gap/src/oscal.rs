@@ -255,3 +255,123 @@ pub fn resolve_profile(file: &str, bytes: &[u8], catalog: &Framework) -> Result<
         requirements,
     })
 }
+
+/// What an OSCAL assessment-results export says about the assessment besides its entries.
+#[derive(Debug, Clone, Copy)]
+pub struct ResultsContext<'a> {
+    /// The assessment's key (`<institution>-GA-<n>`): with the requirement ids it seeds every
+    /// UUID, so the same assessment always exports the same UUIDs.
+    pub key: &'a str,
+    /// The institution's name.
+    pub institution: &'a str,
+    /// The framework's version when the assessment started.
+    pub framework_version: &'a str,
+    /// The JST day the assessment started.
+    pub started_on: chrono::NaiveDate,
+    /// When the assessment was last saved.
+    pub last_modified: opres_domain::Timestamp,
+}
+
+/// The namespace of opres's name-based UUIDs and properties.
+const OPRES_NS: &str = "https://opres.invalid/ns/oscal";
+
+fn uuid_of(key: &str, what: &str) -> String {
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("{OPRES_NS}/{key}/{what}").as_bytes()).to_string()
+}
+
+/// The assessment as an OSCAL 1.1.2 `assessment-results` document (JSON): one result whose
+/// reviewed controls are the assessable requirements (not-applicable ones excluded, with their
+/// reason), one observation per answered requirement (rationale, evidence, maturity) and one
+/// finding per applicable answer: `satisfied` for met, `not-satisfied` for partly met (reason
+/// `other`) and not met (reason `fail`). Target ids are `<requirement id>_obj`, as NIST writes
+/// control objectives.
+pub fn assessment_results(f: &Framework, a: &crate::Assessment, cx: &ResultsContext<'_>) -> Value {
+    use crate::assessment::Outcome;
+    use serde_json::json;
+    let jst = |d: chrono::NaiveDate| format!("{d}T00:00:00+09:00");
+    let last_modified = cx.last_modified.with_timezone(&opres_domain::JST).to_rfc3339();
+    let mut include = Vec::new();
+    let mut exclude = Vec::new();
+    let mut observations = Vec::new();
+    let mut findings = Vec::new();
+    for r in f.assessable() {
+        let Some(e) = a.entries.get(&r.id) else {
+            include.push(json!({ "control-id": r.id }));
+            continue;
+        };
+        let title = format!("{} {}", r.reference, r.title.get(opres_domain::Lang::En)).trim().to_string();
+        let obs = uuid_of(cx.key, &format!("observation/{}", r.id));
+        let mut props = vec![
+            json!({"name": "result", "ns": OPRES_NS, "value": e.outcome.code().code()}),
+            json!({"name": "current-maturity", "ns": OPRES_NS, "value": e.current.to_string()}),
+            json!({"name": "target-maturity", "ns": OPRES_NS, "value": e.target.to_string()}),
+        ];
+        if let Some(owner) = &e.owner {
+            props.push(json!({"name": "owner", "ns": OPRES_NS, "value": owner}));
+        }
+        let mut observation = json!({
+            "uuid": obs,
+            "title": title,
+            "description": if e.rationale.is_empty() { "(no rationale recorded)".to_string() } else { e.rationale.clone() },
+            "props": props,
+            "methods": ["EXAMINE"],
+            "collected": jst(cx.started_on),
+        });
+        if !e.evidence.is_empty() {
+            observation["relevant-evidence"] =
+                Value::Array(e.evidence.iter().map(|ev| json!({ "description": ev })).collect());
+        }
+        observations.push(observation);
+        let (state, reason) = match &e.outcome {
+            Outcome::NotApplicable { reason } => {
+                exclude.push(json!({ "control-id": r.id, "remarks": reason }));
+                continue;
+            }
+            Outcome::Met => ("satisfied", "pass"),
+            Outcome::PartlyMet => ("not-satisfied", "other"),
+            Outcome::NotMet => ("not-satisfied", "fail"),
+        };
+        include.push(json!({ "control-id": r.id }));
+        findings.push(json!({
+            "uuid": uuid_of(cx.key, &format!("finding/{}", r.id)),
+            "title": title,
+            "description": format!("{} ({})", e.outcome.code().label(opres_domain::Lang::En), r.id),
+            "target": {
+                "type": "objective-id",
+                "target-id": format!("{}_obj", r.id),
+                "status": { "state": state, "reason": reason },
+            },
+            "related-observations": [{ "observation-uuid": obs }],
+        }));
+    }
+    let mut selection = json!({ "include-controls": include });
+    if !exclude.is_empty() {
+        selection["exclude-controls"] = Value::Array(exclude);
+    }
+    json!({
+        "assessment-results": {
+            "uuid": uuid_of(cx.key, "assessment-results"),
+            "metadata": {
+                "title": format!("{} — {} ({})", cx.institution, f.name.get(opres_domain::Lang::En), cx.key),
+                "last-modified": last_modified,
+                "version": format!("{}/{}", f.version, a.status.code()),
+                "oscal-version": "1.1.2",
+                "props": [
+                    {"name": "framework", "ns": OPRES_NS, "value": f.id},
+                    {"name": "framework-version", "ns": OPRES_NS, "value": cx.framework_version},
+                    {"name": "status", "ns": OPRES_NS, "value": a.status.code()},
+                ],
+            },
+            "import-ap": { "href": format!("#{}", uuid_of(cx.key, "assessment-plan")) },
+            "results": [{
+                "uuid": uuid_of(cx.key, "result"),
+                "title": format!("{} {}", f.name.get(opres_domain::Lang::En), cx.key),
+                "description": format!("Self-assessment of {} against {} ({}), recorded in opres.", cx.institution, f.name.get(opres_domain::Lang::En), f.source),
+                "start": jst(cx.started_on),
+                "reviewed-controls": { "control-selections": [selection] },
+                "observations": observations,
+                "findings": findings,
+            }],
+        }
+    })
+}

@@ -18,8 +18,8 @@ pub mod xlsx_limits;
 pub use error::{Expected, Found, Issue, ReadError, RowProblem, WriteError};
 pub use fields::RecordKind;
 pub use location::{Located, Location, Position};
-pub use report_xlsx::report_xlsx;
 pub use read::{read_bytes, read_bytes_as, read_file};
+pub use report_xlsx::report_xlsx;
 pub use table::{Table, TableFormat, table_bytes};
 pub use write::{write_dataset, write_file, write_file_with, write_incidents, write_incidents_with, xlsx_bytes};
 

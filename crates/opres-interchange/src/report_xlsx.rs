@@ -149,10 +149,13 @@ pub fn report_xlsx(doc: &ReportDocument) -> Result<Vec<u8>, WriteError> {
                         let mut chart = Chart::new(ChartType::Bar);
                         chart.title().set_name(title);
                         chart.legend().set_hidden();
-                        chart
-                            .add_series()
-                            .set_categories((name.as_str(), first, 0, last, 0))
-                            .set_values((name.as_str(), first, 1, last, 1));
+                        chart.add_series().set_categories((name.as_str(), first, 0, last, 0)).set_values((
+                            name.as_str(),
+                            first,
+                            1,
+                            last,
+                            1,
+                        ));
                         // Excel draws bars bottom-up; reversing the axis keeps the report's order.
                         chart.y_axis().set_reverse();
                         ws.insert_chart(row, 3, &chart)?;

@@ -1,10 +1,10 @@
 //! Renderers of the analysis report: self-contained HTML with inline SVG, Markdown, and Excel.
 
-use opres_domain::report::svg::{FONT_FAMILY, hbar_chart, stacked_columns};
 use super::{AnalysisReport, CaseExample};
 use crate::error::AnalysisError;
 use crate::trends::Dimension;
 use opres_domain::html;
+use opres_domain::report::svg::{FONT_FAMILY, hbar_chart, stacked_columns};
 use opres_domain::{Lang, TimeMeasure, Trigger};
 use std::fmt::Write as _;
 

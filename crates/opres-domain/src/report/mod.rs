@@ -380,7 +380,9 @@ mod tests {
         assert!(h.contains("ギャップ評価&lt;報告&gt;") && h.contains("本文 &amp; 注記"));
         assert!(h.contains("<td class=\"bad\">未達\n成</td>"));
         assert!(h.contains("<figure><svg") && h.contains("ガバナンス"));
-        assert!(!h.contains("http://") || h.matches("http://").count() == h.matches("xmlns=\"http://www.w3.org").count());
+        assert!(
+            !h.contains("http://") || h.matches("http://").count() == h.matches("xmlns=\"http://www.w3.org").count()
+        );
     }
 
     #[test]

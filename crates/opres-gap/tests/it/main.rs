@@ -6,6 +6,7 @@ mod checklist;
 mod ciso;
 mod derive;
 mod mapping;
+mod report;
 mod roadmap;
 
 use opres_domain::Lang;

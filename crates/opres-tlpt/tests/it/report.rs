@@ -49,7 +49,8 @@ fn every_recurrence_is_in_the_report_and_omissions_are_marked() {
     let p = demo();
     let opts = AssessOptions::new(today());
     let e = p.require_engagement(POOR_ENGAGEMENT).unwrap_or_else(|e| panic!("{e}"));
-    let md = report::build(&p, POOR_ENGAGEMENT, Lang::En, &opts).unwrap_or_else(|e| panic!("{e}")).document.to_markdown();
+    let md =
+        report::build(&p, POOR_ENGAGEMENT, Lang::En, &opts).unwrap_or_else(|e| panic!("{e}")).document.to_markdown();
     let recs = recurrence::recurrences(&p, &e.id);
     assert!(!recs.is_empty());
     for r in &recs {
@@ -57,7 +58,8 @@ fn every_recurrence_is_in_the_report_and_omissions_are_marked() {
     }
     assert!(md.contains("**omitted**"), "the function's omission is shown");
     assert!(md.contains("\"a good result\""), "the good-result claim is called out");
-    let ja = report::build(&p, POOR_ENGAGEMENT, Lang::Ja, &opts).unwrap_or_else(|e| panic!("{e}")).document.to_markdown();
+    let ja =
+        report::build(&p, POOR_ENGAGEMENT, Lang::Ja, &opts).unwrap_or_else(|e| panic!("{e}")).document.to_markdown();
     assert!(ja.contains("記載なし") && ja.contains("事前にテストを知らされていました"));
 }
 

@@ -2,8 +2,8 @@
 //! same as the yearly report's), with labels from the UI catalogues. An empty string means no data.
 
 use crate::views::Page;
-use opres_domain::report::svg::{hbar_chart, stacked_columns};
 use opres_analysis::trends::{Dimension, TopEntry, TrendAnalysis};
+use opres_domain::report::svg::{hbar_chart, stacked_columns};
 use opres_domain::{FiscalYear, Lang};
 
 fn fy_label(fy: FiscalYear, lang: Lang) -> String {

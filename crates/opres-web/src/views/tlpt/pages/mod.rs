@@ -18,12 +18,12 @@ use opres_app::tlpt::{
     assess_options,
 };
 use opres_app::{Permission, today};
+use opres_domain::report::ReportFormat;
 use opres_domain::{InstitutionCode, Lang, Problem, ValidationErrors};
 use opres_tlpt::assess::{self, Verdict};
 use opres_tlpt::attack::AttackCatalogue;
 use opres_tlpt::codes::{FindingStatus, RolloutStatus, RootCause, Severity};
 use opres_tlpt::metrics::{self, format_duration};
-use opres_domain::report::ReportFormat;
 use opres_tlpt::report::{Block, Tone};
 use opres_tlpt::{Engagement, recurrence, rollout};
 use std::collections::HashMap;
