@@ -36,7 +36,7 @@ pub use import::{ImportError, ImportReport};
 pub use incidents::{COUNT_CAP, IncidentKey, IncidentList};
 pub use institutions::{institution_code, system_code, system_of};
 pub use regimes::{IncidentObligations, Versioned};
-pub use report_file::{ReportFile, report_file, report_format};
+pub use report_file::{ReportFile, report_file};
 pub use reporting::DueReport;
 pub use sessions::Sessions;
 pub use users::{AUDIT_PAGE, AuditRequest, UserChange, can_verify_audit};

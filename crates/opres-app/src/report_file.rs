@@ -27,13 +27,3 @@ pub fn report_file(doc: &ReportDocument, format: ReportFormat, stem: &str) -> Re
         file_name: format!("{stem}-{}.{}", doc.lang.code(), format.extension()),
     })
 }
-
-/// Parses a report format a user named (`html`, `md`, `xlsx`), refusing anything else by field.
-pub fn report_format(field: &str, raw: &str) -> Result<ReportFormat, AppError> {
-    ReportFormat::parse(raw).ok_or_else(|| {
-        AppError::invalid_field(
-            field,
-            opres_domain::Problem::UnknownCode { value: raw.to_string(), expected: vec!["html", "md", "xlsx"] },
-        )
-    })
-}

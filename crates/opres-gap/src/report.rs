@@ -49,6 +49,11 @@ fn l(lang: Lang, ja: &str, en: &str) -> String {
     lang.pick(ja, en).to_string()
 }
 
+/// Column headers from (Japanese, English) pairs.
+fn headers(lang: Lang, pairs: &[(&str, &str)]) -> Vec<String> {
+    pairs.iter().map(|(ja, en)| l(lang, ja, en)).collect()
+}
+
 fn req_label(r: &Requirement, lang: Lang) -> String {
     if r.reference.is_empty() {
         r.title.get(lang).to_string()
@@ -93,22 +98,22 @@ struct Tally {
 
 impl Tally {
     fn add(&mut self, entry: Option<&Entry>) {
-        match entry.map(|e| (e.outcome.code(), e)) {
-            None => self.unanswered += 1,
-            Some((ResultCode::Met, e)) => {
-                self.met += 1;
-                self.gap += u32::from(e.target.saturating_sub(e.current));
+        let Some(e) = entry else {
+            self.unanswered += 1;
+            return;
+        };
+        let count = match e.outcome.code() {
+            ResultCode::Met => &mut self.met,
+            ResultCode::PartlyMet => &mut self.partly,
+            ResultCode::NotMet => &mut self.not_met,
+            // Not applicable has no gap.
+            ResultCode::NotApplicable => {
+                self.not_applicable += 1;
+                return;
             }
-            Some((ResultCode::PartlyMet, e)) => {
-                self.partly += 1;
-                self.gap += u32::from(e.target.saturating_sub(e.current));
-            }
-            Some((ResultCode::NotMet, e)) => {
-                self.not_met += 1;
-                self.gap += u32::from(e.target.saturating_sub(e.current));
-            }
-            Some((ResultCode::NotApplicable, _)) => self.not_applicable += 1,
-        }
+        };
+        *count += 1;
+        self.gap += u32::from(e.target.saturating_sub(e.current));
     }
 
     fn total(&self) -> usize {
@@ -163,7 +168,7 @@ fn scope_section(s: &Subject<'_>, lang: Lang) -> Section {
     Section {
         heading: l(lang, "1. 対象範囲", "1. Scope"),
         blocks: vec![Block::Table {
-            headers: vec![l(lang, "項目", "Item"), l(lang, "内容", "Value")],
+            headers: headers(lang, &[("項目", "Item"), ("内容", "Value")]),
             rows: vec![
                 row(lang.pick("金融機関", "Institution"), s.institution.to_string()),
                 row(
@@ -297,16 +302,19 @@ fn top_gaps_section(s: &Subject<'_>, lang: Lang) -> Section {
     Section {
         heading,
         blocks: vec![Block::Table {
-            headers: vec![
-                l(lang, "要件", "Requirement"),
-                l(lang, "水準", "Level"),
-                l(lang, "結果", "Result"),
-                l(lang, "成熟度（現状→目標）", "Maturity (current → target)"),
-                l(lang, "ギャップ", "Gap"),
-                l(lang, "優先度", "Priority"),
-                l(lang, "根拠", "Rationale"),
-                l(lang, "結果の出所", "Basis"),
-            ],
+            headers: headers(
+                lang,
+                &[
+                    ("要件", "Requirement"),
+                    ("水準", "Level"),
+                    ("結果", "Result"),
+                    ("成熟度（現状→目標）", "Maturity (current → target)"),
+                    ("ギャップ", "Gap"),
+                    ("優先度", "Priority"),
+                    ("根拠", "Rationale"),
+                    ("結果の出所", "Basis"),
+                ],
+            ),
             rows,
         }],
     }
@@ -370,18 +378,21 @@ fn roadmap_sections(s: &Subject<'_>, roadmap: Option<&Roadmap>, today: NaiveDate
             .join(", ")
     };
     blocks.push(Block::Table {
-        headers: vec![
-            l(lang, "ID", "ID"),
-            l(lang, "アクション", "Action"),
-            l(lang, "担当", "Owner"),
-            l(lang, "開始", "Start"),
-            l(lang, "期限", "Due"),
-            l(lang, "状態", "Status"),
-            l(lang, "進捗", "Progress"),
-            l(lang, "工数（人日）", "Effort (person-days)"),
-            l(lang, "費用", "Cost"),
-            l(lang, "対応する要件", "Closes"),
-        ],
+        headers: headers(
+            lang,
+            &[
+                ("ID", "ID"),
+                ("アクション", "Action"),
+                ("担当", "Owner"),
+                ("開始", "Start"),
+                ("期限", "Due"),
+                ("状態", "Status"),
+                ("進捗", "Progress"),
+                ("工数（人日）", "Effort (person-days)"),
+                ("費用", "Cost"),
+                ("対応する要件", "Closes"),
+            ],
+        ),
         rows: r
             .actions()
             .iter()
@@ -439,12 +450,10 @@ fn roadmap_sections(s: &Subject<'_>, roadmap: Option<&Roadmap>, today: NaiveDate
         },
     }];
     time.push(Block::Table {
-        headers: vec![
-            l(lang, "状態", "Status"),
-            l(lang, "件数", "Actions"),
-            l(lang, "工数（人日）", "Effort (person-days)"),
-            l(lang, "費用", "Cost"),
-        ],
+        headers: headers(
+            lang,
+            &[("状態", "Status"), ("件数", "Actions"), ("工数（人日）", "Effort (person-days)"), ("費用", "Cost")],
+        ),
         rows: t
             .by_status
             .iter()
@@ -531,12 +540,15 @@ fn changes_section(s: &Subject<'_>, previous: Option<Previous<'_>>, lang: Lang) 
     let mut blocks = vec![Block::Paragraph { text: summary }];
     if !rows.is_empty() {
         blocks.push(Block::Table {
-            headers: vec![
-                l(lang, "要件", "Requirement"),
-                l(lang, "前回", "Before"),
-                l(lang, "今回", "Now"),
-                l(lang, "現状成熟度（前回→今回）", "Current maturity (before → now)"),
-            ],
+            headers: headers(
+                lang,
+                &[
+                    ("要件", "Requirement"),
+                    ("前回", "Before"),
+                    ("今回", "Now"),
+                    ("現状成熟度（前回→今回）", "Current maturity (before → now)"),
+                ],
+            ),
             rows,
         });
     }
@@ -644,14 +656,17 @@ pub fn applicability_statement(s: &Subject<'_>, today: NaiveDate, lang: Lang) ->
                     },
                 },
                 Block::Table {
-                    headers: vec![
-                        l(lang, "参照", "Reference"),
-                        l(lang, "要件", "Requirement"),
-                        l(lang, "水準", "Level"),
-                        l(lang, "適用", "Included"),
-                        l(lang, "理由・根拠", "Justification"),
-                        l(lang, "実装", "Implemented"),
-                    ],
+                    headers: headers(
+                        lang,
+                        &[
+                            ("参照", "Reference"),
+                            ("要件", "Requirement"),
+                            ("水準", "Level"),
+                            ("適用", "Included"),
+                            ("理由・根拠", "Justification"),
+                            ("実装", "Implemented"),
+                        ],
+                    ),
                     rows,
                 },
             ],

@@ -118,7 +118,6 @@ pub fn report_xlsx(doc: &ReportDocument) -> Result<Vec<u8>, WriteError> {
                         text(ws, row, c as u16, h, &st.header)?;
                         widths[c] = widths[c].max(h.chars().count() * 2);
                     }
-                    ws.set_freeze_panes(row + 1, 0).ok();
                     row += 1;
                     for r in rows {
                         for (c, cell) in r.iter().enumerate() {
@@ -133,12 +132,7 @@ pub fn report_xlsx(doc: &ReportDocument) -> Result<Vec<u8>, WriteError> {
                 }
                 Block::BarChart { title, unit, bars } => {
                     text(ws, row, 0, title, &st.header)?;
-                    let value_header = if unit.is_empty() {
-                        lang.pick("値", "Value").to_string()
-                    } else {
-                        format!("{}（{unit}）", lang.pick("値", "Value"))
-                    };
-                    text(ws, row, 1, &value_header, &st.header)?;
+                    text(ws, row, 1, &doc.chart_value_heading(unit), &st.header)?;
                     let first = row + 1;
                     for (i, bar) in bars.iter().enumerate() {
                         text(ws, first + i as u32, 0, &bar.label, &st.wrap)?;

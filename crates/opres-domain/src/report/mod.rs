@@ -193,6 +193,12 @@ impl Tone {
 }
 
 impl ReportDocument {
+    /// The heading of a bar chart's value column: "Value", with the unit when there is one.
+    pub fn chart_value_heading(&self, unit: &str) -> String {
+        let value = self.lang.pick("値", "Value");
+        if unit.is_empty() { value.to_string() } else { format!("{value}（{unit}）") }
+    }
+
     /// Renders to text: HTML or Markdown (`None` for Excel, which `opres_interchange` writes).
     pub fn render_text(&self, format: ReportFormat) -> Option<String> {
         match format {
@@ -256,14 +262,9 @@ impl ReportDocument {
                     ),
                     Block::BarChart { title, unit, bars } => {
                         let _ = writeln!(s, "**{title}**\n");
-                        let value_header = if unit.is_empty() {
-                            self.lang.pick("値", "Value").to_string()
-                        } else {
-                            format!("{}（{unit}）", self.lang.pick("値", "Value"))
-                        };
                         table(
                             &mut s,
-                            &[self.lang.pick("項目", "Item").to_string(), value_header],
+                            &[self.lang.pick("項目", "Item").to_string(), self.chart_value_heading(unit)],
                             &mut bars.iter().map(|b| vec![md_cell(&b.label), fmt_value(b.value)]),
                         );
                     }
@@ -380,9 +381,8 @@ mod tests {
         assert!(h.contains("ギャップ評価&lt;報告&gt;") && h.contains("本文 &amp; 注記"));
         assert!(h.contains("<td class=\"bad\">未達\n成</td>"));
         assert!(h.contains("<figure><svg") && h.contains("ガバナンス"));
-        assert!(
-            !h.contains("http://") || h.matches("http://").count() == h.matches("xmlns=\"http://www.w3.org").count()
-        );
+        // Self-contained: no scripts, no external resources.
+        assert!(!h.contains("<script") && !h.contains("src=") && !h.contains("href="));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! the viewer's fonts, so the font-family list names the Japanese fonts Chromium finds on Linux,
 //! macOS and Windows before the generic fallback.
 
-use super::fmt_value as fmt_num;
+use super::fmt_value;
 use crate::html;
 use std::fmt::Write as _;
 
@@ -45,7 +45,7 @@ pub fn hbar_chart(title: &str, items: &[(String, f64)], unit: &str) -> String {
             bh = row_h - 6.0,
             c = PALETTE[0],
             vx = label_w + w + 4.0,
-            v = fmt_num(*v),
+            v = fmt_value(*v),
             u = html::escape(unit),
         );
     }
@@ -94,7 +94,7 @@ pub fn stacked_columns(title: &str, categories: &[String], series: &[(String, Ve
             ly = top + plot_h + 16.0,
             l = html::escape(cat),
             ty = y - 4.0,
-            t = fmt_num(totals[c]),
+            t = fmt_value(totals[c]),
         );
     }
     for (k, (label, _)) in series.iter().enumerate() {
