@@ -101,6 +101,8 @@ pub struct GapAssessmentView {
     pub key: String,
     /// Stored version (send it back to change the assessment).
     pub version: i64,
+    /// When it was last saved.
+    pub updated_at: Timestamp,
     /// The stored record.
     pub record: GapAssessmentRecord,
     /// The framework it is assessed against.
@@ -324,6 +326,7 @@ impl Register {
         Ok(GapAssessmentView {
             key: key.to_string(),
             version: stored.version.unwrap_or(0),
+            updated_at: stored.updated_at.unwrap_or_else(chrono::Utc::now),
             gaps: a.gaps(&framework),
             gaps_by_area: a.gaps_by_area(&framework),
             changed_since_previous,
@@ -410,10 +413,10 @@ impl Register {
         Ok(self.store.save_document(&doc, expected_version, &actor.audit()).await?)
     }
 
-    async fn stored_assessment(&self, key: &str) -> Result<Versioned<GapAssessmentRecord>, AppError> {
+    pub(crate) async fn stored_assessment(&self, key: &str) -> Result<Versioned<GapAssessmentRecord>, AppError> {
         let stored: Versioned<Option<GapAssessmentRecord>> = self.load(DocumentKind::GapAssessment, key).await?;
         match stored.value {
-            Some(value) => Ok(Versioned { value, version: stored.version }),
+            Some(value) => Ok(Versioned { value, version: stored.version, updated_at: stored.updated_at }),
             None => Err(AppError::not_found(Noun::GapAssessment, key)),
         }
     }
@@ -523,7 +526,7 @@ pub(crate) fn in_scope(actor: &Actor, d: &DocumentSummary) -> bool {
     }
 }
 
-fn assessment_number(key: &str) -> Option<u32> {
+pub(crate) fn assessment_number(key: &str) -> Option<u32> {
     key.rsplit_once("-GA-")?.1.parse().ok()
 }
 
@@ -610,23 +613,49 @@ impl Register {
             chains: recurrences.chains.into_iter().map(|c| c.incidents).collect(),
         };
         let mut tlpt = None;
+        let mut culture: Option<opres_gap::derive::CultureFacts> = None;
         for d in self.tlpt_programmes(actor).await? {
             if d.institution.as_deref() != Some(institution.as_str()) {
                 continue;
             }
             let Some(sp) = self.tlpt_programme(actor, &d.key).await? else { continue };
             let ended = |e: &opres_tlpt::Engagement| e.phases.iter().filter_map(|p| p.end.or(Some(p.start))).max();
-            let Some(latest) = sp.programme.engagements.iter().max_by_key(|e| ended(e)) else { continue };
-            let Some(tested_on) = ended(latest) else { continue };
-            let assessment = opres_tlpt::assess::assess(
-                &sp.programme,
-                latest.id.as_str(),
-                &opres_tlpt::assess::AssessOptions::new(today),
-            )
-            .map_err(|e| AppError::Internal(format!("TLPT assessment of {}: {e}", latest.id)))?;
-            tlpt = Some(TlptFacts { engagement: latest.id.clone(), tested_on, checks: assessment.checks });
+            let latest = sp.programme.engagements.iter().max_by_key(|e| ended(e)).map(|e| &e.id);
+            // Every engagement's practice assessment: the latest one's checks, and from each
+            // management report what it shows of the reporting culture.
+            for e in &sp.programme.engagements {
+                let Some(tested_on) = ended(e) else { continue };
+                let a = opres_tlpt::assess::assess(
+                    &sp.programme,
+                    e.id.as_str(),
+                    &opres_tlpt::assess::AssessOptions::new(today),
+                )
+                .map_err(|x| AppError::Internal(format!("TLPT assessment of {}: {x}", e.id)))?;
+                if let Some(r) = &a.reporting {
+                    let c = culture.get_or_insert_with(|| opres_gap::derive::CultureFacts {
+                        engagements: vec![],
+                        latest_tested_on: tested_on,
+                        recurring_omitted: vec![],
+                        good_result_only: vec![],
+                    });
+                    c.engagements.push(e.id.clone());
+                    c.latest_tested_on = c.latest_tested_on.max(tested_on);
+                    c.recurring_omitted.extend(
+                        r.recurring_omitted.iter().map(|f| opres_gap::derive::OmittedFinding {
+                            finding: f.clone(),
+                            engagement: e.id.clone(),
+                        }),
+                    );
+                    if r.good_result_only {
+                        c.good_result_only.push(e.id.clone());
+                    }
+                }
+                if Some(&e.id) == latest {
+                    tlpt = Some(TlptFacts { engagement: e.id.clone(), tested_on, checks: a.checks });
+                }
+            }
         }
-        let mut facts = opres_gap::Facts { incidents: Some(incident_facts), tlpt, ..Default::default() };
+        let mut facts = opres_gap::Facts { incidents: Some(incident_facts), tlpt, culture, ..Default::default() };
         self.resilience_facts(actor, institution, &mut facts, vendor_incidents).await?;
         Ok(facts)
     }
@@ -749,7 +778,9 @@ impl Register {
 
 /// Demo assessments for the first demo institutions (skipped when any assessment exists): the
 /// report's challenges approved for the first, the FSA guideline half assessed in draft from the
-/// register's proposals, and the challenges in review for the second. Returns how many it started.
+/// register's proposals, the challenges in review for the second and approved for the third and
+/// fourth (so the supervisor's distribution has enough institutions to show). Returns how many
+/// it started.
 pub async fn load_demo(
     register: &Register,
     actor: &Actor,
@@ -759,20 +790,27 @@ pub async fn load_demo(
         return Ok(0);
     }
     let today = crate::today();
-    let plan: Vec<(&InstitutionCode, &str, usize, &[GapTransition])> = institutions
+    let plan: Vec<(usize, &InstitutionCode, &str, usize, &[GapTransition])> = institutions
         .iter()
-        .take(2)
+        .take(4)
         .enumerate()
         .flat_map(|(n, code)| match n {
             0 => vec![
-                (code, "fsa_report_challenges", usize::MAX, &[GapTransition::Submit, GapTransition::Approve][..]),
-                (code, "fsa_cyber_guideline_2024", 30, &[][..]),
+                (n, code, "fsa_report_challenges", usize::MAX, &[GapTransition::Submit, GapTransition::Approve][..]),
+                (n, code, "fsa_cyber_guideline_2024", 30, &[][..]),
             ],
-            _ => vec![(code, "fsa_report_challenges", usize::MAX, &[GapTransition::Submit][..])],
+            1 => vec![(n, code, "fsa_report_challenges", usize::MAX, &[GapTransition::Submit][..])],
+            _ => vec![(
+                n,
+                code,
+                "fsa_report_challenges",
+                usize::MAX,
+                &[GapTransition::Submit, GapTransition::Approve][..],
+            )],
         })
         .collect();
     let mut started = 0;
-    for (code, framework, how_many, moves) in plan {
+    for (n, code, framework, how_many, moves) in plan {
         let s = register.start_gap_assessment(actor, code, framework, today).await?;
         started += 1;
         let view = register.gap_assessment(actor, &s.key).await?;
@@ -781,7 +819,7 @@ pub async fn load_demo(
         for (i, r) in view.framework.assessable().take(how_many).enumerate() {
             let proposal = proposals.iter().find(|p| p.requirement == r.id);
             // A spread of maturities that is the same on every run: the gap follows the result.
-            let result = proposal.map(|p| p.proposed).unwrap_or(match i % 4 {
+            let result = proposal.map(|p| p.proposed).unwrap_or(match (i + n) % 4 {
                 0 => opres_gap::ResultCode::Met,
                 1 | 2 => opres_gap::ResultCode::PartlyMet,
                 _ => opres_gap::ResultCode::NotMet,

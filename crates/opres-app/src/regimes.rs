@@ -19,6 +19,8 @@ pub struct Versioned<T> {
     pub value: T,
     /// The stored version; `None`: nothing stored yet (save with no version to create it).
     pub version: Option<i64>,
+    /// When it was last saved; `None`: nothing stored yet.
+    pub updated_at: Option<opres_domain::Timestamp>,
 }
 
 /// What one incident owes under every regime that applies to its institution, as of a moment.
@@ -281,12 +283,12 @@ impl Register {
         key: &str,
     ) -> Result<Versioned<T>, AppError> {
         match self.store.document(kind, key).await? {
-            None => Ok(Versioned { value: T::default(), version: None }),
+            None => Ok(Versioned { value: T::default(), version: None, updated_at: None }),
             Some(doc) => {
                 let value = serde_json::from_str(&doc.value.body).map_err(|e| {
                     AppError::Internal(format!("stored {} '{key}' does not read back: {e}", kind.code()))
                 })?;
-                Ok(Versioned { value, version: Some(doc.version) })
+                Ok(Versioned { value, version: Some(doc.version), updated_at: Some(doc.updated_at) })
             }
         }
     }

@@ -2,6 +2,7 @@
 //! media type and file name for every front end and every module's reports.
 
 use crate::AppError;
+use opres_domain::Problem;
 use opres_domain::report::{ReportDocument, ReportFormat};
 
 /// A rendered report, ready to send or write.
@@ -25,5 +26,15 @@ pub fn report_file(doc: &ReportDocument, format: ReportFormat, stem: &str) -> Re
         bytes,
         media_type: format.media_type(),
         file_name: format!("{stem}-{}.{}", doc.lang.code(), format.extension()),
+    })
+}
+
+/// The report format for its code (`html`, `md`, `xlsx`), refused by field when unknown.
+pub fn report_format(code: &str) -> Result<ReportFormat, AppError> {
+    ReportFormat::parse(code).ok_or_else(|| {
+        AppError::invalid_field(
+            "format",
+            Problem::UnknownCode { value: code.trim().to_string(), expected: vec!["html", "md", "xlsx"] },
+        )
     })
 }

@@ -93,6 +93,8 @@ pub enum Command {
   opres gap assess set BANK-A-GA-1 operations.storage.monitoring --result partly_met --current 1 --target 4
   opres gap assess move BANK-A-GA-1 submit                then an executive: ... approve --comment \"...\"
   opres gap assess show BANK-A-GA-1                       results, top gaps, gaps by area
+  opres gap report BANK-A-GA-1 --out report.xlsx          for management (or --kind applicability|oscal)
+  opres gap distribution fsa_report_challenges --out d.html   across institutions, anonymised
 The remediation roadmap that closes the gaps:
   opres gap actions set BANK-A --id RM-1 --title-ja \"監視の強化\" --owner システム部 \\
       --start 2026-04-01 --due 2026-09-30 --effort-days 20 \\
@@ -125,6 +127,44 @@ pub enum GapCommand {
     /// An institution's remediation roadmap: show it, submit it, withdraw it, approve it.
     #[command(subcommand)]
     Roadmap(GapRoadmapCommand),
+    /// Write a report of an assessment: for management (with the roadmap and the changes since
+    /// the last assessment), the statement of applicability, or the OSCAL assessment results.
+    Report {
+        /// The assessment's key (e.g. BANK-A-GA-1).
+        key: String,
+        /// Which report.
+        #[arg(long, value_enum, default_value = "management")]
+        kind: GapReportKindArg,
+        /// Format (default: from --out's extension; OSCAL is always JSON).
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
+        /// Output file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// Write the supervisor's distribution of results per requirement across institutions
+    /// (latest assessment of each; none named; no row under three institutions).
+    Distribution {
+        /// The framework id (see opres gap frameworks).
+        framework: String,
+        /// Format (default: from --out's extension).
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
+        /// Output file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+}
+
+/// The reports of one assessment (`opres gap report --kind`).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GapReportKindArg {
+    /// For management: scope, method, results by area, top gaps, roadmap, resources, changes.
+    Management,
+    /// The statement of applicability: included?, justification, implemented?
+    Applicability,
+    /// OSCAL 1.1.2 assessment results (JSON).
+    Oscal,
 }
 
 #[derive(Debug, Subcommand)]
@@ -683,6 +723,20 @@ pub enum ReportFormat {
     Md,
     /// Excel workbook with the tables.
     Xlsx,
+}
+
+impl ReportFormat {
+    /// The format asked for, else the one `out`'s extension names, else HTML.
+    pub fn chosen(asked: Option<ReportFormat>, out: &std::path::Path) -> ReportFormat {
+        asked
+            .or_else(|| match out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+                Some("md") => Some(ReportFormat::Md),
+                Some("xlsx") => Some(ReportFormat::Xlsx),
+                Some("html" | "htm") => Some(ReportFormat::Html),
+                _ => None,
+            })
+            .unwrap_or(ReportFormat::Html)
+    }
 }
 
 impl From<ReportFormat> for opres_domain::report::ReportFormat {

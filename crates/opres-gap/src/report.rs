@@ -754,7 +754,7 @@ pub fn distribution(
         },
         subtitle: match lang {
             Lang::Ja => format!("{n} 機関 · 匿名化済み"),
-            Lang::En => format!("{n} institutions · anonymised"),
+            Lang::En => format!("{n} institution{} · anonymised", if n == 1 { "" } else { "s" }),
         },
         as_of: today,
         sections: vec![Section { heading: l(lang, "要件ごとの分布", "Distribution by requirement"), blocks }],

@@ -11,7 +11,7 @@ use crate::codes::*;
 use crate::error::TlptError;
 use crate::ids::{FindingId, LocalId};
 use crate::metrics::{self, EngagementMetrics};
-use crate::model::{Engagement, Finding, TlptProgramme};
+use crate::model::{Engagement, Finding, ManagementReportRecord, TlptProgramme};
 use crate::recurrence::{self, RecurrenceCandidate};
 use crate::rollout::{self, RolloutSummary};
 use crate::similarity::MatchConfig;
@@ -253,6 +253,19 @@ pub struct Assessment {
     pub assessed_on: NaiveDate,
     /// Every check, in the order of the source's table.
     pub checks: Vec<CheckResult>,
+    /// What the management report shows of the reporting culture; `None`: no report recorded.
+    #[serde(default)]
+    pub reporting: Option<ReportingCulture>,
+}
+
+/// What one engagement's management report shows of the culture the source asks of management
+/// (important issues reported without hesitation): the two reporting checks' findings, by id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportingCulture {
+    /// Recurring findings the report could have named and left out.
+    pub recurring_omitted: Vec<FindingId>,
+    /// The report left out a critical or high finding, or rated the result "good" over one.
+    pub good_result_only: bool,
 }
 
 impl Assessment {
@@ -358,7 +371,46 @@ pub fn assess(p: &TlptProgramme, engagement: &str, opts: &AssessOptions<'_>) -> 
         rollout: rollout::engagement_summary(p, &e.id, opts.today),
     };
     let checks = CheckId::ALL.iter().map(|c| run(&ctx, *c)).collect();
-    Ok(Assessment { engagement: e.id.clone(), assessed_on: opts.today, checks })
+    let reporting = e.management_report.as_ref().map(|r| ReportingCulture {
+        recurring_omitted: recurring_in_report(&ctx, r).1.into_iter().map(|(f, _, _)| f.clone()).collect(),
+        good_result_only: material_in_report(&ctx, r).hides_material(),
+    });
+    Ok(Assessment { engagement: e.id.clone(), assessed_on: opts.today, checks, reporting })
+}
+
+/// The recurring findings a management report could have named (how many), and those it left
+/// out: (finding, times seen before, linked rather than only suggested).
+fn recurring_in_report<'a>(c: &'a Ctx<'_>, r: &ManagementReportRecord) -> (usize, Vec<(&'a FindingId, usize, bool)>) {
+    let reportable: BTreeSet<&FindingId> = c.reportable.iter().map(|f| &f.id).collect();
+    let recurring: Vec<(&FindingId, &(usize, bool))> =
+        c.recurring.iter().filter(|(f, _)| reportable.contains(f)).collect();
+    let omitted = recurring
+        .iter()
+        .copied()
+        .filter(|(f, _)| !r.findings_reported.contains(f))
+        .map(|(f, (n, linked))| (f, *n, *linked))
+        .collect();
+    (recurring.len(), omitted)
+}
+
+/// The critical and high findings a management report could have named, and those it left out.
+struct MaterialInReport<'a> {
+    material: Vec<&'a FindingId>,
+    omitted: Vec<&'a FindingId>,
+    rated_good: bool,
+}
+
+impl MaterialInReport<'_> {
+    /// Left out a material finding, or rated the result "good" over one.
+    fn hides_material(&self) -> bool {
+        !self.omitted.is_empty() || (self.rated_good && !self.material.is_empty())
+    }
+}
+
+fn material_in_report<'a>(c: &'a Ctx<'_>, r: &ManagementReportRecord) -> MaterialInReport<'a> {
+    let material: Vec<&FindingId> = c.reportable.iter().filter(|f| f.severity.is_material()).map(|f| &f.id).collect();
+    let omitted = material.iter().copied().filter(|f| !r.findings_reported.contains(f)).collect();
+    MaterialInReport { material, omitted, rated_good: r.overall == OverallRating::Good }
 }
 
 fn run(c: &Ctx<'_>, id: CheckId) -> CheckResult {
@@ -817,20 +869,12 @@ fn report_management_advances(c: &Ctx<'_>) -> CheckResult {
 fn report_recurring(c: &Ctx<'_>) -> CheckResult {
     let id = CheckId::ReportRecurringNotOmitted;
     let Some(r) = &c.e.management_report else { return no_report(id) };
-    let reportable: BTreeSet<&FindingId> = c.reportable.iter().map(|f| &f.id).collect();
-    let recurring: Vec<(&FindingId, &(usize, bool))> =
-        c.recurring.iter().filter(|(f, _)| reportable.contains(f)).collect();
-    let omitted: Vec<(&FindingId, usize, bool)> = recurring
-        .iter()
-        .copied()
-        .filter(|(f, _)| !r.findings_reported.contains(f))
-        .map(|(f, (n, linked))| (f, *n, *linked))
-        .collect();
+    let (recurring, omitted) = recurring_in_report(c, r);
     let suggested = omitted.iter().filter(|(_, _, linked)| !linked).count();
     let evidence = t(
         format!(
             "繰り返し検出された発見事項{}件のうち、経営陣への報告で省略されたもの{}件{}{}。",
-            recurring.len(),
+            recurring,
             omitted.len(),
             pj(omitted.iter().map(|(f, n, _)| format!("{f}: 過去{n}回"))),
             if suggested > 0 {
@@ -841,7 +885,7 @@ fn report_recurring(c: &Ctx<'_>) -> CheckResult {
         ),
         format!(
             "{} recurring finding(s); {} omitted from the management report{}{}.",
-            recurring.len(),
+            recurring,
             omitted.len(),
             pe(omitted.iter().map(|(f, n, _)| format!("{f}: seen {n} time(s) before"))),
             if suggested > 0 {
@@ -874,26 +918,25 @@ fn report_recurring(c: &Ctx<'_>) -> CheckResult {
 fn report_not_just_good(c: &Ctx<'_>) -> CheckResult {
     let id = CheckId::ReportNotJustGoodResult;
     let Some(r) = &c.e.management_report else { return no_report(id) };
-    let material: Vec<&FindingId> = c.reportable.iter().filter(|f| f.severity.is_material()).map(|f| &f.id).collect();
-    let omitted: Vec<&&FindingId> = material.iter().filter(|f| !r.findings_reported.contains(f)).collect();
+    let m = material_in_report(c, r);
+    let (material, omitted) = (&m.material, &m.omitted);
     let evidence = t(
         format!(
             "総括: 「{}」。重要度が緊急・高の発見事項{}件、うち報告されていないもの{}件{}。",
             r.overall.label(Lang::Ja),
             material.len(),
             omitted.len(),
-            pj(&omitted)
+            pj(omitted)
         ),
         format!(
             "Overall message: \"{}\". {} critical or high finding(s), {} not reported{}.",
             r.overall.label(Lang::En),
             material.len(),
             omitted.len(),
-            pe(&omitted)
+            pe(omitted)
         ),
     );
-    let good_label_hides = r.overall == OverallRating::Good && !material.is_empty();
-    if omitted.is_empty() && !good_label_hides {
+    if !m.hides_material() {
         result(
             id,
             Verdict::Good,

@@ -269,8 +269,17 @@ engine_tests!(proposals_come_from_the_institutions_map_scenario_runs_and_tlpt_en
     let view = register.gap_assessment(&admin, &tlpt.key).await.unwrap();
     let proposals = register.gap_proposals(&admin, &view, today).await.unwrap();
     assert!(proposals.len() >= 10, "most practice checks have a verdict: {}", proposals.len());
-    // Only the latest engagement counts (TLPT-BK-3, which followed up TLPT-BK-2's shortcomings).
-    assert!(proposals.iter().all(|p| p.records == ["TLPT-BK-3"]), "{proposals:#?}");
+    // The practice checks are the latest engagement's (TLPT-BK-3, which followed up TLPT-BK-2's
+    // shortcomings); the reporting culture looks at every management report, and TLPT-BK-2's
+    // left out recurring findings and said only that the result was good.
+    let (culture, checks): (Vec<_>, Vec<_>) =
+        proposals.iter().partition(|p| p.requirement == "management.reporting_culture");
+    assert!(checks.iter().all(|p| p.records == ["TLPT-BK-3"]), "{checks:#?}");
+    let culture = culture.first().expect("the reporting culture is proposed from the TLPT reports");
+    assert_eq!(culture.proposed, ResultCode::NotMet);
+    assert!(culture.records.iter().any(|r| r == "TLPT-BK-2") && culture.records.iter().any(|r| r == "F-BK2-01"));
+    let why: Vec<&str> = culture.reasons.iter().map(|r| r.get(Lang::En)).collect();
+    assert!(why.iter().any(|r| r.contains("said only \"the result was good\"")), "{why:?}");
 });
 
 engine_tests!(a_ciso_assistant_library_and_a_banks_checklist_import_and_a_broken_yaml_saves_nothing, |db| {

@@ -175,13 +175,7 @@ pub async fn report(register: Register, args: ReportAnalysisArgs, lang: Lang) ->
     let report = register.analysis_report(&Actor::cli(lang), opts).await;
     register.close().await;
     let report = report?;
-    let format = args.format.or_else(|| match args.out.extension().and_then(|e| e.to_str()) {
-        Some("md") => Some(ReportFormat::Md),
-        Some("xlsx") => Some(ReportFormat::Xlsx),
-        Some("html" | "htm") => Some(ReportFormat::Html),
-        _ => None,
-    });
-    let bytes = match format.unwrap_or(ReportFormat::Html) {
+    let bytes = match ReportFormat::chosen(args.format, &args.out) {
         ReportFormat::Html => report.to_html().into_bytes(),
         ReportFormat::Md => report.to_markdown().into_bytes(),
         ReportFormat::Xlsx => report.to_xlsx()?,

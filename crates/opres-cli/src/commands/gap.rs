@@ -1,9 +1,13 @@
 //! `opres gap …`: frameworks, assessments and their workflow, through the application's use cases.
 
-use crate::cli::{GapActionSetArgs, GapActionsCommand, GapAssessCommand, GapCommand, GapRoadmapCommand};
+use crate::cli::{
+    GapActionSetArgs, GapActionsCommand, GapAssessCommand, GapCommand, GapReportKindArg, GapRoadmapCommand,
+    ReportFormat,
+};
 use crate::output::{InputError, print_table};
 use anyhow::Context;
 use opres_app::gap::{FrameworkFile, GapTransition};
+use opres_app::gap_report::GapReportKind;
 use opres_app::gap_roadmap::RoadmapView;
 use opres_app::{Actor, Register, institution_code};
 use opres_domain::{Lang, RawScalar};
@@ -18,6 +22,10 @@ pub async fn run(register: Register, actor: &Actor, cmd: GapCommand) -> anyhow::
         GapCommand::Assess(cmd) => assess(&register, actor, cmd).await,
         GapCommand::Actions(cmd) => actions(&register, actor, cmd).await,
         GapCommand::Roadmap(cmd) => roadmap(&register, actor, cmd).await,
+        GapCommand::Report { key, kind, format, out } => report(&register, actor, &key, kind, format, &out).await,
+        GapCommand::Distribution { framework, format, out } => {
+            distribution(&register, actor, &framework, format, &out).await
+        }
     };
     register.close().await;
     result
@@ -46,6 +54,45 @@ async fn frameworks(register: &Register, actor: &Actor, json: bool) -> anyhow::R
         ]);
     }
     print_table(&rows);
+    Ok(())
+}
+
+async fn report(
+    register: &Register,
+    actor: &Actor,
+    key: &str,
+    kind: GapReportKindArg,
+    format: Option<ReportFormat>,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let kind = match kind {
+        GapReportKindArg::Oscal => {
+            let doc = register.gap_oscal_results(actor, key).await?;
+            return write_out(out, serde_json::to_vec_pretty(&doc)?);
+        }
+        GapReportKindArg::Management => GapReportKind::Management,
+        GapReportKindArg::Applicability => GapReportKind::Applicability,
+    };
+    let format = ReportFormat::chosen(format, out).into();
+    let file = register.gap_report_file(actor, key, kind, format, actor.lang(), opres_app::today()).await?;
+    write_out(out, file.bytes)
+}
+
+async fn distribution(
+    register: &Register,
+    actor: &Actor,
+    framework: &str,
+    format: Option<ReportFormat>,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let format = ReportFormat::chosen(format, out).into();
+    let file = register.gap_distribution_file(actor, framework, format, actor.lang(), opres_app::today()).await?;
+    write_out(out, file.bytes)
+}
+
+fn write_out(out: &Path, bytes: Vec<u8>) -> anyhow::Result<()> {
+    std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!("{}", out.display());
     Ok(())
 }
 

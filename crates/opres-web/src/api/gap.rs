@@ -6,20 +6,21 @@
 //! the command line. An assessment is versioned as a whole: reads carry its `ETag`, every change
 //! sends it back in `If-Match`.
 
-use super::{etag, if_match, json_body};
-use crate::AppState;
+use super::{etag, if_match, json_body, query};
 use crate::edge::{Failed, RequestLang};
 use crate::views::upload::read_upload;
+use crate::{AppState, download};
 use axum::Json;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::handler::Handler;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use opres_app::gap::{FrameworkFile, GapTransition};
+use opres_app::gap_report::GapReportKind;
 use opres_app::gap_roadmap::RoadmapMove;
-use opres_app::{Actor, AppError, institution_code, today};
+use opres_app::{Actor, AppError, institution_code, report_format, today};
 use opres_domain::{Lang, Problem};
 use opres_gap::{ActionRecord, EntryRecord};
 use serde::Deserialize;
@@ -29,11 +30,14 @@ pub(crate) fn routes(r: crate::routes::Routes) -> crate::routes::Routes {
     r.get("/api/v1/gap/frameworks", frameworks)
         .post("/api/v1/gap/frameworks", import.layer(DefaultBodyLimit::max(crate::limits::UPLOAD_MAX)))
         .get("/api/v1/gap/frameworks/{id}", framework)
+        .get("/api/v1/gap/frameworks/{id}/distribution", distribution)
         .get("/api/v1/gap/assessments", assessments)
         .post("/api/v1/gap/assessments", start)
         .get("/api/v1/gap/assessments/{key}", assessment)
         .put("/api/v1/gap/assessments/{key}/entries/{requirement}", record_entry)
         .post("/api/v1/gap/assessments/{key}/transitions", transition)
+        .get("/api/v1/gap/assessments/{key}/reports/{kind}", report)
+        .get("/api/v1/gap/assessments/{key}/oscal", oscal)
         .get("/api/v1/gap/roadmaps", roadmaps)
         .get("/api/v1/gap/roadmaps/{institution}", roadmap)
         .put("/api/v1/gap/roadmaps/{institution}/actions/{id}", save_action)
@@ -225,4 +229,51 @@ pub(crate) async fn roadmap_transition(
     let code = institution_code(&institution)?;
     s.register.move_gap_roadmap(&actor, &code, RoadmapMove::parse(&b.transition)?, &b.comment, version).await?;
     roadmap_json(&s, &actor, &institution, lang).await
+}
+
+/// `?format=` of a report: `json` (the report document) or a file format.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct ReportParams {
+    format: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/gap/assessments/{key}/reports/{kind}", tag = "gap", summary = "A report of an assessment as of today (JST), in the request's language: `management` (scope, method, results by area, top gaps, roadmap, resources and time, changes since the last assessment) or `applicability` (the statement of applicability); as the report document (JSON) or a file", params(("key" = String, Path, description = "Assessment key"), ("kind" = String, Path, description = "management or applicability"), ("format" = Option<String>, Query, description = "json (default), html, md or xlsx")), responses((status = 200, description = "The report"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Unknown kind or format", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn report(
+    State(s): State<AppState>,
+    actor: Actor,
+    RequestLang(lang): RequestLang,
+    Path((key, kind)): Path<(String, String)>,
+    params: Result<Query<ReportParams>, QueryRejection>,
+) -> Result<Response, Failed> {
+    let kind = GapReportKind::parse(&kind)?;
+    let r = &s.register;
+    Ok(match query(params)?.format.as_deref().unwrap_or("json") {
+        "json" => Json(r.gap_report(&actor, &key, kind, lang, today()).await?).into_response(),
+        f => download::report_file(r.gap_report_file(&actor, &key, kind, report_format(f)?, lang, today()).await?),
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/gap/assessments/{key}/oscal", tag = "gap", summary = "The assessment as an OSCAL 1.1.2 assessment-results document (the same assessment always gives the same UUIDs)", params(("key" = String, Path, description = "Assessment key")), responses((status = 200, description = "OSCAL assessment-results JSON"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn oscal(
+    State(s): State<AppState>,
+    actor: Actor,
+    Path(key): Path<String>,
+) -> Result<impl IntoResponse, Failed> {
+    Ok(Json(s.register.gap_oscal_results(&actor, &key).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/gap/frameworks/{id}/distribution", tag = "gap", summary = "The supervisor's distribution of results per requirement across the institutions the caller may see (latest assessment of each against the framework; no institution named, no row under three institutions), in the request's language", params(("id" = String, Path, description = "Framework id"), ("format" = Option<String>, Query, description = "json (default), html, md or xlsx")), responses((status = 200, description = "The report"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such framework", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Unknown format", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn distribution(
+    State(s): State<AppState>,
+    actor: Actor,
+    RequestLang(lang): RequestLang,
+    Path(id): Path<String>,
+    params: Result<Query<ReportParams>, QueryRejection>,
+) -> Result<Response, Failed> {
+    let r = &s.register;
+    Ok(match query(params)?.format.as_deref().unwrap_or("json") {
+        "json" => Json(r.gap_distribution(&actor, &id, lang, today()).await?).into_response(),
+        f => download::report_file(r.gap_distribution_file(&actor, &id, report_format(f)?, lang, today()).await?),
+    })
 }

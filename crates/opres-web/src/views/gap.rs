@@ -19,7 +19,8 @@ use axum::handler::Handler;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use opres_app::gap::{FrameworkFile, GapAssessmentView, GapTransition};
-use opres_app::{Actor, AppError, Permission, today};
+use opres_app::gap_report::GapReportKind;
+use opres_app::{Actor, AppError, Permission, report_format, today};
 use opres_domain::report::svg::hbar_chart;
 use opres_domain::{Lang, Problem};
 use opres_gap::{EntryRecord, Level, Outcome, ProposalSeen, ResultCode, Status};
@@ -29,12 +30,22 @@ pub(super) fn routes(r: Routes) -> Routes {
     r.get("/gap", index)
         .post("/gap/frameworks", import.layer(DefaultBodyLimit::max(super::UPLOAD_LIMIT)))
         .get("/gap/frameworks/{id}", framework)
+        .get("/gap/frameworks/{id}/distribution/{format}", distribution_download)
         .post("/gap/assessments", start)
         .get("/gap/assessments/{key}", assessment)
         .post("/gap/assessments/{key}/transition", transition)
+        .get("/gap/assessments/{key}/report/{kind}/{format}", report_download)
+        .get("/gap/assessments/{key}/oscal", oscal_download)
         .get("/gap/assessments/{key}/requirements/{req}", entry_form)
         .post("/gap/assessments/{key}/requirements/{req}", save_entry)
 }
+
+/// The formats a report downloads in, as (URL code, label).
+const DOWNLOADS: [(&str, &str); 3] = [("html", "HTML"), ("md", "Markdown"), ("xlsx", "Excel")];
+
+/// The reports of one assessment, as (URL code, label key).
+const REPORT_KINDS: [(&str, &str); 2] =
+    [("management", "gap.report.management"), ("applicability", "gap.report.applicability")];
 
 pub(crate) struct FrameworkRow {
     pub id: String,
@@ -219,6 +230,7 @@ pub(crate) struct NodeRow {
 #[template(path = "gap/framework.html")]
 struct FrameworkPage {
     p: Page,
+    id: String,
     name: String,
     version: String,
     source: String,
@@ -271,6 +283,7 @@ async fn framework(
         .collect();
     let page = FrameworkPage {
         p: ctx.page("gap").await,
+        id: f.id.clone(),
         name: f.name.get(lang).to_string(),
         assessable: f.assessable().count(),
         version: f.version.clone(),
@@ -467,6 +480,33 @@ async fn assessment(
     let v = s.register.gap_assessment(&actor, &key).await?;
     let proposals = s.register.gap_proposals(&actor, &v, today()).await?;
     Ok(render(ctx.lang, &assessment_page(&v, &proposals, ctx.page("gap").await, vec![])))
+}
+
+async fn report_download(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    Path((key, kind, format)): Path<(String, String, String)>,
+) -> Result<Response, Failed> {
+    let kind = GapReportKind::parse(&kind)?;
+    let file = s.register.gap_report_file(&actor, &key, kind, report_format(&format)?, ctx.lang, today()).await?;
+    Ok(crate::download::report_file(file))
+}
+
+async fn oscal_download(State(s): State<AppState>, actor: Actor, Path(key): Path<String>) -> Result<Response, Failed> {
+    let doc = s.register.gap_oscal_results(&actor, &key).await?;
+    let bytes = serde_json::to_vec_pretty(&doc).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(crate::download::attachment(&format!("{key}-oscal-assessment-results.json"), "application/json", bytes))
+}
+
+async fn distribution_download(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    Path((id, format)): Path<(String, String)>,
+) -> Result<Response, Failed> {
+    let file = s.register.gap_distribution_file(&actor, &id, report_format(&format)?, ctx.lang, today()).await?;
+    Ok(crate::download::report_file(file))
 }
 
 async fn transition(

@@ -111,6 +111,20 @@ pub(crate) async fn text(c: &Client, css: &str) -> String {
     panic!("element {css} kept going stale");
 }
 
+/// The element's text once it equals `expected`, or its last text after ten seconds: for reads
+/// right after a click that navigates, where the old page may still be showing.
+pub(crate) async fn text_once(c: &Client, css: &str, expected: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..40 {
+        last = text(c, css).await;
+        if last == expected {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    last
+}
+
 /// Signs `username` in through the login form and waits for the signed-in page.
 pub(crate) async fn sign_in(c: &Client, app: &TestApp, username: &str) {
     c.goto(&app.url("/login")).await.unwrap();

@@ -51,6 +51,21 @@ pub(crate) fn matrix(method: &str, path: &str, inst: &str) -> Option<Case> {
             body: stale(vec![("result", "met".into()), ("current", "3".into()), ("target", "3".into())]),
             ..case(Some(P::EditGap), true, 412)
         },
+        ("GET", "/gap/assessments/{key}/report/{kind}/{format}") => {
+            Case { path: page("/report/management/md"), ..case(None, true, 200) }
+        }
+        ("GET", "/gap/assessments/{key}/oscal") => Case { path: page("/oscal"), ..case(None, true, 200) },
+        // Anonymised over the caller's institutions: readable by every role.
+        ("GET", "/gap/frameworks/{id}/distribution/{format}") => {
+            Case { path: Some(format!("/gap/frameworks/{FRAMEWORK}/distribution/xlsx")), ..case(None, false, 200) }
+        }
+        ("GET", "/api/v1/gap/assessments/{key}/reports/{kind}") => {
+            Case { path: api("/reports/applicability"), ..case(None, true, 200) }
+        }
+        ("GET", "/api/v1/gap/assessments/{key}/oscal") => Case { path: api("/oscal"), ..case(None, true, 200) },
+        ("GET", "/api/v1/gap/frameworks/{id}/distribution") => {
+            Case { path: Some(format!("/api/v1/gap/frameworks/{FRAMEWORK}/distribution")), ..case(None, false, 200) }
+        }
         ("POST", "/gap/assessments/{key}/transition") => Case {
             path: page("/transition"),
             body: stale(vec![("transition", "submit".into())]),
@@ -324,12 +339,54 @@ engine_tests!(the_api_records_an_entry_under_if_match_and_scopes_by_institution,
     let r = minato.put(app.url(&path)).header("if-match", &etag).json(&entry).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED, "the old version is stale");
 
+    // Its reports: the document as JSON in the request's language, or a file to download.
+    let base = "/api/v1/gap/assessments/MINATO-GA-1";
+    let doc: serde_json::Value = minato
+        .get(app.url(&format!("{base}/reports/applicability")))
+        .header("accept-language", "ja")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["title"].as_str().unwrap().starts_with("適用宣言書"), "{doc}");
+    let r = minato.get(app.url(&format!("{base}/reports/management?format=xlsx"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("MINATO-GA-1-management-"));
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    let r = minato.get(app.url(&format!("{base}/reports/management?format=pdf"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "unknown formats are named");
+    assert!(r.text().await.unwrap().contains("pdf"));
+    let r = minato.get(app.url(&format!("{base}/reports/summary"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let oscal: serde_json::Value =
+        minato.get(app.url(&format!("{base}/oscal"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(oscal["assessment-results"]["results"][0]["findings"][0]["target"]["status"]["state"], "satisfied");
+    let dist: serde_json::Value = minato
+        .get(app.url(&format!("/api/v1/gap/frameworks/{FRAMEWORK}/distribution")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // One institution the caller sees: too few to show any count.
+    let blocks = &dist["sections"][0]["blocks"];
+    assert_eq!(blocks[1]["kind"], "callout", "{dist}");
+    let first_row = &blocks[2]["rows"][0];
+    assert_eq!((first_row[1]["text"].as_str(), first_row[3]["text"].as_str()), (Some("1"), Some("-")), "{dist}");
+
     // Another institution's analyst neither lists nor reads it.
     let theirs: serde_json::Value =
         kita.get(app.url("/api/v1/gap/assessments")).send().await.unwrap().json().await.unwrap();
     assert_eq!(theirs["total"], 0);
     let r = kita.get(app.url("/api/v1/gap/assessments/MINATO-GA-1")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    for suffix in ["/reports/management", "/oscal"] {
+        let r = kita.get(app.url(&format!("/api/v1/gap/assessments/MINATO-GA-1{suffix}"))).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{suffix}");
+    }
 
     // A broken OSCAL catalog: every problem located, nothing saved.
     let broken = br#"{"catalog": {"uuid": "x", "metadata": {"title": "T"}, "groups": [{"id": "g", "controls": [{"id": "", "title": ""}, {"id": "g-2"}]}]}}"#;
