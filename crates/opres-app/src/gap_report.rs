@@ -129,16 +129,11 @@ impl Register {
         let framework = self.framework_by_id(framework_id).await?;
         // The latest round per institution: the highest assessment number of that framework.
         let mut latest: BTreeMap<String, (u32, String)> = BTreeMap::new();
-        for d in self.store.list_documents(DocumentKind::GapAssessment).await? {
+        let documents = self.store.list_documents(DocumentKind::GapAssessment).await?;
+        for d in documents.into_iter().filter(|d| in_scope(actor, d)) {
             let same_framework = d.title.split_once(" · ").is_some_and(|(f, _)| f == framework.id);
-            let (Some(institution), Some(n), true) = (d.institution.clone(), assessment_number(&d.key), same_framework)
-            else {
-                continue;
-            };
-            if !in_scope(actor, &d) {
-                continue;
-            }
-            if latest.get(&institution).is_none_or(|(m, _)| n > *m) {
+            let (Some(institution), Some(n)) = (d.institution.clone(), assessment_number(&d.key)) else { continue };
+            if same_framework && latest.get(&institution).is_none_or(|(m, _)| n > *m) {
                 latest.insert(institution, (n, d.key));
             }
         }

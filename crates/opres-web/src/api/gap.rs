@@ -6,7 +6,7 @@
 //! the command line. An assessment is versioned as a whole: reads carry its `ETag`, every change
 //! sends it back in `If-Match`.
 
-use super::{etag, if_match, json_body, query};
+use super::{ReportParams, etag, if_match, json_body, query};
 use crate::edge::{Failed, RequestLang};
 use crate::views::upload::read_upload;
 use crate::{AppState, download};
@@ -229,13 +229,6 @@ pub(crate) async fn roadmap_transition(
     let code = institution_code(&institution)?;
     s.register.move_gap_roadmap(&actor, &code, RoadmapMove::parse(&b.transition)?, &b.comment, version).await?;
     roadmap_json(&s, &actor, &institution, lang).await
-}
-
-/// `?format=` of a report: `json` (the report document) or a file format.
-#[derive(Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub(crate) struct ReportParams {
-    format: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/gap/assessments/{key}/reports/{kind}", tag = "gap", summary = "A report of an assessment as of today (JST), in the request's language: `management` (scope, method, results by area, top gaps, roadmap, resources and time, changes since the last assessment) or `applicability` (the statement of applicability); as the report document (JSON) or a file", params(("key" = String, Path, description = "Assessment key"), ("kind" = String, Path, description = "management or applicability"), ("format" = Option<String>, Query, description = "json (default), html, md or xlsx")), responses((status = 200, description = "The report"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Unknown kind or format", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]

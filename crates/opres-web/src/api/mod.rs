@@ -66,6 +66,15 @@ pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, Ap
     })
 }
 
+/// `?format=` of a report route: `json` (the report document, the default) or a file format.
+/// Other parameters (`?lang=`) are left to their own extractors.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct ReportParams {
+    /// The format asked for.
+    pub(crate) format: Option<String>,
+}
+
 /// The query parameters, or why they could not be read (every value is read as text and parsed
 /// by the use case, so this is only a query that is not `name=value&…` at all).
 pub(crate) fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {

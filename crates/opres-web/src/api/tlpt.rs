@@ -6,7 +6,7 @@
 //! same as for the pages and the command line. A programme is versioned as a whole: reads carry
 //! its `ETag`, every change sends it back in `If-Match`.
 
-use super::{etag, if_match, json_body, query};
+use super::{ReportParams, etag, if_match, json_body, query};
 use crate::AppState;
 use crate::edge::{Failed, RequestLang};
 use axum::Json;
@@ -147,10 +147,6 @@ pub(crate) async fn metrics(
 }
 
 /// Query of the management report.
-#[derive(Deserialize)]
-pub(crate) struct ReportParams {
-    format: Option<String>,
-}
 
 #[utoipa::path(get, path = "/api/v1/tlpt/programmes/{key}/engagements/{eng}/report", tag = "tlpt", summary = "The management report in the request's language (JSON document, Markdown, HTML or Excel)", params(("key" = String, Path, description = "Programme key"), ("eng" = String, Path, description = "Engagement id"), ("format" = Option<String>, Query, description = "json (default), md, html or xlsx")), responses((status = 200, description = "The report"), (status = 400, description = "Unknown format", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Programme or engagement not found, or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub(crate) async fn report(

@@ -355,6 +355,9 @@ engine_tests!(the_api_records_an_entry_under_if_match_and_scopes_by_institution,
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.headers()["content-disposition"].to_str().unwrap().contains("MINATO-GA-1-management-"));
     assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    let r = minato.get(app.url(&format!("{base}/reports/management?lang=en&format=md"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "?lang= sits beside ?format=");
+    assert!(r.text().await.unwrap().starts_with("# Gap assessment report for management"));
     let r = minato.get(app.url(&format!("{base}/reports/management?format=pdf"))).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "unknown formats are named");
     assert!(r.text().await.unwrap().contains("pdf"));
