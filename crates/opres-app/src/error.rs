@@ -80,6 +80,8 @@ pub enum Noun {
     Action,
     /// An institution's remediation roadmap.
     Roadmap,
+    /// A mapping between two frameworks.
+    Mapping,
     /// A record of another kind.
     Record,
 }
@@ -107,6 +109,7 @@ impl Noun {
             Noun::GapAssessment => ("ギャップ評価", "gap assessment"),
             Noun::Action => ("改善アクション", "remediation action"),
             Noun::Roadmap => ("改善ロードマップ", "remediation roadmap"),
+            Noun::Mapping => ("フレームワーク間の対応付け", "framework mapping"),
             Noun::Record => ("記録", "record"),
         };
         lang.pick(ja, en)

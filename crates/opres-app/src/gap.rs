@@ -395,7 +395,7 @@ impl Register {
         self.save_assessment(actor, key, &record, Some(expected_version)).await
     }
 
-    async fn save_assessment(
+    pub(crate) async fn save_assessment(
         &self,
         actor: &Actor,
         key: &str,
@@ -530,7 +530,7 @@ pub(crate) fn assessment_number(key: &str) -> Option<u32> {
     key.rsplit_once("-GA-")?.1.parse().ok()
 }
 
-fn workflow_refused(e: opres_gap::WorkflowError) -> AppError {
+pub(crate) fn workflow_refused(e: opres_gap::WorkflowError) -> AppError {
     use opres_domain::Lang;
     use opres_gap::WorkflowError as W;
     let ja = match &e {
@@ -790,6 +790,9 @@ pub async fn load_demo(
         return Ok(0);
     }
     let today = crate::today();
+    // The example mapping lets the guideline's draft be pre-filled from the approved challenges.
+    let (name, text) = opres_gap::mapping::EXAMPLE_CHALLENGES_TO_GUIDELINE;
+    register.import_gap_mapping(actor, FrameworkFile { name, bytes: text.as_bytes() }).await?;
     let plan: Vec<(usize, &InstitutionCode, &str, usize, &[GapTransition])> = institutions
         .iter()
         .take(4)

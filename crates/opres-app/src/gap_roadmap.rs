@@ -11,8 +11,8 @@ use crate::{Actor, AppError, Message, Permission, Register};
 use chrono::NaiveDate;
 use opres_domain::{InstitutionCode, Lang, Problem, Timestamp, ValidationErrors};
 use opres_gap::{
-    ActionId, ActionRecord, Approve, Change, Framework, Gantt, Progress, RequirementRef, Roadmap, RoadmapError,
-    RoadmapStatus, Subject, Totals,
+    ActionId, ActionRecord, Approve, Change, Framework, Gantt, MilestoneRecord, Progress, RequirementRef, Roadmap,
+    RoadmapError, RoadmapStatus, Subject, Totals,
 };
 use opres_store::{Document, DocumentKind, DocumentSummary};
 use serde::Serialize;
@@ -244,6 +244,39 @@ impl Register {
         check_version(&view, expected_version)?;
         let mut roadmap = view.roadmap;
         roadmap.remove(&id, actor.username(), crate::today()).map_err(roadmap_refused)?;
+        self.save_roadmap(actor, institution, &roadmap, expected_version).await
+    }
+
+    /// Replaces the roadmap's milestones (a board meeting, a regulator's deadline, a go-live), kept
+    /// by date. Every problem of every milestone is reported at once as `milestones[i].field`;
+    /// after approval the change is recorded.
+    pub async fn set_gap_milestones(
+        &self,
+        actor: &Actor,
+        institution: &InstitutionCode,
+        records: &[MilestoneRecord],
+        expected_version: Option<i64>,
+    ) -> Result<DocumentSummary, AppError> {
+        actor.require(Permission::EditGap)?;
+        let view = self.gap_roadmap(actor, institution).await?;
+        check_version(&view, expected_version)?;
+        let mut problems = ValidationErrors::default();
+        let mut milestones = Vec::with_capacity(records.len());
+        for (i, record) in records.iter().enumerate() {
+            match record.validate() {
+                Ok(m) => milestones.push(m),
+                Err(e) => {
+                    for f in e.0 {
+                        problems.push(format!("milestones[{i}].{}", f.field), f.problem);
+                    }
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems.into());
+        }
+        let mut roadmap = view.roadmap;
+        roadmap.set_milestones(milestones, actor.username(), crate::today()).map_err(roadmap_refused)?;
         self.save_roadmap(actor, institution, &roadmap, expected_version).await
     }
 

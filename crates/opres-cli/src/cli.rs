@@ -121,6 +121,9 @@ pub enum GapCommand {
     /// Assessments of an institution against a framework.
     #[command(subcommand)]
     Assess(GapAssessCommand),
+    /// Mappings between frameworks, which pre-fill one framework's assessment from another's.
+    #[command(subcommand)]
+    Mapping(GapMappingCommand),
     /// The actions of an institution's remediation roadmap: list, add or update, remove.
     #[command(subcommand)]
     Actions(GapActionsCommand),
@@ -263,7 +266,10 @@ pub struct GapActionSetArgs {
   opres gap roadmap show BANK-A                           status, progress, overdue actions, totals
   opres gap roadmap submit BANK-A                         for management's approval (edits wait)
   opres gap roadmap withdraw BANK-A                       back for edits
-  opres gap roadmap approve BANK-A --comment \"取締役会で承認\"   executives only; the comment is kept")]
+  opres gap roadmap approve BANK-A --comment \"取締役会で承認\"   executives only; the comment is kept
+  opres gap roadmap milestones BANK-A                     the milestones, by date
+  opres gap roadmap milestones BANK-A --set \"2027-03-31 取締役会報告 | Board report\" --set \"2027-06-30 当局報告\"
+                                                          replaces them all (after approval, recorded)")]
 pub enum GapRoadmapCommand {
     /// The roadmaps in your scope: status, actions, overdue, progress.
     List {
@@ -296,6 +302,19 @@ pub enum GapRoadmapCommand {
         /// Management's comment (required: it is the record of the commitment).
         #[arg(long, default_value = "")]
         comment: String,
+    },
+    /// Show the roadmap's milestones (board meetings, regulators' deadlines, go-lives), or replace
+    /// them all with --set or --clear.
+    Milestones {
+        /// The institution's code.
+        institution: String,
+        /// A milestone, "YYYY-MM-DD 日本語の名称 | English title" (repeat for several; every problem
+        /// is listed, nothing saved if there is any).
+        #[arg(long, value_name = "LINE")]
+        set: Vec<String>,
+        /// Remove every milestone.
+        #[arg(long, conflicts_with = "set")]
+        clear: bool,
     },
 }
 
@@ -357,6 +376,37 @@ pub enum GapAssessCommand {
         /// A comment (required to return; kept with an approval).
         #[arg(long, default_value = "")]
         comment: String,
+    },
+    /// Show what mappings propose for a draft from the institution's other assessments (every
+    /// source requirement listed); with --apply, pre-fill its unanswered requirements.
+    Prefill {
+        /// The assessment's key.
+        key: String,
+        /// Record the proposals for the requirements without an entry (never replaces one).
+        #[arg(long)]
+        apply: bool,
+    },
+}
+
+/// Mappings between frameworks (`opres gap mapping …`).
+#[derive(Debug, Subcommand)]
+#[command(after_help = "A mapping file (JSON):
+  {\"source_framework\": \"fsa_report_challenges\", \"target_framework\": \"fsa_cyber_guideline_2024\",
+   \"links\": [{\"source\": \"cyber.malware.patch\", \"target\": \"identification.vulnerabilities.patch\",
+              \"relation\": \"equal\", \"strength\": 8}]}
+relation: equal, subset_of, superset_of, intersects_with, not_related (NIST IR 8477); strength 1–10.
+Then: opres gap assess prefill BANK-A-GA-3 [--apply]")]
+pub enum GapMappingCommand {
+    /// The mappings: source, target, links.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a mapping, all or nothing, every problem located (the same pair again replaces it).
+    Import {
+        /// The mapping file (JSON).
+        file: PathBuf,
     },
 }
 

@@ -82,6 +82,16 @@ pub enum Basis {
         /// Why the assessor differs (never empty).
         reason: String,
     },
+    /// Pre-filled through a mapping from the institution's assessment against another framework,
+    /// at the assessor's request; every source requirement that contributed is kept.
+    Mapped {
+        /// The source assessment's key (e.g. BANK-A-GA-2).
+        source_assessment: String,
+        /// The source framework.
+        source_framework: String,
+        /// Each contributing source requirement with its relation, strength and result.
+        sources: Vec<crate::mapping::PrefillSource>,
+    },
 }
 
 /// One requirement's entry.

@@ -5,10 +5,10 @@
 //! `{"source_framework": "…", "target_framework": "…", "links": [{"source": "…", "target": "…",
 //! "relation": "subset_of", "strength": 8}]}`.
 
-use crate::assessment::{Assessment, Outcome, ResultCode};
+use crate::assessment::{Assessment, Basis, Entry, Outcome, ResultCode};
 use crate::framework::Framework;
 use crate::problem::{ImportError, ImportProblem, Reason};
-use opres_domain::{Problem, RawScalar};
+use opres_domain::{Lang, Problem, RawScalar};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -30,8 +30,8 @@ opres_domain::code_enum!(
 );
 
 /// How strongly a link holds, 1 (weak) to 10 (certain), as NIST IR 8477 grades it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(into = "u8")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "u8", try_from = "u8")]
 pub struct Strength(u8);
 
 impl Strength {
@@ -51,11 +51,26 @@ impl Strength {
     }
 }
 
+impl TryFrom<u8> for Strength {
+    type Error = String;
+    fn try_from(value: u8) -> Result<Strength, String> {
+        Strength::new(value).ok_or_else(|| format!("strength {value} is outside 1–10"))
+    }
+}
+
 impl From<Strength> for u8 {
     fn from(s: Strength) -> u8 {
         s.0
     }
 }
+
+/// An example mapping, opres's own judgement, from the report's challenges
+/// (`fsa_report_challenges`) to the FSA's 2024 guideline (`fsa_cyber_guideline_2024`): the demo
+/// imports it, and it shows the file format.
+pub const EXAMPLE_CHALLENGES_TO_GUIDELINE: (&str, &str) = (
+    "fsa_report_challenges_to_fsa_cyber_guideline_2024.json",
+    include_str!("../frameworks/mappings/fsa_report_challenges_to_fsa_cyber_guideline_2024.json"),
+);
 
 /// A link as written in a mapping file (nothing checked yet).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -217,7 +232,7 @@ pub fn import_mapping(
 }
 
 /// A source requirement a proposal came from, with what it contributed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrefillSource {
     /// Source requirement id.
     pub requirement: String,
@@ -238,6 +253,77 @@ pub struct Prefill {
     pub proposed: ResultCode,
     /// Every link that contributed, in mapping order.
     pub sources: Vec<PrefillSource>,
+}
+
+impl Prefill {
+    /// The entry this proposal pre-fills in an assessment on a scale of 0..=`scale_max`, from
+    /// the source assessment `source_key`: its result; the lowest current and the highest target
+    /// maturity of the contributing sources (clamped to the scale); their evidence; a rationale
+    /// naming every source; and [`Basis::Mapped`] so the origin stays visible.
+    pub fn to_entry(&self, source_key: &str, source: &Assessment, scale_max: u8, lang: Lang) -> Entry {
+        let entries: Vec<&Entry> = self.sources.iter().filter_map(|s| source.entries.get(&s.requirement)).collect();
+        let current = entries.iter().map(|e| e.current).min().unwrap_or(0).min(scale_max);
+        let target = entries.iter().map(|e| e.target).max().unwrap_or(0).min(scale_max).max(current);
+        let mut evidence: Vec<String> = Vec::new();
+        for e in &entries {
+            for item in &e.evidence {
+                if !evidence.contains(item) {
+                    evidence.push(item.clone());
+                }
+            }
+        }
+        let named: Vec<String> = self
+            .sources
+            .iter()
+            .map(|s| match lang {
+                Lang::Ja => format!(
+                    "{} {}（{}、強度 {}）",
+                    s.requirement,
+                    s.result.label(lang),
+                    s.relation.label(lang),
+                    s.strength.get()
+                ),
+                Lang::En => format!(
+                    "{} {} ({}, strength {})",
+                    s.requirement,
+                    s.result.label(lang),
+                    s.relation.label(lang),
+                    s.strength.get()
+                ),
+            })
+            .collect();
+        let rationale = match lang {
+            Lang::Ja => {
+                format!("{}（{}）の評価から対応付けにより事前入力: {}", source_key, source.framework, named.join("、"))
+            }
+            Lang::En => format!(
+                "Pre-filled through the mapping from {} ({}): {}",
+                source_key,
+                source.framework,
+                named.join("; ")
+            ),
+        };
+        let outcome = match self.proposed {
+            ResultCode::Met => Outcome::Met,
+            ResultCode::PartlyMet => Outcome::PartlyMet,
+            ResultCode::NotMet | ResultCode::NotApplicable => Outcome::NotMet,
+        };
+        Entry {
+            outcome,
+            current,
+            target,
+            rationale,
+            evidence,
+            owner: None,
+            reviewer: None,
+            linked_records: 0,
+            basis: Basis::Mapped {
+                source_assessment: source_key.to_string(),
+                source_framework: source.framework.clone(),
+                sources: self.sources.clone(),
+            },
+        }
+    }
 }
 
 /// Strength order of the results a link can carry: not met < partly met < met.

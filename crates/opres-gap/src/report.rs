@@ -82,6 +82,15 @@ fn basis_text(b: &Basis, lang: Lang) -> String {
             Lang::Ja => format!("提案（{}、{derived_on}）を変更: {reason}", proposed.label(lang)),
             Lang::En => format!("proposal ({}, {derived_on}) overridden: {reason}", proposed.label(lang)),
         },
+        Basis::Mapped { source_assessment, source_framework, sources } => match lang {
+            Lang::Ja => {
+                format!("{source_assessment}（{source_framework}）から対応付けで事前入力（{} 要件）", sources.len())
+            }
+            Lang::En => format!(
+                "pre-filled from {source_assessment} ({source_framework}) through a mapping ({} requirement(s))",
+                sources.len()
+            ),
+        },
     }
 }
 
@@ -203,12 +212,13 @@ fn scope_section(s: &Subject<'_>, lang: Lang) -> Section {
 }
 
 fn method_section(s: &Subject<'_>, lang: Lang) -> Section {
-    let (mut accepted, mut overridden, mut own) = (0, 0, 0);
+    let (mut accepted, mut overridden, mut own, mut mapped) = (0, 0, 0, 0);
     for e in s.assessment.entries.values() {
         match e.basis {
             Basis::Assessor => own += 1,
             Basis::AcceptedProposal { .. } => accepted += 1,
             Basis::OverriddenProposal { .. } => overridden += 1,
+            Basis::Mapped { .. } => mapped += 1,
         }
     }
     let max = s.assessment.scale_max;
@@ -220,12 +230,12 @@ fn method_section(s: &Subject<'_>, lang: Lang) -> Section {
                     Lang::Ja => vec![
                         "要件ごとに結果（充足・一部充足・未充足・対象外〔理由付き〕）、現状と目標の成熟度（0〜{max}）、根拠、証跡を記録しました。".replace("{max}", &max.to_string()),
                         "ギャップ = 目標成熟度 − 現状成熟度（対象外を除く）。優先度 = ギャップ × 水準係数（基本的な対応事項 2、対応が望ましい事項 1、その他 0.5）× 重み ×（1 + 関連する障害・指摘の件数）。".into(),
-                        format!("opres が登録簿（障害、依存関係マップ、シナリオ実行、TLPT）から提案した結果を採用 {accepted} 件、変更 {overridden} 件（変更理由を記録）、評価者の判断のみ {own} 件。"),
+                        format!("opres が登録簿（障害、依存関係マップ、シナリオ実行、TLPT）から提案した結果を採用 {accepted} 件、変更 {overridden} 件（変更理由を記録）、他の枠組みの評価から対応付けで事前入力 {mapped} 件、評価者の判断のみ {own} 件。"),
                     ],
                     Lang::En => vec![
                         format!("Each requirement has a result (met, partly met, not met, not applicable with its reason), current and target maturity (0–{max}), a rationale and evidence."),
                         "Gap = target maturity − current maturity (not applicable excluded). Priority = gap × level factor (basic 2, desirable 1, other 0.5) × weight × (1 + linked incidents and findings).".into(),
-                        format!("Results proposed by opres from the register (incidents, dependency maps, scenario runs, TLPT): {accepted} accepted, {overridden} overridden (with the reason kept); {own} by the assessor alone."),
+                        format!("Results proposed by opres from the register (incidents, dependency maps, scenario runs, TLPT): {accepted} accepted, {overridden} overridden (with the reason kept); {mapped} pre-filled through a mapping from an assessment against another framework; {own} by the assessor alone."),
                     ],
                 },
             },

@@ -585,6 +585,26 @@ pub struct MilestoneRecord {
 }
 
 impl MilestoneRecord {
+    /// Reads one line as a form or the command line writes it: the date, a space, the Japanese
+    /// title, and after `|` the English one (`2027-03-31 取締役会報告 | Board report`). Nothing is
+    /// checked here: a line without a title or date is kept for [`MilestoneRecord::validate`]
+    /// to refuse with the others.
+    pub fn from_line(line: &str) -> MilestoneRecord {
+        let line = line.trim();
+        let (on, titles) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+        let (ja, en) = titles.split_once('|').unwrap_or((titles, ""));
+        MilestoneRecord { on: on.trim().into(), title_ja: ja.trim().into(), title_en: en.trim().into() }
+    }
+
+    /// The record as the line [`MilestoneRecord::from_line`] reads.
+    pub fn to_line(&self) -> String {
+        match (self.title_ja.is_empty(), self.title_en.is_empty()) {
+            (_, true) => format!("{} {}", self.on, self.title_ja),
+            (true, false) => format!("{} | {}", self.on, self.title_en),
+            (false, false) => format!("{} {} | {}", self.on, self.title_ja, self.title_en),
+        }
+    }
+
     /// Validates, reporting every problem by field.
     pub fn validate(&self) -> Result<Milestone, ValidationErrors> {
         let mut e = ValidationErrors::default();
@@ -1145,6 +1165,19 @@ mod tests {
             effort_days: Some(RawScalar::Int(20)),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_milestone_line_round_trips_and_an_unreadable_one_is_left_for_validation() {
+        for line in ["2027-03-31 取締役会報告 | Board report", "2027-06-30 当局報告", "2027-09-30 | Go-live"]
+        {
+            let record = MilestoneRecord::from_line(line);
+            assert_eq!(record.validate().unwrap().to_record().to_line(), line);
+        }
+        let record = MilestoneRecord::from_line("  soon ");
+        assert_eq!(record, MilestoneRecord { on: "soon".into(), ..MilestoneRecord::default() });
+        let fields: Vec<_> = record.validate().unwrap_err().0.into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["title", "on"]);
     }
 
     #[test]

@@ -34,11 +34,13 @@ pub enum DocumentKind {
     GapAssessment,
     /// An institution's remediation roadmap: its actions and management's approval.
     GapRoadmap,
+    /// An imported mapping between two gap-assessment frameworks.
+    GapMapping,
 }
 
 impl DocumentKind {
     /// Every kind.
-    pub const ALL: [DocumentKind; 11] = [
+    pub const ALL: [DocumentKind; 12] = [
         DocumentKind::ResilienceMap,
         DocumentKind::ResilienceScenario,
         DocumentKind::ResilienceRun,
@@ -50,6 +52,7 @@ impl DocumentKind {
         DocumentKind::GapFramework,
         DocumentKind::GapAssessment,
         DocumentKind::GapRoadmap,
+        DocumentKind::GapMapping,
     ];
 
     /// The stored code, also the audit trail's object kind.
@@ -66,6 +69,7 @@ impl DocumentKind {
             DocumentKind::GapFramework => "gap_framework",
             DocumentKind::GapAssessment => "gap_assessment",
             DocumentKind::GapRoadmap => "gap_roadmap",
+            DocumentKind::GapMapping => "gap_mapping",
         }
     }
 
@@ -83,6 +87,7 @@ impl DocumentKind {
             DocumentKind::GapFramework => "framework",
             DocumentKind::GapAssessment => "gap assessment",
             DocumentKind::GapRoadmap => "remediation roadmap",
+            DocumentKind::GapMapping => "framework mapping",
         }
     }
 

@@ -82,6 +82,7 @@ impl StoreError {
                 "framework" => "フレームワーク",
                 "gap assessment" => "ギャップ評価",
                 "remediation roadmap" => "改善ロードマップ",
+                "framework mapping" => "フレームワーク間の対応付け",
                 other => other,
             }
             .to_string()

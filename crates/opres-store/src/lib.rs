@@ -488,6 +488,16 @@ impl Store {
         dispatch!(self.save_document(doc, expected_version, ctx))
     }
 
+    /// Saves several documents in one transaction, each as [`Store::save_document`] would: all of
+    /// them, or none when one is refused (an import of several records is all or nothing).
+    pub async fn save_documents(
+        &self,
+        docs: &[(Document, Option<i64>)],
+        ctx: &AuditContext,
+    ) -> Result<Vec<DocumentSummary>, StoreError> {
+        dispatch!(self.save_documents(docs, ctx))
+    }
+
     /// Deletes a document, if it is still at `expected_version`.
     pub async fn delete_document(
         &self,

@@ -118,11 +118,37 @@ pub(crate) async fn save_document(
     expected_version: Option<i64>,
     ctx: &AuditContext,
 ) -> Result<DocumentSummary, StoreError> {
+    let mut tx = begin_write(pool).await?;
+    let saved = save_document_in(&mut tx, doc, expected_version, ctx).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Saves every document in one transaction: all of them or, on the first refusal, none.
+pub(crate) async fn save_documents(
+    pool: &Pool,
+    docs: &[(Document, Option<i64>)],
+    ctx: &AuditContext,
+) -> Result<Vec<DocumentSummary>, StoreError> {
+    let mut tx = begin_write(pool).await?;
+    let mut saved = Vec::with_capacity(docs.len());
+    for (doc, expected_version) in docs {
+        saved.push(save_document_in(&mut tx, doc, *expected_version, ctx).await?);
+    }
+    tx.commit().await?;
+    Ok(saved)
+}
+
+async fn save_document_in(
+    tx: &mut Tx,
+    doc: &Document,
+    expected_version: Option<i64>,
+    ctx: &AuditContext,
+) -> Result<DocumentSummary, StoreError> {
     let what = doc.kind.noun();
     let bytes = to_i64("document size", doc.body.len() as u64)?;
     let now = Utc::now();
-    let mut tx = begin_write(pool).await?;
-    let current = document_in(&mut *tx, doc.kind, &doc.key).await?;
+    let current = document_in(&mut **tx, doc.kind, &doc.key).await?;
     match (expected_version, &current) {
         (None, Some(_)) => return Err(StoreError::AlreadyExists { what, key: doc.key.clone() }),
         (Some(_), None) => return Err(StoreError::NotFound { what, key: doc.key.clone() }),
@@ -141,7 +167,7 @@ pub(crate) async fn save_document(
             .bind(doc.body.clone())
             .bind(bytes)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(|e| on_constraint(e, what, &doc.key, unknown_reference))?;
         }
@@ -157,17 +183,16 @@ pub(crate) async fn save_document(
             .bind(now)
             .bind(c.id)
             .bind(v)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             if done.rows_affected() == 0 {
                 return Err(StoreError::Conflict { what, key: doc.key.clone(), current_version: c.version });
             }
         }
     }
-    let saved = document_summary_in(&mut tx, doc.kind, &doc.key).await?;
+    let saved = document_summary_in(tx, doc.kind, &doc.key).await?;
     let action = if current.is_some() { "update" } else { "create" };
-    append_audit(&mut tx, ctx, document_event(action, current.as_ref().map(|c| &c.value), Some(doc))).await?;
-    tx.commit().await?;
+    append_audit(tx, ctx, document_event(action, current.as_ref().map(|c| &c.value), Some(doc))).await?;
     Ok(saved)
 }
 

@@ -5,7 +5,7 @@ use crate::support::{code, person};
 use opres_app::{Actor, AppError, Register};
 use opres_domain::record::InstitutionRecord;
 use opres_domain::{Lang, RawScalar};
-use opres_gap::{ActionRecord, RequirementRefRecord, RoadmapStatus};
+use opres_gap::{ActionRecord, MilestoneRecord, RequirementRefRecord, RoadmapStatus};
 use opres_store::{Role, UserScope, engine_tests};
 use serde_json::json;
 
@@ -156,4 +156,58 @@ engine_tests!(links_to_unknown_requirements_are_refused_by_field_all_at_once, |d
     let fields: Vec<_> = err.problems().iter().filter_map(|p| p.field.clone()).collect();
     assert_eq!(fields, ["owner", "closes[1].requirement", "closes[2].requirement", "closes[3].framework"], "{err:?}");
     assert!(register.gap_roadmap(&analyst, &code("BANK-A")).await.unwrap().version.is_none(), "nothing saved");
+});
+
+engine_tests!(milestones_are_checked_whole_kept_by_date_and_recorded_after_approval, |db| {
+    let register = Register::new(db.store.clone());
+    two_banks(&register).await;
+    let bank = code("BANK-A");
+    let analyst = person(&register, "ana", Role::Analyst, UserScope::All).await;
+    let exec = person(&register, "exe", Role::Executive, UserScope::All).await;
+    let reader = person(&register, "aud", Role::Auditor, UserScope::All).await;
+    let ms = |on: &str, ja: &str, en: &str| MilestoneRecord { on: on.into(), title_ja: ja.into(), title_en: en.into() };
+
+    // Every problem of every milestone at once, by position; nothing saved.
+    let err = register
+        .set_gap_milestones(
+            &analyst,
+            &bank,
+            &[ms("2027-03-31", "取締役会", ""), ms("soon", "", ""), ms("", "x", "")],
+            None,
+        )
+        .await
+        .unwrap_err();
+    let fields: Vec<_> = err.problems().iter().filter_map(|p| p.field.clone()).collect();
+    assert_eq!(fields, ["milestones[1].title", "milestones[1].on", "milestones[2].on"], "{err:?}");
+    assert_eq!(register.gap_roadmap(&analyst, &bank).await.unwrap().version, None);
+    let err = register.set_gap_milestones(&reader, &bank, &[], None).await.unwrap_err();
+    assert!(matches!(err, AppError::Forbidden), "{err:?}");
+
+    // Kept by date whatever the order given; the Gantt chart shows them.
+    let s = register
+        .set_gap_milestones(
+            &analyst,
+            &bank,
+            &[ms("2027-06-30", "当局報告", "Report to the FSA"), ms("2027-03-31", "取締役会", "Board")],
+            None,
+        )
+        .await
+        .unwrap();
+    let v = register.gap_roadmap(&analyst, &bank).await.unwrap();
+    let dates: Vec<String> = v.roadmap.milestones().iter().map(|m| m.on().to_string()).collect();
+    assert_eq!(dates, ["2027-03-31", "2027-06-30"]);
+    assert_eq!(v.gantt.milestones.len(), 2);
+    assert_eq!(v.to_json(Lang::En)["milestones"][1]["title"], "Report to the FSA");
+
+    // After approval, changing them is recorded; saving the same set again is not a change.
+    let s = register.save_gap_action(&analyst, &bank, &action("RM-1"), Some(s.version)).await.unwrap();
+    let s = register.submit_gap_roadmap(&analyst, &bank, Some(s.version)).await.unwrap();
+    let s = register.approve_gap_roadmap(&exec, &bank, "ok", Some(s.version)).await.unwrap();
+    let same = [ms("2027-03-31", "取締役会", "Board"), ms("2027-06-30", "当局報告", "Report to the FSA")];
+    let s = register.set_gap_milestones(&analyst, &bank, &same, Some(s.version)).await.unwrap();
+    assert_eq!(register.gap_roadmap(&analyst, &bank).await.unwrap().roadmap.status(), RoadmapStatus::Approved);
+    register.set_gap_milestones(&analyst, &bank, &same[..1], Some(s.version)).await.unwrap();
+    let v = register.gap_roadmap(&analyst, &bank).await.unwrap();
+    assert_eq!(v.roadmap.status(), RoadmapStatus::ApprovedWithChanges);
+    assert!(matches!(v.roadmap.changes_after_approval()[0].subject, opres_gap::Subject::Milestones));
 });

@@ -1,8 +1,8 @@
 //! `opres gap …`: frameworks, assessments and their workflow, through the application's use cases.
 
 use crate::cli::{
-    GapActionSetArgs, GapActionsCommand, GapAssessCommand, GapCommand, GapReportKindArg, GapRoadmapCommand,
-    ReportFormat,
+    GapActionSetArgs, GapActionsCommand, GapAssessCommand, GapCommand, GapMappingCommand, GapReportKindArg,
+    GapRoadmapCommand, ReportFormat,
 };
 use crate::output::{InputError, print_table};
 use anyhow::Context;
@@ -11,7 +11,7 @@ use opres_app::gap_report::GapReportKind;
 use opres_app::gap_roadmap::RoadmapView;
 use opres_app::{Actor, Register, institution_code};
 use opres_domain::{Lang, RawScalar};
-use opres_gap::{ActionRecord, EntryRecord, MotivationRecord, RequirementRefRecord};
+use opres_gap::{ActionRecord, EntryRecord, MilestoneRecord, MotivationRecord, RequirementRefRecord};
 use opres_store::DocumentSummary;
 use std::path::Path;
 
@@ -20,6 +20,7 @@ pub async fn run(register: Register, actor: &Actor, cmd: GapCommand) -> anyhow::
         GapCommand::Frameworks { json } => frameworks(&register, actor, json).await,
         GapCommand::Import { file, catalog } => import(&register, actor, &file, catalog.as_deref()).await,
         GapCommand::Assess(cmd) => assess(&register, actor, cmd).await,
+        GapCommand::Mapping(cmd) => mapping(&register, actor, cmd).await,
         GapCommand::Actions(cmd) => actions(&register, actor, cmd).await,
         GapCommand::Roadmap(cmd) => roadmap(&register, actor, cmd).await,
         GapCommand::Report { key, kind, format, out } => report(&register, actor, &key, kind, format, &out).await,
@@ -214,6 +215,103 @@ async fn assess(register: &Register, actor: &Actor, cmd: GapAssessCommand) -> an
             let v = register.gap_assessment(actor, &key).await?;
             println!("{}  {}", v.key, v.record.assessment.status.label(lang));
         }
+        GapAssessCommand::Prefill { key, apply } => {
+            let v = register.gap_assessment(actor, &key).await?;
+            if apply {
+                let (saved_at, filled) = register.apply_gap_mapped_proposals(actor, &key, Some(v.version)).await?;
+                saved(lang, &saved_at);
+                eprintln!(
+                    "{}",
+                    match lang {
+                        Lang::Ja => format!("{filled} 件の要件を対応付けから事前入力しました"),
+                        Lang::En => format!("{filled} requirement(s) pre-filled from the mappings"),
+                    }
+                );
+            }
+            let v = register.gap_assessment(actor, &key).await?;
+            let mut rows = vec![vec![
+                lang.pick("要件", "requirement").to_string(),
+                lang.pick("提案", "proposed").into(),
+                lang.pick("出所", "from").into(),
+                lang.pick("対応元の要件（関係、強度）", "sources (relation, strength)").into(),
+                lang.pick("入力", "entered").into(),
+            ]];
+            for m in register.gap_mapped_proposals(actor, &v).await? {
+                let sources: Vec<String> = m
+                    .prefill
+                    .sources
+                    .iter()
+                    .map(|x| {
+                        format!(
+                            "{} {} ({}, {})",
+                            x.requirement,
+                            x.result.label(lang),
+                            x.relation.code(),
+                            x.strength.get()
+                        )
+                    })
+                    .collect();
+                let entered = match v.record.assessment.entries.get(&m.prefill.target).map(|e| &e.basis) {
+                    Some(opres_gap::Basis::Mapped { .. }) => lang.pick("事前入力", "pre-filled"),
+                    Some(_) => lang.pick("評価者", "assessor"),
+                    None => "",
+                };
+                rows.push(vec![
+                    m.prefill.target.clone(),
+                    m.prefill.proposed.label(lang).into(),
+                    format!("{} ({})", m.source_assessment, m.source_status.label(lang)),
+                    sources.join("; "),
+                    entered.into(),
+                ]);
+            }
+            print_table(&rows);
+        }
+    }
+    Ok(())
+}
+
+async fn mapping(register: &Register, actor: &Actor, cmd: GapMappingCommand) -> anyhow::Result<()> {
+    let lang = actor.lang();
+    match cmd {
+        GapMappingCommand::List { json } => {
+            let list = register.gap_mappings(actor).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+                return Ok(());
+            }
+            let mut rows = vec![vec![
+                lang.pick("対応元", "source").to_string(),
+                lang.pick("対応先", "target").into(),
+                lang.pick("関連する対応 / 全対応", "related / all links").into(),
+                lang.pick("版", "version").into(),
+            ]];
+            for m in list {
+                rows.push(vec![
+                    m.source_framework,
+                    m.target_framework,
+                    format!("{} / {}", m.related_links, m.links),
+                    m.version.to_string(),
+                ]);
+            }
+            print_table(&rows);
+        }
+        GapMappingCommand::Import { file } => {
+            let (name, bytes) = read(&file)?;
+            let m = register.import_gap_mapping(actor, FrameworkFile { name: &name, bytes: &bytes }).await?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Ja => format!(
+                        "{} → {} の対応付けを取り込みました: 対応 {} 件（版 {}）",
+                        m.source_framework, m.target_framework, m.links, m.version
+                    ),
+                    Lang::En => format!(
+                        "Imported the mapping {} → {}: {} link(s) (version {})",
+                        m.source_framework, m.target_framework, m.links, m.version
+                    ),
+                }
+            );
+        }
     }
     Ok(())
 }
@@ -381,6 +479,18 @@ async fn roadmap(register: &Register, actor: &Actor, cmd: GapRoadmapCommand) -> 
             let v = register.gap_roadmap(actor, &code).await?;
             register.approve_gap_roadmap(actor, &code, &comment, v.version).await?;
             print_status(register, actor, &code).await?;
+        }
+        GapRoadmapCommand::Milestones { institution, set, clear } => {
+            let code = institution_code(&institution)?;
+            let v = register.gap_roadmap(actor, &code).await?;
+            if clear || !set.is_empty() {
+                let records: Vec<MilestoneRecord> = set.iter().map(|l| MilestoneRecord::from_line(l)).collect();
+                saved(lang, &register.set_gap_milestones(actor, &code, &records, v.version).await?);
+            }
+            let v = register.gap_roadmap(actor, &code).await?;
+            let mut rows = vec![vec![lang.pick("日付", "date").to_string(), lang.pick("名称", "title").into()]];
+            rows.extend(v.roadmap.milestones().iter().map(|m| vec![m.on().to_string(), m.title().get(lang).into()]));
+            print_table(&rows);
         }
     }
     Ok(())

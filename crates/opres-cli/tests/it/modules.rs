@@ -123,4 +123,17 @@ fn gap_roadmap_actions_are_set_by_flags_or_file_and_approved() {
     said(db, &["gap", "actions", "remove", &bank, "RM-2"], d);
     let listed = ok(&opres(db, &["gap", "roadmap", "list"], d));
     assert!(listed.contains(&bank) && listed.contains("Approved, changed since"), "{listed}");
+
+    // Milestones: every bad line at once, nothing saved; then replaced as a set, shown by date.
+    let bad = opres(db, &["gap", "roadmap", "milestones", &bank, "--set", "2027-03-31 取締役会", "--set", "soon"], d);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("milestones[1].title") && err.contains("milestones[1].on"), "{err}");
+    let args =
+        ["gap", "roadmap", "milestones", &bank, "--set", "2027-06-30 当局報告 | FSA", "--set", "2027-03-31 | Board"];
+    let shown = ok(&opres(db, &args, d));
+    let (board, fsa) = (shown.find("Board").unwrap(), shown.find("FSA").unwrap());
+    assert!(board < fsa, "by date: {shown}");
+    let cleared = ok(&opres(db, &["gap", "roadmap", "milestones", &bank, "--clear"], d));
+    assert!(!cleared.contains("Board"), "{cleared}");
 }

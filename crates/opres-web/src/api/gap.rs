@@ -22,7 +22,7 @@ use opres_app::gap_report::GapReportKind;
 use opres_app::gap_roadmap::RoadmapMove;
 use opres_app::{Actor, AppError, institution_code, report_format, today};
 use opres_domain::{Lang, Problem};
-use opres_gap::{ActionRecord, EntryRecord};
+use opres_gap::{ActionRecord, EntryRecord, MilestoneRecord};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -31,17 +31,23 @@ pub(crate) fn routes(r: crate::routes::Routes) -> crate::routes::Routes {
         .post("/api/v1/gap/frameworks", import.layer(DefaultBodyLimit::max(crate::limits::UPLOAD_MAX)))
         .get("/api/v1/gap/frameworks/{id}", framework)
         .get("/api/v1/gap/frameworks/{id}/distribution", distribution)
+        .get("/api/v1/gap/mappings", mappings)
+        .post("/api/v1/gap/mappings", import_mapping.layer(DefaultBodyLimit::max(crate::limits::UPLOAD_MAX)))
+        .get("/api/v1/gap/mappings/{source}/{target}", mapping)
         .get("/api/v1/gap/assessments", assessments)
         .post("/api/v1/gap/assessments", start)
         .get("/api/v1/gap/assessments/{key}", assessment)
         .put("/api/v1/gap/assessments/{key}/entries/{requirement}", record_entry)
         .post("/api/v1/gap/assessments/{key}/transitions", transition)
+        .get("/api/v1/gap/assessments/{key}/mapped", mapped)
+        .post("/api/v1/gap/assessments/{key}/prefill", prefill)
         .get("/api/v1/gap/assessments/{key}/reports/{kind}", report)
         .get("/api/v1/gap/assessments/{key}/oscal", oscal)
         .get("/api/v1/gap/roadmaps", roadmaps)
         .get("/api/v1/gap/roadmaps/{institution}", roadmap)
         .put("/api/v1/gap/roadmaps/{institution}/actions/{id}", save_action)
         .delete("/api/v1/gap/roadmaps/{institution}/actions/{id}", remove_action)
+        .put("/api/v1/gap/roadmaps/{institution}/milestones", save_milestones)
         .post("/api/v1/gap/roadmaps/{institution}/transitions", roadmap_transition)
 }
 
@@ -75,6 +81,61 @@ pub(crate) async fn import(
     let catalog = up.file("catalog").map(|(n, b)| FrameworkFile { name: n, bytes: b });
     let done = s.register.import_gap_framework(&actor, FrameworkFile { name, bytes }, catalog).await?;
     Ok((StatusCode::CREATED, Json(done)))
+}
+
+#[utoipa::path(get, path = "/api/v1/gap/mappings", tag = "gap", summary = "Every mapping between frameworks: source and target framework, related links and all links, version", responses((status = 200, description = "OK: `items`"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn mappings(State(s): State<AppState>, actor: Actor) -> Result<impl IntoResponse, Failed> {
+    let items = s.register.gap_mappings(&actor).await?;
+    Ok(Json(json!({ "total": items.len(), "items": items })))
+}
+
+#[utoipa::path(post, path = "/api/v1/gap/mappings", tag = "gap", summary = "Import a mapping between two frameworks (multipart/form-data: `file` = mapping JSON with source_framework, target_framework, links[source, target, relation, strength]), all or nothing, every problem located; the same pair again replaces it", responses((status = 201, description = "Imported: the mapping's summary"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 413, description = "Past the upload limit", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Every problem of the file; nothing saved", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn import_mapping(
+    State(s): State<AppState>,
+    actor: Actor,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Result<impl IntoResponse, Failed> {
+    actor.require(opres_app::Permission::EditGap)?;
+    let up = read_upload(mp).await.map_err(|p| AppError::invalid_field("file", p))?;
+    let Some((name, bytes)) = up.file("file") else {
+        return Err(AppError::invalid_field("file", Problem::Required).into());
+    };
+    let done = s.register.import_gap_mapping(&actor, FrameworkFile { name, bytes }).await?;
+    Ok((StatusCode::CREATED, Json(done)))
+}
+
+#[utoipa::path(get, path = "/api/v1/gap/mappings/{source}/{target}", tag = "gap", summary = "One mapping with its links (relation, strength)", params(("source" = String, Path, description = "Source framework id"), ("target" = String, Path, description = "Target framework id")), responses((status = 200, description = "OK"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such mapping", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn mapping(
+    State(s): State<AppState>,
+    actor: Actor,
+    Path((source, target)): Path<(String, String)>,
+) -> Result<impl IntoResponse, Failed> {
+    Ok(Json(s.register.gap_mapping(&actor, &source, &target).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/gap/assessments/{key}/mapped", tag = "gap", summary = "What every mapping into the assessment's framework proposes, from the institution's latest assessment against each source framework: per requirement the proposed result, every contributing source requirement (relation, strength, result), the source assessment and its status, and whether it is already answered", params(("key" = String, Path, description = "Assessment key")), responses((status = 200, description = "OK: `items`"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn mapped(
+    State(s): State<AppState>,
+    actor: Actor,
+    Path(key): Path<String>,
+) -> Result<impl IntoResponse, Failed> {
+    let v = s.register.gap_assessment(&actor, &key).await?;
+    let items = s.register.gap_mapped_proposals(&actor, &v).await?;
+    Ok(Json(json!({ "total": items.len(), "items": items })))
+}
+
+#[utoipa::path(post, path = "/api/v1/gap/assessments/{key}/prefill", tag = "gap", summary = "Pre-fill a draft's unanswered requirements from every mapping's proposal (If-Match required); an entry already made is never replaced, and each pre-filled one keeps its sources (basis `mapped`)", params(("key" = String, Path, description = "Assessment key"), ("If-Match" = String, Header, description = "The version read (its ETag)")), responses((status = 200, description = "Pre-filled: `filled` and the assessment with its new ETag"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 409, description = "Not a draft, or nothing to pre-fill", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn prefill(
+    State(s): State<AppState>,
+    actor: Actor,
+    RequestLang(lang): RequestLang,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, Failed> {
+    let version = if_match(&headers)?;
+    let (_, filled) = s.register.apply_gap_mapped_proposals(&actor, &key, version).await?;
+    let v = s.register.gap_assessment(&actor, &key).await?;
+    Ok((etag(v.version), Json(json!({ "filled": filled, "assessment": v.to_json(lang) }))))
 }
 
 #[utoipa::path(get, path = "/api/v1/gap/assessments", tag = "gap", summary = "The gap assessments the caller may see (their institutions only), newest first", responses((status = 200, description = "OK: `items` with key, institution, framework, started_on, version, updated_at"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
@@ -212,6 +273,28 @@ pub(crate) async fn remove_action(
 ) -> Result<impl IntoResponse, Failed> {
     let version = if_match(&headers)?;
     s.register.remove_gap_action(&actor, &institution_code(&institution)?, &id, version).await?;
+    roadmap_json(&s, &actor, &institution, lang).await
+}
+
+/// The roadmap's milestones, replaced as a whole.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct MilestonesBody {
+    milestones: Vec<MilestoneRecord>,
+}
+
+#[utoipa::path(put, path = "/api/v1/gap/roadmaps/{institution}/milestones", tag = "gap", summary = "Replace the roadmap's milestones (If-Match once the roadmap exists); every problem is reported as milestones[i].field; after approval the change is recorded", params(("institution" = String, Path, description = "Institution code"), ("If-Match" = Option<String>, Header, description = "The roadmap's version (omit only while nothing is stored)")), request_body(content = serde_json::Value, description = "{\"milestones\": [{\"on\": \"2027-03-31\", \"title_ja\": \"取締役会報告\", \"title_en\": \"Board report\"}]}"), responses((status = 200, description = "Saved: the roadmap with its new ETag"), (status = 400, description = "Malformed If-Match or body", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "Not found or outside the caller's institutions", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 409, description = "Not editable while submitted", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 412, description = "Someone else saved first", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 428, description = "If-Match missing", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Every field problem", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn save_milestones(
+    State(s): State<AppState>,
+    actor: Actor,
+    RequestLang(lang): RequestLang,
+    Path(institution): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<MilestonesBody>, JsonRejection>,
+) -> Result<impl IntoResponse, Failed> {
+    let version = if_match(&headers)?;
+    let b = json_body(body)?;
+    s.register.set_gap_milestones(&actor, &institution_code(&institution)?, &b.milestones, version).await?;
     roadmap_json(&s, &actor, &institution, lang).await
 }
 

@@ -17,7 +17,7 @@ pub(super) fn routes(r: Routes) -> Routes {
 
 /// Every kind of object the audit trail records: the register's own, then the stored documents
 /// (`opres_store::DocumentKind` codes, checked by a test below).
-const OBJECT_KINDS: [&str; 17] = [
+const OBJECT_KINDS: [&str; 18] = [
     "incident",
     "institution",
     "system",
@@ -35,6 +35,7 @@ const OBJECT_KINDS: [&str; 17] = [
     "gap_framework",
     "gap_assessment",
     "gap_roadmap",
+    "gap_mapping",
 ];
 
 #[derive(Deserialize)]

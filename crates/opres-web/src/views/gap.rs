@@ -29,11 +29,13 @@ use std::collections::HashMap;
 pub(super) fn routes(r: Routes) -> Routes {
     r.get("/gap", index)
         .post("/gap/frameworks", import.layer(DefaultBodyLimit::max(super::UPLOAD_LIMIT)))
+        .post("/gap/mappings", import_mapping.layer(DefaultBodyLimit::max(super::UPLOAD_LIMIT)))
         .get("/gap/frameworks/{id}", framework)
         .get("/gap/frameworks/{id}/distribution/{format}", distribution_download)
         .post("/gap/assessments", start)
         .get("/gap/assessments/{key}", assessment)
         .post("/gap/assessments/{key}/transition", transition)
+        .post("/gap/assessments/{key}/prefill", prefill)
         .get("/gap/assessments/{key}/report/{kind}/{format}", report_download)
         .get("/gap/assessments/{key}/oscal", oscal_download)
         .get("/gap/assessments/{key}/requirements/{req}", entry_form)
@@ -70,11 +72,25 @@ struct IndexPage {
     frameworks: Vec<FrameworkRow>,
     assessments: Vec<AssessmentRow>,
     institutions: Vec<Opt>,
+    mappings: Vec<opres_app::gap_mapping::MappingSummary>,
     /// The start form's values as the user chose them (nothing preselected).
     chosen_institution: String,
     chosen_framework: String,
-    start_errors: Vec<String>,
-    import_errors: Vec<String>,
+    errors: IndexErrors,
+}
+
+/// The refusal of one of the index page's forms, shown beside that form.
+#[derive(Default)]
+struct IndexErrors {
+    start: Vec<String>,
+    import: Vec<String>,
+    mapping: Vec<String>,
+}
+
+impl IndexErrors {
+    fn is_empty(&self) -> bool {
+        self.start.is_empty() && self.import.is_empty() && self.mapping.is_empty()
+    }
 }
 
 async fn index_page(
@@ -82,8 +98,7 @@ async fn index_page(
     ctx: &Ctx,
     actor: &Actor,
     chosen: (String, String),
-    start_errors: Vec<String>,
-    import_errors: Vec<String>,
+    errors: IndexErrors,
 ) -> Result<Response, Failed> {
     let lang = ctx.lang;
     let p = ctx.page("gap").await;
@@ -110,11 +125,7 @@ async fn index_page(
         .into_iter()
         .map(|i| Opt { code: i.value.code.to_string(), label: format!("{} {}", i.value.code, i.value.name(lang)) })
         .collect();
-    let status = if start_errors.is_empty() && import_errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = IndexPage {
         frameworks: frameworks
             .into_iter()
@@ -128,17 +139,17 @@ async fn index_page(
             .collect(),
         assessments,
         institutions,
+        mappings: s.register.gap_mappings(actor).await?,
         chosen_institution: chosen.0,
         chosen_framework: chosen.1,
-        start_errors,
-        import_errors,
+        errors,
         p,
     };
     Ok((status, render(lang, &page)).into_response())
 }
 
 async fn index(State(s): State<AppState>, ctx: Ctx, actor: Actor) -> Result<Response, Failed> {
-    index_page(&s, &ctx, &actor, Default::default(), vec![], vec![]).await
+    index_page(&s, &ctx, &actor, Default::default(), IndexErrors::default()).await
 }
 
 /// The messages of a refusal for the gap pages: a stale version as the page's `conflict`
@@ -180,7 +191,8 @@ async fn start(State(s): State<AppState>, ctx: Ctx, actor: Actor, body: Bytes) -
         }
         Err(e) if on_form(&e) => {
             let msgs = messages(&e, Catalogue(ctx.lang), "gap.f.", "gap.conflict_moved");
-            index_page(&s, &ctx, &actor, (institution, framework), msgs, vec![]).await
+            index_page(&s, &ctx, &actor, (institution, framework), IndexErrors { start: msgs, ..Default::default() })
+                .await
         }
         Err(e) => Err(Failed(e)),
     }
@@ -209,7 +221,35 @@ async fn import(
         }
         Err(e) if on_form(&e) => {
             let msgs = messages(&e, Catalogue(ctx.lang), "gap.f.", "gap.conflict_moved");
-            index_page(&s, &ctx, &actor, Default::default(), vec![], msgs).await
+            index_page(&s, &ctx, &actor, Default::default(), IndexErrors { import: msgs, ..Default::default() }).await
+        }
+        Err(e) => Err(Failed(e)),
+    }
+}
+
+async fn import_mapping(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Result<Response, Failed> {
+    actor.require(Permission::EditGap)?;
+    let result = async {
+        let up: Upload = read_upload(mp).await.map_err(|pr| AppError::invalid_field("file", pr))?;
+        let Some((name, bytes)) = up.file("file") else {
+            return Err(AppError::invalid_field("file", Problem::Required));
+        };
+        s.register.import_gap_mapping(&actor, FrameworkFile { name, bytes }).await
+    }
+    .await;
+    match result {
+        Ok(_) => {
+            ctx.flash("gap.flash.mapping_imported").await;
+            Ok(Redirect::to("/gap#mappings").into_response())
+        }
+        Err(e) if on_form(&e) => {
+            let msgs = messages(&e, Catalogue(ctx.lang), "gap.f.", "gap.conflict_moved");
+            index_page(&s, &ctx, &actor, Default::default(), IndexErrors { mapping: msgs, ..Default::default() }).await
         }
         Err(e) => Err(Failed(e)),
     }
@@ -310,6 +350,21 @@ pub(crate) struct EntryRow {
     /// The result proposed from the register, empty when none.
     pub proposed: String,
     pub proposed_code: &'static str,
+    /// The assessment the result was pre-filled from through a mapping, empty when none.
+    pub mapped_from: String,
+}
+
+/// What a mapping proposes for one requirement, as the assessment page lists it.
+pub(crate) struct MappedRow {
+    pub id: String,
+    pub reference: String,
+    pub title: String,
+    pub proposed: String,
+    pub proposed_code: &'static str,
+    pub from: String,
+    pub from_status: String,
+    pub sources: String,
+    pub answered: bool,
 }
 
 pub(crate) struct GapRow {
@@ -351,14 +406,38 @@ struct AssessmentPage {
     rows: Vec<EntryRow>,
     /// Requirements with a result proposed from the register.
     proposals: usize,
+    /// What mappings from the institution's other assessments propose.
+    mapped: Vec<MappedRow>,
+    /// Of those, the requirements still without an entry (what pre-filling would fill).
+    mapped_unanswered: usize,
     changed: Option<usize>,
     history: Vec<StepRow>,
     errors: Vec<String>,
 }
 
+/// The assessment page with everything proposed for it: from the register and through mappings.
+async fn assessment_response(
+    s: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    key: &str,
+    refused: Option<&AppError>,
+) -> Result<Response, Failed> {
+    let v = s.register.gap_assessment(actor, key).await?;
+    let proposals = s.register.gap_proposals(actor, &v, today()).await?;
+    let mapped = s.register.gap_mapped_proposals(actor, &v).await?;
+    let p = ctx.page("gap").await;
+    let (status, msgs) = match refused {
+        Some(e) => (crate::edge::status_of(e), messages(e, p.cat, "gap.f.", "gap.conflict_moved")),
+        None => (StatusCode::OK, vec![]),
+    };
+    Ok((status, render(ctx.lang, &assessment_page(&v, &proposals, &mapped, p, msgs))).into_response())
+}
+
 fn assessment_page(
     v: &GapAssessmentView,
     proposals: &[opres_gap::Proposal],
+    mapped: &[opres_app::gap_mapping::MappedProposal],
     p: Page,
     errors: Vec<String>,
 ) -> AssessmentPage {
@@ -387,6 +466,42 @@ fn assessment_page(
                 changed: changed.contains(&r.id),
                 proposed: proposed.get(r.id.as_str()).map(|c| c.label(lang).to_string()).unwrap_or_default(),
                 proposed_code: proposed.get(r.id.as_str()).map(|c| c.code()).unwrap_or(""),
+                mapped_from: match e.map(|e| &e.basis) {
+                    Some(opres_gap::Basis::Mapped { source_assessment, .. }) => source_assessment.clone(),
+                    _ => String::new(),
+                },
+            }
+        })
+        .collect();
+    let mapped_rows = mapped
+        .iter()
+        .map(|m| {
+            let r = f.get(&m.prefill.target);
+            MappedRow {
+                id: m.prefill.target.clone(),
+                reference: r.map(|r| r.reference.clone()).unwrap_or_default(),
+                title: r.map(|r| r.title.get(lang).to_string()).unwrap_or_else(|| m.prefill.target.clone()),
+                proposed: m.prefill.proposed.label(lang).to_string(),
+                proposed_code: m.prefill.proposed.code(),
+                from: m.source_assessment.clone(),
+                from_status: m.source_status.label(lang).to_string(),
+                sources: m
+                    .prefill
+                    .sources
+                    .iter()
+                    .map(|x| {
+                        format!(
+                            "{} {} ({}, {} {})",
+                            x.requirement,
+                            x.result.label(lang),
+                            x.relation.label(lang),
+                            p.t("gap.strength"),
+                            x.strength.get()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                answered: m.answered,
             }
         })
         .collect();
@@ -431,6 +546,13 @@ fn assessment_page(
         top,
         rows,
         proposals: proposals.len(),
+        mapped_unanswered: mapped
+            .iter()
+            .filter(|m| !m.answered)
+            .map(|m| &m.prefill.target)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        mapped: mapped_rows,
         changed: v.changed_since_previous.as_ref().map(Vec::len),
         history: v
             .record
@@ -477,9 +599,28 @@ async fn assessment(
     actor: Actor,
     Path(key): Path<String>,
 ) -> Result<Response, Failed> {
-    let v = s.register.gap_assessment(&actor, &key).await?;
-    let proposals = s.register.gap_proposals(&actor, &v, today()).await?;
-    Ok(render(ctx.lang, &assessment_page(&v, &proposals, ctx.page("gap").await, vec![])))
+    assessment_response(&s, &ctx, &actor, &key, None).await
+}
+
+/// Pre-fills the draft's unanswered requirements from every mapping's proposal (the button on the
+/// assessment page: the assessor's explicit choice).
+async fn prefill(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    Path(key): Path<String>,
+    body: Bytes,
+) -> Result<Response, Failed> {
+    let form: HashMap<String, String> = form_pairs(&body).into_iter().collect();
+    let version = form.get("version").and_then(|v| v.trim().parse::<i64>().ok());
+    match s.register.apply_gap_mapped_proposals(&actor, &key, version).await {
+        Ok(_) => {
+            ctx.flash("gap.flash.prefilled").await;
+            Ok(Redirect::to(&format!("/gap/assessments/{key}")).into_response())
+        }
+        Err(e) if on_form(&e) => assessment_response(&s, &ctx, &actor, &key, Some(&e)).await,
+        Err(e) => Err(Failed(e)),
+    }
 }
 
 async fn report_download(
@@ -528,14 +669,7 @@ async fn transition(
             ctx.flash("gap.flash.moved").await;
             Ok(Redirect::to(&format!("/gap/assessments/{key}")).into_response())
         }
-        Err(e) if on_form(&e) => {
-            let v = s.register.gap_assessment(&actor, &key).await?;
-            let p = ctx.page("gap").await;
-            let msgs = messages(&e, p.cat, "gap.f.", "gap.conflict_moved");
-            let proposals = s.register.gap_proposals(&actor, &v, today()).await?;
-            Ok((crate::edge::status_of(&e), render(ctx.lang, &assessment_page(&v, &proposals, p, msgs)))
-                .into_response())
-        }
+        Err(e) if on_form(&e) => assessment_response(&s, &ctx, &actor, &key, Some(&e)).await,
         Err(e) => Err(Failed(e)),
     }
 }

@@ -5,9 +5,10 @@
 //! Every handler calls one `opres_app::gap_roadmap` use case; forms carry the roadmap's version.
 
 use super::gap::{messages, on_form};
-use super::{Ctx, Opt, Page, render};
+use super::{Ctx, Opt, Page, form_problems, render};
 use crate::AppState;
 use crate::edge::Failed;
+use crate::i18n::Catalogue;
 use crate::middleware::form_pairs;
 use crate::routes::Routes;
 use askama::Template;
@@ -18,7 +19,8 @@ use opres_app::gap_roadmap::{RoadmapMove, RoadmapView};
 use opres_app::{Actor, AppError, institution_code};
 use opres_domain::Lang;
 use opres_gap::{
-    ActionRecord, ActionStatus, Gantt, MotivationKind, MotivationRecord, RequirementRefRecord, RoadmapStatus,
+    ActionRecord, ActionStatus, Gantt, MilestoneRecord, MotivationKind, MotivationRecord, RequirementRefRecord,
+    RoadmapStatus,
 };
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -26,6 +28,7 @@ use std::fmt::Write as _;
 pub(super) fn routes(r: Routes) -> Routes {
     r.get("/gap/roadmaps/{institution}", roadmap)
         .post("/gap/roadmaps/{institution}/actions", save_action)
+        .post("/gap/roadmaps/{institution}/milestones", save_milestones)
         .post("/gap/roadmaps/{institution}/transition", transition)
 }
 
@@ -70,9 +73,24 @@ struct RoadmapPage {
     statuses: Vec<Opt>,
     /// The motivation kinds' codes, for the form's hint.
     kinds: String,
+    /// Milestones as (date, title).
+    milestones: Vec<(String, String)>,
+    /// The milestone form's text: what the user sent back, else the stored milestones.
+    milestone_lines: String,
     f: HashMap<String, String>,
     errors: Vec<String>,
-    edit_errors: bool,
+    errors_at: ErrorsAt,
+}
+
+/// Which part of the page a refusal's messages belong to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ErrorsAt {
+    /// The workflow (top of the page).
+    Top,
+    /// The action form.
+    Action,
+    /// The milestone form.
+    Milestones,
 }
 
 impl RoadmapPage {
@@ -146,7 +164,7 @@ fn page_of(
     p: Page,
     f: HashMap<String, String>,
     errors: Vec<String>,
-    edit_errors: bool,
+    errors_at: ErrorsAt,
 ) -> RoadmapPage {
     let lang = p.lang;
     let r = &v.roadmap;
@@ -208,9 +226,11 @@ fn page_of(
             .map(|k| format!("{} ({})", k.code(), k.label(lang)))
             .collect::<Vec<_>>()
             .join(", "),
+        milestones: r.milestones().iter().map(|m| (m.on().to_string(), m.title().get(lang).to_string())).collect(),
+        milestone_lines: f.get("milestones").cloned().unwrap_or_else(|| milestone_lines(r.milestones())),
         f,
         errors,
-        edit_errors,
+        errors_at,
         p,
     }
 }
@@ -269,7 +289,7 @@ async fn roadmap(
     if let Some(t) = q.title.filter(|t| !t.trim().is_empty()) {
         f.insert("title_ja".into(), t);
     }
-    Ok(render(ctx.lang, &page_of(&v, ctx.page("gap").await, f, vec![], false)))
+    Ok(render(ctx.lang, &page_of(&v, ctx.page("gap").await, f, vec![], ErrorsAt::Top)))
 }
 
 /// `framework:requirement` and `kind:record` lines of the form, as the engine reads them.
@@ -310,6 +330,24 @@ fn action_record(f: &HashMap<String, String>) -> ActionRecord {
     }
 }
 
+/// The milestones as the form's lines (`MilestoneRecord::to_line`).
+fn milestone_lines(milestones: &[opres_gap::Milestone]) -> String {
+    milestones.iter().map(|m| m.to_record().to_line()).collect::<Vec<_>>().join("\n")
+}
+
+/// The form's non-blank lines as milestone records (`MilestoneRecord::from_line`).
+fn milestone_records(text: &str) -> Vec<MilestoneRecord> {
+    text.lines().filter(|l| !l.trim().is_empty()).map(MilestoneRecord::from_line).collect()
+}
+
+/// A milestone problem (`milestones[i].on`) as the line of the form it is on.
+fn milestone_message(cat: Catalogue, field: &str, text: &str) -> Option<String> {
+    let (i, part) = field.strip_prefix("milestones[")?.split_once("].")?;
+    let line = i.parse::<usize>().ok()? + 1;
+    let label = cat.get(&format!("gap.rm.ms.f.{part}")).unwrap_or(part);
+    Some(format!("{} {line} ({label}): {text}", cat.t("gap.rm.ms.line")))
+}
+
 async fn refused(
     s: &AppState,
     ctx: &Ctx,
@@ -317,12 +355,19 @@ async fn refused(
     code: &opres_domain::InstitutionCode,
     e: AppError,
     f: HashMap<String, String>,
-    edit: bool,
+    at: ErrorsAt,
 ) -> Result<Response, Failed> {
     let v = s.register.gap_roadmap(actor, code).await?;
     let p = ctx.page("gap").await;
-    let msgs = messages(&e, p.cat, "gap.rm.f.", "gap.rm.conflict");
-    Ok((crate::edge::status_of(&e), render(ctx.lang, &page_of(&v, p, f, msgs, edit))).into_response())
+    let msgs = if at == ErrorsAt::Milestones && matches!(e, AppError::Invalid { .. }) {
+        form_problems(&e, p.cat)
+            .into_iter()
+            .map(|(field, text)| field.and_then(|f| milestone_message(p.cat, &f, &text)).unwrap_or(text))
+            .collect()
+    } else {
+        messages(&e, p.cat, "gap.rm.f.", "gap.rm.conflict")
+    };
+    Ok((crate::edge::status_of(&e), render(ctx.lang, &page_of(&v, p, f, msgs, at))).into_response())
 }
 
 async fn save_action(
@@ -340,7 +385,28 @@ async fn save_action(
             ctx.flash("gap.rm.flash.saved").await;
             Ok(Redirect::to(&format!("/gap/roadmaps/{code}")).into_response())
         }
-        Err(e) if on_form(&e) => refused(&s, &ctx, &actor, &code, e, f, true).await,
+        Err(e) if on_form(&e) => refused(&s, &ctx, &actor, &code, e, f, ErrorsAt::Action).await,
+        Err(e) => Err(Failed(e)),
+    }
+}
+
+async fn save_milestones(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    Path(institution): Path<String>,
+    body: Bytes,
+) -> Result<Response, Failed> {
+    let code = institution_code(&institution)?;
+    let f: HashMap<String, String> = form_pairs(&body).into_iter().collect();
+    let version = f.get("version").and_then(|v| v.trim().parse::<i64>().ok()).filter(|v| *v > 0);
+    let records = milestone_records(f.get("milestones").map(String::as_str).unwrap_or(""));
+    match s.register.set_gap_milestones(&actor, &code, &records, version).await {
+        Ok(_) => {
+            ctx.flash("gap.rm.flash.milestones").await;
+            Ok(Redirect::to(&format!("/gap/roadmaps/{code}")).into_response())
+        }
+        Err(e) if on_form(&e) => refused(&s, &ctx, &actor, &code, e, f, ErrorsAt::Milestones).await,
         Err(e) => Err(Failed(e)),
     }
 }
@@ -365,7 +431,7 @@ async fn transition(
             ctx.flash("gap.rm.flash.moved").await;
             Ok(Redirect::to(&format!("/gap/roadmaps/{code}")).into_response())
         }
-        Err(e) if on_form(&e) => refused(&s, &ctx, &actor, &code, e, HashMap::new(), false).await,
+        Err(e) if on_form(&e) => refused(&s, &ctx, &actor, &code, e, HashMap::new(), ErrorsAt::Top).await,
         Err(e) => Err(Failed(e)),
     }
 }
@@ -379,6 +445,17 @@ mod tests {
         assert_eq!(
             pairs("fsa:a.b\n\n  gap : x \nbroken"),
             vec![("fsa".into(), "a.b".into()), ("gap".into(), "x".into()), ("broken".into(), String::new())]
+        );
+    }
+
+    #[test]
+    fn blank_milestone_lines_are_skipped_and_the_rest_kept_in_order() {
+        let records = milestone_records("2027-03-31 取締役会報告 | Board report\n  \n\nsoon");
+        assert_eq!(records.iter().map(|r| r.on.as_str()).collect::<Vec<_>>(), ["2027-03-31", "soon"]);
+        let m = records[0].validate().unwrap();
+        assert_eq!(
+            milestone_lines(&[m.clone(), m]),
+            "2027-03-31 取締役会報告 | Board report\n2027-03-31 取締役会報告 | Board report"
         );
     }
 }

@@ -114,10 +114,20 @@ pub(crate) async fn text(c: &Client, css: &str) -> String {
 /// The element's text once it equals `expected`, or its last text after ten seconds: for reads
 /// right after a click that navigates, where the old page may still be showing.
 pub(crate) async fn text_once(c: &Client, css: &str, expected: &str) -> String {
+    text_when(c, css, |t| t == expected).await
+}
+
+/// The element's text once it contains `needle`, or its last text after ten seconds (see
+/// [`text_once`]).
+pub(crate) async fn text_containing(c: &Client, css: &str, needle: &str) -> String {
+    text_when(c, css, |t| t.contains(needle)).await
+}
+
+async fn text_when(c: &Client, css: &str, ready: impl Fn(&str) -> bool) -> String {
     let mut last = String::new();
     for _ in 0..40 {
         last = text(c, css).await;
-        if last == expected {
+        if ready(&last) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;

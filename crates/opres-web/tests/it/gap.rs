@@ -71,7 +71,24 @@ pub(crate) fn matrix(method: &str, path: &str, inst: &str) -> Option<Case> {
             body: stale(vec![("transition", "submit".into())]),
             ..case(Some(P::EditGap), true, 412)
         },
-        ("GET", "/api/v1/gap/frameworks") | ("GET", "/api/v1/gap/assessments") => case(None, false, 200),
+        ("GET", "/api/v1/gap/frameworks") | ("GET", "/api/v1/gap/assessments") | ("GET", "/api/v1/gap/mappings") => {
+            case(None, false, 200)
+        }
+        ("GET", "/api/v1/gap/mappings/{source}/{target}") => Case {
+            path: Some("/api/v1/gap/mappings/fsa_report_challenges/fsa_cyber_guideline_2024".into()),
+            ..case(None, false, 200)
+        },
+        ("POST", "/api/v1/gap/mappings") => {
+            Case { body: Some(Body::Json(json!({}))), ..case(Some(P::EditGap), false, 422) }
+        }
+        ("POST", "/gap/mappings") => Case { body: Some(Body::Form(vec![])), ..case(Some(P::EditGap), false, 422) },
+        ("GET", "/api/v1/gap/assessments/{key}/mapped") => Case { path: api("/mapped"), ..case(None, true, 200) },
+        ("POST", "/api/v1/gap/assessments/{key}/prefill") => {
+            Case { path: api("/prefill"), if_match: true, ..case(Some(P::EditGap), true, 412) }
+        }
+        ("POST", "/gap/assessments/{key}/prefill") => {
+            Case { path: page("/prefill"), body: stale(vec![]), ..case(Some(P::EditGap), true, 412) }
+        }
         ("GET", "/api/v1/gap/frameworks/{id}") => {
             Case { path: Some(format!("/api/v1/gap/frameworks/{FRAMEWORK}")), ..case(None, false, 200) }
         }
@@ -104,6 +121,11 @@ pub(crate) fn matrix(method: &str, path: &str, inst: &str) -> Option<Case> {
             body: stale(vec![("id", "A-1".into())]),
             ..case(Some(P::EditGap), true, 412)
         },
+        ("POST", "/gap/roadmaps/{institution}/milestones") => Case {
+            path: Some(format!("/gap/roadmaps/{inst}/milestones")),
+            body: stale(vec![("milestones", "2027-03-31 取締役会".into())]),
+            ..case(Some(P::EditGap), true, 412)
+        },
         ("POST", "/gap/roadmaps/{institution}/transition") => Case {
             path: Some(format!("/gap/roadmaps/{inst}/transition")),
             body: stale(vec![("transition", "submit".into())]),
@@ -121,6 +143,12 @@ pub(crate) fn matrix(method: &str, path: &str, inst: &str) -> Option<Case> {
         },
         ("DELETE", "/api/v1/gap/roadmaps/{institution}/actions/{id}") => Case {
             path: Some(format!("/api/v1/gap/roadmaps/{inst}/actions/A-1")),
+            if_match: true,
+            ..case(Some(P::EditGap), true, 412)
+        },
+        ("PUT", "/api/v1/gap/roadmaps/{institution}/milestones") => Case {
+            path: Some(format!("/api/v1/gap/roadmaps/{inst}/milestones")),
+            body: Some(Body::Json(json!({"milestones": []}))),
             if_match: true,
             ..case(Some(P::EditGap), true, 412)
         },
@@ -143,6 +171,8 @@ pub(crate) async fn matrix_fixture(register: &Register) {
         let started = register.start_gap_assessment(&admin, &code, FRAMEWORK, day).await.unwrap();
         assert_eq!(started.key, key_of(inst));
     }
+    let (name, text) = opres_gap::mapping::EXAMPLE_CHALLENGES_TO_GUIDELINE;
+    register.import_gap_mapping(&admin, opres_app::gap::FrameworkFile { name, bytes: text.as_bytes() }).await.unwrap();
 }
 
 async fn bank(register: &Register, code: &str) {
@@ -404,13 +434,81 @@ engine_tests!(the_api_records_an_entry_under_if_match_and_scopes_by_institution,
     assert!(list["items"].as_array().unwrap().iter().all(|f| f["built_in"] == true), "nothing saved");
 });
 
+engine_tests!(the_api_imports_a_mapping_pre_fills_from_it_and_sets_milestones, |db| {
+    let app = spawn_app(db).await;
+    bank(&app.register, "MINATO").await;
+    let scope = UserScope::Institutions(vec![opres_domain::InstitutionCode::parse("MINATO").unwrap()]);
+    let minato = api_client(&app, "m-ana", Role::Analyst, scope).await;
+    let start = |framework: &'static str| {
+        minato.post(app.url("/api/v1/gap/assessments")).json(&json!({"institution": "MINATO", "framework": framework}))
+    };
+
+    // The challenges assessed: patches met.
+    let r = start(FRAMEWORK).send().await.unwrap();
+    let etag = r.headers()["etag"].to_str().unwrap().to_string();
+    let entry = json!({"result": "met", "current": 4, "target": 4});
+    let path = format!("/api/v1/gap/assessments/MINATO-GA-1/entries/{REQ}");
+    let r = minato.put(app.url(&path)).header("if-match", &etag).json(&entry).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // A broken mapping is refused with its location; the example imports.
+    let upload = |name: &str, bytes: Vec<u8>| {
+        reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()))
+    };
+    let broken = br#"{"source_framework": "fsa_report_challenges", "target_framework": "fsa_cyber_guideline_2024", "links": [{"source": "cyber.malware.patch", "target": "detection.logs", "relation": "same", "strength": 3}]}"#;
+    let r =
+        minato.post(app.url("/api/v1/gap/mappings")).multipart(upload("m.json", broken.to_vec())).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = r.text().await.unwrap();
+    assert!(problem.contains("/links/0 relation") && problem.contains("same"), "{problem}");
+    let (name, text) = opres_gap::mapping::EXAMPLE_CHALLENGES_TO_GUIDELINE;
+    let r = minato.post(app.url("/api/v1/gap/mappings")).multipart(upload(name, text.into())).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let list: serde_json::Value =
+        minato.get(app.url("/api/v1/gap/mappings")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["items"][0]["related_links"], 13, "{list}");
+
+    // The guideline: two requirements proposed from the patch entry, then pre-filled.
+    let r = start("fsa_cyber_guideline_2024").send().await.unwrap();
+    let etag = r.headers()["etag"].to_str().unwrap().to_string();
+    let base = "/api/v1/gap/assessments/MINATO-GA-2";
+    let mapped: serde_json::Value =
+        minato.get(app.url(&format!("{base}/mapped"))).send().await.unwrap().json().await.unwrap();
+    let targets: Vec<&str> =
+        mapped["items"].as_array().unwrap().iter().filter_map(|m| m["prefill"]["target"].as_str()).collect();
+    assert_eq!(targets, ["identification.vulnerabilities.collect", "identification.vulnerabilities.patch"], "{mapped}");
+    assert_eq!(mapped["items"][1]["prefill"]["sources"][0]["relation"], "equal");
+    let r = minato.post(app.url(&format!("{base}/prefill"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PRECONDITION_REQUIRED);
+    let r = minato.post(app.url(&format!("{base}/prefill"))).header("if-match", &etag).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let done: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(done["filled"], 2, "{done}");
+
+    // Milestones: every bad one at once, then saved by date.
+    let roadmap = "/api/v1/gap/roadmaps/MINATO/milestones";
+    let bad = json!({"milestones": [{"on": "2027-13-01", "title_ja": "取締役会"}, {"on": "2027-03-31"}]});
+    let r = minato.put(app.url(roadmap)).json(&bad).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = r.text().await.unwrap();
+    assert!(problem.contains("milestones[0].on") && problem.contains("milestones[1].title"), "{problem}");
+    let good =
+        json!({"milestones": [{"on": "2027-06-30", "title_en": "FSA"}, {"on": "2027-03-31", "title_ja": "取締役会"}]});
+    let r = minato.put(app.url(roadmap)).json(&good).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let shown: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(shown["milestones"][0]["on"], "2027-03-31", "{shown}");
+    let r = minato.put(app.url(roadmap)).json(&good).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PRECONDITION_REQUIRED, "once stored, If-Match is required");
+});
+
 mod chromium {
     //! The newcomer's walk in a real headless Chromium, in Japanese: pick the FSA guideline for a
     //! bank, read a result proposed from its incidents, override it with a reason, submit, and an
     //! executive approves. Screenshots go to `target/screenshots/gap-*.png`.
 
     use super::*;
-    use crate::chromium::{client, shot, sign_in, start_driver, text};
+    use crate::chromium::{client, shot, sign_in, start_driver, text, text_containing, text_once};
     use fantoccini::Locator;
     use opres_store::testkit::TestDb;
 
@@ -479,7 +577,7 @@ mod chromium {
             .await
             .unwrap();
         c.find(Locator::Id("save-entry")).await.unwrap().click().await.unwrap();
-        let row = text(&c, &format!("#r-{}", req.replace('.', "\\."))).await;
+        let row = text_containing(&c, &format!("#r-{}", req.replace('.', "\\.")), "1 → 4").await;
         assert!(row.contains("未充足") && row.contains("1 → 4"), "{row}");
         let top = text(&c, "#top-gaps").await;
         assert!(top.contains("3"), "the gap of 3 is among the top gaps: {top}");
@@ -504,16 +602,22 @@ mod chromium {
         c.find(Locator::Id("a-effort_days")).await.unwrap().send_keys("20").await.unwrap();
         c.find(Locator::Id("a-cost_yen")).await.unwrap().send_keys("3000000").await.unwrap();
         c.find(Locator::Id("save-action")).await.unwrap().click().await.unwrap();
-        let table = text(&c, "#rm-table").await;
+        let table = text_containing(&c, "#rm-table", "A-1").await;
         assert!(table.contains("A-1") && table.contains("システム企画部") && table.contains("¥3,000,000"), "{table}");
         c.find(Locator::Css("#gantt svg")).await.unwrap();
+        // A milestone for the board, one per line.
+        let board = format!("{} 取締役会への報告 | Board report", start + chrono::Duration::days(45));
+        c.find(Locator::Id("ms-lines")).await.unwrap().send_keys(&board).await.unwrap();
+        c.find(Locator::Id("save-milestones")).await.unwrap().click().await.unwrap();
+        let milestones = text_containing(&c, "#ms-table", "取締役会への報告").await;
+        assert!(milestones.contains("取締役会への報告"), "{milestones}");
         c.find(Locator::Id("rm-submit")).await.unwrap().click().await.unwrap();
-        assert_eq!(text(&c, "#rm-status").await, "承認申請中");
+        assert_eq!(text_once(&c, "#rm-status", "承認申請中").await, "承認申請中");
         shot(&c, "gap-roadmap-submitted-ja").await;
 
         c.goto(&app.url("/gap/assessments/MINATO-GA-1")).await.unwrap();
         c.find(Locator::Id("move-submit")).await.unwrap().click().await.unwrap();
-        assert_eq!(text(&c, "#status").await, "レビュー中");
+        assert_eq!(text_once(&c, "#status", "レビュー中").await, "レビュー中");
         shot(&c, "gap-assessment-in-review-ja").await;
 
         // The executive approves with a comment.
@@ -527,8 +631,9 @@ mod chromium {
             .await
             .unwrap();
         c.find(Locator::Id("move-approve")).await.unwrap().click().await.unwrap();
-        assert_eq!(text(&c, "#status").await, "承認済み");
-        assert!(text(&c, "#history").await.contains("上位のギャップから対応すること"));
+        assert_eq!(text_once(&c, "#status", "承認済み").await, "承認済み");
+        let history = text_containing(&c, "#history", "上位のギャップから対応すること").await;
+        assert!(history.contains("上位のギャップから対応すること"), "{history}");
         shot(&c, "gap-assessment-approved-ja").await;
         c.find(Locator::Id("roadmap-link")).await.unwrap().click().await.unwrap();
         c.find(Locator::Id("rm-comment"))
@@ -538,7 +643,7 @@ mod chromium {
             .await
             .unwrap();
         c.find(Locator::Id("rm-approve")).await.unwrap().click().await.unwrap();
-        assert_eq!(text(&c, "#rm-status").await, "承認済み");
+        assert_eq!(text_once(&c, "#rm-status", "承認済み").await, "承認済み");
         assert!(text(&c, "#rm-approval").await.contains("exe"));
         shot(&c, "gap-roadmap-approved-ja").await;
 
