@@ -402,14 +402,7 @@ impl Register {
         record: &GapAssessmentRecord,
         expected_version: Option<i64>,
     ) -> Result<DocumentSummary, AppError> {
-        let doc = Document {
-            kind: DocumentKind::GapAssessment,
-            key: key.to_string(),
-            institution: Some(record.institution.to_string()),
-            // "<framework> · <started>": the list reads both without opening every body.
-            title: format!("{} · {}", record.assessment.framework, record.started_on),
-            body: crate::regimes::to_json(record)?,
-        };
+        let doc = assessment_document(key, record)?;
         Ok(self.store.save_document(&doc, expected_version, &actor.audit()).await?)
     }
 
@@ -524,6 +517,18 @@ pub(crate) fn in_scope(actor: &Actor, d: &DocumentSummary) -> bool {
         (Some(codes), Some(i)) => codes.iter().any(|c| c.as_str() == i),
         (Some(_), None) => false,
     }
+}
+
+/// The stored document of an assessment.
+pub(crate) fn assessment_document(key: &str, record: &GapAssessmentRecord) -> Result<Document, AppError> {
+    Ok(Document {
+        kind: DocumentKind::GapAssessment,
+        key: key.to_string(),
+        institution: Some(record.institution.to_string()),
+        // "<framework> · <started>": the list reads both without opening every body.
+        title: format!("{} · {}", record.assessment.framework, record.started_on),
+        body: crate::regimes::to_json(record)?,
+    })
 }
 
 pub(crate) fn assessment_number(key: &str) -> Option<u32> {

@@ -348,7 +348,11 @@ impl Register {
 
     /// Pushes a problem for every link that does not name an assessable requirement of a known
     /// framework: `closes[i].framework` for an unknown framework, `closes[i].requirement` else.
-    async fn check_links(&self, record: &ActionRecord, problems: &mut ValidationErrors) -> Result<(), AppError> {
+    pub(crate) async fn check_links(
+        &self,
+        record: &ActionRecord,
+        problems: &mut ValidationErrors,
+    ) -> Result<(), AppError> {
         let mut frameworks: BTreeMap<String, Option<Framework>> = BTreeMap::new();
         for (i, link) in record.closes.iter().enumerate() {
             let (framework_id, requirement) = (link.framework.trim(), link.requirement.trim());
@@ -383,19 +387,24 @@ impl Register {
         roadmap: &Roadmap,
         expected_version: Option<i64>,
     ) -> Result<DocumentSummary, AppError> {
-        let doc = Document {
-            kind: DocumentKind::GapRoadmap,
-            key: institution.to_string(),
-            institution: Some(institution.to_string()),
-            title: format!("{} · {}", institution, roadmap.status().code()),
-            body: crate::regimes::to_json(roadmap)?,
-        };
+        let doc = roadmap_document(institution, roadmap)?;
         Ok(self.store.save_document(&doc, expected_version, &actor.audit()).await?)
     }
 
     async fn stored_roadmap(&self, key: &str) -> Result<Versioned<Roadmap>, AppError> {
         self.load(DocumentKind::GapRoadmap, key).await
     }
+}
+
+/// The stored document of an institution's roadmap (keyed by its code).
+pub(crate) fn roadmap_document(institution: &InstitutionCode, roadmap: &Roadmap) -> Result<Document, AppError> {
+    Ok(Document {
+        kind: DocumentKind::GapRoadmap,
+        key: institution.to_string(),
+        institution: Some(institution.to_string()),
+        title: format!("{} · {}", institution, roadmap.status().code()),
+        body: crate::regimes::to_json(roadmap)?,
+    })
 }
 
 /// An edit of a stored roadmap must say which version it is based on; a stale one is a conflict.
@@ -414,7 +423,7 @@ fn check_version(view: &RoadmapView, expected_version: Option<i64>) -> Result<()
 }
 
 /// The engine's refusals in both languages (an unknown action is simply not found).
-fn roadmap_refused(e: RoadmapError) -> AppError {
+pub(crate) fn roadmap_refused(e: RoadmapError) -> AppError {
     use RoadmapError as R;
     let ja = match &e {
         R::UnknownAction(id) => return AppError::not_found(Noun::Action, id.to_string()),

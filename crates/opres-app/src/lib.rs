@@ -10,6 +10,7 @@ mod dashboard;
 mod error;
 pub mod filter;
 pub mod gap;
+pub mod gap_file;
 pub mod gap_mapping;
 pub mod gap_report;
 pub mod gap_roadmap;

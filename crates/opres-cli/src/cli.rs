@@ -377,6 +377,17 @@ pub enum GapAssessCommand {
         #[arg(long, default_value = "")]
         comment: String,
     },
+    /// Import assessments and roadmaps from a gap file (JSON; `opres gen` writes one as
+    /// <name>.gap.json), all or nothing, every problem located; assessments come in as drafts.
+    #[command(
+        after_help = "Format: docs/gap-assessment.md (\"assessments\": [{institution, framework, entries: {REQUIREMENT: {result, current, target, …}}}],
+\"roadmaps\": [{institution, actions: […], milestones: […]}]).
+  opres gen --out gen.jsonl && opres import gen.jsonl && opres gap assess import gen.gap.json"
+    )]
+    Import {
+        /// The gap file.
+        file: PathBuf,
+    },
     /// Show what mappings propose for a draft from the institution's other assessments (every
     /// source requirement listed); with --apply, pre-fill its unanswered requirements.
     Prefill {

@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod checklist;
 pub mod ciso;
 pub mod derive;
+pub mod exchange;
 pub mod framework;
 pub mod mapping;
 pub mod oscal;

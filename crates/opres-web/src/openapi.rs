@@ -39,7 +39,7 @@ Errors are RFC 9457 problem details in the language of `Accept-Language` (ja or 
         api::regimes::obligations, api::regimes::inputs, api::regimes::save_inputs,
         api::gap::frameworks, api::gap::framework, api::gap::import, api::gap::assessments, api::gap::start,
         api::gap::assessment, api::gap::record_entry, api::gap::transition, api::gap::roadmaps, api::gap::roadmap,
-        api::gap::mappings, api::gap::import_mapping, api::gap::mapping, api::gap::mapped, api::gap::prefill,
+        api::gap::import_file, api::gap::mappings, api::gap::import_mapping, api::gap::mapping, api::gap::mapped, api::gap::prefill,
         api::gap::save_action, api::gap::remove_action, api::gap::save_milestones, api::gap::roadmap_transition, api::gap::report, api::gap::oscal,
         api::gap::distribution,
     ),

@@ -4,6 +4,7 @@
 
 mod access;
 mod gap;
+mod gap_file;
 mod gap_mapping;
 mod gap_report;
 mod gap_roadmap;

@@ -215,6 +215,29 @@ async fn assess(register: &Register, actor: &Actor, cmd: GapAssessCommand) -> an
             let v = register.gap_assessment(actor, &key).await?;
             println!("{}  {}", v.key, v.record.assessment.status.label(lang));
         }
+        GapAssessCommand::Import { file } => {
+            let (name, bytes) = read(&file)?;
+            let done = register
+                .import_gap_file(actor, FrameworkFile { name: &name, bytes: &bytes }, opres_app::today())
+                .await?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Ja => format!(
+                        "評価 {} 件（{}）とロードマップ {} 件を取り込みました",
+                        done.assessments.len(),
+                        done.assessments.join(", "),
+                        done.roadmaps.len()
+                    ),
+                    Lang::En => format!(
+                        "Imported {} assessment(s) ({}) and {} roadmap(s)",
+                        done.assessments.len(),
+                        done.assessments.join(", "),
+                        done.roadmaps.len()
+                    ),
+                }
+            );
+        }
         GapAssessCommand::Prefill { key, apply } => {
             let v = register.gap_assessment(actor, &key).await?;
             if apply {

@@ -32,12 +32,13 @@ pub fn run(args: GenArgs, lang: Lang) -> anyhow::Result<()> {
     let written = opres_interchange::write_file(&args.out, &data)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     let tlpt = write_tlpt(&args.out, &data, params.now)?;
+    let gap = write_gap(&args.out, &data, args.seed)?;
     let map = match args.resources {
         Some(n) => Some(write_map(&args.out, n, args.seed)?),
         None => None,
     };
     spinner.finish_and_clear();
-    for path in written.iter().chain(tlpt.iter()).chain(map.iter()) {
+    for path in written.iter().chain(tlpt.iter()).chain(std::iter::once(&gap)).chain(map.iter()) {
         eprintln!("{}", path.display());
     }
     eprintln!(
@@ -58,6 +59,18 @@ pub fn run(args: GenArgs, lang: Lang) -> anyhow::Result<()> {
         }
     );
     Ok(())
+}
+
+/// Gap assessments of the first institutions against the built-in frameworks and the first's
+/// roadmap, half done with one overdue action (`opres_gap::exchange::sample`), written beside the
+/// data as `<name>.gap.json`, ready for `opres gap assess import FILE` after the data's import.
+fn write_gap(out: &Path, data: &DataSet, seed: u64) -> anyhow::Result<PathBuf> {
+    let codes: Vec<String> = data.institutions.iter().map(|i| i.code.to_string()).collect();
+    let file = opres_gap::exchange::sample(&codes, opres_app::today(), seed);
+    let path = out.with_extension("gap.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&file)?)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
 }
 
 /// A generated dependency map of `resources` resources (services grow with it, as in the resilience

@@ -137,3 +137,31 @@ fn gap_roadmap_actions_are_set_by_flags_or_file_and_approved() {
     let cleared = ok(&opres(db, &["gap", "roadmap", "milestones", &bank, "--clear"], d));
     assert!(!cleared.contains("Board"), "{cleared}");
 }
+
+#[test]
+fn gen_writes_assessments_and_a_roadmap_that_import_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = d.join("opres.db");
+    let db = db.to_str().unwrap();
+    ok(&opres(db, &["gen", "--institutions", "4", "--incidents", "40", "--seed", "3", "--out", "gen.jsonl"], d));
+    // Before the institutions exist, every record names its unknown institution; nothing saved.
+    let early = opres(db, &["gap", "assess", "import", "gen.gap.json"], d);
+    assert_eq!(early.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&early.stderr);
+    assert!(err.contains("gen.gap.json /assessments/0: institution") && err.contains("/roadmaps/0"), "{err}");
+    ok(&opres(db, &["import", "gen.jsonl"], d));
+    let done = ok(&opres(db, &["gap", "assess", "import", "gen.gap.json"], d));
+    assert!(done.contains("Imported 5 assessment(s)") && done.contains("1 roadmap(s)"), "{done}");
+    let bank = first_institution(&d.join("gen.jsonl"));
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(&opres(db, &["gap", "roadmap", "show", &bank, "--json"], d))).unwrap();
+    assert_eq!(shown["overdue"], serde_json::json!(["RM-4"]), "{shown}");
+    assert!((40..=60).contains(&shown["progress"].as_u64().unwrap()), "about half done: {shown}");
+    // The same file again: the roadmap exists now, so nothing of it is saved.
+    let again = opres(db, &["gap", "assess", "import", "gen.gap.json"], d);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("/roadmaps/0: institution"));
+    let list = ok(&opres(db, &["gap", "assess", "list"], d));
+    assert_eq!(list.matches("-GA-").count(), 5, "{list}");
+}

@@ -34,6 +34,7 @@ pub(crate) fn routes(r: crate::routes::Routes) -> crate::routes::Routes {
         .get("/api/v1/gap/mappings", mappings)
         .post("/api/v1/gap/mappings", import_mapping.layer(DefaultBodyLimit::max(crate::limits::UPLOAD_MAX)))
         .get("/api/v1/gap/mappings/{source}/{target}", mapping)
+        .post("/api/v1/gap/imports", import_file.layer(DefaultBodyLimit::max(crate::limits::UPLOAD_MAX)))
         .get("/api/v1/gap/assessments", assessments)
         .post("/api/v1/gap/assessments", start)
         .get("/api/v1/gap/assessments/{key}", assessment)
@@ -80,6 +81,21 @@ pub(crate) async fn import(
     };
     let catalog = up.file("catalog").map(|(n, b)| FrameworkFile { name: n, bytes: b });
     let done = s.register.import_gap_framework(&actor, FrameworkFile { name, bytes }, catalog).await?;
+    Ok((StatusCode::CREATED, Json(done)))
+}
+
+#[utoipa::path(post, path = "/api/v1/gap/imports", tag = "gap", summary = "Import institutions' assessments (as drafts) and roadmaps from a gap file (multipart/form-data: `file` = JSON with assessments[institution, framework, entries] and roadmaps[institution, actions, milestones]; `opres gen` writes one), all or nothing in one transaction, every problem located", responses((status = 201, description = "Imported: the new assessments' keys and the roadmaps' institutions"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Role does not allow this", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 413, description = "Past the upload limit", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Every problem of the file; nothing saved", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
+pub(crate) async fn import_file(
+    State(s): State<AppState>,
+    actor: Actor,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Result<impl IntoResponse, Failed> {
+    actor.require(opres_app::Permission::EditGap)?;
+    let up = read_upload(mp).await.map_err(|p| AppError::invalid_field("file", p))?;
+    let Some((name, bytes)) = up.file("file") else {
+        return Err(AppError::invalid_field("file", Problem::Required).into());
+    };
+    let done = s.register.import_gap_file(&actor, FrameworkFile { name, bytes }, today()).await?;
     Ok((StatusCode::CREATED, Json(done)))
 }
 

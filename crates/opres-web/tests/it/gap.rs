@@ -81,6 +81,9 @@ pub(crate) fn matrix(method: &str, path: &str, inst: &str) -> Option<Case> {
         ("POST", "/api/v1/gap/mappings") => {
             Case { body: Some(Body::Json(json!({}))), ..case(Some(P::EditGap), false, 422) }
         }
+        ("POST", "/api/v1/gap/imports") => {
+            Case { body: Some(Body::Json(json!({}))), ..case(Some(P::EditGap), false, 422) }
+        }
         ("POST", "/gap/mappings") => Case { body: Some(Body::Form(vec![])), ..case(Some(P::EditGap), false, 422) },
         ("GET", "/api/v1/gap/assessments/{key}/mapped") => Case { path: api("/mapped"), ..case(None, true, 200) },
         ("POST", "/api/v1/gap/assessments/{key}/prefill") => {
