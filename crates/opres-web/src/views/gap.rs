@@ -30,6 +30,7 @@ pub(super) fn routes(r: Routes) -> Routes {
     r.get("/gap", index)
         .post("/gap/frameworks", import.layer(DefaultBodyLimit::max(super::UPLOAD_LIMIT)))
         .post("/gap/mappings", import_mapping.layer(DefaultBodyLimit::max(super::UPLOAD_LIMIT)))
+        .post("/gap/imports", import_file.layer(DefaultBodyLimit::max(super::UPLOAD_LIMIT)))
         .get("/gap/frameworks/{id}", framework)
         .get("/gap/frameworks/{id}/distribution/{format}", distribution_download)
         .post("/gap/assessments", start)
@@ -85,11 +86,12 @@ struct IndexErrors {
     start: Vec<String>,
     import: Vec<String>,
     mapping: Vec<String>,
+    file: Vec<String>,
 }
 
 impl IndexErrors {
     fn is_empty(&self) -> bool {
-        self.start.is_empty() && self.import.is_empty() && self.mapping.is_empty()
+        self.start.is_empty() && self.import.is_empty() && self.mapping.is_empty() && self.file.is_empty()
     }
 }
 
@@ -222,6 +224,35 @@ async fn import(
         Err(e) if on_form(&e) => {
             let msgs = messages(&e, Catalogue(ctx.lang), "gap.f.", "gap.conflict_moved");
             index_page(&s, &ctx, &actor, Default::default(), IndexErrors { import: msgs, ..Default::default() }).await
+        }
+        Err(e) => Err(Failed(e)),
+    }
+}
+
+/// Imports a gap file: assessments (as drafts) and roadmaps, all or nothing.
+async fn import_file(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    actor: Actor,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Result<Response, Failed> {
+    actor.require(Permission::EditGap)?;
+    let result = async {
+        let up: Upload = read_upload(mp).await.map_err(|pr| AppError::invalid_field("file", pr))?;
+        let Some((name, bytes)) = up.file("file") else {
+            return Err(AppError::invalid_field("file", Problem::Required));
+        };
+        s.register.import_gap_file(&actor, FrameworkFile { name, bytes }, today()).await
+    }
+    .await;
+    match result {
+        Ok(_) => {
+            ctx.flash("gap.flash.file_imported").await;
+            Ok(Redirect::to("/gap#assessments").into_response())
+        }
+        Err(e) if on_form(&e) => {
+            let msgs = messages(&e, Catalogue(ctx.lang), "gap.f.", "gap.conflict_moved");
+            index_page(&s, &ctx, &actor, Default::default(), IndexErrors { file: msgs, ..Default::default() }).await
         }
         Err(e) => Err(Failed(e)),
     }

@@ -84,6 +84,7 @@ pub(crate) fn matrix(method: &str, path: &str, inst: &str) -> Option<Case> {
         ("POST", "/api/v1/gap/imports") => {
             Case { body: Some(Body::Json(json!({}))), ..case(Some(P::EditGap), false, 422) }
         }
+        ("POST", "/gap/imports") => Case { body: Some(Body::Form(vec![])), ..case(Some(P::EditGap), false, 422) },
         ("POST", "/gap/mappings") => Case { body: Some(Body::Form(vec![])), ..case(Some(P::EditGap), false, 422) },
         ("GET", "/api/v1/gap/assessments/{key}/mapped") => Case { path: api("/mapped"), ..case(None, true, 200) },
         ("POST", "/api/v1/gap/assessments/{key}/prefill") => {
@@ -481,12 +482,21 @@ engine_tests!(the_api_imports_a_mapping_pre_fills_from_it_and_sets_milestones, |
         mapped["items"].as_array().unwrap().iter().filter_map(|m| m["prefill"]["target"].as_str()).collect();
     assert_eq!(targets, ["identification.vulnerabilities.collect", "identification.vulnerabilities.patch"], "{mapped}");
     assert_eq!(mapped["items"][1]["prefill"]["sources"][0]["relation"], "equal");
+    // The pages show the mapping and, on the draft, what pre-filling would fill.
+    let (web, _) = signed_in(&app, "m-ana").await;
+    let index = web.get(app.url("/gap")).send().await.unwrap().text().await.unwrap();
+    assert!(index.contains("id=\"mapping-table\"") && index.contains("13 / 14"), "the mapping is listed");
+    let page = web.get(app.url("/gap/assessments/MINATO-GA-2")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"m-identification.vulnerabilities.patch\"") && page.contains("MINATO-GA-1"), "{page}");
+    assert!(page.contains("id=\"prefill\"") && page.contains("(2)"), "two requirements to pre-fill");
     let r = minato.post(app.url(&format!("{base}/prefill"))).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::PRECONDITION_REQUIRED);
     let r = minato.post(app.url(&format!("{base}/prefill"))).header("if-match", &etag).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let done: serde_json::Value = r.json().await.unwrap();
     assert_eq!(done["filled"], 2, "{done}");
+    let page = web.get(app.url("/gap/assessments/MINATO-GA-2")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("← MINATO-GA-1") && !page.contains("id=\"prefill\""), "pre-filled rows name their source");
 
     // Milestones: every bad one at once, then saved by date.
     let roadmap = "/api/v1/gap/roadmaps/MINATO/milestones";
