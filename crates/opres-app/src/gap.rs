@@ -261,19 +261,7 @@ impl Register {
             Some(key) => Assessment::from_previous(&self.stored_assessment(key).await?.value.assessment),
             None => Assessment::new(&framework),
         };
-        let record = GapAssessmentRecord {
-            institution: institution.clone(),
-            framework_version: framework.version.clone(),
-            started_on: today,
-            previous,
-            assessment,
-            history: vec![WorkflowStep {
-                status: Status::Draft,
-                by: actor.username().to_string(),
-                at: chrono::Utc::now(),
-                comment: String::new(),
-            }],
-        };
+        let record = GapAssessmentRecord::draft(institution, &framework, today, previous, assessment, actor);
         let key = format!("{institution}-GA-{n}");
         let saved = self.save_assessment(actor, &key, &record, None).await?;
         Ok(GapAssessmentSummary {
@@ -529,6 +517,32 @@ pub(crate) fn assessment_document(key: &str, record: &GapAssessmentRecord) -> Re
         title: format!("{} · {}", record.assessment.framework, record.started_on),
         body: crate::regimes::to_json(record)?,
     })
+}
+
+impl GapAssessmentRecord {
+    /// A new draft of `institution` against `framework`, started by `actor` on `started_on`.
+    pub(crate) fn draft(
+        institution: &InstitutionCode,
+        framework: &Framework,
+        started_on: NaiveDate,
+        previous: Option<String>,
+        assessment: Assessment,
+        actor: &Actor,
+    ) -> GapAssessmentRecord {
+        GapAssessmentRecord {
+            institution: institution.clone(),
+            framework_version: framework.version.clone(),
+            started_on,
+            previous,
+            assessment,
+            history: vec![WorkflowStep {
+                status: Status::Draft,
+                by: actor.username().to_string(),
+                at: chrono::Utc::now(),
+                comment: String::new(),
+            }],
+        }
+    }
 }
 
 pub(crate) fn assessment_number(key: &str) -> Option<u32> {

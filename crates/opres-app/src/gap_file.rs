@@ -7,13 +7,13 @@
 //! as drafts (an approval is the executive's act, never a file's); a roadmap only for an
 //! institution that has none.
 
-use crate::gap::{GapAssessmentRecord, WorkflowStep, assessment_document, assessment_number};
+use crate::gap::{GapAssessmentRecord, assessment_document, assessment_number};
 use crate::gap_roadmap::roadmap_document;
 use crate::{Actor, AppError, Permission, Register};
 use chrono::NaiveDate;
 use opres_domain::{InstitutionCode, Problem, ValidationErrors};
 use opres_gap::exchange::GapFileRecord;
-use opres_gap::{Assessment, ImportError, ImportProblem, Reason, Roadmap, Status};
+use opres_gap::{Assessment, ImportError, ImportProblem, Reason, Roadmap};
 use opres_store::{Document, DocumentKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -118,19 +118,7 @@ impl Register {
             let pair = (institution.to_string(), framework.id.clone());
             let previous = latest.get(&pair).map(|(_, k)| k.clone());
             latest.insert(pair, (*n, key.clone()));
-            let record = GapAssessmentRecord {
-                institution: institution.clone(),
-                framework_version: framework.version.clone(),
-                started_on: today,
-                previous,
-                assessment,
-                history: vec![WorkflowStep {
-                    status: Status::Draft,
-                    by: actor.username().to_string(),
-                    at: chrono::Utc::now(),
-                    comment: String::new(),
-                }],
-            };
+            let record = GapAssessmentRecord::draft(&institution, &framework, today, previous, assessment, actor);
             docs.push((assessment_document(&key, &record)?, None));
             imported.assessments.push(key);
         }

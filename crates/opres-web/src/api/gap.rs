@@ -21,7 +21,7 @@ use opres_app::gap::{FrameworkFile, GapTransition};
 use opres_app::gap_report::GapReportKind;
 use opres_app::gap_roadmap::RoadmapMove;
 use opres_app::{Actor, AppError, institution_code, report_format, today};
-use opres_domain::{Lang, Problem};
+use opres_domain::Lang;
 use opres_gap::{ActionRecord, EntryRecord, MilestoneRecord};
 use serde::Deserialize;
 use serde_json::json;
@@ -76,9 +76,7 @@ pub(crate) async fn import(
 ) -> Result<impl IntoResponse, Failed> {
     actor.require(opres_app::Permission::EditGap)?;
     let up = read_upload(mp).await.map_err(|p| AppError::invalid_field("file", p))?;
-    let Some((name, bytes)) = up.file("file") else {
-        return Err(AppError::invalid_field("file", Problem::Required).into());
-    };
+    let (name, bytes) = up.required("file")?;
     let catalog = up.file("catalog").map(|(n, b)| FrameworkFile { name: n, bytes: b });
     let done = s.register.import_gap_framework(&actor, FrameworkFile { name, bytes }, catalog).await?;
     Ok((StatusCode::CREATED, Json(done)))
@@ -92,9 +90,7 @@ pub(crate) async fn import_file(
 ) -> Result<impl IntoResponse, Failed> {
     actor.require(opres_app::Permission::EditGap)?;
     let up = read_upload(mp).await.map_err(|p| AppError::invalid_field("file", p))?;
-    let Some((name, bytes)) = up.file("file") else {
-        return Err(AppError::invalid_field("file", Problem::Required).into());
-    };
+    let (name, bytes) = up.required("file")?;
     let done = s.register.import_gap_file(&actor, FrameworkFile { name, bytes }, today()).await?;
     Ok((StatusCode::CREATED, Json(done)))
 }
@@ -113,9 +109,7 @@ pub(crate) async fn import_mapping(
 ) -> Result<impl IntoResponse, Failed> {
     actor.require(opres_app::Permission::EditGap)?;
     let up = read_upload(mp).await.map_err(|p| AppError::invalid_field("file", p))?;
-    let Some((name, bytes)) = up.file("file") else {
-        return Err(AppError::invalid_field("file", Problem::Required).into());
-    };
+    let (name, bytes) = up.required("file")?;
     let done = s.register.import_gap_mapping(&actor, FrameworkFile { name, bytes }).await?;
     Ok((StatusCode::CREATED, Json(done)))
 }

@@ -21,8 +21,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use opres_app::gap::{FrameworkFile, GapAssessmentView, GapTransition};
 use opres_app::gap_report::GapReportKind;
 use opres_app::{Actor, AppError, Permission, report_format, today};
+use opres_domain::Lang;
 use opres_domain::report::svg::hbar_chart;
-use opres_domain::{Lang, Problem};
 use opres_gap::{EntryRecord, Level, Outcome, ProposalSeen, ResultCode, Status};
 use std::collections::HashMap;
 
@@ -209,9 +209,7 @@ async fn import(
     actor.require(Permission::EditGap)?;
     let result = async {
         let up: Upload = read_upload(mp).await.map_err(|pr| AppError::invalid_field("file", pr))?;
-        let Some((name, bytes)) = up.file("file") else {
-            return Err(AppError::invalid_field("file", Problem::Required));
-        };
+        let (name, bytes) = up.required("file")?;
         let catalog = up.file("catalog").map(|(n, b)| FrameworkFile { name: n, bytes: b });
         s.register.import_gap_framework(&actor, FrameworkFile { name, bytes }, catalog).await
     }
@@ -239,9 +237,7 @@ async fn import_file(
     actor.require(Permission::EditGap)?;
     let result = async {
         let up: Upload = read_upload(mp).await.map_err(|pr| AppError::invalid_field("file", pr))?;
-        let Some((name, bytes)) = up.file("file") else {
-            return Err(AppError::invalid_field("file", Problem::Required));
-        };
+        let (name, bytes) = up.required("file")?;
         s.register.import_gap_file(&actor, FrameworkFile { name, bytes }, today()).await
     }
     .await;
@@ -267,9 +263,7 @@ async fn import_mapping(
     actor.require(Permission::EditGap)?;
     let result = async {
         let up: Upload = read_upload(mp).await.map_err(|pr| AppError::invalid_field("file", pr))?;
-        let Some((name, bytes)) = up.file("file") else {
-            return Err(AppError::invalid_field("file", Problem::Required));
-        };
+        let (name, bytes) = up.required("file")?;
         s.register.import_gap_mapping(&actor, FrameworkFile { name, bytes }).await
     }
     .await;

@@ -19,6 +19,13 @@ impl Upload {
     pub fn file(&self, name: &str) -> Option<&(String, Vec<u8>)> {
         self.files.get(name)
     }
+
+    /// The file sent in field `name` as (file name, bytes), or the field's "required" problem.
+    pub fn required(&self, name: &str) -> Result<(&str, &[u8]), opres_app::AppError> {
+        self.file(name)
+            .map(|(file, bytes)| (file.as_str(), bytes.as_slice()))
+            .ok_or_else(|| opres_app::AppError::invalid_field(name, Problem::Required))
+    }
 }
 
 /// Reads the whole form; a body that is not multipart reads as "no file chosen".
